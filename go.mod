@@ -1,0 +1,3 @@
+module github.com/sabre-mm/sabre
+
+go 1.24

@@ -1,0 +1,66 @@
+package shared
+
+import "fmt"
+
+// ErrorKind classifies errors the way ECMAScript classifies the exceptions
+// its operations throw, so that a JavaScript layer can map them one to one.
+// An ErrorKind is itself an error, so errors.Is(err, shared.TypeError) tells
+// the kind of any error this module returns.
+type ErrorKind uint8
+
+const (
+	// TypeError: a wrong kind of view, a detached buffer, a non-shareable value,
+	// an agent that may not block.
+	TypeError ErrorKind = iota + 1
+	// RangeError: an index, offset or length out of range.
+	RangeError
+	// QueueEmpty: a non-blocking or timed Get found no item (PEP 734's QueueEmpty).
+	QueueEmpty
+	// QueueFull: a non-blocking or timed Put found the queue full (PEP 734's QueueFull).
+	QueueFull
+	// NotShareable: a value that cannot pass between agents (PEP 734's NotShareableError).
+	// It wraps TypeError too: errors.Is(err, TypeError) holds for it.
+	NotShareable
+)
+
+var kindNames = [...]string{"", "TypeError", "RangeError", "QueueEmpty", "QueueFull", "NotShareableError"}
+
+// String returns the kind's name as ECMAScript or PEP 734 spells it.
+func (k ErrorKind) String() string {
+	if int(k) < len(kindNames) && k != 0 {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("ErrorKind(%d)", uint8(k))
+}
+
+// Error makes an ErrorKind usable as an errors.Is target.
+func (k ErrorKind) Error() string { return k.String() }
+
+// Error is the error type of this module: a kind, the operation that failed
+// and what was wrong.
+type Error struct {
+	Kind ErrorKind
+	Op   string // the operation, e.g. "Int32Array.get", "Atomics.wait"
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Op == "" {
+		return e.Kind.String() + ": " + e.Msg
+	}
+	return e.Kind.String() + ": " + e.Op + ": " + e.Msg
+}
+
+// Is reports whether target is e's kind (NotShareable errors are TypeErrors too).
+func (e *Error) Is(target error) bool {
+	k, ok := target.(ErrorKind)
+	if !ok {
+		return false
+	}
+	return k == e.Kind || (e.Kind == NotShareable && k == TypeError)
+}
+
+// Errorf returns an *Error of the given kind for operation op.
+func Errorf(kind ErrorKind, op, format string, args ...any) error {
+	return &Error{Kind: kind, Op: op, Msg: fmt.Sprintf(format, args...)}
+}
