@@ -252,10 +252,14 @@ func (v *TypedArray) SetBits(i int, bits uint64) error {
 
 // SetInt writes x to element i, converted as Kind.FromInt64 (modular for
 // integer kinds, clamped for Uint8Clamped).
-func (v *TypedArray) SetInt(i int, x int64) error { return v.set(setOps[v.kind], i, v.kind.FromInt64(x)) }
+func (v *TypedArray) SetInt(i int, x int64) error {
+	return v.set(setOps[v.kind], i, v.kind.FromInt64(x))
+}
 
 // SetFloat writes the Number x to element i, converted as Kind.FromFloat64.
-func (v *TypedArray) SetFloat(i int, x float64) error { return v.set(setOps[v.kind], i, v.kind.FromFloat64(x)) }
+func (v *TypedArray) SetFloat(i int, x float64) error {
+	return v.set(setOps[v.kind], i, v.kind.FromFloat64(x))
+}
 
 // getOps and setOps name plain element accesses in errors and events.
 var getOps, setOps = func() (g, s [Float64 + 1]string) {
