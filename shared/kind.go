@@ -188,9 +188,12 @@ func (k Kind) FromFloat64(v float64) uint64 {
 		return 0
 	}
 	t := math.Trunc(v)
-	// modulo 2^64, exactly: float64 integers above 2^64 are multiples of 2^64 once
-	// reduced mod 2^64 when their exponent is large enough.
-	m := math.Mod(t, 18446744073709551616.0) // 2^64, exact
+	if t > -9223372036854775808.0 && t < 9223372036854775808.0 {
+		return uint64(int64(t)) & k.mask()
+	}
+	// |t| >= 2^63: reduce modulo 2^64 exactly (t is a multiple of 2^11, so
+	// every intermediate value is representable).
+	m := math.Mod(t, 18446744073709551616.0)
 	if m < 0 {
 		m += 18446744073709551616.0
 	}
