@@ -1,0 +1,129 @@
+package model
+
+import "math/bits"
+
+// bitset is a set of small non-negative integers (event IDs).
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (s bitset) has(i int) bool { return s[i>>6]&(1<<(uint(i)&63)) != 0 }
+func (s bitset) set(i int)      { s[i>>6] |= 1 << (uint(i) & 63) }
+func (s bitset) or(o bitset) {
+	for i := range s {
+		s[i] |= o[i]
+	}
+}
+func (s bitset) intersects(o bitset) bool {
+	for i := range s {
+		if s[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+func (s bitset) count() int {
+	c := 0
+	for _, w := range s {
+		c += bits.OnesCount64(w)
+	}
+	return c
+}
+
+// Relation is a binary relation on the events of one execution, stored as
+// one bitset row per event. It is a small value type: Clone copies it.
+type Relation struct {
+	n, words int
+	bits     []uint64
+}
+
+// NewRelation returns the empty relation on n events.
+func NewRelation(n int) Relation {
+	w := (n + 63) / 64
+	return Relation{n: n, words: w, bits: make([]uint64, n*w)}
+}
+
+// Len is the number of events the relation is over.
+func (r Relation) Len() int { return r.n }
+
+func (r Relation) row(i int) bitset { return bitset(r.bits[i*r.words : (i+1)*r.words]) }
+
+// Has reports whether a is related to b.
+func (r Relation) Has(a, b EventID) bool {
+	if a < 0 || b < 0 || int(a) >= r.n || int(b) >= r.n {
+		return false
+	}
+	return r.row(int(a)).has(int(b))
+}
+
+// Add relates a to b.
+func (r Relation) Add(a, b EventID) { r.row(int(a)).set(int(b)) }
+
+// Clone returns an independent copy.
+func (r Relation) Clone() Relation {
+	c := Relation{n: r.n, words: r.words, bits: make([]uint64, len(r.bits))}
+	copy(c.bits, r.bits)
+	return c
+}
+
+func (r Relation) copyFrom(o Relation) { copy(r.bits, o.bits) }
+
+// Pairs lists the related pairs in increasing order.
+func (r Relation) Pairs() [][2]EventID {
+	var out [][2]EventID
+	for a := 0; a < r.n; a++ {
+		row := r.row(a)
+		for b := 0; b < r.n; b++ {
+			if row.has(b) {
+				out = append(out, [2]EventID{EventID(a), EventID(b)})
+			}
+		}
+	}
+	return out
+}
+
+// TransitiveClosure returns the least transitive relation containing r.
+func (r Relation) TransitiveClosure() Relation {
+	c := r.Clone()
+	for k := 0; k < c.n; k++ {
+		rk := c.row(k)
+		for i := 0; i < c.n; i++ {
+			if i != k && c.row(i).has(k) {
+				c.row(i).or(rk)
+			}
+		}
+	}
+	return c
+}
+
+// Irreflexive reports whether no event is related to itself; for a
+// transitive relation that means it is a strict partial order. When it is
+// not, it returns one event on a cycle.
+func (r Relation) Irreflexive() (bool, EventID) {
+	for i := 0; i < r.n; i++ {
+		if r.row(i).has(i) {
+			return false, EventID(i)
+		}
+	}
+	return true, -1
+}
+
+// addClosed adds a→b to a transitively closed relation and keeps it closed.
+// It reports false (leaving r unchanged) when the edge would close a cycle.
+func (r Relation) addClosed(a, b int) bool {
+	if a == b || r.row(b).has(a) {
+		return false
+	}
+	if r.row(a).has(b) {
+		return true
+	}
+	rb := r.row(b)
+	for i := 0; i < r.n; i++ {
+		if i == a || r.row(i).has(a) {
+			ri := r.row(i)
+			ri.or(rb)
+			ri.set(b)
+		}
+	}
+	return true
+}

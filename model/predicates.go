@@ -1,0 +1,410 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// Names of the validity conditions, as used in Violation.Predicate.
+const (
+	PredHostSynchronizesWith = "host-synchronizes-with"
+	PredHappensBefore        = "happens-before is a strict partial order"
+	PredValidChosenReads     = "valid chosen reads"
+	PredCoherentReads        = "coherent reads"
+	PredTearFreeReads        = "tear free reads"
+	PredSCAtomics            = "sequentially consistent atomics"
+	PredSequential           = "sequential consistency"
+)
+
+// Violation reports a validity condition that does not hold: which one, the
+// events that break it, and a sentence saying how.
+type Violation struct {
+	Predicate string
+	Events    []EventID
+	Message   string
+}
+
+// Error formats the violation as "predicate: message".
+func (v *Violation) Error() string { return v.Predicate + ": " + v.Message }
+
+func (a *Analysis) violation(pred string, ids []EventID, format string, args ...any) *Violation {
+	return &Violation{Predicate: pred, Events: ids, Message: fmt.Sprintf(format, args...)}
+}
+
+func (a *Analysis) names(ids []EventID) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = a.X.Name(id)
+	}
+	return strings.Join(s, ", ")
+}
+
+// HostSynchronizesWithValid checks the host's relation: a strict partial
+// order on host events with no cycle in its union with agent-order.
+func (a *Analysis) HostSynchronizesWithValid() *Violation {
+	n := len(a.X.Events)
+	u := NewRelation(n)
+	for i := range u.bits {
+		u.bits[i] = a.HostSynchronizesWith.bits[i] | a.AgentOrder.bits[i]
+	}
+	c := u.TransitiveClosure()
+	if ok, e := c.Irreflexive(); !ok {
+		cyc := cycleThrough(c, e)
+		return a.violation(PredHostSynchronizesWith, cyc, "host-synchronizes-with and agent-order form a cycle through %s", a.names(cyc))
+	}
+	return nil
+}
+
+func cycleThrough(c Relation, e EventID) []EventID {
+	var out []EventID
+	for d := 0; d < c.n; d++ {
+		if c.Has(e, EventID(d)) && c.Has(EventID(d), e) {
+			out = append(out, EventID(d))
+		}
+	}
+	return out
+}
+
+// HappensBeforeStrictPartialOrder checks that happens-before is
+// irreflexive (it is transitive by construction), i.e. has no cycle.
+func (a *Analysis) HappensBeforeStrictPartialOrder() *Violation {
+	if ok, e := a.HappensBefore.Irreflexive(); !ok {
+		cyc := cycleThrough(a.HappensBefore, e)
+		return a.violation(PredHappensBefore, cyc, "happens-before has a cycle through %s", a.names(cyc))
+	}
+	return nil
+}
+
+// ValueOfReadEvent returns the bytes read event r takes from its sources
+// (ECMA-262 ValueOfReadEvent / ComposeWriteEventBytes): a write contributes
+// its payload, a read-modify-write ModifyOp(its own value read, payload).
+// It returns an error naming the events when the recursion through
+// read-modify-writes does not terminate (a read-modify-write whose value
+// depends on itself), which this package does not accept as a value.
+func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, *Violation) {
+	memo := map[EventID][]byte{}
+	onPath := map[EventID]bool{}
+	var path []EventID
+	var value func(r EventID) ([]byte, *Violation)
+	value = func(r EventID) ([]byte, *Violation) {
+		if v, ok := memo[r]; ok {
+			return v, nil
+		}
+		if onPath[r] {
+			i := 0
+			for path[i] != r {
+				i++
+			}
+			cyc := append([]EventID(nil), path[i:]...)
+			return nil, a.violation(PredValidChosenReads, cyc, "the value of %s depends on itself through read-modify-writes %s", a.X.Name(r), a.names(cyc))
+		}
+		onPath[r] = true
+		path = append(path, r)
+		e := &a.X.Events[r]
+		out := make([]byte, e.ElementSize)
+		for k, w := range a.X.ReadsBytesFrom[r] {
+			we := &a.X.Events[w]
+			idx := e.ByteIndex + k - we.ByteIndex
+			if we.Kind == WriteSharedMemory {
+				out[k] = we.Payload[idx]
+				continue
+			}
+			in, v := value(w)
+			if v != nil {
+				return nil, v
+			}
+			out[k] = we.ModifyOp.Apply(in, we.Payload)[idx]
+		}
+		path = path[:len(path)-1]
+		onPath[r] = false
+		memo[r] = out
+		return out, nil
+	}
+	return value(r)
+}
+
+// ValidChosenReads checks that every read's chosen value is the value of
+// the read event as composed from its reads-bytes-from.
+func (a *Analysis) ValidChosenReads() *Violation {
+	for i := range a.X.Events {
+		if !a.X.Events[i].IsRead() {
+			continue
+		}
+		r := EventID(i)
+		val, v := a.ValueOfReadEvent(r)
+		if v != nil {
+			return v
+		}
+		if !bytes.Equal(val, a.X.ChosenValues[i]) {
+			ids := append([]EventID{r}, uniqueIDs(a.X.ReadsBytesFrom[i])...)
+			return a.violation(PredValidChosenReads, ids, "%s chose bytes % x but its sources %s wrote % x", a.X.Name(r), a.X.ChosenValues[i], a.names(ids[1:]), val)
+		}
+	}
+	return nil
+}
+
+func uniqueIDs(ids []EventID) []EventID {
+	var out []EventID
+	for _, id := range ids {
+		dup := false
+		for _, o := range out {
+			dup = dup || o == id
+		}
+		if !dup {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// CoherentReads checks, for every byte of every read R taken from W, that
+// R does not happen before W and that no write V to that byte has W
+// happens-before V happens-before R.
+func (a *Analysis) CoherentReads() *Violation {
+	hb := a.HappensBefore
+	for i := range a.X.Events {
+		e := &a.X.Events[i]
+		if !e.IsRead() {
+			continue
+		}
+		r := EventID(i)
+		for k, w := range a.X.ReadsBytesFrom[i] {
+			b := e.ByteIndex + k
+			if hb.Has(r, w) {
+				return a.violation(PredCoherentReads, []EventID{r, w}, "%s reads byte %d from %s, which it happens before", a.X.Name(r), b, a.X.Name(w))
+			}
+			for j := range a.X.Events {
+				v := EventID(j)
+				ve := &a.X.Events[j]
+				if ve.IsWrite() && ve.Range().Contains(e.Block, b) && hb.Has(w, v) && hb.Has(v, r) {
+					return a.violation(PredCoherentReads, []EventID{r, w, v}, "%s reads byte %d from %s, but %s writes it in between in happens-before", a.X.Name(r), b, a.X.Name(w), a.X.Name(v))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// TearFreeReads checks that a NoTear read reads from at most one NoTear
+// write whose range equals its own.
+func (a *Analysis) TearFreeReads() *Violation {
+	for i := range a.X.Events {
+		e := &a.X.Events[i]
+		if !e.IsRead() || !e.NoTear {
+			continue
+		}
+		var eq []EventID
+		for _, w := range uniqueIDs(a.X.ReadsBytesFrom[i]) {
+			we := &a.X.Events[w]
+			if we.NoTear && we.Range().Equal(e.Range()) {
+				eq = append(eq, w)
+			}
+		}
+		if len(eq) > 1 {
+			ids := append([]EventID{EventID(i)}, eq...)
+			return a.violation(PredTearFreeReads, ids, "NoTear read %s takes bytes from %d different NoTear writes with its range: %s", a.X.Name(EventID(i)), len(eq), a.names(eq))
+		}
+	}
+	return nil
+}
+
+// constraints returns the memory-order constraints of variant v for this
+// execution.
+func (a *Analysis) constraints(v Variant) []moConstraint {
+	x := a.X
+	var writes []int
+	for i := range x.Events {
+		if x.Events[i].IsWrite() {
+			writes = append(writes, i)
+		}
+	}
+	var rf []rfPair
+	var sc []scSource
+	for i := range x.Events {
+		e := &x.Events[i]
+		if !e.IsRead() {
+			continue
+		}
+		for _, w := range uniqueIDs(x.ReadsBytesFrom[i]) {
+			rf = append(rf, rfPair{r: i, w: int(w), sw: a.SynchronizesWith.Has(w, EventID(i))})
+		}
+		if v.rule == ruleSC {
+			for k, w := range x.ReadsBytesFrom[i] {
+				var others []int
+				for _, o := range writes {
+					if x.Events[o].Range().Contains(e.Block, e.ByteIndex+k) {
+						others = append(others, o)
+					}
+				}
+				sc = append(sc, scSource{r: i, w: int(w), others: others})
+			}
+		}
+	}
+	return appendConstraints(nil, v, x.Events, a.HappensBefore, rf, writes, sc)
+}
+
+func (a *Analysis) describe(k moConstraint, v Variant) string {
+	x := a.X
+	switch k.rule {
+	case 'f':
+		return fmt.Sprintf("%s reads from %s, so %s must come first", x.Name(EventID(k.r)), x.Name(EventID(k.w)), x.Name(EventID(k.w)))
+	case 's':
+		return fmt.Sprintf("%s reads from %s, but %s writes the same byte in between", x.Name(EventID(k.r)), x.Name(EventID(k.w)), x.Name(EventID(k.v)))
+	}
+	why := map[byte]string{
+		'a': "%[1]s synchronizes-with %[3]s and %[2]s has %[3]s's range",
+		'b': "%[1]s and %[2]s happen before %[3]s, %[1]s is seq-cst and %[2]s has %[1]s's range",
+		'c': "%[1]s happens before %[3]s and %[2]s, %[3]s is seq-cst and %[2]s has %[3]s's range",
+	}[k.rule]
+	if v.rule == ruleES2017 {
+		why = "%[1]s synchronizes-with %[3]s and %[2]s has %[3]s's range"
+	}
+	return fmt.Sprintf("%s reads from %s but seq-cst-relevant write %s lies between them in memory-order (rule (%c): "+why+")",
+		x.Name(EventID(k.r)), x.Name(EventID(k.w)), x.Name(EventID(k.v)), k.rule,
+		x.Name(EventID(k.w)), x.Name(EventID(k.v)), x.Name(EventID(k.r)))
+}
+
+// SequentiallyConsistentAtomics checks the memory-order condition of
+// variant v (for SC: the byte-accurate total order). When X.MemoryOrder is
+// set, it checks that order; otherwise it searches for one and returns it.
+func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, *Violation) {
+	pred := PredSCAtomics
+	if v.rule == ruleSC {
+		pred = PredSequential
+	}
+	cs := a.constraints(v)
+	if mo := a.X.MemoryOrder; mo != nil {
+		pos := make([]int, len(mo))
+		for i, id := range mo {
+			pos[id] = i
+		}
+		for _, p := range a.HappensBefore.Pairs() {
+			if pos[p[0]] > pos[p[1]] {
+				return nil, a.violation(pred, []EventID{p[0], p[1]}, "memory-order puts %s after %s, which it happens before", a.X.Name(p[0]), a.X.Name(p[1]))
+			}
+		}
+		for _, k := range cs {
+			bad := false
+			if k.v < 0 {
+				bad = pos[k.w] > pos[k.r]
+			} else {
+				bad = pos[k.w] < pos[k.v] && pos[k.v] < pos[k.r]
+			}
+			if bad {
+				ids := []EventID{EventID(k.r), EventID(k.w)}
+				if k.v >= 0 {
+					ids = append(ids, EventID(k.v))
+				}
+				return nil, a.violation(pred, ids, "in the given memory-order, %s", a.describe(k, v))
+			}
+		}
+		return mo, nil
+	}
+	if ok, _ := a.HappensBefore.Irreflexive(); !ok {
+		return nil, a.HappensBeforeStrictPartialOrder()
+	}
+	sol, ok := solveOrder(a.HappensBefore, cs)
+	if ok {
+		return linearize(sol), nil
+	}
+	// Name the events involved in constraints that can never all hold.
+	var ids []EventID
+	for _, k := range cs {
+		ids = append(ids, EventID(k.r), EventID(k.w))
+		if k.v >= 0 {
+			ids = append(ids, EventID(k.v))
+		}
+	}
+	ids = uniqueIDs(ids)
+	msg := "no memory-order satisfies the constraints"
+	if len(cs) > 0 {
+		msg += "; among them: " + a.describe(cs[0], v)
+	}
+	return nil, a.violation(pred, ids, "%s (events involved: %s)", msg, a.names(ids))
+}
+
+// ValidExecution checks every condition of a valid execution under v, in
+// the spec's order, and returns the first that fails (nil when valid).
+func (a *Analysis) ValidExecution(v Variant) *Violation {
+	if viol := a.HostSynchronizesWithValid(); viol != nil {
+		return viol
+	}
+	if viol := a.HappensBeforeStrictPartialOrder(); viol != nil {
+		return viol
+	}
+	if viol := a.ValidChosenReads(); viol != nil {
+		return viol
+	}
+	if viol := a.CoherentReads(); viol != nil {
+		return viol
+	}
+	if viol := a.TearFreeReads(); viol != nil {
+		return viol
+	}
+	_, viol := a.SequentiallyConsistentAtomics(v)
+	return viol
+}
+
+// ValidExecution analyzes x and checks it under v. The error reports a
+// malformed candidate execution; the Violation, an invalid one.
+func ValidExecution(x *Execution, v Variant) (*Violation, error) {
+	if !v.valid() {
+		return nil, fmt.Errorf("model: no variant given (use VariantByName)")
+	}
+	a, err := Analyze(x)
+	if err != nil {
+		return nil, err
+	}
+	return a.ValidExecution(v), nil
+}
+
+// Race is a pair of Shared Data Block events in a race.
+type Race struct {
+	E, D EventID
+	// Data is true for a data race: either event is not seq-cst, or
+	// their ranges overlap without being equal.
+	Data bool
+}
+
+// Races lists the pairs (E, D), E < D, that are in a race: neither happens
+// before the other, and either both write intersecting ranges or one
+// reads-from the other. (The spec's "it is not the case that both E
+// happens-before D and D happens-before E" is read as "neither".)
+func (a *Analysis) Races() []Race {
+	var out []Race
+	x := a.X
+	for i := range x.Events {
+		for j := i + 1; j < len(x.Events); j++ {
+			e, d := &x.Events[i], &x.Events[j]
+			if !e.IsMemory() || !d.IsMemory() {
+				continue
+			}
+			E, D := EventID(i), EventID(j)
+			if a.HappensBefore.Has(E, D) || a.HappensBefore.Has(D, E) {
+				continue
+			}
+			race := (e.IsWrite() && d.IsWrite() && e.Range().Intersects(d.Range())) ||
+				a.ReadsFrom.Has(E, D) || a.ReadsFrom.Has(D, E)
+			if race {
+				data := e.Order != SeqCst || d.Order != SeqCst || e.Range().Overlapping(d.Range())
+				out = append(out, Race{E: E, D: D, Data: data})
+			}
+		}
+	}
+	return out
+}
+
+// DataRaces lists the races that are data races.
+func (a *Analysis) DataRaces() []Race {
+	var out []Race
+	for _, r := range a.Races() {
+		if r.Data {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// DataRaceFree reports whether no two events are in a data race.
+func (a *Analysis) DataRaceFree() bool { return len(a.DataRaces()) == 0 }

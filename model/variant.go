@@ -1,0 +1,242 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Variant is a version of the memory model's "sequentially consistent
+// atomics" condition, selected by name.
+type Variant struct {
+	name string
+	rule variantRule
+	doc  string
+}
+
+type variantRule uint8
+
+const (
+	ruleES2024 variantRule = iota + 1
+	ruleES2017
+	ruleSC
+)
+
+var (
+	// ES2024 is current ECMA-262 (after tc39/ecma262 PR #1511): no
+	// seq-cst write V lies between W and R in memory-order when (a) W
+	// synchronizes-with R and V, R have equal ranges, (b) W and V happen
+	// before R, W is seq-cst and W, V have equal ranges, or (c) W happens
+	// before R and V, R is seq-cst and V, R have equal ranges.
+	ES2024 = Variant{"es2024", ruleES2024, "ECMA-262 after PR #1511 (SC-DRF restored, ARMv8 lda/stl allowed)"}
+	// ES2017 is the original rule: when W synchronizes-with R, no write V
+	// of any order with a range equal to R's lies between them in
+	// memory-order.
+	ES2017 = Variant{"es2017", ruleES2017, "ECMA-262 2017 text (before PR #1511)"}
+	// SC treats every event as sequentially consistent, byte by byte: one
+	// total order of all events in which every byte a read returns comes
+	// from the latest write to that byte before it.
+	SC = Variant{"sc", ruleSC, "sequential consistency: interleavings of whole events, byte-accurate"}
+)
+
+var variants = []Variant{ES2024, ES2017, SC}
+
+// VariantNames lists the variant names VariantByName accepts.
+func VariantNames() []string {
+	out := make([]string, len(variants))
+	for i, v := range variants {
+		out[i] = v.name
+	}
+	return out
+}
+
+// VariantByName returns the variant called name ("es2024", "es2017", "sc").
+func VariantByName(name string) (Variant, error) {
+	for _, v := range variants {
+		if v.name == name {
+			return v, nil
+		}
+	}
+	return Variant{}, fmt.Errorf("unknown memory model %q (known: %s)", name, strings.Join(VariantNames(), ", "))
+}
+
+// Name is the variant's name.
+func (v Variant) Name() string { return v.name }
+
+// Description says in a phrase what the variant is.
+func (v Variant) Description() string { return v.doc }
+
+// String is Name.
+func (v Variant) String() string { return v.name }
+
+// valid reports whether v is one of the defined variants (not the zero Variant).
+func (v Variant) valid() bool { return v.rule >= ruleES2024 && v.rule <= ruleSC }
+
+// moConstraint is one requirement on memory-order. With v < 0 it requires
+// w before r; otherwise it forbids w before v before r, i.e. it requires
+// v before w or r before v.
+type moConstraint struct {
+	w, v, r int
+	rule    byte // 'a', 'b', 'c' (sequentially consistent atomics), 's' (sc), 'f' (sc: w before r)
+}
+
+// rfPair is one reads-from pair; sw says W synchronizes-with R.
+type rfPair struct {
+	r, w int
+	sw   bool
+}
+
+// scSource is, for the sc variant, one read byte (or segment of bytes with
+// the same writers): r takes it from w, and others are the other writes
+// that hold it.
+type scSource struct {
+	r, w   int
+	others []int
+}
+
+// appendConstraints appends the memory-order constraints of variant v.
+// hb must be transitively closed; writes lists every write event.
+func appendConstraints(dst []moConstraint, v Variant, ev []Event, hb Relation, rf []rfPair, writes []int, sc []scSource) []moConstraint {
+	switch v.rule {
+	case ruleSC:
+		for _, s := range sc {
+			dst = append(dst, moConstraint{w: s.w, v: -1, r: s.r, rule: 'f'})
+			for _, o := range s.others {
+				if o != s.w && o != s.r {
+					dst = append(dst, moConstraint{w: s.w, v: o, r: s.r, rule: 's'})
+				}
+			}
+		}
+	case ruleES2017:
+		for _, p := range rf {
+			if !p.sw {
+				continue
+			}
+			rr := ev[p.r].Range()
+			for _, o := range writes {
+				if o != p.w && o != p.r && ev[o].Range().Equal(rr) {
+					dst = append(dst, moConstraint{w: p.w, v: o, r: p.r, rule: 'a'})
+				}
+			}
+		}
+	default:
+		for _, p := range rf {
+			W, R := &ev[p.w], &ev[p.r]
+			wr := hb.row(p.w).has(p.r)
+			for _, o := range writes {
+				V := &ev[o]
+				if o == p.w || o == p.r || V.Order != SeqCst {
+					continue
+				}
+				switch {
+				case p.sw && V.Range().Equal(R.Range()):
+					dst = append(dst, moConstraint{w: p.w, v: o, r: p.r, rule: 'a'})
+				case wr && hb.row(o).has(p.r) && W.Order == SeqCst && W.Range().Equal(V.Range()):
+					dst = append(dst, moConstraint{w: p.w, v: o, r: p.r, rule: 'b'})
+				case wr && hb.row(p.w).has(o) && R.Order == SeqCst && V.Range().Equal(R.Range()):
+					dst = append(dst, moConstraint{w: p.w, v: o, r: p.r, rule: 'c'})
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// solveOrder looks for a strict total order containing the closed relation
+// base and meeting every constraint. It returns the closed relation of one
+// solution (any linear extension of it is a memory-order), or ok=false.
+// The search branches on a constraint only when propagation leaves both of
+// its sides open.
+func solveOrder(base Relation, cs []moConstraint) (Relation, bool) {
+	c := base.Clone()
+	return solveFrom(c, cs)
+}
+
+func solveFrom(c Relation, cs []moConstraint) (Relation, bool) {
+	for {
+		changed := false
+		undecided := -1
+		for i, k := range cs {
+			if k.v < 0 {
+				if c.row(k.w).has(k.r) {
+					continue
+				}
+				if !c.addClosed(k.w, k.r) {
+					return c, false
+				}
+				changed = true
+				continue
+			}
+			if c.row(k.v).has(k.w) || c.row(k.r).has(k.v) {
+				continue
+			}
+			can1 := k.v != k.w && !c.row(k.w).has(k.v) // v before w possible
+			can2 := k.r != k.v && !c.row(k.v).has(k.r) // r before v possible
+			switch {
+			case !can1 && !can2:
+				return c, false
+			case can1 && !can2:
+				if !c.addClosed(k.v, k.w) {
+					return c, false
+				}
+				changed = true
+			case can2 && !can1:
+				if !c.addClosed(k.r, k.v) {
+					return c, false
+				}
+				changed = true
+			default:
+				if undecided < 0 {
+					undecided = i
+				}
+			}
+		}
+		if changed {
+			continue
+		}
+		if undecided < 0 {
+			return c, true
+		}
+		k := cs[undecided]
+		alt := c.Clone()
+		if c.addClosed(k.v, k.w) {
+			if sol, ok := solveFrom(c, cs); ok {
+				return sol, true
+			}
+		}
+		if !alt.addClosed(k.r, k.v) {
+			return alt, false
+		}
+		c = alt
+	}
+}
+
+// linearize returns a total order extending the closed acyclic relation c:
+// events sorted by their number of predecessors, ties by ID.
+func linearize(c Relation) []EventID {
+	n := c.n
+	preds := make([]int, n)
+	for i := 0; i < n; i++ {
+		row := c.row(i)
+		for j := 0; j < n; j++ {
+			if row.has(j) {
+				preds[j]++
+			}
+		}
+	}
+	order := make([]EventID, n)
+	for i := range order {
+		order[i] = EventID(i)
+	}
+	// insertion sort keeps it dependency-free and stable; n is small.
+	for i := 1; i < n; i++ {
+		for j := i; j > 0; j-- {
+			a, b := order[j-1], order[j]
+			if preds[a] > preds[b] || (preds[a] == preds[b] && a > b) {
+				order[j-1], order[j] = b, a
+			} else {
+				break
+			}
+		}
+	}
+	return order
+}
