@@ -1,0 +1,833 @@
+package model
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Outcome is one allowed final state of a program with one valid execution
+// that produces it.
+type Outcome struct {
+	State   FinalState
+	Witness *Execution
+}
+
+// Key returns a canonical string for the state: agents by index, registers
+// by name, then the final memory in hex, e.g. "0:r0=1 1:r0=0 | 01000000".
+// Equal states have equal keys.
+func (s FinalState) Key() string {
+	var b strings.Builder
+	for a, regs := range s.Regs {
+		names := make([]string, 0, len(regs))
+		for r := range regs {
+			names = append(names, r)
+		}
+		sort.Strings(names)
+		for _, r := range names {
+			fmt.Fprintf(&b, "%d:%s=%d ", a, r, regs[r])
+		}
+	}
+	fmt.Fprintf(&b, "| %x", s.Memory)
+	return b.String()
+}
+
+// lessState orders states: registers agent by agent, by name, numerically;
+// then memory bytes.
+func lessState(x, y *FinalState) bool {
+	for a := 0; a < len(x.Regs) && a < len(y.Regs); a++ {
+		names := make([]string, 0, len(x.Regs[a]))
+		for r := range x.Regs[a] {
+			names = append(names, r)
+		}
+		sort.Strings(names)
+		for _, r := range names {
+			xv, yv := x.Regs[a][r], y.Regs[a][r]
+			if xv != yv {
+				return xv < yv
+			}
+		}
+	}
+	return bytes.Compare(x.Memory, y.Memory) < 0
+}
+
+// Enumerate returns every final state of p allowed under variant v, each
+// exactly once with one witness execution, in a deterministic order
+// (registers agent by agent, by name, numerically; then memory). See
+// EnumerateContext.
+func Enumerate(p *Program, v Variant) ([]Outcome, error) {
+	return EnumerateContext(context.Background(), p, v)
+}
+
+// EnumerateContext is Enumerate that stops with ctx's error when ctx is
+// done.
+//
+// Each operation becomes one event; the block's creator (an extra agent
+// "main") performs the init writes, starts every agent and joins them
+// (host-synchronizes-with pairs), then performs the final read: one
+// unordered read of the whole block that happens after every event. Its
+// value, chosen under the same rules as every other read, is the final
+// memory; where unordered writes race, several final memories are allowed.
+//
+// The search chooses, for each read and each segment of its range written
+// by the same set of writes, the set of writes it takes bytes from; it
+// prunes on happens-before cycles, coherence, tear-freedom and
+// read-modify-write dependency cycles as soon as a choice is made, and
+// after each read solves the memory-order constraints of v (happens-before
+// plus the variant's rules) by propagation and branching, not by listing
+// linearisations. Values are computed at the leaves, in dependency order.
+func EnumerateContext(ctx context.Context, p *Program, v Variant) ([]Outcome, error) {
+	if !v.valid() {
+		return nil, fmt.Errorf("model: no memory model variant given (use VariantByName)")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	var cas []opRef
+	for a, ag := range p.Agents {
+		for o, op := range ag.Ops {
+			if op.Kind == AccessRMW && op.Modify == CompareExchange {
+				cas = append(cas, opRef{a, o})
+			}
+		}
+	}
+	if len(cas) > 12 {
+		return nil, &ProgramError{Program: p.Name, Op: -1, Msg: fmt.Sprintf("%d compareExchange operations; the enumerator takes at most 12", len(cas))}
+	}
+	found := map[string]*Outcome{}
+	for mask := 0; mask < 1<<len(cas); mask++ {
+		success := map[opRef]bool{}
+		for i, c := range cas {
+			success[c] = mask&(1<<i) != 0
+		}
+		e := newEnumerator(ctx, p, v, success, found)
+		e.dfs(0)
+		if e.err != nil {
+			return nil, e.err
+		}
+	}
+	out := make([]Outcome, 0, len(found))
+	for _, o := range found {
+		out = append(out, *o)
+	}
+	sort.Slice(out, func(i, j int) bool { return lessState(&out[i].State, &out[j].State) })
+	return out, nil
+}
+
+type opRef struct{ agent, op int }
+
+type segment struct {
+	start, end int
+	initRep    int     // init event of the segment's first byte (stands for every byte's)
+	writers    []int   // non-init writes whose range covers the segment
+	options    [][]int // candidate source sets, in search order
+}
+
+type readInfo struct {
+	id   int
+	segs []segment
+}
+
+type slot struct{ ri, si int }
+
+type enumerator struct {
+	ctx     context.Context
+	p       *Program
+	v       Variant
+	success map[opRef]bool
+	found   map[string]*Outcome
+
+	x      *Execution // skeleton: events, agent-order, host-synchronizes-with
+	evOp   []opRef    // program operation of each event ({-1,-1} for others)
+	initOf []int      // byte -> init event
+	final  int        // final read event, or -1
+	isInit []bool
+	writes []int // non-init write events
+
+	reads  []readInfo
+	readOf []int // event -> index in reads, or -1
+	slots  []slot
+	choice [][]int // choice[ri][si]: index into options, -1 when unchosen
+
+	hb      Relation
+	hbSaved []Relation
+	nodes   int
+	err     error
+
+	// value stage
+	readVal  [][]byte
+	writeVal [][]byte
+	assign   [][]int // per read: source event per byte
+}
+
+func newEnumerator(ctx context.Context, p *Program, v Variant, success map[opRef]bool, found map[string]*Outcome) *enumerator {
+	e := &enumerator{ctx: ctx, p: p, v: v, success: success, found: found, final: -1}
+	e.build()
+	return e
+}
+
+// build makes the skeleton execution and the search's static tables.
+func (e *enumerator) build() {
+	p := e.p
+	x := &Execution{}
+	nA := len(p.Agents)
+	x.AgentOrder = make([][]EventID, nA+1)
+	add := func(ev Event, ref opRef) int {
+		id := len(x.Events)
+		x.Events = append(x.Events, ev)
+		x.AgentOrder[ev.Agent] = append(x.AgentOrder[ev.Agent], EventID(id))
+		e.evOp = append(e.evOp, ref)
+		return id
+	}
+	none := opRef{-1, -1}
+	for b := 0; b < p.Size; b++ {
+		id := add(Event{Kind: WriteSharedMemory, Agent: nA, Name: fmt.Sprintf("init[%d]", b), Order: Init, NoTear: true,
+			ByteIndex: b, ElementSize: 1, Payload: []byte{p.Init[b]}}, none)
+		e.initOf = append(e.initOf, id)
+	}
+	start := add(Event{Kind: HostEvent, Agent: nA, Name: "main:start"}, none)
+	var ends []int
+	for a, ag := range p.Agents {
+		name := agentName(p, a)
+		s := add(Event{Kind: HostEvent, Agent: a, Name: name + ":start"}, none)
+		x.HostSynchronizesWith = append(x.HostSynchronizesWith, [2]EventID{EventID(start), EventID(s)})
+		for o, op := range ag.Ops {
+			ev := Event{Agent: a, Name: fmt.Sprintf("%s:%d", name, o), Line: op.Line, Order: op.Order, NoTear: op.NoTear,
+				ByteIndex: op.ByteIndex, ElementSize: op.ElementSize}
+			switch op.Kind {
+			case AccessLoad:
+				ev.Kind = ReadSharedMemory
+			case AccessStore:
+				ev.Kind = WriteSharedMemory
+				ev.Payload = leBytes(op.Value, op.ElementSize)
+			case AccessRMW:
+				ev.Order, ev.NoTear = SeqCst, true
+				ev.Kind = ReadModifyWriteSharedMemory
+				ev.ModifyOp = op.Modify
+				ev.Payload = leBytes(op.Value, op.ElementSize)
+				if op.Modify == CompareExchange && !e.success[opRef{a, o}] {
+					ev.Kind, ev.ModifyOp, ev.Payload = ReadSharedMemory, 0, nil
+				}
+			}
+			add(ev, opRef{a, o})
+		}
+		ends = append(ends, add(Event{Kind: HostEvent, Agent: a, Name: name + ":end"}, none))
+	}
+	join := add(Event{Kind: HostEvent, Agent: nA, Name: "main:join"}, none)
+	for _, en := range ends {
+		x.HostSynchronizesWith = append(x.HostSynchronizesWith, [2]EventID{EventID(en), EventID(join)})
+	}
+	if p.Size > 0 {
+		e.final = add(Event{Kind: ReadSharedMemory, Agent: nA, Name: "final", Order: Unordered, ByteIndex: 0, ElementSize: p.Size}, none)
+	}
+	e.x = x
+	n := len(x.Events)
+	e.isInit = make([]bool, n)
+	for _, id := range e.initOf {
+		e.isInit[id] = true
+	}
+	for i := range x.Events {
+		if x.Events[i].IsWrite() && !e.isInit[i] {
+			e.writes = append(e.writes, i)
+		}
+	}
+	// base happens-before: agent-order, host-synchronizes-with, init rule.
+	hb := NewRelation(n)
+	for _, list := range x.AgentOrder {
+		for i := range list {
+			for j := i + 1; j < len(list); j++ {
+				hb.Add(list[i], list[j])
+			}
+		}
+	}
+	for _, pr := range x.HostSynchronizesWith {
+		hb.Add(pr[0], pr[1])
+	}
+	for _, id := range e.initOf {
+		for d := range x.Events {
+			if x.Events[d].IsMemory() && !e.isInit[d] && initBefore(&x.Events[id], &x.Events[d]) {
+				hb.Add(EventID(id), EventID(d))
+			}
+		}
+	}
+	e.hb = hb.TransitiveClosure()
+
+	// reads, in round-robin agent-order, the final read last.
+	e.readOf = make([]int, n)
+	for i := range e.readOf {
+		e.readOf[i] = -1
+	}
+	maxOps := 0
+	for _, ag := range p.Agents {
+		if len(ag.Ops) > maxOps {
+			maxOps = len(ag.Ops)
+		}
+	}
+	var readIDs []int
+	for o := 0; o < maxOps; o++ {
+		for a := range p.Agents {
+			for _, id := range x.AgentOrder[a] {
+				if e.evOp[id] == (opRef{a, o}) && x.Events[id].IsRead() {
+					readIDs = append(readIDs, int(id))
+				}
+			}
+		}
+	}
+	if e.final >= 0 {
+		readIDs = append(readIDs, e.final)
+	}
+	for _, r := range readIDs {
+		e.readOf[r] = len(e.reads)
+		ri := readInfo{id: r, segs: e.segments(r)}
+		for si := range ri.segs {
+			e.slots = append(e.slots, slot{len(e.reads), si})
+		}
+		e.reads = append(e.reads, ri)
+	}
+	e.choice = make([][]int, len(e.reads))
+	for i := range e.reads {
+		e.choice[i] = make([]int, len(e.reads[i].segs))
+		for j := range e.choice[i] {
+			e.choice[i][j] = -1
+		}
+	}
+	e.hbSaved = make([]Relation, len(e.slots))
+	for i := range e.hbSaved {
+		e.hbSaved[i] = NewRelation(n)
+	}
+	e.readVal = make([][]byte, n)
+	e.writeVal = make([][]byte, n)
+	e.assign = make([][]int, n)
+}
+
+func agentName(p *Program, a int) string {
+	if n := p.Agents[a].Name; n != "" {
+		return n
+	}
+	return fmt.Sprintf("#%d", a)
+}
+
+// segments splits read r's range where the set of writes covering it
+// changes, and lists the candidate source sets of each segment.
+func (e *enumerator) segments(r int) []segment {
+	x := e.x
+	R := &x.Events[r]
+	cuts := map[int]bool{R.ByteIndex: true, R.ByteIndex + R.ElementSize: true}
+	for _, w := range e.writes {
+		W := x.Events[w].Range()
+		for _, c := range []int{W.Start, W.End()} {
+			if c > R.ByteIndex && c < R.ByteIndex+R.ElementSize {
+				cuts[c] = true
+			}
+		}
+	}
+	var pts []int
+	for c := range cuts {
+		pts = append(pts, c)
+	}
+	sort.Ints(pts)
+	var segs []segment
+	for i := 0; i+1 < len(pts); i++ {
+		s := segment{start: pts[i], end: pts[i+1], initRep: e.initOf[pts[i]]}
+		for _, w := range e.writes {
+			if x.Events[w].Range().Contains(0, s.start) {
+				s.writers = append(s.writers, w)
+			}
+		}
+		// candidates: not r itself, not happening after r, not
+		// overwritten in happens-before before r (coherence, fixed by
+		// the base relation).
+		var cands []int
+		for _, w := range append([]int{s.initRep}, s.writers...) {
+			if w == r || e.hb.row(r).has(w) {
+				continue
+			}
+			shadowed := false
+			for _, o := range s.writers {
+				if o != w && e.hb.row(w).has(o) && e.hb.row(o).has(r) {
+					shadowed = true
+				}
+			}
+			if !shadowed {
+				cands = append(cands, w)
+			}
+		}
+		s.options = e.options(R, s, cands)
+		segs = append(segs, s)
+	}
+	return segs
+}
+
+// options lists the non-empty subsets of cands that can be a segment's
+// source set: singletons first, then larger sets only when tear-free
+// allows them and (for sources with known bytes) they can give a value no
+// smaller set gives. Under SC a segment has exactly one source.
+func (e *enumerator) options(R *Event, s segment, cands []int) [][]int {
+	var out [][]int
+	for _, w := range cands {
+		out = append(out, []int{w})
+	}
+	if e.v.rule == ruleSC {
+		return out
+	}
+	L := s.end - s.start
+	max := L
+	if len(cands) < max {
+		max = len(cands)
+	}
+	var rec func(from int, cur []int)
+	rec = func(from int, cur []int) {
+		if len(cur) >= 2 && e.optionUseful(R, s, cur) {
+			out = append(out, append([]int(nil), cur...))
+		}
+		if len(cur) == max {
+			return
+		}
+		for i := from; i < len(cands); i++ {
+			rec(i+1, append(cur, cands[i]))
+		}
+	}
+	rec(0, nil)
+	return out
+}
+
+func (e *enumerator) optionUseful(R *Event, s segment, set []int) bool {
+	if R.NoTear {
+		eq := 0
+		for _, w := range set {
+			W := &e.x.Events[w]
+			if W.NoTear && W.Range().Equal(R.Range()) {
+				eq++
+			}
+		}
+		if eq > 1 {
+			return false
+		}
+	}
+	srcs := make([][]byte, len(set))
+	for i, w := range set {
+		if e.x.Events[w].Kind == ReadModifyWriteSharedMemory {
+			return true // its bytes are known only at the leaves
+		}
+		srcs[i] = e.staticBytes(w, s)
+	}
+	vals, _ := segValues(srcs, true)
+	return len(vals) > 0
+}
+
+func (e *enumerator) staticBytes(w int, s segment) []byte {
+	if e.isInit[w] {
+		return e.p.Init[s.start:s.end]
+	}
+	W := &e.x.Events[w]
+	return W.Payload[s.start-W.ByteIndex : s.end-W.ByteIndex]
+}
+
+// segValues lists the values a segment can take with one byte from one of
+// srcs at each position, each with an assignment of positions to sources.
+// With genuine set, it lists only the values every assignment of which
+// uses every source: the values no smaller source set can give.
+func segValues(srcs [][]byte, genuine bool) ([][]byte, [][]int) {
+	L := len(srcs[0])
+	var vals [][]byte
+	var assigns [][]int
+	cur := make([]byte, L)
+	who := make([]int, L)
+	var rec func(i int)
+	rec = func(i int) {
+		if i == L {
+			if genuine {
+				for k := range srcs {
+					without := true
+					for j := 0; j < L && without; j++ {
+						ok := false
+						for t := range srcs {
+							if t != k && srcs[t][j] == cur[j] {
+								ok = true
+							}
+						}
+						without = ok
+					}
+					if without {
+						return
+					}
+				}
+			}
+			vals = append(vals, append([]byte(nil), cur...))
+			assigns = append(assigns, append([]int(nil), who...))
+			return
+		}
+		for k := range srcs {
+			dup := false
+			for t := 0; t < k; t++ {
+				if srcs[t][i] == srcs[k][i] {
+					dup = true
+				}
+			}
+			if dup {
+				continue
+			}
+			cur[i], who[i] = srcs[k][i], k
+			rec(i + 1)
+		}
+	}
+	rec(0)
+	return vals, assigns
+}
+
+func (e *enumerator) isRMW(id int) bool {
+	return e.x.Events[id].Kind == ReadModifyWriteSharedMemory
+}
+
+// dependsOn reports whether read-modify-write w's value depends, through
+// chosen sources, on event r.
+func (e *enumerator) dependsOn(w, r int) bool {
+	seen := map[int]bool{}
+	stack := []int{w}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		ri := e.readOf[x]
+		if ri < 0 || seen[x] {
+			continue
+		}
+		seen[x] = true
+		for si, oi := range e.choice[ri] {
+			if oi < 0 {
+				continue
+			}
+			for _, y := range e.reads[ri].segs[si].options[oi] {
+				if y == r {
+					return true
+				}
+				if e.isRMW(y) {
+					stack = append(stack, y)
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (e *enumerator) coherent(ri, si int) bool {
+	r := e.reads[ri].id
+	seg := &e.reads[ri].segs[si]
+	for _, w := range seg.options[e.choice[ri][si]] {
+		if e.hb.row(r).has(w) {
+			return false
+		}
+		for _, o := range seg.writers {
+			if o != w && e.hb.row(w).has(o) && e.hb.row(o).has(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (e *enumerator) tearFree(ri int) bool {
+	R := &e.x.Events[e.reads[ri].id]
+	if !R.NoTear {
+		return true
+	}
+	first := -1
+	for si, oi := range e.choice[ri] {
+		for _, w := range e.reads[ri].segs[si].options[oi] {
+			W := &e.x.Events[w]
+			if W.NoTear && W.Range().Equal(R.Range()) {
+				if first >= 0 && first != w {
+					return false
+				}
+				first = w
+			}
+		}
+	}
+	return true
+}
+
+// constraints builds the memory-order constraints of the current choices.
+func (e *enumerator) constraints() []moConstraint {
+	var rf []rfPair
+	var sc []scSource
+	for ri := range e.reads {
+		r := e.reads[ri].id
+		R := &e.x.Events[r]
+		var seen []int
+		for si, oi := range e.choice[ri] {
+			if oi < 0 {
+				continue
+			}
+			seg := &e.reads[ri].segs[si]
+			for _, w := range seg.options[oi] {
+				if e.v.rule == ruleSC {
+					sc = append(sc, scSource{r: r, w: w, others: seg.writers})
+				}
+				dup := false
+				for _, s := range seen {
+					dup = dup || s == w
+				}
+				if dup {
+					continue
+				}
+				seen = append(seen, w)
+				rf = append(rf, rfPair{r: r, w: w, sw: synchronizes(&e.x.Events[w], R)})
+			}
+		}
+	}
+	return appendConstraints(nil, e.v, e.x.Events, e.hb, rf, e.writes, sc)
+}
+
+func (e *enumerator) dfs(depth int) {
+	if e.err != nil {
+		return
+	}
+	e.nodes++
+	if e.nodes&1023 == 0 {
+		if err := e.ctx.Err(); err != nil {
+			e.err = err
+			return
+		}
+	}
+	if depth == len(e.slots) {
+		e.leaf()
+		return
+	}
+	s := e.slots[depth]
+	ri := &e.reads[s.ri]
+	r := ri.id
+	R := &e.x.Events[r]
+	seg := &ri.segs[s.si]
+	saved := e.hbSaved[depth]
+	for oi, opt := range seg.options {
+		saved.copyFrom(e.hb)
+		e.choice[s.ri][s.si] = oi
+		ok, grew := true, false
+		for _, w := range opt {
+			if e.hb.row(r).has(w) {
+				ok = false
+				break
+			}
+			if synchronizes(&e.x.Events[w], R) {
+				if !e.hb.row(w).has(r) {
+					if !e.hb.addClosed(w, r) {
+						ok = false
+						break
+					}
+					grew = true
+				}
+			}
+			if e.isRMW(w) && e.isRMW(r) && e.dependsOn(w, r) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			if grew {
+				for t := 0; t <= depth && ok; t++ {
+					ok = e.coherent(e.slots[t].ri, e.slots[t].si)
+				}
+			} else {
+				ok = e.coherent(s.ri, s.si)
+			}
+		}
+		if ok && s.si == len(ri.segs)-1 {
+			ok = e.tearFree(s.ri)
+			if ok {
+				if cs := e.constraints(); len(cs) > 0 {
+					_, ok = solveOrder(e.hb, cs)
+				}
+			}
+		}
+		if ok {
+			e.dfs(depth + 1)
+		}
+		e.hb.copyFrom(saved)
+		e.choice[s.ri][s.si] = -1
+		if e.err != nil {
+			return
+		}
+	}
+}
+
+// leaf enumerates the values of a valid choice of sources.
+func (e *enumerator) leaf() {
+	// order reads so that read-modify-write sources come first.
+	order := make([]int, 0, len(e.reads))
+	done := make([]bool, len(e.reads))
+	for len(order) < len(e.reads) {
+		progress := false
+		for ri := range e.reads {
+			if done[ri] {
+				continue
+			}
+			ready := true
+			for si, oi := range e.choice[ri] {
+				for _, w := range e.reads[ri].segs[si].options[oi] {
+					if wi := e.readOf[w]; wi >= 0 && !done[wi] {
+						ready = false
+					}
+				}
+			}
+			if ready {
+				done[ri] = true
+				order = append(order, ri)
+				progress = true
+			}
+		}
+		if !progress {
+			return // dependency cycle; excluded during the search
+		}
+	}
+	var mo []EventID
+	e.values(order, 0, &mo)
+}
+
+func (e *enumerator) sourceBytes(w int, s *segment) []byte {
+	if e.isRMW(w) {
+		W := &e.x.Events[w]
+		return e.writeVal[w][s.start-W.ByteIndex : s.end-W.ByteIndex]
+	}
+	return e.staticBytes(w, *s)
+}
+
+func (e *enumerator) values(order []int, k int, mo *[]EventID) {
+	if e.err != nil {
+		return
+	}
+	if k == len(order) {
+		e.emit(mo)
+		return
+	}
+	ri := order[k]
+	info := &e.reads[ri]
+	r := info.id
+	R := &e.x.Events[r]
+	// per segment: value options with per-byte sources
+	type segVal struct {
+		vals    [][]byte
+		sources [][]int
+	}
+	segs := make([]segVal, len(info.segs))
+	for si := range info.segs {
+		seg := &info.segs[si]
+		set := seg.options[e.choice[ri][si]]
+		srcs := make([][]byte, len(set))
+		for i, w := range set {
+			srcs[i] = e.sourceBytes(w, seg)
+		}
+		vals, assigns := segValues(srcs, len(set) > 1)
+		sv := segVal{vals: vals}
+		for _, as := range assigns {
+			src := make([]int, len(as))
+			for j, a := range as {
+				w := set[a]
+				if e.isInit[w] {
+					w = e.initOf[seg.start+j]
+				}
+				src[j] = w
+			}
+			sv.sources = append(sv.sources, src)
+		}
+		if len(vals) == 0 {
+			return
+		}
+		segs[si] = sv
+	}
+	val := make([]byte, R.ElementSize)
+	src := make([]int, R.ElementSize)
+	var op *Op
+	if ref := e.evOp[r]; ref.agent >= 0 {
+		op = &e.p.Agents[ref.agent].Ops[ref.op]
+	}
+	var rec func(si int)
+	rec = func(si int) {
+		if e.err != nil {
+			return
+		}
+		if si == len(segs) {
+			if op != nil && op.Kind == AccessRMW && op.Modify == CompareExchange {
+				eq := bytes.Equal(val, leBytes(op.Expected, op.ElementSize))
+				if eq != (R.Kind == ReadModifyWriteSharedMemory) {
+					return
+				}
+			}
+			e.readVal[r] = append([]byte(nil), val...)
+			e.assign[r] = append([]int(nil), src...)
+			if R.Kind == ReadModifyWriteSharedMemory {
+				e.writeVal[r] = R.ModifyOp.Apply(val, R.Payload)
+			}
+			e.values(order, k+1, mo)
+			return
+		}
+		seg := &info.segs[si]
+		off := seg.start - R.ByteIndex
+		for i, v := range segs[si].vals {
+			copy(val[off:], v)
+			copy(src[off:], segs[si].sources[i])
+			rec(si + 1)
+		}
+	}
+	rec(0)
+}
+
+func (e *enumerator) emit(mo *[]EventID) {
+	p := e.p
+	st := FinalState{Regs: make([]map[string]int64, len(p.Agents))}
+	for a := range p.Agents {
+		st.Regs[a] = map[string]int64{}
+	}
+	for id, ref := range e.evOp {
+		if ref.agent < 0 {
+			continue
+		}
+		op := &p.Agents[ref.agent].Ops[ref.op]
+		if op.Reg != "" {
+			st.Regs[ref.agent][op.Reg] = decode(e.readVal[id], op.Signed)
+		}
+	}
+	if e.final >= 0 {
+		st.Memory = append([]byte(nil), e.readVal[e.final]...)
+	} else {
+		st.Memory = []byte{}
+	}
+	key := st.Key()
+	if _, ok := e.found[key]; ok {
+		return
+	}
+	if *mo == nil {
+		sol, ok := solveOrder(e.hb, e.constraints())
+		if !ok {
+			e.err = fmt.Errorf("model: internal error: memory-order lost at a leaf of %s", p.Name)
+			return
+		}
+		*mo = linearize(sol)
+	}
+	e.found[key] = &Outcome{State: st, Witness: e.witness(*mo)}
+}
+
+func (e *enumerator) witness(mo []EventID) *Execution {
+	x := e.x
+	w := &Execution{
+		Events:               append([]Event(nil), x.Events...),
+		AgentOrder:           make([][]EventID, len(x.AgentOrder)),
+		ReadsBytesFrom:       make([][]EventID, len(x.Events)),
+		ChosenValues:         make([][]byte, len(x.Events)),
+		HostSynchronizesWith: append([][2]EventID(nil), x.HostSynchronizesWith...),
+		MemoryOrder:          append([]EventID(nil), mo...),
+	}
+	for a, l := range x.AgentOrder {
+		w.AgentOrder[a] = append([]EventID(nil), l...)
+	}
+	for _, ri := range e.reads {
+		r := ri.id
+		w.ChosenValues[r] = append([]byte(nil), e.readVal[r]...)
+		src := make([]EventID, len(e.assign[r]))
+		for i, s := range e.assign[r] {
+			src[i] = EventID(s)
+		}
+		w.ReadsBytesFrom[r] = src
+	}
+	return w
+}
