@@ -555,10 +555,22 @@ func (e *enumerator) constraints() []moConstraint {
 		r := e.reads[ri].id
 		R := &e.x.Events[r]
 		var seen []int
+		complete, allInit := true, true
 		for si, oi := range e.choice[ri] {
 			if oi < 0 {
+				complete = false
 				continue
 			}
+			for _, w := range e.reads[ri].segs[si].options[oi] {
+				allInit = allInit && e.isInit[w]
+			}
+		}
+		if !complete {
+			// only whole reads contribute, so constraints only grow
+			// as the search goes deeper
+			continue
+		}
+		for si, oi := range e.choice[ri] {
 			seg := &e.reads[ri].segs[si]
 			for _, w := range seg.options[oi] {
 				if e.v.rule == ruleSC {
@@ -572,7 +584,7 @@ func (e *enumerator) constraints() []moConstraint {
 					continue
 				}
 				seen = append(seen, w)
-				rf = append(rf, rfPair{r: r, w: w, sw: synchronizes(&e.x.Events[w], R)})
+				rf = append(rf, rfPair{r: r, w: w, sw: swFor(e.v, &e.x.Events[w], R, allInit)})
 			}
 		}
 	}

@@ -226,8 +226,12 @@ func (a *Analysis) constraints(v Variant) []moConstraint {
 		if !e.IsRead() {
 			continue
 		}
+		allInit := true
+		for _, w := range x.ReadsBytesFrom[i] {
+			allInit = allInit && x.Events[w].Order == Init
+		}
 		for _, w := range uniqueIDs(x.ReadsBytesFrom[i]) {
-			rf = append(rf, rfPair{r: i, w: int(w), sw: a.SynchronizesWith.Has(w, EventID(i))})
+			rf = append(rf, rfPair{r: i, w: int(w), sw: swFor(v, &x.Events[w], e, allInit)})
 		}
 		if v.rule == ruleSC {
 			for k, w := range x.ReadsBytesFrom[i] {

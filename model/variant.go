@@ -79,10 +79,24 @@ type moConstraint struct {
 	rule    byte // 'a', 'b', 'c' (sequentially consistent atomics), 's' (sc), 'f' (sc: w before r)
 }
 
-// rfPair is one reads-from pair; sw says W synchronizes-with R.
+// rfPair is one reads-from pair; sw says W synchronizes-with R under the
+// variant (see swFor).
 type rfPair struct {
 	r, w int
 	sw   bool
+}
+
+// swFor reports whether W synchronizes-with R, given that R reads-from W
+// and whether every byte R reads comes from an init write. Under every
+// variant a seq-cst R synchronizes with a seq-cst W of equal range. The
+// 2017 text adds: a seq-cst R that reads only from init writes is
+// synchronized-with by each of them (the current text drops this and lets
+// rule (c) and happens-before do the work).
+func swFor(v Variant, w, r *Event, allInit bool) bool {
+	if synchronizes(w, r) {
+		return true
+	}
+	return v.rule == ruleES2017 && w.Order == Init && r.Order == SeqCst && allInit
 }
 
 // scSource is, for the sc variant, one read byte (or segment of bytes with
