@@ -186,3 +186,26 @@ func (e Element) Record(ev Event) {
 	ev.Read, ev.Written = toLE(ev.Read, ev.Size), toLE(ev.Written, ev.Size)
 	record(e.blk, e.agent, &ev)
 }
+
+// ValidateIntegerTypedArray performs ECMA-262's ValidateIntegerTypedArray on
+// the view, naming op in its errors: a TypeError if v is nil, if its buffer
+// is detached (the view is out of bounds), or if its kind is not one Atomics
+// accepts — with waitable, only Int32 and BigInt64 (Atomics.wait, waitAsync
+// and notify); otherwise the integer kinds except Uint8Clamped. Validate the
+// index afterwards with Element, as ValidateAtomicAccess.
+func (v *TypedArray) ValidateIntegerTypedArray(op string, waitable bool) error {
+	if v == nil {
+		return Errorf(TypeError, op, "not a TypedArray (nil view)")
+	}
+	if v.blk.detached() {
+		return Errorf(TypeError, op, "%s's buffer is detached", v.kind.ArrayName())
+	}
+	if waitable {
+		if v.kind != Int32 && v.kind != BigInt64 {
+			return Errorf(TypeError, op, "%s is neither an Int32Array nor a BigInt64Array", v.kind.ArrayName())
+		}
+	} else if !v.kind.IsInteger() {
+		return Errorf(TypeError, op, "%s is not an integer TypedArray (Int8, Uint8, Int16, Uint16, Int32, Uint32, BigInt64 or BigUint64)", v.kind.ArrayName())
+	}
+	return nil
+}

@@ -11,9 +11,10 @@ import (
 // be accessed atomically — and true. Otherwise (another kind, a non-shared or
 // length-tracking view, an index out of range, recording on) it returns nil
 // and false, and the caller takes the general path (Element), which validates
-// and records. It is small enough to be inlined into its callers.
+// and records. A nil view takes the general path too. It is small enough to
+// be inlined into its callers.
 func (v *TypedArray) Word32(i int) (*atomic.Uint32, bool) {
-	if v.shift == 2 && uint(i) < uint(v.fast) && attached.Load() == 0 {
+	if v != nil && v.shift == 2 && uint(i) < uint(v.fast) && atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 {
 		return (*atomic.Uint32)(unsafe.Add(v.blk.base, v.offset+i<<2)), true
 	}
 	return nil, false
@@ -21,7 +22,7 @@ func (v *TypedArray) Word32(i int) (*atomic.Uint32, bool) {
 
 // Word64 is Word32 for 8-byte integer elements (BigInt64, BigUint64).
 func (v *TypedArray) Word64(i int) (*atomic.Uint64, bool) {
-	if v.shift == 3 && uint(i) < uint(v.fast) && attached.Load() == 0 {
+	if v != nil && v.shift == 3 && uint(i) < uint(v.fast) && atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 {
 		return (*atomic.Uint64)(unsafe.Add(v.blk.base, v.offset+i<<3)), true
 	}
 	return nil, false
@@ -33,9 +34,59 @@ func (v *TypedArray) Word64(i int) (*atomic.Uint64, bool) {
 // word's value, and true. Read-modify-writes on it must compare-and-swap the
 // whole word so that neighbouring elements are never disturbed.
 func (v *TypedArray) SubWord(i int) (w *atomic.Uint32, shift uint, ok bool) {
-	if v.shift < 2 && uint(i) < uint(v.fast) && attached.Load() == 0 {
+	if v != nil && v.shift < 2 && uint(i) < uint(v.fast) && atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 {
 		bi := v.offset + i<<v.shift
 		return (*atomic.Uint32)(unsafe.Add(v.blk.base, bi&^3)), subShift(bi, 1<<v.shift), true
 	}
 	return nil, 0, false
 }
+
+// The fast paths test "no recorder attached anywhere" by loading attached's
+// int64 word directly (an atomic.Int64 is exactly that word; the static
+// checks at the end of this file verify its size): that costs the Go inliner
+// fewer nodes than attached.Load() and keeps them within its budget.
+//
+// The Int32 fast paths below serve package atomics, whose Load, Store and Add
+// on an Int32 element must inline into their callers: each performs the
+// operation directly when the element qualifies for Word32 and v is an Int32
+// view, and otherwise returns slow(v, i, ...), which validates, records and
+// handles the other kinds. Passing the slow path as a parameter keeps each
+// within the Go inliner's budget: it charges a call through a parameter less
+// than a direct call.
+
+// LoadInt32 returns element i of an Int32 view, read atomically, or slow(v, i).
+func (v *TypedArray) LoadInt32(i int, slow func(*TypedArray, int) (int64, error)) (x int64, err error) {
+	if v != nil && v.kind == Int32 && uint(i) < uint(v.fast) && atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 {
+		x = int64(atomic.LoadInt32((*int32)(unsafe.Add(v.blk.base, v.offset+i<<2))))
+		return
+	}
+	x, err = slow(v, i)
+	return
+}
+
+// StoreInt32 stores x (modulo 2^32) in element i of an Int32 view
+// atomically and returns x, or returns slow(v, i, x).
+func (v *TypedArray) StoreInt32(i int, x int64, slow func(*TypedArray, int, int64) (int64, error)) (r int64, err error) {
+	if v != nil && v.kind == Int32 && uint(i) < uint(v.fast) && atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 {
+		atomic.StoreInt32((*int32)(unsafe.Add(v.blk.base, v.offset+i<<2)), int32(x))
+		r = x
+		return
+	}
+	r, err = slow(v, i, x)
+	return
+}
+
+// AddInt32 adds x (modulo 2^32) to element i of an Int32 view atomically and
+// returns the previous value, or returns slow(v, i, x).
+func (v *TypedArray) AddInt32(i int, x int64, slow func(*TypedArray, int, int64) (int64, error)) (r int64, err error) {
+	if v != nil && v.kind == Int32 && uint(i) < uint(v.fast) && atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 {
+		r = int64(atomic.AddInt32((*int32)(unsafe.Add(v.blk.base, v.offset+i<<2)), int32(x)) - int32(x))
+		return
+	}
+	r, err = slow(v, i, x)
+	return
+}
+
+// Static check that atomic.Int64 is exactly its int64 word, as quiet assumes.
+var _ [8 - unsafe.Sizeof(attached)]struct{}
+var _ [unsafe.Sizeof(attached) - 8]struct{}
