@@ -1,0 +1,138 @@
+package atomics
+
+import (
+	"sync"
+	"time"
+)
+
+// location names a buffer location: ECMA-262's GetWaiterList(block, i) is
+// one waiter list per (block, byte index) pair.
+type location struct {
+	buf   uint64 // the buffer's ID
+	index int    // byte index in the buffer
+}
+
+// waiter is a Waiter Record: one suspended Wait, or one pending WaitAsync.
+// Its fields are guarded by its shard's mutex, except wake, on which a sync
+// waiter blocks.
+type waiter struct {
+	prev, next *waiter
+	loc        location
+	listed     bool          // in its waiter list (not yet notified or timed out)
+	wake       chan struct{} // sync waiters: receives one token when notified
+	async      *AsyncWait    // async waiters: settled when notified or timed out
+	token      uint64        // the waking Notify's host-synchronizes-with token
+}
+
+// waiterList is one location's waiters, in FIFO order.
+type waiterList struct {
+	head, tail *waiter
+	n          int
+}
+
+// shard holds the waiter lists of the locations that hash to it; its mutex
+// is the critical section of those lists (EnterCriticalSection /
+// LeaveCriticalSection). Unrelated locations mostly fall in different shards
+// and do not contend. A list is removed from the map as soon as it empties.
+type shard struct {
+	mu    sync.Mutex
+	lists map[location]*waiterList
+	_     [48]byte // keep shards on separate cache lines
+}
+
+const shardBits = 6
+
+var shards [1 << shardBits]shard
+
+func shardOf(l location) *shard {
+	h := l.buf*0x9e3779b97f4a7c15 ^ uint64(l.index)*0xc2b2ae3d27d4eb4f
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	return &shards[h>>(64-shardBits)]
+}
+
+// enqueue appends w to the list of loc (AddWaiter). The caller holds s.mu.
+func (s *shard) enqueue(loc location, w *waiter) {
+	if s.lists == nil {
+		s.lists = make(map[location]*waiterList)
+	}
+	l := s.lists[loc]
+	if l == nil {
+		l = &waiterList{}
+		s.lists[loc] = l
+	}
+	w.loc, w.listed, w.prev, w.next = loc, true, l.tail, nil
+	if l.tail != nil {
+		l.tail.next = w
+	} else {
+		l.head = w
+	}
+	l.tail = w
+	l.n++
+}
+
+// remove unlinks w from its list (RemoveWaiter) and deletes the list once it
+// is empty. The caller holds s.mu and w is listed.
+func (s *shard) remove(w *waiter) {
+	l := s.lists[w.loc]
+	if w.prev != nil {
+		w.prev.next = w.next
+	} else {
+		l.head = w.next
+	}
+	if w.next != nil {
+		w.next.prev = w.prev
+	} else {
+		l.tail = w.prev
+	}
+	w.prev, w.next, w.listed = nil, nil, false
+	l.n--
+	if l.n == 0 {
+		delete(s.lists, w.loc)
+	}
+}
+
+// notify removes up to c waiters from the front of loc's list and wakes them
+// in order (RemoveWaiters, NotifyWaiter), handing each the token. It returns
+// how many it woke. The caller holds s.mu.
+func (s *shard) notify(loc location, c int, token func() uint64) int {
+	n := 0
+	for n < c {
+		l := s.lists[loc]
+		if l == nil {
+			break
+		}
+		w := l.head
+		s.remove(w)
+		w.token = token()
+		if w.async != nil {
+			w.async.settle(OK)
+		} else {
+			w.wake <- struct{}{} // buffered: never blocks
+		}
+		n++
+	}
+	return n
+}
+
+// count returns the number of waiters on loc's list.
+func (s *shard) count(loc location) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l := s.lists[loc]; l != nil {
+		return l.n
+	}
+	return 0
+}
+
+// syncWaiters recycles the waiters of synchronous Waits with their channels.
+var syncWaiters = sync.Pool{New: func() any { return &waiter{wake: make(chan struct{}, 1)} }}
+
+// timeoutOf returns the timer duration for a Wait timeout, and false for no
+// timeout (Forever).
+func timeoutOf(t time.Duration) (time.Duration, bool) {
+	if t >= Forever {
+		return 0, false
+	}
+	return max(t, 0), true
+}
