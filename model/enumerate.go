@@ -34,25 +34,6 @@ func (s FinalState) Key() string {
 	return b.String()
 }
 
-// lessState orders states: registers agent by agent, by name, numerically;
-// then memory bytes.
-func lessState(x, y *FinalState) bool {
-	for a := 0; a < len(x.Regs) && a < len(y.Regs); a++ {
-		names := make([]string, 0, len(x.Regs[a]))
-		for r := range x.Regs[a] {
-			names = append(names, r)
-		}
-		sort.Strings(names)
-		for _, r := range names {
-			xv, yv := x.Regs[a][r], y.Regs[a][r]
-			if xv != yv {
-				return xv < yv
-			}
-		}
-	}
-	return bytes.Compare(x.Memory, y.Memory) < 0
-}
-
 // Enumerate returns every final state of p allowed under variant v, each
 // exactly once with one witness execution, in a deterministic order
 // (registers agent by agent, by name, numerically; then memory). See
@@ -96,24 +77,53 @@ func EnumerateContext(ctx context.Context, p *Program, v Variant) ([]Outcome, er
 	if len(cas) > 12 {
 		return nil, &ProgramError{Program: p.Name, Op: -1, Msg: fmt.Sprintf("%d compareExchange operations; the enumerator takes at most 12", len(cas))}
 	}
-	found := map[string]*Outcome{}
+	seen := map[string]*found{}
 	for mask := 0; mask < 1<<len(cas); mask++ {
 		success := map[opRef]bool{}
 		for i, c := range cas {
 			success[c] = mask&(1<<i) != 0
 		}
-		e := newEnumerator(ctx, p, v, success, found)
+		e := newEnumerator(ctx, p, v, success, seen)
 		e.dfs(0)
 		if e.err != nil {
 			return nil, e.err
 		}
 	}
-	out := make([]Outcome, 0, len(found))
-	for _, o := range found {
-		out = append(out, *o)
+	all := make([]*found, 0, len(seen))
+	for _, f := range seen {
+		all = append(all, f)
 	}
-	sort.Slice(out, func(i, j int) bool { return lessState(&out[i].State, &out[j].State) })
+	sort.Slice(all, func(i, j int) bool { return lessFound(all[i], all[j]) })
+	out := make([]Outcome, len(all))
+	for i, f := range all {
+		out[i] = f.Outcome
+	}
 	return out, nil
+}
+
+// found is an outcome with its sort key: register values in canonical
+// order (agent, then register name), then memory.
+type found struct {
+	Outcome
+	regs []int64
+}
+
+func lessFound(x, y *found) bool {
+	for i := range x.regs {
+		if x.regs[i] != y.regs[i] {
+			return x.regs[i] < y.regs[i]
+		}
+	}
+	return bytes.Compare(x.State.Memory, y.State.Memory) < 0
+}
+
+// regSlot is one register of the final state; ev is the last event that
+// sets it.
+type regSlot struct {
+	agent int
+	name  string
+	ev    int
+	sign  bool
 }
 
 type opRef struct{ agent, op int }
@@ -123,6 +133,7 @@ type segment struct {
 	initRep    int     // init event of the segment's first byte (stands for every byte's)
 	writers    []int   // non-init writes whose range covers the segment
 	options    [][]int // candidate source sets, in search order
+	single     [][]int // per option: per-byte source events when it has one source
 }
 
 type readInfo struct {
@@ -132,12 +143,21 @@ type readInfo struct {
 
 type slot struct{ ri, si int }
 
+// segVal is the value options of one segment of a read, each with its
+// per-byte sources.
+type segVal struct {
+	vals    [][]byte
+	sources [][]int
+}
+
 type enumerator struct {
 	ctx     context.Context
 	p       *Program
 	v       Variant
 	success map[opRef]bool
-	found   map[string]*Outcome
+	found   map[string]*found
+	regs    []regSlot
+	keyBuf  []byte
 
 	x      *Execution // skeleton: events, agent-order, host-synchronizes-with
 	evOp   []opRef    // program operation of each event ({-1,-1} for others)
@@ -157,12 +177,20 @@ type enumerator struct {
 	err     error
 
 	// value stage
+	rfBuf    []rfPair
+	scBuf    []scSource
+	csBuf    []moConstraint
+	mark     []int // per event: stamp of the last read that listed it
+	stamp    int
+	scratch  [][]segVal // per read: value options of each segment
+	valBuf   [][]byte   // per read: value under construction
+	srcBuf   [][]int    // per read: sources under construction
 	readVal  [][]byte
 	writeVal [][]byte
 	assign   [][]int // per read: source event per byte
 }
 
-func newEnumerator(ctx context.Context, p *Program, v Variant, success map[opRef]bool, found map[string]*Outcome) *enumerator {
+func newEnumerator(ctx context.Context, p *Program, v Variant, success map[opRef]bool, found map[string]*found) *enumerator {
 	e := &enumerator{ctx: ctx, p: p, v: v, success: success, found: found, final: -1}
 	e.build()
 	return e
@@ -297,9 +325,42 @@ func (e *enumerator) build() {
 	for i := range e.hbSaved {
 		e.hbSaved[i] = NewRelation(n)
 	}
+	e.mark = make([]int, n)
 	e.readVal = make([][]byte, n)
 	e.writeVal = make([][]byte, n)
 	e.assign = make([][]int, n)
+	for _, ri := range e.reads {
+		sz := x.Events[ri.id].ElementSize
+		e.readVal[ri.id] = make([]byte, sz)
+		e.assign[ri.id] = make([]int, sz)
+		e.scratch = append(e.scratch, make([]segVal, len(ri.segs)))
+		e.valBuf = append(e.valBuf, make([]byte, sz))
+		e.srcBuf = append(e.srcBuf, make([]int, sz))
+	}
+	// registers of the final state: the last operation naming each one
+	for a := range p.Agents {
+		last := map[string]int{}
+		var names []string
+		for _, id := range x.AgentOrder[a] {
+			ref := e.evOp[id]
+			if ref.agent < 0 {
+				continue
+			}
+			op := &p.Agents[a].Ops[ref.op]
+			if op.Reg == "" {
+				continue
+			}
+			if _, ok := last[op.Reg]; !ok {
+				names = append(names, op.Reg)
+			}
+			last[op.Reg] = int(id)
+		}
+		sort.Strings(names)
+		for _, nm := range names {
+			ev := last[nm]
+			e.regs = append(e.regs, regSlot{agent: a, name: nm, ev: ev, sign: p.Agents[a].Ops[e.evOp[ev].op].Signed})
+		}
+	}
 }
 
 func agentName(p *Program, a int) string {
@@ -355,6 +416,20 @@ func (e *enumerator) segments(r int) []segment {
 			}
 		}
 		s.options = e.options(R, s, cands)
+		s.single = make([][]int, len(s.options))
+		for oi, opt := range s.options {
+			if len(opt) != 1 {
+				continue
+			}
+			src := make([]int, s.end-s.start)
+			for j := range src {
+				src[j] = opt[0]
+				if e.isInit[opt[0]] {
+					src[j] = e.initOf[s.start+j]
+				}
+			}
+			s.single[oi] = src
+		}
 		segs = append(segs, s)
 	}
 	return segs
@@ -548,18 +623,17 @@ func (e *enumerator) tearFree(ri int) bool {
 }
 
 // constraints builds the memory-order constraints of the current choices.
+// The result is reused by the next call.
 func (e *enumerator) constraints() []moConstraint {
-	var rf []rfPair
-	var sc []scSource
+	rf, sc := e.rfBuf[:0], e.scBuf[:0]
 	for ri := range e.reads {
 		r := e.reads[ri].id
 		R := &e.x.Events[r]
-		var seen []int
 		complete, allInit := true, true
 		for si, oi := range e.choice[ri] {
 			if oi < 0 {
 				complete = false
-				continue
+				break
 			}
 			for _, w := range e.reads[ri].segs[si].options[oi] {
 				allInit = allInit && e.isInit[w]
@@ -570,25 +644,24 @@ func (e *enumerator) constraints() []moConstraint {
 			// as the search goes deeper
 			continue
 		}
+		e.stamp++
 		for si, oi := range e.choice[ri] {
 			seg := &e.reads[ri].segs[si]
 			for _, w := range seg.options[oi] {
 				if e.v.rule == ruleSC {
 					sc = append(sc, scSource{r: r, w: w, others: seg.writers})
 				}
-				dup := false
-				for _, s := range seen {
-					dup = dup || s == w
-				}
-				if dup {
+				if e.mark[w] == e.stamp {
 					continue
 				}
-				seen = append(seen, w)
+				e.mark[w] = e.stamp
 				rf = append(rf, rfPair{r: r, w: w, sw: swFor(e.v, &e.x.Events[w], R, allInit)})
 			}
 		}
 	}
-	return appendConstraints(nil, e.v, e.x.Events, e.hb, rf, e.writes, sc)
+	e.rfBuf, e.scBuf = rf, sc
+	e.csBuf = appendConstraints(e.csBuf[:0], e.v, e.x.Events, e.hb, rf, e.writes, sc)
+	return e.csBuf
 }
 
 func (e *enumerator) dfs(depth int) {
@@ -716,21 +789,27 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 	info := &e.reads[ri]
 	r := info.id
 	R := &e.x.Events[r]
-	// per segment: value options with per-byte sources
-	type segVal struct {
-		vals    [][]byte
-		sources [][]int
-	}
-	segs := make([]segVal, len(info.segs))
+	segs := e.scratch[ri]
 	for si := range info.segs {
 		seg := &info.segs[si]
-		set := seg.options[e.choice[ri][si]]
+		oi := e.choice[ri][si]
+		set := seg.options[oi]
+		sv := &segs[si]
+		sv.vals, sv.sources = sv.vals[:0], sv.sources[:0]
+		if len(set) == 1 {
+			sv.vals = append(sv.vals, e.sourceBytes(set[0], seg))
+			sv.sources = append(sv.sources, seg.single[oi])
+			continue
+		}
 		srcs := make([][]byte, len(set))
 		for i, w := range set {
 			srcs[i] = e.sourceBytes(w, seg)
 		}
-		vals, assigns := segValues(srcs, len(set) > 1)
-		sv := segVal{vals: vals}
+		vals, assigns := segValues(srcs, true)
+		if len(vals) == 0 {
+			return
+		}
+		sv.vals = vals
 		for _, as := range assigns {
 			src := make([]int, len(as))
 			for j, a := range as {
@@ -742,13 +821,9 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 			}
 			sv.sources = append(sv.sources, src)
 		}
-		if len(vals) == 0 {
-			return
-		}
-		segs[si] = sv
 	}
-	val := make([]byte, R.ElementSize)
-	src := make([]int, R.ElementSize)
+	val := e.valBuf[ri]
+	src := e.srcBuf[ri]
 	var op *Op
 	if ref := e.evOp[r]; ref.agent >= 0 {
 		op = &e.p.Agents[ref.agent].Ops[ref.op]
@@ -765,8 +840,8 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 					return
 				}
 			}
-			e.readVal[r] = append([]byte(nil), val...)
-			e.assign[r] = append([]int(nil), src...)
+			copy(e.readVal[r], val)
+			copy(e.assign[r], src)
 			if R.Kind == ReadModifyWriteSharedMemory {
 				e.writeVal[r] = R.ModifyOp.Apply(val, R.Payload)
 			}
@@ -785,28 +860,36 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 }
 
 func (e *enumerator) emit(mo *[]EventID) {
-	p := e.p
-	st := FinalState{Regs: make([]map[string]int64, len(p.Agents))}
-	for a := range p.Agents {
-		st.Regs[a] = map[string]int64{}
-	}
-	for id, ref := range e.evOp {
-		if ref.agent < 0 {
-			continue
-		}
-		op := &p.Agents[ref.agent].Ops[ref.op]
-		if op.Reg != "" {
-			st.Regs[ref.agent][op.Reg] = decode(e.readVal[id], op.Signed)
+	// compact key: register values in slot order, then memory
+	k := e.keyBuf[:0]
+	for _, r := range e.regs {
+		v := uint64(decode(e.readVal[r.ev], r.sign))
+		for i := 0; i < 8; i++ {
+			k = append(k, byte(v>>(8*i)))
 		}
 	}
 	if e.final >= 0 {
-		st.Memory = append([]byte(nil), e.readVal[e.final]...)
-	} else {
-		st.Memory = []byte{}
+		k = append(k, e.readVal[e.final]...)
 	}
-	key := st.Key()
-	if _, ok := e.found[key]; ok {
+	e.keyBuf = k
+	if _, ok := e.found[string(k)]; ok {
 		return
+	}
+	p := e.p
+	f := &found{regs: make([]int64, len(e.regs))}
+	f.State.Regs = make([]map[string]int64, len(p.Agents))
+	for a := range p.Agents {
+		f.State.Regs[a] = map[string]int64{}
+	}
+	for i, r := range e.regs {
+		v := decode(e.readVal[r.ev], r.sign)
+		f.regs[i] = v
+		f.State.Regs[r.agent][r.name] = v
+	}
+	if e.final >= 0 {
+		f.State.Memory = append([]byte(nil), e.readVal[e.final]...)
+	} else {
+		f.State.Memory = []byte{}
 	}
 	if *mo == nil {
 		sol, ok := solveOrder(e.hb, e.constraints())
@@ -816,30 +899,39 @@ func (e *enumerator) emit(mo *[]EventID) {
 		}
 		*mo = linearize(sol)
 	}
-	e.found[key] = &Outcome{State: st, Witness: e.witness(*mo)}
+	f.Witness = e.witness(*mo)
+	e.found[string(k)] = f
 }
 
+// witness builds the execution of the current choice and values. The
+// witnesses of one skeleton share Events, AgentOrder, HostSynchronizesWith
+// and (per leaf) MemoryOrder; they must be treated as read-only.
 func (e *enumerator) witness(mo []EventID) *Execution {
 	x := e.x
+	n := len(x.Events)
 	w := &Execution{
-		Events:               append([]Event(nil), x.Events...),
-		AgentOrder:           make([][]EventID, len(x.AgentOrder)),
-		ReadsBytesFrom:       make([][]EventID, len(x.Events)),
-		ChosenValues:         make([][]byte, len(x.Events)),
-		HostSynchronizesWith: append([][2]EventID(nil), x.HostSynchronizesWith...),
-		MemoryOrder:          append([]EventID(nil), mo...),
+		Events:               x.Events,
+		AgentOrder:           x.AgentOrder,
+		ReadsBytesFrom:       make([][]EventID, n),
+		ChosenValues:         make([][]byte, n),
+		HostSynchronizesWith: x.HostSynchronizesWith,
+		MemoryOrder:          mo,
 	}
-	for a, l := range x.AgentOrder {
-		w.AgentOrder[a] = append([]EventID(nil), l...)
+	total := 0
+	for _, ri := range e.reads {
+		total += len(e.assign[ri.id])
 	}
+	srcs := make([]EventID, 0, total)
+	vals := make([]byte, 0, total)
 	for _, ri := range e.reads {
 		r := ri.id
-		w.ChosenValues[r] = append([]byte(nil), e.readVal[r]...)
-		src := make([]EventID, len(e.assign[r]))
-		for i, s := range e.assign[r] {
-			src[i] = EventID(s)
+		start := len(srcs)
+		for _, s := range e.assign[r] {
+			srcs = append(srcs, EventID(s))
 		}
-		w.ReadsBytesFrom[r] = src
+		vals = append(vals, e.readVal[r]...)
+		w.ReadsBytesFrom[r] = srcs[start:len(srcs):len(srcs)]
+		w.ChosenValues[r] = vals[start:len(vals):len(vals)]
 	}
 	return w
 }

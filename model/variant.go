@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -225,32 +226,18 @@ func solveFrom(c Relation, cs []moConstraint) (Relation, bool) {
 }
 
 // linearize returns a total order extending the closed acyclic relation c:
-// events sorted by their number of predecessors, ties by ID.
+// events sorted by decreasing number of successors (if a is before b, a has
+// every successor of b and b itself), ties by ID.
 func linearize(c Relation) []EventID {
 	n := c.n
-	preds := make([]int, n)
+	succ := make([]int, n)
 	for i := 0; i < n; i++ {
-		row := c.row(i)
-		for j := 0; j < n; j++ {
-			if row.has(j) {
-				preds[j]++
-			}
-		}
+		succ[i] = c.row(i).count()
 	}
 	order := make([]EventID, n)
 	for i := range order {
 		order[i] = EventID(i)
 	}
-	// insertion sort keeps it dependency-free and stable; n is small.
-	for i := 1; i < n; i++ {
-		for j := i; j > 0; j-- {
-			a, b := order[j-1], order[j]
-			if preds[a] > preds[b] || (preds[a] == preds[b] && a > b) {
-				order[j-1], order[j] = b, a
-			} else {
-				break
-			}
-		}
-	}
+	sort.SliceStable(order, func(i, j int) bool { return succ[order[i]] > succ[order[j]] })
 	return order
 }
