@@ -1,0 +1,142 @@
+package atomics
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sabre-mm/sabre/shared"
+)
+
+func TestRecordedEvents(t *testing.T) {
+	rec := shared.NewRecorder()
+	a := shared.NewAgent("a")
+	buf, err := shared.NewBuffer(16, shared.CreatedBy(a), shared.WithRecorder(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buf.SetRecorder(nil)
+	i32, _ := shared.View(buf, shared.Int32)
+	i8, _ := shared.View(buf, shared.Int8)
+	u64, _ := shared.View(buf, shared.BigUint64)
+	rec.Reset() // drop the Init event
+
+	Store(i32, 1, 0x01020304)              // write
+	Load(i32, 1)                           // read: the Int32 fast path must defer to recording
+	Add(i32, 1, 1)                         // rmw
+	CompareExchange(i32, 1, 0x01020305, 9) // successful: rmw
+	CompareExchange(i32, 1, 1234, 5)       // failing: read only
+	Exchange(i8, 1, -1)                    // sub-word rmw
+	Sub(u64, 1, 1)                         // 64-bit rmw, wraps
+	Or(i8, 0, 0x10)
+
+	type want struct {
+		kind          shared.EventKind
+		op            string
+		index, size   int
+		read, written uint64
+	}
+	wants := []want{
+		{shared.EvWrite, "Atomics.store", 4, 4, 0, 0x01020304},
+		{shared.EvRead, "Atomics.load", 4, 4, 0x01020304, 0},
+		{shared.EvRMW, "Atomics.add", 4, 4, 0x01020304, 0x01020305},
+		{shared.EvRMW, "Atomics.compareExchange", 4, 4, 0x01020305, 9},
+		{shared.EvRead, "Atomics.compareExchange", 4, 4, 9, 0},
+		{shared.EvRMW, "Atomics.exchange", 1, 1, 0, 0xff},
+		{shared.EvRMW, "Atomics.sub", 8, 8, 0, 0xffffffffffffffff},
+		{shared.EvRMW, "Atomics.or", 0, 1, 0, 0x10},
+	}
+	evs := rec.Events()
+	if len(evs) != len(wants) {
+		t.Fatalf("%d events, want %d: %v", len(evs), len(wants), evs)
+	}
+	var seq uint64
+	for j, w := range wants {
+		e := evs[j]
+		if e.Kind != w.kind || e.Op != w.op || e.ByteIndex != w.index || e.Size != w.size ||
+			e.Read != w.read || e.Written != w.written {
+			t.Errorf("event %d = %v (read %#x written %#x), want %+v", j, e, e.Read, e.Written, w)
+		}
+		if e.Order != shared.SeqCst || !e.NoTear {
+			t.Errorf("event %d: order %v, NoTear %v", j, e.Order, e.NoTear)
+		}
+		if e.Agent != a.ID() || e.Seq <= seq || e.Buffer != buf.ID() {
+			t.Errorf("event %d: agent %d seq %d buffer %d", j, e.Agent, e.Seq, e.Buffer)
+		}
+		seq = e.Seq
+		if e.Call <= 0 || e.Return < e.Call {
+			t.Errorf("event %d: call %d return %d", j, e.Call, e.Return)
+		}
+	}
+	// Errors are not recorded.
+	rec.Reset()
+	Load(i32, 99)
+	if rec.Len() != 0 {
+		t.Errorf("a failed Load was recorded: %v", rec.Events())
+	}
+}
+
+func TestRecordedWaitNotify(t *testing.T) {
+	rec := shared.NewRecorder()
+	main := shared.NewAgent("main")
+	main.SetRecorder(rec)
+	defer main.SetRecorder(nil)
+	buf, _ := shared.NewBuffer(8, shared.CreatedBy(main))
+	v, _ := shared.View(buf, shared.Int32)
+	worker := shared.NewAgent("worker")
+	worker.SetRecorder(rec)
+	defer worker.SetRecorder(nil)
+	wv := v.For(worker)
+	rec.Reset()
+
+	if res, _ := Wait(v, 0, 5, time.Millisecond); res != NotEqual {
+		t.Fatal(res)
+	}
+	if res, _ := Wait(v, 0, 0, 0); res != TimedOut {
+		t.Fatal(res)
+	}
+	done := make(chan WaitResult)
+	go func() {
+		res, _ := Wait(wv, 1, 0, Forever)
+		done <- res
+	}()
+	eventually(t, "worker enqueued", func() bool { return count(v, 1) == 1 })
+	if n, _ := Notify(v, 1, All); n != 1 {
+		t.Fatal(n)
+	}
+	if res := recv(t, done, "worker"); res != OK {
+		t.Fatal(res)
+	}
+	p, _ := WaitAsync(v, 0, 0, Forever)
+	Notify(v, 0, 1)
+	<-p.Done()
+
+	evs := rec.Events()
+	if len(evs) != 6 {
+		t.Fatalf("%d events: %v", len(evs), evs)
+	}
+	check := func(j int, kind shared.EventKind, ag *shared.Agent, op, result string, arg int64) shared.Event {
+		t.Helper()
+		e := evs[j]
+		if e.Kind != kind || e.Agent != ag.ID() || e.Op != op || e.Result != result || e.Arg != arg {
+			t.Errorf("event %d = %v arg %d, want %v %s -> %s arg %d by %v", j, e, e.Arg, kind, op, result, arg, ag)
+		}
+		return e
+	}
+	check(0, shared.EvWait, main, "Atomics.wait", "not-equal", int64(time.Millisecond))
+	check(1, shared.EvWait, main, "Atomics.wait", "timed-out", 0)
+	// The notifier and the woken waiter record concurrently, in either order.
+	jn, jw := 2, 3
+	if evs[2].Agent == worker.ID() {
+		jn, jw = 3, 2
+	}
+	n := check(jn, shared.EvNotify, main, "Atomics.notify", "1", -1)
+	w := check(jw, shared.EvWait, worker, "Atomics.wait", "ok", -1)
+	if n.Sync == 0 || n.Sync != w.Sync {
+		t.Errorf("notify sync %d, woken wait sync %d: want one shared token", n.Sync, w.Sync)
+	}
+	if w.ByteIndex != 4 || w.Size != 4 || w.Read != 0 || n.ByteIndex != 4 {
+		t.Errorf("locations: wait %v, notify %v", w, n)
+	}
+	check(4, shared.EvWait, main, "Atomics.waitAsync", "async", -1)
+	check(5, shared.EvNotify, main, "Atomics.notify", "1", 1)
+}

@@ -1,0 +1,347 @@
+package atomics
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// eventually polls cond until it holds, failing the test after a generous
+// deadline (the deadline is a hang guard, not a timing assertion).
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+}
+
+// recv receives from c, failing after a hang-guard deadline.
+func recv[T any](t *testing.T, c <-chan T, what string) T {
+	t.Helper()
+	select {
+	case x := <-c:
+		return x
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+	panic("unreachable")
+}
+
+func count(v *shared.TypedArray, i int) int {
+	e, err := v.Element("test", i)
+	if err != nil {
+		panic(err)
+	}
+	return waiterCount(e.BufferID(), e.ByteIndex())
+}
+
+// listsEmpty reports whether no waiter list is left in any shard.
+func listsEmpty() bool {
+	for i := range shards {
+		s := &shards[i]
+		s.mu.Lock()
+		n := len(s.lists)
+		s.mu.Unlock()
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func TestWaitNotEqualAndTimeout(t *testing.T) {
+	for _, k := range []shared.Kind{shared.Int32, shared.BigInt64} {
+		v := newView(t, true, k, 4)
+		Store(v, 1, -1)
+		if res, err := Wait(v, 1, 0, Forever); err != nil || res != NotEqual {
+			t.Fatalf("%v: Wait(expected 0) on -1 = %q, %v", k, res, err)
+		}
+		// expected is converted to the kind first: for Int32, 2^32-1 is -1.
+		exp := int64(-1)
+		if k == shared.Int32 {
+			exp = 1<<32 - 1
+		}
+		for _, d := range []time.Duration{0, -time.Second, time.Millisecond} {
+			if res, err := Wait(v, 1, exp, d); err != nil || res != TimedOut {
+				t.Fatalf("%v: Wait(timeout %v) = %q, %v; want timed-out", k, d, res, err)
+			}
+		}
+		if n := count(v, 1); n != 0 {
+			t.Fatalf("a timed-out waiter stayed enqueued: %d", n)
+		}
+	}
+	if !listsEmpty() {
+		t.Fatal("waiter lists left behind")
+	}
+}
+
+func TestTimeoutFromMillis(t *testing.T) {
+	inf := math.Inf(1)
+	cases := []struct {
+		ms   float64
+		want time.Duration
+	}{
+		{0, 0}, {-1, 0}, {-inf, 0}, {inf, Forever}, {inf - inf, Forever},
+		{1.5, 1500 * time.Microsecond}, {1e300, Forever},
+	}
+	for _, c := range cases {
+		if got := TimeoutFromMillis(c.ms); got != c.want {
+			t.Errorf("TimeoutFromMillis(%v) = %v, want %v", c.ms, got, c.want)
+		}
+	}
+}
+
+// enqueueWaiters starts n Wait calls on element i of v one at a time, each
+// confirmed enqueued before the next starts, and returns the channel on which
+// each reports its number when it returns.
+func enqueueWaiters(t *testing.T, v *shared.TypedArray, i, n int, timeout time.Duration) <-chan int {
+	t.Helper()
+	woke := make(chan int, n)
+	base := count(v, i)
+	for k := 0; k < n; k++ {
+		go func() {
+			res, err := Wait(v, i, 0, timeout)
+			if err != nil || res != OK {
+				t.Errorf("waiter %d: %q, %v", k, res, err)
+			}
+			woke <- k
+		}()
+		eventually(t, "waiter enqueued", func() bool { return count(v, i) == base+k+1 })
+	}
+	return woke
+}
+
+func TestNotifyFIFO(t *testing.T) {
+	for _, k := range []shared.Kind{shared.Int32, shared.BigInt64} {
+		v := newView(t, true, k, 4)
+		const n = 6
+		woke := enqueueWaiters(t, v, 2, n, Forever)
+		for want := 0; want < n; want++ {
+			if got, err := Notify(v, 2, 1); got != 1 || err != nil {
+				t.Fatalf("Notify(1) = %d, %v", got, err)
+			}
+			if got := recv(t, woke, "a woken waiter"); got != want {
+				t.Fatalf("%v: woke waiter %d, want %d (FIFO)", k, got, want)
+			}
+		}
+		if got, _ := Notify(v, 2, All); got != 0 {
+			t.Fatalf("Notify on an empty list woke %d", got)
+		}
+	}
+	if !listsEmpty() {
+		t.Fatal("waiter lists left behind")
+	}
+}
+
+func TestNotifyCount(t *testing.T) {
+	v := newView(t, true, shared.Int32, 4)
+	woke := enqueueWaiters(t, v, 0, 5, 20*time.Second)
+	for _, c := range []struct{ count, want int }{{0, 0}, {-3, 0}, {2, 2}, {All, 3}, {All, 0}} {
+		got, err := Notify(v, 0, c.count)
+		if err != nil || got != c.want {
+			t.Fatalf("Notify(%d) = %d, %v; want %d", c.count, got, err, c.want)
+		}
+		for j := 0; j < got; j++ {
+			recv(t, woke, "woken waiter")
+		}
+	}
+	if len(woke) != 0 || count(v, 0) != 0 || !listsEmpty() {
+		t.Fatal("waiters left over")
+	}
+}
+
+func TestLocationsAreSeparate(t *testing.T) {
+	v := newView(t, true, shared.Int32, 4)
+	w := newView(t, true, shared.Int32, 4) // another buffer
+	woke := enqueueWaiters(t, v, 1, 1, Forever)
+	if n, _ := Notify(v, 0, All); n != 0 {
+		t.Fatalf("Notify on index 0 woke a waiter on index 1")
+	}
+	if n, _ := Notify(w, 1, All); n != 0 {
+		t.Fatalf("Notify on another buffer woke a waiter")
+	}
+	if n, _ := Notify(v, 1, All); n != 1 {
+		t.Fatalf("Notify on the location woke %d", n)
+	}
+	recv(t, woke, "woken waiter")
+}
+
+func TestSameLocationThroughAnotherView(t *testing.T) {
+	buf, _ := shared.NewBuffer(32)
+	a, _ := shared.View(buf, shared.Int32)
+	b, _ := shared.NewTypedArray(buf, shared.Int32, 8, 4) // element 0 of b is element 2 of a
+	woke := enqueueWaiters(t, a, 2, 1, Forever)
+	if n, _ := Notify(b, 0, 1); n != 1 {
+		t.Fatalf("Notify through another view woke %d", n)
+	}
+	recv(t, woke, "woken waiter")
+}
+
+// TestNoLostWakeup: the waiter checks the value and enqueues in one critical
+// section, so a Store followed by Notify cannot fall between them.
+func TestNoLostWakeup(t *testing.T) {
+	v := newView(t, true, shared.Int32, 1)
+	for round := 0; round < 300; round++ {
+		Store(v, 0, 0)
+		done := make(chan struct{})
+		go func() {
+			for {
+				x, _ := Load(v, 0)
+				if x != 0 {
+					break
+				}
+				Wait(v, 0, 0, Forever)
+			}
+			close(done)
+		}()
+		Store(v, 0, 1)
+		Notify(v, 0, All)
+		recv(t, done, "the waiter to see the store")
+	}
+	if !listsEmpty() {
+		t.Fatal("waiter lists left behind")
+	}
+}
+
+func TestTimeoutRacesNotify(t *testing.T) {
+	// Waiters with short timeouts and notifiers race: every wait returns ok
+	// or timed-out, every ok is accounted for by a Notify, and nothing leaks.
+	v := newView(t, true, shared.Int32, 1)
+	const waiters = 50
+	oks := make(chan int, waiters)
+	for k := 0; k < waiters; k++ {
+		go func() {
+			res, err := Wait(v, 0, 0, time.Duration(k%5)*100*time.Microsecond)
+			if err != nil {
+				t.Error(err)
+			}
+			if res == OK {
+				oks <- 1
+			} else {
+				oks <- 0
+			}
+		}()
+	}
+	woken := 0
+	for k := 0; k < 200; k++ {
+		n, _ := Notify(v, 0, 1)
+		woken += n
+	}
+	got := 0
+	for k := 0; k < waiters; k++ {
+		got += recv(t, oks, "a waiter")
+	}
+	woken += func() int { n, _ := Notify(v, 0, All); return n }()
+	if got != woken {
+		t.Fatalf("%d waits returned ok, but Notify woke %d", got, woken)
+	}
+	eventually(t, "lists empty", listsEmpty)
+}
+
+func TestWaitAsync(t *testing.T) {
+	v := newView(t, true, shared.Int32, 4)
+	Store(v, 0, 7)
+	r, err := WaitAsync(v, 0, 8, Forever)
+	if err != nil || r.Async() {
+		t.Fatalf("WaitAsync not-equal = %+v, %v", r, err)
+	}
+	if res, ok := r.Value(); !ok || res != NotEqual {
+		t.Fatalf("not-equal result = %q, %v", res, ok)
+	}
+	<-r.Done() // already closed
+	if r.Cancel() {
+		t.Fatal("Cancel of a settled result")
+	}
+	r, _ = WaitAsync(v, 0, 7, 0)
+	if res, ok := r.Value(); r.Async() || !ok || res != TimedOut {
+		t.Fatalf("zero timeout = %q, %v, async %v", res, ok, r.Async())
+	}
+	if count(v, 0) != 0 {
+		t.Fatal("an immediate result was enqueued")
+	}
+
+	// Pending, then notified.
+	p, _ := WaitAsync(v, 0, 7, Forever)
+	if !p.Async() {
+		t.Fatal("WaitAsync with a matching value did not enqueue")
+	}
+	if _, ok := p.Value(); ok {
+		t.Fatal("pending result already settled")
+	}
+	if n := count(v, 0); n != 1 {
+		t.Fatalf("%d waiters, want 1", n)
+	}
+	if n, _ := Notify(v, 0, All); n != 1 {
+		t.Fatalf("Notify woke %d", n)
+	}
+	if res, err := p.Await(context.Background()); err != nil || res != OK {
+		t.Fatalf("Await = %q, %v", res, err)
+	}
+
+	// Pending, then timed out.
+	p, _ = WaitAsync(v, 0, 7, time.Millisecond)
+	recv(t, p.Done(), "async timeout")
+	if res, _ := p.Value(); res != TimedOut {
+		t.Fatalf("timed out async = %q", res)
+	}
+	if count(v, 0) != 0 {
+		t.Fatal("timed-out async waiter left enqueued")
+	}
+
+	// Await with a context that ends, then Cancel.
+	p, _ = WaitAsync(v, 0, 7, Forever)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	if _, err := p.Await(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Await with an ended context: %v", err)
+	}
+	if !p.Cancel() || p.Cancel() {
+		t.Fatal("Cancel should withdraw once")
+	}
+	if res, _ := p.Value(); res != TimedOut {
+		t.Fatalf("cancelled = %q", res)
+	}
+	if n, _ := Notify(v, 0, All); n != 0 {
+		t.Fatalf("Notify counted a cancelled waiter: %d", n)
+	}
+	if !listsEmpty() {
+		t.Fatal("waiter lists left behind")
+	}
+}
+
+func TestWaitAsyncSharesFIFO(t *testing.T) {
+	v := newView(t, true, shared.BigInt64, 2)
+	a1, _ := WaitAsync(v, 1, 0, Forever)
+	woke := enqueueWaiters(t, v, 1, 1, Forever) // sync waiter 0, after a1
+	a2, _ := WaitAsync(v, 1, 0, time.Hour)
+	if n := count(v, 1); n != 3 {
+		t.Fatalf("%d waiters, want 3", n)
+	}
+	Notify(v, 1, 1)
+	recv(t, a1.Done(), "first async waiter")
+	if _, ok := a2.Value(); ok {
+		t.Fatal("second async waiter woken out of order")
+	}
+	Notify(v, 1, 1)
+	if got := recv(t, woke, "sync waiter"); got != 0 {
+		t.Fatal("wrong sync waiter")
+	}
+	if _, ok := a2.Value(); ok {
+		t.Fatal("second async waiter woken out of order")
+	}
+	Notify(v, 1, 1)
+	if res, _ := a2.Await(context.Background()); res != OK {
+		t.Fatalf("a2 = %q", res)
+	}
+	if !listsEmpty() {
+		t.Fatal("waiter lists left behind")
+	}
+}
