@@ -425,10 +425,20 @@ func (p *parser) parseAtomics(s *Stmt) error {
 	if err != nil {
 		return err
 	}
-	s.View, s.Index, err = p.element(vt)
+	if s.View = p.view(vt.text); s.View == nil {
+		return p.errf(vt.pos, "unknown view %q", vt.text)
+	}
+	if err := p.expect(",", "between the view and the index"); err != nil {
+		return err
+	}
+	i, ipos, err := p.smallInt("index", MaxBlockSize)
 	if err != nil {
 		return err
 	}
+	if i >= s.View.Length {
+		return p.errf(ipos, "index %d out of range for %s %s[%d]", i, s.View.Kind, s.View.Name, s.View.Length)
+	}
+	s.Index = i
 	want := valueArgs[m]
 	for k := 0; k < want; k++ {
 		if !p.is(",") {

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sabre-mm/sabre/model"
+	"github.com/sabre-mm/sabre/scenarios/litmus"
+)
+
+func init() {
+	register(command{
+		name:    "litmus",
+		summary: "run litmus tests under the ECMAScript memory model (herd7-style results)",
+		run:     runLitmus,
+	})
+}
+
+const litmusUsage = `usage: sabre litmus [--model NAME] [--states] [--json] [FILE|DIR ...]
+
+Runs each litmus test and prints herd7's result line
+    Observation <name> Always|Sometimes|Never <positive> <negative>
+where positive/negative count the allowed final states that satisfy / do not
+satisfy the condition's proposition. With --model only that model runs and
+the lines are exactly herd7's; without it every model runs (%s) and each
+line is prefixed with the model's name and two spaces.
+
+With no FILE or DIR the built-in catalogue runs. A DIR runs every *.litmus
+file in it, sorted by name.
+
+Exit status: 0 when every expectation ("expect <model>: ...") holds, 1 when
+one does not (each failure is reported on stderr with expected and got), 2 on
+bad input (a positioned parse error, an unknown model, an unreadable file).
+
+Flags:
+`
+
+// litmusResult is one test under one model in --json output.
+type litmusResult struct {
+	File      string        `json:"file"`
+	Test      string        `json:"test"`
+	Model     string        `json:"model"`
+	Condition string        `json:"condition"`
+	Result    string        `json:"result"`
+	Positive  int           `json:"positive"`
+	Negative  int           `json:"negative"`
+	Ok        bool          `json:"ok"`
+	Expected  string        `json:"expected,omitempty"`
+	Pass      *bool         `json:"pass,omitempty"`
+	States    []stateResult `json:"states,omitempty"`
+}
+
+type stateResult struct {
+	State     string `json:"state"`
+	Satisfies bool   `json:"satisfies"`
+}
+
+func runLitmus(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("litmus", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	modelName := fs.String("model", "", "run only this model: "+strings.Join(model.VariantNames(), ", "))
+	states := fs.Bool("states", false, "list the allowed final states of each test (herd7's States block)")
+	asJSON := fs.Bool("json", false, "print results as a JSON array instead of text")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, litmusUsage, strings.Join(model.VariantNames(), ", "))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	models := model.VariantNames()
+	prefixed := true
+	if *modelName != "" {
+		if _, err := model.VariantByName(*modelName); err != nil {
+			fmt.Fprintf(stderr, "sabre litmus: unknown model %q (want one of %s)\n", *modelName, strings.Join(models, ", "))
+			return 2
+		}
+		models, prefixed = []string{*modelName}, false
+	}
+
+	var tests []*litmus.Test
+	if fs.NArg() == 0 {
+		t, err := litmus.CatalogueTests()
+		if err != nil {
+			fmt.Fprintf(stderr, "sabre litmus: built-in catalogue: %v\n", err)
+			return 2
+		}
+		tests = t
+	}
+	bad := false
+	for _, p := range fs.Args() {
+		t, err := litmus.ParsePath(p)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			bad = true
+			continue
+		}
+		tests = append(tests, t...)
+	}
+	if bad {
+		return 2
+	}
+
+	var failures []string
+	var results []litmusResult
+	for _, t := range tests {
+		for _, m := range models {
+			o, err := litmus.Run(t, m)
+			if err != nil {
+				fmt.Fprintf(stderr, "sabre litmus: %v\n", err)
+				return 2
+			}
+			exp, hasExp := o.Expectation()
+			if o.Failed() {
+				failures = append(failures, fmt.Sprintf("%s: %s: expect %s: %s, got %s (%d positive, %d negative)",
+					exp.Pos, t.Name, m, exp.Result, o.Result, o.Positive, o.Negative))
+			}
+			if *asJSON {
+				r := litmusResult{File: t.File, Test: t.Name, Model: m, Condition: t.Cond.String(),
+					Result: o.Result.String(), Positive: o.Positive, Negative: o.Negative, Ok: o.Ok()}
+				if hasExp {
+					pass := !o.Failed()
+					r.Expected, r.Pass = exp.Result.String(), &pass
+				}
+				if *states {
+					r.States = []stateResult{}
+					for _, s := range o.States {
+						r.States = append(r.States, stateResult{State: s.Text, Satisfies: s.Satisfies})
+					}
+				}
+				results = append(results, r)
+				continue
+			}
+			printObservation(stdout, o, prefixed, *states)
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if results == nil {
+			results = []litmusResult{}
+		}
+		if err := enc.Encode(results); err != nil {
+			fmt.Fprintf(stderr, "sabre litmus: %v\n", err)
+			return 2
+		}
+	}
+	if len(failures) > 0 {
+		for _, f := range failures {
+			fmt.Fprintln(stderr, f)
+		}
+		fmt.Fprintf(stderr, "sabre litmus: %d expectation(s) failed\n", len(failures))
+		return 1
+	}
+	return 0
+}
+
+// printObservation prints the herd7 result line, preceded with --states by
+// herd7's block (Test, States, the states, Ok/No, Witnesses, Condition).
+func printObservation(w io.Writer, o *litmus.Observation, prefixed, states bool) {
+	pre := ""
+	if prefixed {
+		pre = o.Model + "  "
+	}
+	if states {
+		t := o.Test
+		fmt.Fprintf(w, "%sTest %s %s\n", pre, t.Name, kindWord(o))
+		fmt.Fprintf(w, "%sStates %d\n", pre, len(o.States))
+		for _, s := range o.States {
+			fmt.Fprintf(w, "%s%s\n", pre, s.Text)
+		}
+		ok := "No"
+		if o.Ok() {
+			ok = "Ok"
+		}
+		pos, neg := o.Positive, o.Negative
+		if t.Cond.Quantifier == litmus.NotExists { // herd7 swaps them on this line only
+			pos, neg = neg, pos
+		}
+		fmt.Fprintf(w, "%s%s\n%sWitnesses\n%sPositive: %d Negative: %d\n", pre, ok, pre, pre, pos, neg)
+		fmt.Fprintf(w, "%sCondition %s\n", pre, t.Cond)
+	}
+	fmt.Fprintf(w, "%s%s\n", pre, o.Line())
+	if states && !prefixed {
+		fmt.Fprintln(w) // herd7 ends each test's block with a blank line
+	}
+}
+
+// kindWord is herd7's word for the test's kind: Allowed for exists,
+// Forbidden for ~exists, Required for forall.
+func kindWord(o *litmus.Observation) string {
+	switch o.Test.Cond.Quantifier {
+	case litmus.Exists:
+		return "Allowed"
+	case litmus.NotExists:
+		return "Forbidden"
+	}
+	return "Required"
+}
