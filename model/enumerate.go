@@ -66,6 +66,9 @@ func EnumerateContext(ctx context.Context, p *Program, v Variant) ([]Outcome, er
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var cas []opRef
 	for a, ag := range p.Agents {
 		for o, op := range ag.Ops {

@@ -180,3 +180,5 @@ func checkWitnesses(t *testing.T, p *Program, v Variant, outs []Outcome) {
 		}
 	}
 }
+
+func sortStrings(s []string) { sort.Strings(s) }
