@@ -43,18 +43,44 @@ func count(v *shared.TypedArray, i int) int {
 	return waiterCount(e.BufferID(), e.ByteIndex())
 }
 
-// listsEmpty reports whether no waiter list is left in any shard.
+// listsEmpty reports whether no waiter is left in any shard, and no shard
+// keeps more than its one idle empty list.
 func listsEmpty() bool {
 	for i := range shards {
 		s := &shards[i]
 		s.mu.Lock()
-		n := len(s.lists)
+		n, waiters := len(s.lists), 0
+		for _, l := range s.lists {
+			waiters += l.n
+		}
+		idle := s.idle
 		s.mu.Unlock()
-		if n != 0 {
+		if waiters != 0 || n > 1 || (n == 1 && idle == nil) {
 			return false
 		}
 	}
 	return true
+}
+
+func TestIdleListsBounded(t *testing.T) {
+	// Many locations, each waited on and timed out: afterwards each shard
+	// holds at most its one idle list.
+	buf, _ := shared.NewBuffer(4 * 1000)
+	v, _ := shared.View(buf, shared.Int32)
+	for i := 0; i < 1000; i++ {
+		if res, _ := Wait(v, i, 0, 0); res != TimedOut {
+			t.Fatal(res)
+		}
+	}
+	total := 0
+	for i := range shards {
+		shards[i].mu.Lock()
+		total += len(shards[i].lists)
+		shards[i].mu.Unlock()
+	}
+	if total > len(shards) || !listsEmpty() {
+		t.Fatalf("%d waiter lists kept for %d shards", total, len(shards))
+	}
 }
 
 func TestWaitNotEqualAndTimeout(t *testing.T) {

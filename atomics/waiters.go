@@ -28,16 +28,36 @@ type waiter struct {
 type waiterList struct {
 	head, tail *waiter
 	n          int
+	loc        location
 }
 
 // shard holds the waiter lists of the locations that hash to it; its mutex
 // is the critical section of those lists (EnterCriticalSection /
 // LeaveCriticalSection). Unrelated locations mostly fall in different shards
-// and do not contend. A list is removed from the map as soon as it empties.
+// and do not contend.
+//
+// A list that empties stays in the map as the shard's idle list until
+// another list empties, so that a location waited on over and over (a
+// ping-pong) does not insert and delete its list every time; so at most one
+// empty list per shard is kept, and none leaks.
 type shard struct {
 	mu    sync.Mutex
 	lists map[location]*waiterList
-	_     [48]byte // keep shards on separate cache lines
+	idle  *waiterList // an empty list still in lists, or nil
+	last  *waiterList // the list found last (a one-entry cache in front of lists), or nil
+	_     [32]byte    // keep shards on separate cache lines
+}
+
+// list returns loc's waiter list, or nil. The caller holds s.mu.
+func (s *shard) list(loc location) *waiterList {
+	if l := s.last; l != nil && l.loc == loc {
+		return l
+	}
+	l := s.lists[loc]
+	if l != nil {
+		s.last = l
+	}
+	return l
 }
 
 const shardBits = 6
@@ -56,10 +76,14 @@ func (s *shard) enqueue(loc location, w *waiter) {
 	if s.lists == nil {
 		s.lists = make(map[location]*waiterList)
 	}
-	l := s.lists[loc]
+	l := s.list(loc)
 	if l == nil {
-		l = &waiterList{}
+		l = &waiterList{loc: loc}
 		s.lists[loc] = l
+		s.last = l
+	}
+	if l == s.idle {
+		s.idle = nil
 	}
 	w.loc, w.listed, w.prev, w.next = loc, true, l.tail, nil
 	if l.tail != nil {
@@ -71,10 +95,11 @@ func (s *shard) enqueue(loc location, w *waiter) {
 	l.n++
 }
 
-// remove unlinks w from its list (RemoveWaiter) and deletes the list once it
-// is empty. The caller holds s.mu and w is listed.
+// remove unlinks w from its list (RemoveWaiter); an emptied list becomes the
+// shard's idle list, and the previous idle list is deleted. The caller holds
+// s.mu and w is listed.
 func (s *shard) remove(w *waiter) {
-	l := s.lists[w.loc]
+	l := s.list(w.loc)
 	if w.prev != nil {
 		w.prev.next = w.next
 	} else {
@@ -88,7 +113,13 @@ func (s *shard) remove(w *waiter) {
 	w.prev, w.next, w.listed = nil, nil, false
 	l.n--
 	if l.n == 0 {
-		delete(s.lists, w.loc)
+		if s.idle != nil {
+			delete(s.lists, s.idle.loc)
+			if s.last == s.idle {
+				s.last = nil
+			}
+		}
+		s.idle = l
 	}
 }
 
@@ -97,11 +128,8 @@ func (s *shard) remove(w *waiter) {
 // how many it woke. The caller holds s.mu.
 func (s *shard) notify(loc location, c int, token func() uint64) int {
 	n := 0
-	for n < c {
-		l := s.lists[loc]
-		if l == nil {
-			break
-		}
+	l := s.list(loc)
+	for n < c && l != nil && l.head != nil {
 		w := l.head
 		s.remove(w)
 		w.token = token()
@@ -119,7 +147,7 @@ func (s *shard) notify(loc location, c int, token func() uint64) int {
 func (s *shard) count(loc location) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if l := s.lists[loc]; l != nil {
+	if l := s.list(loc); l != nil {
 		return l.n
 	}
 	return 0
