@@ -1,0 +1,94 @@
+// Package model is ECMA-262's memory model ("Memory Model", the chapter
+// from #sec-memory-model to #sec-shared-memory-guidelines) as executable Go:
+// Shared Data Block events, candidate executions and their relations, the
+// validity predicates, races, three variants of the model, and an
+// enumerator that lists every final state a small straight-line program may
+// reach under a variant, with a witness execution for each — what herd7 does
+// for hardware models, for a model herd7 does not ship.
+//
+// The package imports only the standard library. docs/memory-model.md
+// explains the model in plain words with these names, the readings this
+// package takes of ambiguous spec text, and the counterexample separating
+// the variants; docs/litmus-format.md describes the litmus files that the
+// scenarios/litmus package lowers to a Program.
+//
+// # Events
+//
+//   - [Event], [EventID], [EventKind]: [ReadSharedMemory],
+//     [WriteSharedMemory], [ReadModifyWriteSharedMemory], and [HostEvent]
+//     (agent start/finish, Queue send/receive, transfer: events that take
+//     part in agent-order and host-synchronizes-with only).
+//   - [Order]: [SeqCst], [Unordered], [Init].
+//   - [ModifyOp] ([Add], [Sub], [And], [Or], [Xor], [Exchange],
+//     [CompareExchange]) and [ModifyOp.Apply] on little-endian bytes.
+//   - [Range]: [Range.Equal], [Range.Overlapping], [Range.Disjoint],
+//     [Range.Intersects], [Range.Contains].
+//
+// # Candidate executions and relations
+//
+//   - [Execution]: events per agent in agent-order, reads-bytes-from,
+//     chosen values, host-synchronizes-with, an optional memory-order
+//     witness; [Execution.Check] for well-formedness.
+//   - [Analyze] derives an [Analysis]: agent-order, reads-from,
+//     synchronizes-with and happens-before as [Relation] values (bitset
+//     rows; [Relation.Has], [Relation.Pairs], [Relation.TransitiveClosure]).
+//   - [Analysis.ValueOfReadEvent] (ValueOfReadEvent / ComposeWriteEventBytes).
+//
+// # Validity predicates
+//
+// Each returns nil when it holds, or a [*Violation] naming the predicate,
+// the events that break it, and a sentence.
+//
+//   - [Analysis.HostSynchronizesWithValid]
+//   - [Analysis.HappensBeforeStrictPartialOrder]
+//   - [Analysis.ValidChosenReads]
+//   - [Analysis.CoherentReads]
+//   - [Analysis.TearFreeReads]
+//   - [Analysis.SequentiallyConsistentAtomics] (checks a given memory-order
+//     or searches for one)
+//   - [Analysis.ValidExecution], and [ValidExecution] for an Execution.
+//
+// # Races
+//
+//   - [Analysis.Races], [Analysis.DataRaces], [Analysis.DataRaceFree]; [Race].
+//
+// # Variants
+//
+//   - [ES2024] (current text, after tc39/ecma262 PR #1511), [ES2017] (the
+//     original rule), [SC] (byte-accurate sequential consistency).
+//   - [VariantByName], [VariantNames], [Variant.Name], [Variant.Description].
+//
+// # Programs and the enumerator
+//
+//   - [Program], [ProgramAgent], [Op], [AccessKind] ([AccessLoad],
+//     [AccessStore], [AccessRMW]): the contract with scenarios/litmus.
+//   - [Program.Validate], [ProgramError], [MaxBlockSize], [MaxOps].
+//   - [Enumerate], [EnumerateContext] → [][Outcome]{[FinalState], Witness};
+//     [FinalState.Key].
+//
+// # Limitations
+//
+//   - The enumerator takes straight-line programs over one shared block:
+//     no branches, loops, Atomics.wait/notify, or host events (Queue,
+//     postMessage) inside programs; the Execution API and the predicates do
+//     handle host events and several blocks.
+//   - The liveness clause of Sequentially Consistent Atomics (no seq-cst
+//     write is preceded in memory-order by infinitely many reads) is not
+//     checked: every execution here is finite, where it always holds.
+//   - A candidate execution whose read-modify-write values depend on each
+//     other in a cycle (possible only between seq-cst read-modify-writes of
+//     different sizes on overlapping bytes) is rejected: ValueOfReadEvent's
+//     recursion does not terminate for it, so this package gives it no value.
+//   - Synchronize events and [[AgentSynchronizesWith]] of the current text
+//     are not modelled separately; host events with host-synchronizes-with
+//     pairs play their role.
+//   - Enumeration is exponential in the worst case (the number of allowed
+//     final states can be); Validate refuses blocks over [MaxBlockSize]
+//     bytes, programs over [MaxOps] operations and more than 12
+//     compareExchange operations, and [EnumerateContext] stops when its
+//     context is done. Register values are int64: a BigUint64 value above
+//     2^63-1 appears as its two's-complement int64.
+//   - Witnesses returned by one Enumerate call share their Events,
+//     AgentOrder, HostSynchronizesWith (and, per search leaf, MemoryOrder)
+//     slices; treat them as read-only.
+package model
