@@ -92,6 +92,9 @@ func TestVariantInclusions(t *testing.T) {
 	if testing.Short() {
 		n = 60
 	}
+	if raceEnabled {
+		n = 20
+	}
 	for i := 0; i < n; i++ {
 		drf := i%3 == 0
 		p := randomProgram(rng, drf)
