@@ -268,6 +268,11 @@ func (b *block) loadRange(i, n int) uint64 {
 	if n == 8 && i&7 == 0 {
 		return toLE(atomic.LoadUint64(b.word64(i)), 8)
 	}
+	if off := i & 3; off+n <= 4 && bigEndianHost == 0 {
+		// Within one word on a little-endian host: the bytes in memory order are the word's bits.
+		w := atomic.LoadUint32(b.word32(i))
+		return uint64(w>>(8*uint(off))) & (1<<(8*uint(n)) - 1)
+	}
 	var out uint64
 	for k := 0; k < n; {
 		wi := (i + k) &^ 3
@@ -288,6 +293,22 @@ func (b *block) storeRange(i, n int, x uint64) {
 	if n == 8 && i&7 == 0 {
 		atomic.StoreUint64(b.word64(i), toLE(x, 8))
 		return
+	}
+	if off := i & 3; off+n <= 4 && bigEndianHost == 0 {
+		p := b.word32(i)
+		if n == 4 {
+			atomic.StoreUint32(p, uint32(x))
+			return
+		}
+		sh := 8 * uint(off)
+		mask := uint32(1<<(8*uint(n))-1) << sh
+		val := uint32(x) << sh & mask
+		for {
+			old := atomic.LoadUint32(p)
+			if atomic.CompareAndSwapUint32(p, old, old&^mask|val) {
+				return
+			}
+		}
 	}
 	for k := 0; k < n; {
 		wi := (i + k) &^ 3

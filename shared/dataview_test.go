@@ -768,3 +768,48 @@ func TestTypedArrayAlignedInt32NeverTears(t *testing.T) {
 	}
 	t.Logf("%d aligned reads, none torn", len(reads))
 }
+
+// The DataView benchmarks compare with BenchmarkTypedArrayGetUint32InDataViewBench,
+// a TypedArray read of the same word in the same run.
+var dvSink uint64
+
+func BenchmarkDataViewGetUint32(b *testing.B) {
+	buf, _ := NewBuffer(64)
+	dv, _ := NewDataView(buf, 0, 64)
+	var s uint64
+	for i := 0; i < b.N; i++ {
+		x, _ := dv.GetUint32(8, true)
+		s += uint64(x)
+	}
+	dvSink = s
+}
+
+func BenchmarkDataViewGetUint32Unaligned(b *testing.B) {
+	buf, _ := NewBuffer(64)
+	dv, _ := NewDataView(buf, 0, 64)
+	var s uint64
+	for i := 0; i < b.N; i++ {
+		x, _ := dv.GetUint32(10, false)
+		s += uint64(x)
+	}
+	dvSink = s
+}
+
+func BenchmarkDataViewSetUint32Unaligned(b *testing.B) {
+	buf, _ := NewBuffer(64)
+	dv, _ := NewDataView(buf, 0, 64)
+	for i := 0; i < b.N; i++ {
+		_ = dv.SetUint32(10, uint32(i), false)
+	}
+}
+
+func BenchmarkTypedArrayGetUint32InDataViewBench(b *testing.B) {
+	buf, _ := NewBuffer(64)
+	v, _ := NewTypedArray(buf, Uint32, 0, 16)
+	var s uint64
+	for i := 0; i < b.N; i++ {
+		x, _ := v.GetUint(2)
+		s += x
+	}
+	dvSink = s
+}

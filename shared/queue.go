@@ -82,7 +82,8 @@ type queueState struct {
 	maxsize int
 
 	mu       sync.Mutex
-	items    []queueItem
+	items    []queueItem // the queue is items[head:]
+	head     int
 	reserved int            // free slots granted to waiting putters that have not filled them yet
 	getters  []*queueWaiter // gets waiting for an item, in arrival order
 	putters  []*queueWaiter // puts waiting for a slot, in arrival order
@@ -151,7 +152,7 @@ func (q *Queue) Size() int {
 	}
 	q.s.mu.Lock()
 	defer q.s.mu.Unlock()
-	return len(q.s.items)
+	return q.s.size()
 }
 
 // Empty reports whether the queue holds no item.
@@ -289,12 +290,12 @@ func (e *queueCtxError) Unwrap() []error { return []error{e.err, e.cause} }
 
 // room reports whether a put can complete now without waiting (under mu).
 func (s *queueState) room() bool {
-	return len(s.getters) > 0 || s.maxsize <= 0 || len(s.items)+s.reserved < s.maxsize
+	return len(s.getters) > 0 || s.maxsize <= 0 || s.size()+s.reserved < s.maxsize
 }
 
 // grant gives the free slots to waiting puts, oldest first (under mu).
 func (s *queueState) grant() {
-	for len(s.putters) > 0 && (s.maxsize <= 0 || len(s.items)+s.reserved < s.maxsize) {
+	for len(s.putters) > 0 && (s.maxsize <= 0 || s.size()+s.reserved < s.maxsize) {
 		w := s.putters[0]
 		s.putters[0] = nil
 		s.putters = s.putters[1:]
@@ -317,14 +318,21 @@ func (s *queueState) deliver(it queueItem) {
 	s.items = append(s.items, it)
 }
 
+func (s *queueState) size() int { return len(s.items) - s.head }
+
 // pop removes the front item (under mu; the queue is not empty) and gives
 // the freed slot to a waiting put.
 func (s *queueState) pop() queueItem {
-	it := s.items[0]
-	s.items[0] = queueItem{}
-	s.items = s.items[1:]
-	if len(s.items) == 0 {
-		s.items = s.items[:0:0]
+	it := s.items[s.head]
+	s.items[s.head] = queueItem{}
+	s.head++
+	switch {
+	case s.head == len(s.items):
+		s.items, s.head = s.items[:0], 0
+	case s.head >= 64 && 2*s.head >= len(s.items):
+		n := copy(s.items, s.items[s.head:])
+		clear(s.items[n:])
+		s.items, s.head = s.items[:n], 0
 	}
 	s.grant()
 	return it
@@ -414,7 +422,7 @@ func (q *Queue) get(op string, ws waitSpec) (any, error) {
 	s := q.s
 	s.mu.Lock()
 	var it queueItem
-	if len(s.items) > 0 {
+	if s.size() > 0 {
 		it = s.pop()
 		s.mu.Unlock()
 	} else {

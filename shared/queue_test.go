@@ -927,3 +927,55 @@ func TestQueueNoGoroutineLeak(t *testing.T) {
 		t.Fatalf("%d goroutines before, %d after", before, after)
 	}
 }
+
+// BenchmarkQueuePutGetNowait and BenchmarkChanSendRecv compare one put and
+// one get without waiting against a buffered channel's send and receive.
+func BenchmarkQueuePutGetNowait(b *testing.B) {
+	q := NewQueue(16)
+	for i := 0; i < b.N; i++ {
+		_ = q.PutNowait(i)
+		_, _ = q.GetNowait()
+	}
+}
+
+func BenchmarkChanSendRecv(b *testing.B) {
+	c := make(chan any, 16)
+	for i := 0; i < b.N; i++ {
+		c <- i
+		<-c
+	}
+}
+
+// BenchmarkQueuePingPong and BenchmarkChanPingPongAny pass a token back and
+// forth between two goroutines through two queues (two channels).
+func BenchmarkQueuePingPong(b *testing.B) {
+	ping, pong := NewQueue(0), NewQueue(0)
+	go func() {
+		for {
+			v, err := ping.Get(context.Background())
+			if err != nil || v == nil {
+				return
+			}
+			_ = pong.PutNowait(v)
+		}
+	}()
+	for i := 0; i < b.N; i++ {
+		_ = ping.PutNowait(1)
+		_, _ = pong.Get(context.Background())
+	}
+	_ = ping.PutNowait(nil)
+}
+
+func BenchmarkChanPingPongAny(b *testing.B) {
+	ping, pong := make(chan any), make(chan any)
+	go func() {
+		for v := range ping {
+			pong <- v
+		}
+	}()
+	for i := 0; i < b.N; i++ {
+		ping <- 1
+		<-pong
+	}
+	close(ping)
+}
