@@ -1,0 +1,59 @@
+// Package litmus reads herd-style JavaScript litmus tests, runs them on the
+// executable ECMAScript memory model (package model) and reports herd7's
+// observation for each model variant. The format is described in
+// docs/litmus-format.md; the built-in catalogue lives in catalogue/ and is
+// embedded in the binary.
+//
+// # Parsing
+//
+//   - Parse, ParseFile, ParsePath (a file or every *.litmus file of a directory)
+//     and ParseFS turn litmus text into a *Test; every error is an *Error
+//     naming file:line:col (Pos).
+//   - Test holds the Views (Kind, Length, ByteOffset, Init), the Agents and
+//     their Stmts (Method: PlainLoad, PlainStore, Load, Store, Add, Sub, And,
+//     Or, Xor, Exchange, CompareExchange), the Condition, the Expects and the
+//     model.Program the enumerator runs.
+//   - Test.Format prints a test back as canonical litmus text.
+//   - MaxBlockSize, MaxAgents and MaxStmts bound what a file may declare.
+//
+// # Values
+//
+//   - Kind (Int8 … BigUint64) with Size, Signed, BigInt and NoTear (ECMA-262's
+//     IsNoTearConfiguration for TypedArray accesses).
+//   - Number: an integer literal (sign and 64-bit magnitude) with Cmp and String.
+//
+// # Conditions
+//
+//   - Condition: Quantifier (Exists, NotExists, Forall) and a Prop built from
+//     RegTerm (P:r=n), MemTerm (v[i]=n), Not, AndProp, OrProp and Const.
+//   - Condition.Holds is herd7's Ok/No verdict; ResultOf gives the observation
+//     word (Never, Sometimes, Always) from the positive/negative counts.
+//   - Test.RegisterValue and Test.MemoryValue read a model.FinalState the way
+//     the condition does; Test.FormatState prints a state as herd7 does.
+//
+// # Running
+//
+//   - Run enumerates a test under a model variant (model.VariantNames) and
+//     returns an *Observation: Result, Positive, Negative, the States (each
+//     with its witness execution) and Line, herd7's
+//     "Observation <name> <Result> <pos> <neg>". Observe does the counting
+//     for outcomes computed elsewhere.
+//   - Expectation, Test.Expected and Observation.Failed check the file's
+//     "expect <model>: <Result>" lines.
+//
+// # Catalogue
+//
+//   - Catalogue is the embedded catalogue as an fs.FS; CatalogueTests parses it.
+//
+// # Limitations
+//
+//   - Programs are straight-line: no branches, loops, waits or notifies, and
+//     operands are constants.
+//   - Views are integer TypedArrays only: no Uint8Clamped, Float32/Float64 or
+//     DataView accesses (whose NoTear is false).
+//   - Positive and negative count distinct final states (every register and
+//     every byte of memory), whereas herd7 counts executions, so the numbers
+//     can differ from herd7's; the observation word is the same.
+//   - Final memory is what a plain read that happens after every event reads,
+//     as package model defines it.
+package litmus
