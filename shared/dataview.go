@@ -103,10 +103,16 @@ func backingBlock(buf Backing) (*block, *Agent, bool) {
 }
 
 // For returns the view bound to agent a: the same memory and shape, with its
-// accesses attributed to a.
+// accesses attributed to a (and its Buffer bound to a).
 func (v *DataView) For(a *Agent) *DataView {
 	w := *v
 	w.agent = a
+	switch b := v.buf.(type) {
+	case *Buffer:
+		w.buf = b.For(a)
+	case *ArrayBuffer:
+		w.buf = b.For(a)
+	}
 	return &w
 }
 

@@ -543,8 +543,8 @@ func TestDataViewRecording(t *testing.T) {
 	defer b.SetRecorder(nil)
 	dv, _ := NewDataView(b, 4, 8)
 	dv = dv.For(a)
-	if dv.Agent() != a || dv.BufferID() != b.ID() {
-		t.Fatal("For/BufferID")
+	if dv.Agent() != a || dv.BufferID() != b.ID() || dv.Buffer().(*Buffer).Agent() != a || !dv.Buffer().(*Buffer).Same(b) {
+		t.Fatal("For/BufferID/Buffer")
 	}
 	r.Reset() // drop the Init event
 	if err := dv.SetUint32(1, 0x11223344, false); err != nil {

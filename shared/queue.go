@@ -690,13 +690,7 @@ func bindValue(v any, a *Agent) any {
 	case *TypedArray:
 		return x.For(a)
 	case *DataView:
-		w := x.For(a)
-		if x.blk.shared {
-			w.buf = &Buffer{blk: x.blk, agent: a}
-		} else {
-			w.buf = &ArrayBuffer{blk: x.blk, agent: a}
-		}
-		return w
+		return x.For(a)
 	case *Queue:
 		return x.For(a)
 	case []any:
