@@ -19,8 +19,8 @@ import (
 //
 // # Shareable values
 //
-// Only values that cannot carry unsynchronized mutable Go memory from one
-// agent to another pass; anything else is refused with an error of kind
+// Only values whose passing shares no Go memory that could then be accessed
+// without synchronization pass; anything else is refused with an error of kind
 // NotShareable that names its type, and nothing is enqueued:
 //
 //   - nil, booleans, integers, floating-point and complex numbers, strings
@@ -118,10 +118,20 @@ func NewQueue(maxsize int) *Queue {
 
 // For returns a handle to the same queue bound to agent a: its puts and gets
 // are attributed to a, and values it receives are bound to a.
-func (q *Queue) For(a *Agent) *Queue { return &Queue{s: q.s, agent: a} }
+func (q *Queue) For(a *Agent) *Queue {
+	if q == nil {
+		return &Queue{agent: a} // as unusable as q: its operations are TypeErrors
+	}
+	return &Queue{s: q.s, agent: a}
+}
 
 // Agent returns the agent the handle is bound to, or nil.
-func (q *Queue) Agent() *Agent { return q.agent }
+func (q *Queue) Agent() *Agent {
+	if q == nil {
+		return nil
+	}
+	return q.agent
+}
 
 // ID returns the queue's identity (the Peer of its recorded events). All
 // handles to one queue have the same ID; 0 for a nil or zero Queue.

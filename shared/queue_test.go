@@ -273,6 +273,9 @@ func TestQueueNilAndZero(t *testing.T) {
 			t.Fatalf("%s queue accessors", name)
 		}
 		_ = q.String()
+		if h := q.For(NewAgent("x")); h.Agent() == nil || h.PutNowait(1) == nil {
+			t.Fatalf("%s queue: For", name)
+		}
 	}
 }
 
