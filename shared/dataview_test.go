@@ -648,11 +648,11 @@ func TestDataViewNeighbourBytes(t *testing.T) {
 	wg.Wait()
 }
 
-// byteMix reports whether every byte of the size-byte value x is the byte in
+// dvByteMix reports whether every byte of the size-byte value x is the byte in
 // the same position of one of the values in vs: the only values an Unordered
 // read racing with writes of vs may return (bytes from one write or another,
 // byte by byte).
-func byteMix(x uint64, size int, vs ...uint64) bool {
+func dvByteMix(x uint64, size int, vs ...uint64) bool {
 	for j := 0; j < size; j++ {
 		sh := 8 * uint(j)
 		ok := false
@@ -669,24 +669,24 @@ func byteMix(x uint64, size int, vs ...uint64) bool {
 	return true
 }
 
-// TestByteMix shows the predicate the tearing tests rely on can fail.
-func TestByteMix(t *testing.T) {
+// TestDataViewByteMixPredicate shows the predicate the tearing tests rely on can fail.
+func TestDataViewByteMixPredicate(t *testing.T) {
 	const a, c = 0x11223344, 0xaabbccdd
 	for _, x := range []uint64{a, c, 0x1122ccdd, 0xaabb3344, 0x11bb33dd} {
-		if !byteMix(x, 4, a, c) {
+		if !dvByteMix(x, 4, a, c) {
 			t.Errorf("%#x is a mix of %#x and %#x", x, a, c)
 		}
 	}
 	for _, x := range []uint64{0, 0x11223345, 0xaabbcc44 ^ 0xff, 0x2211ccdd} {
-		if byteMix(x, 4, a, c) {
+		if dvByteMix(x, 4, a, c) {
 			t.Errorf("%#x is not a mix of %#x and %#x", x, a, c)
 		}
 	}
 }
 
-// hammer runs write(a), write(c), ... on one goroutine while the caller reads
+// dvHammer runs write(a), write(c), ... on one goroutine while the caller reads
 // with read for a bounded time, and returns the values read.
-func hammer(t *testing.T, write func(uint64) error, read func() (uint64, error), a, c uint64) (reads []uint64) {
+func dvHammer(t *testing.T, write func(uint64) error, read func() (uint64, error), a, c uint64) (reads []uint64) {
 	t.Helper()
 	if err := write(a); err != nil {
 		t.Fatal(err)
@@ -732,12 +732,12 @@ func TestDataViewUnalignedMayTear(t *testing.T) {
 	b, _ := NewBuffer(16)
 	dv, _ := NewDataView(b, 0, 16)
 	for _, le := range []bool{true, false} {
-		reads := hammer(t,
+		reads := dvHammer(t,
 			func(x uint64) error { return dv.SetUint32(2, uint32(x), le) },
 			func() (uint64, error) { x, err := dv.GetUint32(2, le); return uint64(x), err }, a, c)
 		torn := 0
 		for _, x := range reads {
-			if !byteMix(x, 4, a, c) {
+			if !dvByteMix(x, 4, a, c) {
 				t.Fatalf("read %#x: not a byte-wise mix of %#x and %#x", x, a, c)
 			}
 			if x != a && x != c {
@@ -758,7 +758,7 @@ func TestTypedArrayAlignedInt32NeverTears(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reads := hammer(t,
+	reads := dvHammer(t,
 		func(x uint64) error { return v.SetBits(1, x) },
 		func() (uint64, error) { return v.GetUint(1) }, a, c)
 	for _, x := range reads {
