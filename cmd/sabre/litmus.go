@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -20,7 +21,7 @@ func init() {
 	})
 }
 
-const litmusUsage = `usage: sabre litmus [--model NAME] [--states] [--json] [FILE|DIR ...]
+const litmusUsage = `usage: sabre litmus [--model NAME] [--states] [--json] [--timeout D] [FILE|DIR ...]
 
 Runs each litmus test and prints herd7's result line
     Observation <name> Always|Sometimes|Never <positive> <negative>
@@ -34,7 +35,8 @@ file in it, sorted by name.
 
 Exit status: 0 when every expectation ("expect <model>: ...") holds, 1 when
 one does not (each failure is reported on stderr with expected and got), 2 on
-bad input (a positioned parse error, an unknown model, an unreadable file).
+bad input (a positioned parse error, an unknown model, an unreadable file)
+or a test that exceeds --timeout.
 
 Flags:
 `
@@ -65,6 +67,7 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 	modelName := fs.String("model", "", "run only this model: "+strings.Join(model.VariantNames(), ", "))
 	states := fs.Bool("states", false, "list the allowed final states of each test (herd7's States block)")
 	asJSON := fs.Bool("json", false, "print results as a JSON array instead of text")
+	timeout := fs.Duration("timeout", 0, "give up on a test that takes longer than this under one model (0: no limit); exit status 2")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, litmusUsage, strings.Join(model.VariantNames(), ", "))
 		fs.PrintDefaults()
@@ -112,9 +115,18 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 	var results []litmusResult
 	for _, t := range tests {
 		for _, m := range models {
-			o, err := litmus.Run(t, m)
+			ctx, cancel := context.Background(), context.CancelFunc(func() {})
+			if *timeout > 0 {
+				ctx, cancel = context.WithTimeout(ctx, *timeout)
+			}
+			o, err := litmus.RunContext(ctx, t, m)
+			cancel()
 			if err != nil {
-				fmt.Fprintf(stderr, "sabre litmus: %v\n", err)
+				if errors.Is(err, context.DeadlineExceeded) {
+					fmt.Fprintf(stderr, "sabre litmus: %s: %s under %s: gave up after --timeout %v\n", t.File, t.Name, m, *timeout)
+				} else {
+					fmt.Fprintf(stderr, "sabre litmus: %v\n", err)
+				}
 				return 2
 			}
 			exp, hasExp := o.Expectation()

@@ -238,3 +238,15 @@ func TestMainRegistry(t *testing.T) {
 	}()
 	register(command{name: "litmus", run: func([]string, io.Writer, io.Writer) int { return 0 }})
 }
+
+func TestLitmusTimeoutExits2(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "mp.litmus", mpSrc)
+	code, out, errs := runCLI(t, "litmus", "--timeout", "1ns", p)
+	if code != 2 || out != "" || !strings.Contains(errs, p+": MP+test under es2024: gave up after --timeout 1ns") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, "litmus", "--timeout", "1m", p); code != 0 {
+		t.Errorf("generous timeout: exit %d %q", code, errs)
+	}
+}

@@ -33,7 +33,7 @@
 //
 // # Running
 //
-//   - Run enumerates a test under a model variant (model.VariantNames) and
+//   - Run (RunContext, with a context for a time budget) enumerates a test under a model variant (model.VariantNames) and
 //     returns an *Observation: Result, Positive, Negative, the States (each
 //     with its witness execution) and Line, herd7's
 //     "Observation <name> <Result> <pos> <neg>". Observe does the counting

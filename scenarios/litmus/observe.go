@@ -1,6 +1,7 @@
 package litmus
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -76,11 +77,17 @@ func Observe(t *Test, modelName string, outcomes []model.Outcome) *Observation {
 // Run enumerates the test's allowed final states under the named model
 // variant (see model.VariantNames) and observes its condition on them.
 func Run(t *Test, modelName string) (*Observation, error) {
+	return RunContext(context.Background(), t, modelName)
+}
+
+// RunContext is Run that stops with ctx's error when ctx is done (for a
+// time budget on large tests).
+func RunContext(ctx context.Context, t *Test, modelName string) (*Observation, error) {
 	v, err := model.VariantByName(modelName)
 	if err != nil {
 		return nil, err
 	}
-	outcomes, err := model.Enumerate(t.Program, v)
+	outcomes, err := model.EnumerateContext(ctx, t.Program, v)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s under %s: %w", t.File, t.Name, modelName, err)
 	}
