@@ -256,22 +256,30 @@ func (a *Analysis) describe(k moConstraint, v Variant) string {
 	case 's':
 		return fmt.Sprintf("%s reads from %s, but %s writes the same byte in between", x.Name(EventID(k.r)), x.Name(EventID(k.w)), x.Name(EventID(k.v)))
 	}
-	why := map[byte]string{
-		'a': "%[1]s synchronizes-with %[3]s and %[2]s has %[3]s's range",
-		'b': "%[1]s and %[2]s happen before %[3]s, %[1]s is seq-cst and %[2]s has %[1]s's range",
-		'c': "%[1]s happens before %[3]s and %[2]s, %[3]s is seq-cst and %[2]s has %[3]s's range",
-	}[k.rule]
-	if v.rule == ruleES2017 {
-		why = "%[1]s synchronizes-with %[3]s and %[2]s has %[3]s's range"
+	W, V, R := x.Name(EventID(k.w)), x.Name(EventID(k.v)), x.Name(EventID(k.r))
+	var why string
+	switch {
+	case v.rule == ruleES2017:
+		why = fmt.Sprintf("%s synchronizes-with %s and %s has %s's range", W, R, V, R)
+	case k.rule == 'a':
+		why = fmt.Sprintf("%s synchronizes-with %s and %s has %s's range", W, R, V, R)
+	case k.rule == 'b':
+		why = fmt.Sprintf("%s and %s happen before %s, %s is seq-cst and %s has %s's range", W, V, R, W, V, W)
+	default:
+		why = fmt.Sprintf("%s happens before %s and %s, %s is seq-cst and %s has %s's range", W, R, V, R, V, R)
 	}
-	return fmt.Sprintf("%s reads from %s but seq-cst-relevant write %s lies between them in memory-order (rule (%c): "+why+")",
-		x.Name(EventID(k.r)), x.Name(EventID(k.w)), x.Name(EventID(k.v)), k.rule,
-		x.Name(EventID(k.w)), x.Name(EventID(k.v)), x.Name(EventID(k.r)))
+	kind := "seq-cst write"
+	if v.rule == ruleES2017 {
+		kind = "write"
+	}
+	return fmt.Sprintf("%s reads from %s but the %s %s lies between them in memory-order (rule (%c): %s)", R, W, kind, V, k.rule, why)
 }
 
 // SequentiallyConsistentAtomics checks the memory-order condition of
 // variant v (for SC: the byte-accurate total order). When X.MemoryOrder is
 // set, it checks that order; otherwise it searches for one and returns it.
+// A failure names the events of a minimal set of constraints that cannot
+// hold together. The zero Variant is treated as ES2024.
 func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, *Violation) {
 	pred := PredSCAtomics
 	if v.rule == ruleSC {
@@ -312,20 +320,29 @@ func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, *Violati
 	if ok {
 		return linearize(sol), nil
 	}
-	// Name the events involved in constraints that can never all hold.
+	// Name the events of a minimal set of constraints that cannot hold
+	// together (with happens-before): drop each constraint that is not
+	// needed for the contradiction.
+	core := append([]moConstraint(nil), cs...)
+	for i := 0; i < len(core); {
+		trial := append(append([]moConstraint(nil), core[:i]...), core[i+1:]...)
+		if _, ok := solveOrder(a.HappensBefore, trial); !ok {
+			core = trial
+		} else {
+			i++
+		}
+	}
 	var ids []EventID
-	for _, k := range cs {
+	var why []string
+	for _, k := range core {
 		ids = append(ids, EventID(k.r), EventID(k.w))
 		if k.v >= 0 {
 			ids = append(ids, EventID(k.v))
 		}
+		why = append(why, a.describe(k, v))
 	}
 	ids = uniqueIDs(ids)
-	msg := "no memory-order satisfies the constraints"
-	if len(cs) > 0 {
-		msg += "; among them: " + a.describe(cs[0], v)
-	}
-	return nil, a.violation(pred, ids, "%s (events involved: %s)", msg, a.names(ids))
+	return nil, a.violation(pred, ids, "no memory-order contains happens-before and meets these together: %s", strings.Join(why, "; "))
 }
 
 // ValidExecution checks every condition of a valid execution under v, in
