@@ -149,7 +149,7 @@ func (p *parser) parseFile() error {
 	if err := p.parseDecls(); err != nil {
 		return err
 	}
-	for p.tok.kind == tIdent && !p.isIdent("exists") && !p.isIdent("forall") {
+	for p.tok.kind == tIdent && isAgentName(p.tok.text) {
 		if err := p.parseAgent(); err != nil {
 			return err
 		}
@@ -281,6 +281,19 @@ func (p *parser) parseDecls() error {
 		p.test.Views = append(p.test.Views, v)
 	}
 	return p.advance()
+}
+
+// isAgentName reports whether name has the form P<digits>.
+func isAgentName(name string) bool {
+	if len(name) < 2 || name[0] != 'P' {
+		return false
+	}
+	for i := 1; i < len(name); i++ {
+		if !isDigit(name[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // parseAgent parses P<n> { stmt; … }.

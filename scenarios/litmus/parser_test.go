@@ -210,6 +210,8 @@ var malformed = []struct {
 	{"atomics unknown view", "JS T { Uint8 x[1]; } P0 { Atomics.add(q, 0, 1); }", "1:39", `unknown view "q"`},
 	{"missing statement semicolon", "JS T { Int32 x[1]; } P0 { x[0] = 1 }", "1:36", `want ";" after the statement`},
 	{"no condition", "JS T { Int32 x[1]; } P0 { x[0] = 1; }", "1:38", "want an agent P1 or the final condition"},
+	{"expect without condition", "JS T { Int32 x[1]; } P0 { r0 = x[0]; }\nexpect sc: Never", "2:1", "want an agent P1 or the final condition (exists, ~exists or forall), found \"expect\""},
+	{"wrong agent name", "JS T { Int32 x[1]; } Q0 { }", "1:22", `want an agent "P0 { … }", found "Q0"`},
 	{"tilde without exists", "JS T { Int32 x[1]; } P0 { x[0] = 1; } ~forall (x=1)", "1:40", `want "exists" after "~"`},
 	{"unassigned register", "JS T { Int32 x[1]; } P0 { x[0] = 1; } exists (0:r0=1)", "1:49", "register r0 of P0 is never assigned"},
 	{"register of other agent", "JS T { Int32 x[1]; } P0 { r0 = x[0]; } P1 { r1 = x[0]; } exists (1:r0=1)", "1:68", "register r0 of P1 is never assigned"},
