@@ -29,6 +29,11 @@
 //   - [Execution]: events per agent in agent-order, reads-bytes-from,
 //     chosen values, host-synchronizes-with, an optional memory-order
 //     witness; [Execution.Check] for well-formedness.
+//   - [Builder] assembles an Execution event by event ([NewBuilder],
+//     [Builder.Agent], [Builder.Init], [Builder.Write], [Builder.Read],
+//     [Builder.ReadModifyWrite], [Builder.Host],
+//     [Builder.HostSynchronizesWith], [Builder.Execution]);
+//     [Execution.String] prints one.
 //   - [Analyze] derives an [Analysis]: agent-order, reads-from,
 //     synchronizes-with and happens-before as [Relation] values (bitset
 //     rows; [Relation.Has], [Relation.Pairs], [Relation.TransitiveClosure]).
