@@ -83,7 +83,7 @@ type Event struct {
 	Arg       int64  // Wait: timeout in ns (-1 = none); Notify: count (-1 = all)
 	Result    string // Wait: "ok", "not-equal", "timed-out"; Notify: number woken
 	Sync      uint64 // host-synchronizes-with token shared by the two ends of an edge
-	Peer      uint64 // Transfer: the new block's ID; AgentStart/Join: the child agent's ID
+	Peer      uint64 // Transfer: the new block's ID; AgentStart/Join: the child agent's ID; QueuePut/Get: the queue's ID
 	Call      int64  // call instant, ns on the recorders' monotonic clock (Now)
 	Return    int64  // return instant
 }

@@ -1,0 +1,82 @@
+// Package shared is sabre's shared memory: a SharedArrayBuffer-style shared
+// byte buffer, typed views and DataViews over it, transferable (non-shared)
+// ArrayBuffers, a PEP 734-style Queue, agents, and the recording of every
+// access as a memory-model event.
+//
+// Every access to a buffer's bytes — plain or atomic — is made with
+// sync/atomic on the aligned 32- or 64-bit word that contains it. So no access
+// is a Go data race (go test -race never reports one), nothing is undefined
+// behaviour, and aligned accesses never tear. Plain accesses are the memory
+// model's Unordered events; package atomics provides the SeqCst ones. What a
+// racy program may observe is defined by ECMAScript's memory model: see
+// docs/semantics.md and docs/memory-model.md.
+//
+// # Buffers
+//
+//   - Buffer (SharedArrayBuffer): NewBuffer, NewGrowableBuffer, ByteLength,
+//     MaxByteLength, Growable, Grow, Slice, Bytes, For, Same, ID.
+//   - ArrayBuffer (not shared): NewArrayBuffer, Transfer, TransferToLength,
+//     Detached, Slice, Bytes; the package function Transfer, which refuses a
+//     shared Buffer.
+//   - Options for new buffers: WithRecorder, CreatedBy. MaxBufferLength.
+//
+// # Views
+//
+//   - Kind: the element kinds Int8 … Float64 (with Float16), with Size,
+//     IsInteger, IsBigInt, IsFloat, IsSigned, NoTear and the ECMAScript value
+//     conversions Int64, Float64, FromInt64, FromFloat64.
+//   - TypedArray: NewTypedArray, NewLengthTrackingArray, View; GetInt, GetUint,
+//     GetFloat, GetBits, SetInt, SetFloat, SetBits (Unordered accesses);
+//     Length, ByteLength, ByteOffset, LengthTracking, IsShared, For.
+//   - DataView: NewDataView, NewLengthTrackingDataView; GetInt8 … GetFloat64
+//     and SetInt8 … SetFloat64 at any byte offset, big-endian unless
+//     littleEndian (Float16 included); GetBits/SetBits by Kind; ByteLength,
+//     ByteOffset (TypeError once detached), Buffer, For, LengthTracking,
+//     IsShared. Unordered, never NoTear; unaligned accesses may tear.
+//   - Element: a validated location (TypedArray.Element) with the raw atomic
+//     operations beneath package atomics; Word32, Word64 and SubWord are the
+//     inlinable fast paths atomics takes while nothing is recorded.
+//
+// # Agents and recording
+//
+//   - Agent: NewAgent, ID, Name, CanBlock, SetCanBlock, SetRecorder, Record,
+//     Start (a child agent on a new goroutine) and Handle.Join. Operations are
+//     attributed to the agent a buffer or view is bound to (For).
+//   - Recorder: NewRecorder, Events, Len, Reset, Append; Event with EventKind
+//     (EvRead, EvWrite, EvRMW, EvInit, EvWait, EvNotify, EvQueuePut,
+//     EvQueueGet, EvTransfer, EvAgentStart/Begin/End/Join, EvGrow) and Order
+//     (Unordered, SeqCst, Init); Now, the recorders' monotonic clock;
+//     NewSyncToken for host-synchronizes-with pairs; Recording.
+//
+// # Queue
+//
+//   - Queue (PEP 734's interpreters.Queue): NewQueue (maxsize ≤ 0 =
+//     unbounded), Put/PutTimeout/PutNowait (with a transfer list),
+//     Get/GetTimeout/GetNowait, Size, Empty, Full, MaxSize, For, Same, ID;
+//     IsShareable. A put host-synchronizes-with the get that takes its item.
+//
+// # Errors
+//
+// Errors are *Error values with an ErrorKind — TypeError, RangeError,
+// QueueEmpty, QueueFull, NotShareable — that a JavaScript layer maps one to
+// one to exceptions: errors.Is(err, shared.RangeError). No input makes this
+// package panic.
+//
+// # Limitations
+//
+//   - A buffer is at most MaxBufferLength (4 GiB) bytes; a growable buffer
+//     reserves its maximum length up front.
+//   - Resizable (non-shared) ArrayBuffers are not provided; ArrayBuffers have
+//     a fixed length and move only by Transfer.
+//   - An Agent (and a view bound to it) must be used by one goroutine at a
+//     time, as agent-order requires. Accesses through a view bound to no
+//     agent are recorded with Agent 0 and no sequence number.
+//   - An ArrayBuffer belongs to one agent at a time: an access that runs
+//     concurrently with that buffer's Transfer may complete against the moved
+//     bytes (memory-safe, but a program error).
+//   - Queue values: only the types listed on Queue; []any is the only
+//     container (PEP 734's tuple). Queue events are recorded by the recorder
+//     of the handle's agent; a queue has no recorder of its own.
+//   - Typed arrays use the host's byte order (little-endian on the platforms
+//     Go commonly targets); DataView takes the byte order per access.
+package shared
