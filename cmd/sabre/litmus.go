@@ -28,7 +28,7 @@ Runs each litmus test and prints herd7's result line
 where positive/negative count the allowed final states that satisfy / do not
 satisfy the condition's proposition. With --model only that model runs and
 the lines are exactly herd7's; without it every model runs (%s) and each
-line is prefixed with the model's name and two spaces.
+line is prefixed with the model's name, padded to a common width.
 
 With no FILE or DIR the built-in catalogue runs. A DIR runs every *.litmus
 file in it, sorted by name.
@@ -174,12 +174,22 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// prefixWidth is the width of the model-name column in all-models mode: the
+// longest model name and two spaces, so the herd7 lines line up.
+var prefixWidth = func() int {
+	w := 0
+	for _, n := range model.VariantNames() {
+		w = max(w, len(n))
+	}
+	return w + 2
+}()
+
 // printObservation prints the herd7 result line, preceded with --states by
 // herd7's block (Test, States, the states, Ok/No, Witnesses, Condition).
 func printObservation(w io.Writer, o *litmus.Observation, prefixed, states bool) {
 	pre := ""
 	if prefixed {
-		pre = o.Model + "  "
+		pre = fmt.Sprintf("%-*s", prefixWidth, o.Model)
 	}
 	if states {
 		t := o.Test

@@ -115,7 +115,7 @@ func TestLitmusFailedExpectationExits1(t *testing.T) {
 	if strings.Contains(errs, "es2024") {
 		t.Errorf("a holding expectation is reported: %q", errs)
 	}
-	if !strings.Contains(out, "sc  Observation SB+test Never 0 3") {
+	if !strings.Contains(out, "sc      Observation SB+test Never 0 3") {
 		t.Errorf("stdout %q", out)
 	}
 	// Only the holding model: exit 0.
@@ -190,7 +190,7 @@ Observation SB+test Sometimes 1 3
 		t.Errorf("exit %d", code)
 	}
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		if !strings.HasPrefix(l, "es2024  ") && !strings.HasPrefix(l, "es2017  ") && !strings.HasPrefix(l, "sc  ") {
+		if !strings.HasPrefix(l, "es2024  ") && !strings.HasPrefix(l, "es2017  ") && !strings.HasPrefix(l, "sc      ") {
 			t.Errorf("unprefixed line in all-models mode: %q", l)
 		}
 	}
