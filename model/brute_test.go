@@ -110,8 +110,8 @@ func bruteForce(t *testing.T, p *Program, v Variant, limit int) map[string]bool 
 					}
 				}
 			}
-			if e.final >= 0 {
-				st.Memory = append([]byte{}, ex.ChosenValues[e.final]...)
+			for _, fr := range e.finals {
+				st.Memory = append(st.Memory, ex.ChosenValues[fr]...)
 			}
 			out[st.Key()] = true
 		}

@@ -47,9 +47,10 @@ func Enumerate(p *Program, v Variant) ([]Outcome, error) {
 //
 // Each operation becomes one event; the block's creator (an extra agent
 // "main") performs the init writes, starts every agent and joins them
-// (host-synchronizes-with pairs), then performs the final read: one
-// unordered read of the whole block that happens after every event. Its
-// value, chosen under the same rules as every other read, is the final
+// (host-synchronizes-with pairs), then performs the final reads: plain
+// reads that happen after every event, one per cell of the block (bytes
+// connected by the program's accesses; see docs/memory-model.md). Their
+// values, chosen under the same rules as every other read, are the final
 // memory; where unordered writes race, several final memories are allowed.
 //
 // The search chooses, for each read and each segment of its range written
@@ -165,7 +166,7 @@ type enumerator struct {
 	x      *Execution // skeleton: events, agent-order, host-synchronizes-with
 	evOp   []opRef    // program operation of each event ({-1,-1} for others)
 	initOf []int      // byte -> init event
-	final  int        // final read event, or -1
+	finals []int      // the final reads, one per cell, in block order
 	isInit []bool
 	writes []int // non-init write events
 
@@ -194,7 +195,7 @@ type enumerator struct {
 }
 
 func newEnumerator(ctx context.Context, p *Program, v Variant, success map[opRef]bool, found map[string]*found) *enumerator {
-	e := &enumerator{ctx: ctx, p: p, v: v, success: success, found: found, final: -1}
+	e := &enumerator{ctx: ctx, p: p, v: v, success: success, found: found}
 	e.build()
 	return e
 }
@@ -250,8 +251,9 @@ func (e *enumerator) build() {
 	for _, en := range ends {
 		x.HostSynchronizesWith = append(x.HostSynchronizesWith, [2]EventID{EventID(en), EventID(join)})
 	}
-	if p.Size > 0 {
-		e.final = add(Event{Kind: ReadSharedMemory, Agent: nA, Name: "final", Order: Unordered, ByteIndex: 0, ElementSize: p.Size}, none)
+	for _, c := range finalCells(p) {
+		e.finals = append(e.finals, add(Event{Kind: ReadSharedMemory, Agent: nA, Name: fmt.Sprintf("final[%d:%d]", c.Start, c.End()),
+			Order: Unordered, NoTear: c.noTear, ByteIndex: c.Start, ElementSize: c.Size}, none))
 	}
 	e.x = x
 	n := len(x.Events)
@@ -306,9 +308,7 @@ func (e *enumerator) build() {
 			}
 		}
 	}
-	if e.final >= 0 {
-		readIDs = append(readIDs, e.final)
-	}
+	readIDs = append(readIDs, e.finals...)
 	for _, r := range readIDs {
 		e.readOf[r] = len(e.reads)
 		ri := readInfo{id: r, segs: e.segments(r)}
@@ -364,6 +364,65 @@ func (e *enumerator) build() {
 			e.regs = append(e.regs, regSlot{agent: a, name: nm, ev: ev, sign: p.Agents[a].Ops[e.evOp[ev].op].Signed})
 		}
 	}
+}
+
+// cell is a range of the block read by one final read.
+type cell struct {
+	Range
+	noTear bool
+}
+
+// finalCells splits the block into the ranges the final reads read: each
+// maximal run of bytes connected by the program's accesses (accesses
+// whose ranges intersect belong to one cell) and each run of bytes no
+// access touches. A cell read is NoTear, like a plain read through an
+// integer TypedArray, when some access has exactly the cell's range, every
+// such access is NoTear, and the cell is at most 4 bytes and aligned (a
+// plain BigInt64 read is not NoTear).
+func finalCells(p *Program) []cell {
+	// cover[b]: end of the component starting at or containing b
+	type iv struct{ start, end int }
+	var ivs []iv
+	for _, ag := range p.Agents {
+		for _, op := range ag.Ops {
+			ivs = append(ivs, iv{op.ByteIndex, op.ByteIndex + op.ElementSize})
+		}
+	}
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i].start < ivs[j].start })
+	var comps []iv
+	for _, v := range ivs {
+		if n := len(comps); n > 0 && v.start < comps[n-1].end {
+			if v.end > comps[n-1].end {
+				comps[n-1].end = v.end
+			}
+			continue
+		}
+		comps = append(comps, v)
+	}
+	var cells []cell
+	pos := 0
+	for _, c := range comps {
+		if c.start > pos {
+			cells = append(cells, cell{Range: Range{Start: pos, Size: c.start - pos}})
+		}
+		cl := cell{Range: Range{Start: c.start, Size: c.end - c.start}}
+		exact, allNoTear := false, true
+		for _, ag := range p.Agents {
+			for _, op := range ag.Ops {
+				if op.ByteIndex == c.start && op.ElementSize == cl.Size {
+					exact = true
+					allNoTear = allNoTear && (op.NoTear || op.Kind == AccessRMW)
+				}
+			}
+		}
+		cl.noTear = exact && allNoTear && cl.Size <= 4 && cl.Start%cl.Size == 0
+		cells = append(cells, cl)
+		pos = c.end
+	}
+	if pos < p.Size {
+		cells = append(cells, cell{Range: Range{Start: pos, Size: p.Size - pos}})
+	}
+	return cells
 }
 
 func agentName(p *Program, a int) string {
@@ -871,8 +930,8 @@ func (e *enumerator) emit(mo *[]EventID) {
 			k = append(k, byte(v>>(8*i)))
 		}
 	}
-	if e.final >= 0 {
-		k = append(k, e.readVal[e.final]...)
+	for _, fr := range e.finals {
+		k = append(k, e.readVal[fr]...)
 	}
 	e.keyBuf = k
 	if _, ok := e.found[string(k)]; ok {
@@ -889,10 +948,9 @@ func (e *enumerator) emit(mo *[]EventID) {
 		f.regs[i] = v
 		f.State.Regs[r.agent][r.name] = v
 	}
-	if e.final >= 0 {
-		f.State.Memory = append([]byte(nil), e.readVal[e.final]...)
-	} else {
-		f.State.Memory = []byte{}
+	f.State.Memory = make([]byte, 0, p.Size)
+	for _, fr := range e.finals {
+		f.State.Memory = append(f.State.Memory, e.readVal[fr]...)
 	}
 	if *mo == nil {
 		sol, ok := solveOrder(e.hb, e.constraints())

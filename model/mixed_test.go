@@ -143,15 +143,36 @@ func TestFinalMemory(t *testing.T) {
 			t.Errorf("racing writes under %s: %v", v, m)
 		}
 	}
-	// racing plain writes of values differing in several bytes: the final
-	// plain read may mix their bytes only if they are not equal-range...
-	// it is unordered and NoTear=false, so it may.
+	// racing plain Int32 writes of values differing in several bytes: the
+	// final read of the cell is a plain Int32 read, NoTear, so it takes one
+	// write whole (tear free reads), under every variant.
 	p = prog("race-mix", 1, []Op{st(0, 0x0101, na)}, []Op{st(0, 0x0202, na)})
+	for _, v := range []Variant{ES2024, ES2017, SC} {
+		if m := memories(mustEnumerate(t, p, v)); len(m) != 2 || m["\x02\x01\x00\x00"] {
+			t.Errorf("final memories of racing Int32 writes under %s: %v", v, m)
+		}
+	}
+	// with DataView-like (not NoTear) accesses the final read may mix them.
+	p.Agents[0].Ops[0].NoTear = false
 	if m := memories(mustEnumerate(t, p, ES2024)); !m["\x02\x01\x00\x00"] {
-		t.Errorf("final read of racing plain writes should be able to mix bytes: %v", m)
+		t.Errorf("final read of non-NoTear racing writes should be able to mix bytes: %v", m)
+	}
+	// cells: two Int32 cells and an untouched byte run; an Int16 write into
+	// the second cell makes it a mixed-size cell.
+	p = prog("cells", 3, []Op{st(0, 1, na), st(1, 1, na)}, []Op{sized(AccessStore, na, 6, 2, 0x0202, "")})
+	got := finalCells(p)
+	want := []cell{{Range{0, 0, 4}, true}, {Range{0, 4, 4}, true}, {Range{0, 8, 4}, false}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("finalCells = %v, want %v", got, want)
+	}
+	// the Int16 write overlaps the Int32 one without equal ranges, so the
+	// final read may take each of bytes 6 and 7 from either.
+	m := memories(mustEnumerate(t, p, ES2024))
+	if len(m) != 4 || !m["\x01\x00\x00\x00\x01\x00\x02\x00\x00\x00\x00\x00"] {
+		t.Errorf("cells final memories %q", keysOf(m))
 	}
 	if m := memories(mustEnumerate(t, p, SC)); len(m) != 2 {
-		t.Errorf("SC final memories %v", m)
+		t.Errorf("cells final memories under SC %q", keysOf(m))
 	}
 	// no memory at all
 	p = &Program{Name: "empty", Agents: []ProgramAgent{{Name: "P0"}}}
@@ -293,3 +314,5 @@ func TestEnumerateContextCanceled(t *testing.T) {
 		t.Fatalf("canceled enumeration returned %v", err)
 	}
 }
+
+func keysOf(m map[string]bool) []string { return sortedKeys(m) }
