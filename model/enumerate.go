@@ -88,7 +88,9 @@ func EnumerateContext(ctx context.Context, p *Program, v Variant) ([]Outcome, er
 			success[c] = mask&(1<<i) != 0
 		}
 		e := newEnumerator(ctx, p, v, success, seen)
-		e.dfs(0)
+		if e.err == nil {
+			e.dfs(0)
+		}
 		if e.err != nil {
 			return nil, e.err
 		}
@@ -514,8 +516,22 @@ func (e *enumerator) options(R *Event, s segment, cands []int) [][]int {
 	if len(cands) < max {
 		max = len(cands)
 	}
-	var rec func(from int, cur []int)
-	rec = func(from int, cur []int) {
+	isEq := func(w int) bool {
+		W := &e.x.Events[w]
+		return R.NoTear && W.NoTear && W.Range().Equal(R.Range())
+	}
+	var rec func(from int, cur []int, eq bool)
+	rec = func(from int, cur []int, eq bool) {
+		if e.err != nil {
+			return
+		}
+		e.nodes++
+		if e.nodes&1023 == 0 {
+			if err := e.ctx.Err(); err != nil {
+				e.err = err
+				return
+			}
+		}
 		if len(cur) >= 2 && e.optionUseful(R, s, cur) {
 			out = append(out, append([]int(nil), cur...))
 		}
@@ -523,10 +539,14 @@ func (e *enumerator) options(R *Event, s segment, cands []int) [][]int {
 			return
 		}
 		for i := from; i < len(cands); i++ {
-			rec(i+1, append(cur, cands[i]))
+			q := isEq(cands[i])
+			if q && eq {
+				continue // tear free reads: one equal-range NoTear source
+			}
+			rec(i+1, append(cur, cands[i]), eq || q)
 		}
 	}
-	rec(0, nil)
+	rec(0, nil, false)
 	return out
 }
 
