@@ -54,6 +54,7 @@
 //   - Positive and negative count distinct final states (every register and
 //     every byte of memory), whereas herd7 counts executions, so the numbers
 //     can differ from herd7's; the observation word is the same.
-//   - Final memory is what a plain read that happens after every event reads,
-//     as package model defines it.
+//   - Final memory is what plain reads that happen after every event read, one
+//     per cell of bytes connected by the program's accesses, as package model
+//     defines it (see docs/litmus-format.md).
 package litmus
