@@ -72,7 +72,7 @@ func classicShapes() []shape {
 				[]Op{ld("r1", y, sc), st(x, 2, sc), ld("r2", x, sc)}),
 			cond: "0:r0=1 1:r1=1 1:r2=3", es2024: false, es2017: true, sc: false},
 		{name: "R+polp+pola", why: "Watt et al. artefact alloy/alloy_tests/js_tests/memory_model_js_test_R_polp_pola.als: ALLOWED (the plain y store before the seq-cst one in memory-order, d reading init); observable as final y=2 with r0=0, which SC forbids",
-			p: prog("R+polp+pola", 2, []Op{st(x, 1, sc), st(y, 1, na)}, []Op{st(y, 2, sc), ld("r0", x, sc)}),
+			p:    prog("R+polp+pola", 2, []Op{st(x, 1, sc), st(y, 1, na)}, []Op{st(y, 2, sc), ld("r0", x, sc)}),
 			cond: "1:r0=0 m4=2", es2024: true, es2017: true, sc: false},
 		{name: "MP+popl+poap-mixed", why: "Watt et al. artefact alloy/alloy_tests/js_tests/mixed/memory_model_js_test_MP_popl_poap_mixed.als: ALLOWED: a 1-byte seq-cst flag store read by a 2-byte seq-cst load does not synchronize (ranges differ)",
 			p: prog("MP+popl+poap-mixed", 2, []Op{st(x, 1, na), sized(AccessStore, sc, 4, 1, 1, "")},
