@@ -12,7 +12,7 @@ import (
 // goroutine makes plain writes to a neighbouring byte; every update must
 // survive.
 func TestSubWordNoLostUpdate(t *testing.T) {
-	const rounds = 2000
+	const rounds = 20000
 	buf, err := shared.NewBuffer(8)
 	if err != nil {
 		t.Fatal(err)
@@ -22,9 +22,10 @@ func TestSubWordNoLostUpdate(t *testing.T) {
 	u16, _ := shared.View(buf, shared.Uint16)
 	i16, _ := shared.View(buf, shared.Int16)
 	var wg sync.WaitGroup
+	start := make(chan struct{}) // all start together, so they overlap
 	run := func(f func()) {
 		wg.Add(1)
-		go func() { defer wg.Done(); f() }()
+		go func() { defer wg.Done(); <-start; f() }()
 	}
 	// Word 0: bytes 0, 1, 2 by atomics, byte 3 by plain writes.
 	run(func() { // byte 0: Add 1
@@ -68,6 +69,7 @@ func TestSubWordNoLostUpdate(t *testing.T) {
 		}
 		Exchange(i16, 3, -2)
 	})
+	close(start)
 	wg.Wait()
 	check := func(v *shared.TypedArray, i int, want int64) {
 		t.Helper()

@@ -228,6 +228,9 @@ func TestNoLostWakeup(t *testing.T) {
 			}
 			close(done)
 		}()
+		for spin := 0; spin < round%32*50; spin++ { // vary where the store lands
+			Pause()
+		}
 		Store(v, 0, 1)
 		Notify(v, 0, All)
 		recv(t, done, "the waiter to see the store")
