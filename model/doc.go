@@ -93,6 +93,11 @@
 //     compareExchange operations, and [EnumerateContext] stops when its
 //     context is done. Register values are int64: a BigUint64 value above
 //     2^63-1 appears as its two's-complement int64.
+//   - Analyze's relations are dense (n²/64 words for n events) and the
+//     memory-order search branches on constraints propagation cannot
+//     decide, so it is exponential in the worst case; the predicates suit
+//     executions of up to a few thousand events, such as litmus witnesses
+//     and short recorded runs.
 //   - Witnesses returned by one Enumerate call share their Events,
 //     AgentOrder, HostSynchronizesWith (and, per search leaf, MemoryOrder)
 //     slices; treat them as read-only.
