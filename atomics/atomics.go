@@ -142,7 +142,14 @@ func Add(v *shared.TypedArray, i int, x int64) (r int64, err error) {
 	return
 }
 
-func add(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, opAdd) }
+// add is Add's general path: a specialised loop for 1- and 2-byte elements
+// on the fast path, else rmw.
+func add(v *shared.TypedArray, i int, x int64) (int64, error) {
+	if p, sh, ok := v.SubWord(i); ok {
+		return addSubWord(p, sh, v.Kind(), x), nil
+	}
+	return rmw(v, i, x, opAdd)
+}
 
 // Sub subtracts x from element i atomically, modulo 2^(8·element size), and
 // returns the previous value (Atomics.sub).
