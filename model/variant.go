@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -162,6 +161,9 @@ func appendConstraints(dst []moConstraint, v Variant, ev []Event, hb Relation, r
 // The search branches on a constraint only when propagation leaves both of
 // its sides open.
 func solveOrder(base Relation, cs []moConstraint) (Relation, bool) {
+	if len(cs) == 0 {
+		return base, true // nothing to add; callers only read the result
+	}
 	c := base.Clone()
 	return solveFrom(c, cs)
 }
@@ -230,14 +232,15 @@ func solveFrom(c Relation, cs []moConstraint) (Relation, bool) {
 // every successor of b and b itself), ties by ID.
 func linearize(c Relation) []EventID {
 	n := c.n
-	succ := make([]int, n)
+	// bucket by successor count, largest first; IDs stay ascending.
+	buckets := make([][]EventID, n+1)
 	for i := 0; i < n; i++ {
-		succ[i] = c.row(i).count()
+		k := c.row(i).count()
+		buckets[k] = append(buckets[k], EventID(i))
 	}
-	order := make([]EventID, n)
-	for i := range order {
-		order[i] = EventID(i)
+	order := make([]EventID, 0, n)
+	for k := n; k >= 0; k-- {
+		order = append(order, buckets[k]...)
 	}
-	sort.SliceStable(order, func(i, j int) bool { return succ[order[i]] > succ[order[j]] })
 	return order
 }
