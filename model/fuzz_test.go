@@ -74,3 +74,84 @@ func FuzzEnumerate(f *testing.F) {
 		}
 	})
 }
+
+// executionFromBytes decodes arbitrary bytes into a candidate execution,
+// well-formed or not.
+func executionFromBytes(data []byte) *Execution {
+	next := func() int {
+		if len(data) == 0 {
+			return 0
+		}
+		b := data[0]
+		data = data[1:]
+		return int(b)
+	}
+	nAgents := 1 + next()%3
+	b := NewBuilder()
+	for i := 0; i < nAgents; i++ {
+		b.Agent(string(rune('A' + i)))
+	}
+	init := b.Init(0, 0, make([]byte, 4))
+	ids := append([]EventID(nil), init...)
+	n := next() % 8
+	for i := 0; i < n; i++ {
+		a := next() % nAgents
+		size := []int{1, 2, 4}[next()%3]
+		idx := (next() % 4) / size * size
+		if next()%7 == 0 {
+			idx = next() % 6 // possibly out of range or unaligned
+		}
+		o := Order(next() % 4)
+		src := func() []EventID {
+			s := make([]EventID, size)
+			for k := range s {
+				s[k] = ids[next()%len(ids)]
+			}
+			return s
+		}
+		switch next() % 4 {
+		case 0:
+			ids = append(ids, b.Write(a, o, next()%2 == 0, 0, idx, leBytes(uint64(next()), size)))
+		case 1:
+			ids = append(ids, b.Read(a, o, next()%2 == 0, 0, idx, size, src(), leBytes(uint64(next()%3), size)))
+		case 2:
+			ids = append(ids, b.ReadModifyWrite(a, ModifyOp(1+next()%7), 0, idx, leBytes(uint64(next()), size), src(), leBytes(uint64(next()%3), size)))
+		default:
+			h := b.Host(a, "h")
+			if next()%2 == 0 {
+				b.HostSynchronizesWith(h, ids[next()%len(ids)])
+			}
+			ids = append(ids, h)
+		}
+	}
+	x := b.x
+	if next()%3 == 0 {
+		x.MemoryOrder = make([]EventID, len(x.Events))
+		for i := range x.MemoryOrder {
+			x.MemoryOrder[i] = EventID((i + next()) % len(x.Events))
+		}
+	}
+	return &x
+}
+
+func FuzzValidExecution(f *testing.F) {
+	f.Add([]byte{2, 3, 0, 0, 2, 0, 0, 1, 1, 1, 2, 0, 1, 4, 4, 4, 4, 1})
+	f.Add([]byte{1, 5, 0, 2, 0, 1, 0, 9, 0, 2, 1, 0, 2, 1, 4, 4, 3, 3, 1, 2, 2, 0, 1, 1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		x := executionFromBytes(data)
+		a, err := Analyze(x)
+		if err != nil {
+			return
+		}
+		for _, v := range []Variant{ES2024, ES2017, SC} {
+			if viol := a.ValidExecution(v); viol != nil && (viol.Predicate == "" || viol.Message == "") {
+				t.Fatalf("violation without predicate or message: %#v", viol)
+			}
+		}
+		for _, r := range a.Races() {
+			if a.HappensBefore.Has(r.E, r.D) || a.HappensBefore.Has(r.D, r.E) {
+				t.Fatalf("race between happens-before-ordered events %v", r)
+			}
+		}
+	})
+}
