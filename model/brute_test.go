@@ -14,7 +14,15 @@ import (
 // ValueOfReadEvent, and validity by the predicates. It returns nil when
 // the candidate space is larger than limit.
 func bruteForce(t *testing.T, p *Program, v Variant, limit int) map[string]bool {
+	out, _ := bruteForceDRF(t, p, v, limit)
+	return out
+}
+
+// bruteForceDRF is bruteForce that also reports whether every valid
+// execution is data race free (the program is data race free).
+func bruteForceDRF(t *testing.T, p *Program, v Variant, limit int) (map[string]bool, bool) {
 	t.Helper()
+	drf := true
 	var cas []opRef
 	for a, ag := range p.Agents {
 		for o, op := range ag.Ops {
@@ -52,7 +60,7 @@ func bruteForce(t *testing.T, p *Program, v Variant, limit int) map[string]bool 
 				slots = append(slots, slotB{r, k, c})
 				space *= len(c)
 				if space > limit {
-					return nil
+					return nil, false
 				}
 			}
 		}
@@ -99,6 +107,7 @@ func bruteForce(t *testing.T, p *Program, v Variant, limit int) map[string]bool 
 			if a.ValidExecution(v) != nil {
 				return
 			}
+			drf = drf && a.DataRaceFree()
 			st := FinalState{Regs: make([]map[string]int64, len(p.Agents)), Memory: []byte{}}
 			for i := range st.Regs {
 				st.Regs[i] = map[string]int64{}
@@ -117,7 +126,7 @@ func bruteForce(t *testing.T, p *Program, v Variant, limit int) map[string]bool 
 		}
 		rec(0)
 	}
-	return out
+	return out, drf
 }
 
 // tinyProgram is a random program small enough for bruteForce: 2 or 3
@@ -185,5 +194,32 @@ func TestEnumerateMatchesBruteForce(t *testing.T) {
 	t.Logf("%d program/variant pairs checked", checked)
 	if checked < 2*n && n >= 40 {
 		t.Fatalf("only %d of %d program/variant pairs were small enough", checked, 3*n)
+	}
+}
+
+// TestSCDRF checks the model's promise on small random programs: when every
+// valid es2024 execution of a program is data race free, its es2024
+// outcomes are exactly its SC outcomes.
+func TestSCDRF(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	n, drfs := 300, 0
+	if testing.Short() || raceEnabled {
+		n = 40
+	}
+	for i := 0; i < n; i++ {
+		p := tinyProgram(rng)
+		got, drf := bruteForceDRF(t, p, ES2024, 30000)
+		if got == nil || !drf {
+			continue
+		}
+		drfs++
+		want := keySet(mustEnumerate(t, p, SC))
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("data-race-free program %d %+v: es2024 %v, sc %v", i, p.Agents, sortedKeys(got), sortedKeys(want))
+		}
+	}
+	t.Logf("%d data-race-free programs of %d", drfs, n)
+	if drfs == 0 {
+		t.Fatal("no data-race-free program generated")
 	}
 }
