@@ -95,7 +95,7 @@ func (s *Stmt) op() model.Op {
 		NoTear:      k.NoTear(true),
 		ByteIndex:   s.View.ByteOffset + s.Index*k.Size(),
 		ElementSize: k.Size(),
-		Signed:      k.Signed(),
+		Signed:      k.IsSigned(),
 		Reg:         s.Reg,
 		Line:        s.Pos.Line,
 	}

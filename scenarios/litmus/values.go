@@ -1,75 +1,32 @@
 package litmus
 
 import (
-	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/sabre-mm/sabre/shared"
 )
 
 // Kind is the element type of a typed view over the shared block: one of the
-// integer TypedArray kinds of ECMA-262 (Uint8Clamped and the float kinds are
-// not supported).
-type Kind uint8
+// integer TypedArray kinds of ECMA-262, as package shared names them
+// (Uint8Clamped and the float kinds are not supported in litmus files).
+type Kind = shared.Kind
 
 // The supported TypedArray element kinds.
 const (
-	Int8 Kind = iota + 1
-	Uint8
-	Int16
-	Uint16
-	Int32
-	Uint32
-	BigInt64
-	BigUint64
+	Int8      = shared.Int8
+	Uint8     = shared.Uint8
+	Int16     = shared.Int16
+	Uint16    = shared.Uint16
+	Int32     = shared.Int32
+	Uint32    = shared.Uint32
+	BigInt64  = shared.BigInt64
+	BigUint64 = shared.BigUint64
 )
 
 var kindNames = map[string]Kind{
 	"Int8": Int8, "Uint8": Uint8, "Int16": Int16, "Uint16": Uint16,
 	"Int32": Int32, "Uint32": Uint32, "BigInt64": BigInt64, "BigUint64": BigUint64,
-}
-
-// String returns the kind's name as written in litmus files ("Int32").
-func (k Kind) String() string {
-	for n, v := range kindNames {
-		if v == k {
-			return n
-		}
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
-
-// Size returns the element size in bytes (ECMA-262's Element Size).
-func (k Kind) Size() int {
-	switch k {
-	case Int8, Uint8:
-		return 1
-	case Int16, Uint16:
-		return 2
-	case Int32, Uint32:
-		return 4
-	default:
-		return 8
-	}
-}
-
-// Signed reports whether values of the kind are decoded with sign extension.
-func (k Kind) Signed() bool {
-	return k == Int8 || k == Int16 || k == Int32 || k == BigInt64
-}
-
-// BigInt reports whether the kind's content type is BigInt.
-func (k Kind) BigInt() bool { return k == BigInt64 || k == BigUint64 }
-
-// NoTear returns the NoTear field of a TypedArray access of this kind with
-// the given order, as ECMA-262's IsNoTearConfiguration defines it for
-// integer TypedArrays: true for the 8-, 16- and 32-bit kinds, and for
-// BigInt64/BigUint64 only when the access is not Unordered (plain 64-bit
-// accesses may tear).
-func (k Kind) NoTear(atomic bool) bool {
-	if k.BigInt() {
-		return atomic
-	}
-	return true
 }
 
 // Number is an integer literal of a litmus file: a sign and a magnitude, so
@@ -129,7 +86,7 @@ func parseNumber(text string) (uint64, error) {
 // kind's values.
 func kindRange(k Kind) (minMag, max uint64) {
 	b := uint(k.Size() * 8)
-	if k.Signed() {
+	if k.IsSigned() {
 		return 1 << (b - 1), 1<<(b-1) - 1
 	}
 	if b == 64 {
@@ -179,7 +136,7 @@ func decode(b []byte, k Kind) Number {
 	for i := len(b) - 1; i >= 0; i-- {
 		v = v<<8 | uint64(b[i])
 	}
-	if k.Signed() {
+	if k.IsSigned() {
 		shift := uint(64 - 8*len(b))
 		return numberOfInt64(int64(v<<shift) >> shift)
 	}
@@ -189,7 +146,7 @@ func decode(b []byte, k Kind) Number {
 // valueOfRegister returns the mathematical value of a register as the model
 // reports it (an int64 holding the sign- or zero-extended value).
 func valueOfRegister(v int64, k Kind) Number {
-	if !k.Signed() && k.Size() == 8 {
+	if !k.IsSigned() && k.Size() == 8 {
 		return Number{Mag: uint64(v)}
 	}
 	return numberOfInt64(v)
