@@ -374,3 +374,79 @@ func TestWaitAsyncSharesFIFO(t *testing.T) {
 		t.Fatal("waiter lists left behind")
 	}
 }
+
+// TestWaitersConserved: many goroutines wait (sync and async, with and
+// without timeouts, some cancelled) on a few locations while others notify.
+// Every wait ends with a valid result, the number of OK results equals the
+// total Notify reported, and no waiter or list is left behind.
+func TestWaitersConserved(t *testing.T) {
+	buf, _ := shared.NewBuffer(4 * 4)
+	v, _ := shared.View(buf, shared.Int32)
+	const waiters, locs = 120, 4
+	results := make(chan WaitResult, waiters)
+	notified, stop, finished := make(chan int, 1), make(chan struct{}), make(chan struct{})
+	go func() { // notifier
+		total, k := 0, 0
+		for {
+			select {
+			case <-finished:
+				notified <- total
+				return
+			case <-stop:
+				// Release everyone still waiting, however late they enqueue.
+				n, _ := Notify(v, k%locs, All)
+				total += n
+			default:
+				n, _ := Notify(v, k%locs, 1+k%3)
+				total += n
+			}
+			k++
+			Pause()
+		}
+	}()
+	for w := 0; w < waiters; w++ {
+		go func() {
+			i := w % locs
+			switch w % 4 {
+			case 0:
+				res, _ := Wait(v, i, 0, time.Duration(w%7)*50*time.Microsecond)
+				results <- res
+			case 1:
+				res, _ := Wait(v, i, 0, 200*time.Millisecond)
+				results <- res
+			case 2:
+				a, _ := WaitAsync(v, i, 0, time.Duration(w%5)*100*time.Microsecond)
+				res, _ := a.Await(context.Background())
+				results <- res
+			case 3:
+				a, _ := WaitAsync(v, i, 0, Forever)
+				if w%8 == 3 {
+					a.Cancel()
+				}
+				res, _ := a.Await(context.Background())
+				results <- res
+			}
+		}()
+	}
+	oks := 0
+	// Let the waiters run against the notifier for a while, then have it
+	// release everyone.
+	time.Sleep(20 * time.Millisecond)
+	close(stop)
+	for w := 0; w < waiters; w++ {
+		switch res := recv(t, results, "a waiter"); res {
+		case OK:
+			oks++
+		case TimedOut:
+		default:
+			t.Fatalf("unexpected result %q", res)
+		}
+	}
+	close(finished)
+	if total := recv(t, notified, "the notifier"); total != oks {
+		t.Fatalf("Notify woke %d waiters, but %d waits returned ok", total, oks)
+	}
+	if !listsEmpty() {
+		t.Fatal("waiters or lists left behind")
+	}
+}
