@@ -75,8 +75,8 @@ func Load(v *shared.TypedArray, i int) (x int64, err error) {
 }
 
 func load(v *shared.TypedArray, i int) (int64, error) {
-	if p, ok := v.Word32(i); ok { // Uint32
-		return int64(p.Load()), nil
+	if p, ok := v.Word32(i); ok { // Uint32 (or Int32, if recording stopped meanwhile)
+		return v.Kind().Int64(uint64(p.Load())), nil
 	}
 	if p, ok := v.Word64(i); ok {
 		return int64(p.Load()), nil
@@ -110,7 +110,7 @@ func Store(v *shared.TypedArray, i int, x int64) (r int64, err error) {
 }
 
 func store(v *shared.TypedArray, i int, x int64) (int64, error) {
-	if p, ok := v.Word32(i); ok { // Uint32
+	if p, ok := v.Word32(i); ok { // Uint32 (or Int32, if recording stopped meanwhile)
 		p.Store(uint32(x))
 		return x, nil
 	}
