@@ -1,6 +1,7 @@
 package atomics
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -78,12 +79,50 @@ func TestOperationsEveryKind(t *testing.T) {
 		{"Xor", Xor, func(o, x int64) int64 { return o ^ x }},
 		{"Exchange", Exchange, func(o, x int64) int64 { return x }},
 	}
-	for _, isShared := range []bool{true, false} {
+	for _, mode := range []string{"shared", "arraybuffer", "recorded"} {
+		isShared := mode != "arraybuffer"
 		for _, k := range intKinds {
-			t.Run(fmt.Sprintf("%v/shared=%v", k, isShared), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%v/%s", k, mode), func(t *testing.T) {
 				const n = 4
 				v := newView(t, isShared, k, n)
 				const at = 1
+				var rec *shared.Recorder
+				if mode == "recorded" {
+					// Record through the view's agent: every operation goes
+					// through the general path and appends one event.
+					rec = shared.NewRecorder()
+					ag := shared.NewAgent("recorded")
+					ag.SetRecorder(rec)
+					defer ag.SetRecorder(nil)
+					v = v.For(ag)
+				}
+				mask := uint64(1)<<(8*uint(k.Size())) - 1
+				if k.Size() == 8 {
+					mask = ^uint64(0)
+				}
+				// lastEvent checks the event of the operation just made.
+				lastEvent := func(kind shared.EventKind, read, written int64) {
+					t.Helper()
+					if rec == nil {
+						return
+					}
+					evs := rec.Events()
+					rec.Reset()
+					if len(evs) != 1 {
+						t.Fatalf("%d events for one operation", len(evs))
+					}
+					e := evs[0]
+					r, w := payload(uint64(read)&mask, k.Size()), payload(uint64(written)&mask, k.Size())
+					if kind == shared.EvWrite {
+						r = 0
+					}
+					if kind == shared.EvRead {
+						w = 0
+					}
+					if e.Kind != kind || e.Read != r || e.Written != w || e.Size != k.Size() || e.ByteIndex != at*k.Size() {
+						t.Fatalf("event %v read %#x written %#x, want %v read %#x written %#x", e, e.Read, e.Written, kind, r, w)
+					}
+				}
 				// Neighbours hold a pattern that no operation on element 1 may disturb.
 				sentinel := func() {
 					for _, j := range []int{0, 2, 3} {
@@ -101,26 +140,34 @@ func TestOperationsEveryKind(t *testing.T) {
 					}
 				}
 				sentinel()
+				if rec != nil {
+					rec.Reset()
+				}
 				for _, init := range interesting {
 					for _, x := range interesting {
 						for _, op := range ops {
 							if got := must(t)(Store(v, at, init)); got != init {
 								t.Fatalf("Store(%#x) returned %#x, want its argument", init, got)
 							}
+							lastEvent(shared.EvWrite, 0, init)
 							if got := must(t)(Load(v, at)); got != wrap(k, init) {
 								t.Fatalf("Load after Store(%#x) = %#x, want %#x", init, got, wrap(k, init))
 							}
+							lastEvent(shared.EvRead, init, 0)
 							old := must(t)(op.f(v, at, x))
 							if old != wrap(k, init) {
 								t.Fatalf("%s(%#x) on %#x returned %#x, want %#x", op.name, x, init, old, wrap(k, init))
 							}
+							lastEvent(shared.EvRMW, init, op.want(wrap(k, init), x))
 							if got, want := must(t)(Load(v, at)), wrap(k, op.want(wrap(k, init), x)); got != want {
 								t.Fatalf("%s(%#x) on %#x left %#x, want %#x", op.name, x, init, got, want)
 							}
+							lastEvent(shared.EvRead, op.want(wrap(k, init), x), 0)
 						}
 						// CompareExchange: expected is converted first, so any
 						// representative of the element's value matches.
 						Store(v, at, init)
+						lastEvent(shared.EvWrite, 0, init)
 						cur := wrap(k, init)
 						other := cur + 1<<(8*k.Size()) // same bits unless 64-bit
 						if k.Size() == 8 {
@@ -129,18 +176,25 @@ func TestOperationsEveryKind(t *testing.T) {
 						if got := must(t)(CompareExchange(v, at, other, x)); got != cur {
 							t.Fatalf("CompareExchange hit returned %#x, want %#x", got, cur)
 						}
+						lastEvent(shared.EvRMW, cur, x)
 						if got := must(t)(Load(v, at)); got != wrap(k, x) {
 							t.Fatalf("CompareExchange hit left %#x, want %#x", got, wrap(k, x))
 						}
+						lastEvent(shared.EvRead, x, 0)
 						if wrap(k, x) != wrap(k, init+1) {
 							if got := must(t)(CompareExchange(v, at, init+1, 7)); got != wrap(k, x) {
 								t.Fatalf("CompareExchange miss returned %#x, want %#x", got, wrap(k, x))
 							}
+							lastEvent(shared.EvRead, x, 0) // a failing compareExchange only reads
 							if got := must(t)(Load(v, at)); got != wrap(k, x) {
 								t.Fatalf("CompareExchange miss stored: %#x, want %#x", got, wrap(k, x))
 							}
+							lastEvent(shared.EvRead, x, 0)
 						}
 						checkNeighbours("atomics on element 1")
+						if rec != nil {
+							rec.Reset() // drop the plain reads of the check
+						}
 					}
 				}
 			})
@@ -185,6 +239,24 @@ func TestSignAndWrap(t *testing.T) {
 	if got := must(t)(Load(v, 0)); uint64(got) != math.MaxUint64-1 {
 		t.Errorf("Load BigUint64 = %d", uint64(got))
 	}
+}
+
+// payload is an element's value as Event carries it: byte j of the access
+// in bits 8j..8j+7, that is, the value's little-endian bytes.
+// The element's bytes in memory are its value in the host's byte order.
+func payload(bits uint64, size int) uint64 {
+	var b [8]byte
+	switch size {
+	case 1:
+		b[0] = byte(bits)
+	case 2:
+		binary.NativeEndian.PutUint16(b[:], uint16(bits))
+	case 4:
+		binary.NativeEndian.PutUint32(b[:], uint32(bits))
+	case 8:
+		binary.NativeEndian.PutUint64(b[:], bits)
+	}
+	return binary.LittleEndian.Uint64(b[:])
 }
 
 // everyOp runs each Atomics operation on v at index i and returns the errors
