@@ -75,6 +75,18 @@
 // wakes share a Sync token (a host-synchronizes-with edge). Operations that
 // fail validation record nothing.
 //
+// # Performance
+//
+// Unrecorded operations on a fixed-length view of a shared Buffer take fast
+// paths: Load, Store and Add on an Int32 view inline into the caller
+// (TestFastPathsInline guards this), 64-bit and other 32-bit operations are
+// one call away, and 1- and 2-byte read-modify-writes are one call and a
+// compare-and-swap loop. Waiting and waking allocate nothing in the steady
+// state. The targets are checked as ratios against baselines in the
+// same run by
+//
+//	SABRE_BENCH_RATIOS=1 go test -run TestBenchmarkRatios -v ./atomics
+//
 // # Limitations
 //
 //   - Values are int64; there are no per-kind typed variants.
@@ -90,7 +102,8 @@
 //     waiter list until Cancel, as an unresolved promise would in JavaScript.
 //   - PauseN sends at most MaxPause hints; the hint is PAUSE on amd64 and 386,
 //     YIELD on arm64, and nothing on other architectures.
-//   - Load, Store and Add on an Int32 view inline into the caller (see the
-//     fast paths in package shared); the other kinds and operations are one
-//     function call away.
+//   - An inlined Load still costs several times a bare sync/atomic load in
+//     a tight loop: the kind, bounds, nil and recording checks, and the
+//     spills Go's register allocator makes around the (cold) general-path
+//     call.
 package atomics
