@@ -37,7 +37,7 @@ func bruteForceDRF(t *testing.T, p *Program, v Variant, limit int) (map[string]b
 		for i, c := range cas {
 			success[c] = mask&(1<<i) != 0
 		}
-		e := newEnumerator(context.Background(), p, v, success, map[string]*found{})
+		e := newEnumerator(context.Background(), p, v, success, map[string]witnessRec{}, 0)
 		x := e.x
 		type slotB struct {
 			r, k  int

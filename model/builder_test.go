@@ -61,7 +61,7 @@ func TestBuilder(t *testing.T) {
 
 func TestWitnessString(t *testing.T) {
 	outs := mustEnumerate(t, classicShapes()[0].p, ES2024)
-	s := outs[0].Witness.String()
+	s := outs[0].Witness().String()
 	for _, want := range []string{"init[0]", "final", "main:join", "memory-order "} {
 		if !strings.Contains(s, want) {
 			t.Errorf("witness String() lacks %q:\n%s", want, s)

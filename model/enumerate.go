@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,8 +12,22 @@ import (
 // Outcome is one allowed final state of a program with one valid execution
 // that produces it.
 type Outcome struct {
-	State   FinalState
-	Witness *Execution
+	State FinalState
+	w     *witnessRec
+}
+
+// Witness returns a valid execution of the program that produces the
+// outcome's State. The enumerator keeps only each read's sources and
+// values per outcome, so Witness builds the Execution on each call; the
+// executions of one Enumerate call share their Events, AgentOrder,
+// HostSynchronizesWith and MemoryOrder slices, which must be treated as
+// read-only. Witness returns nil for an Outcome not made by the
+// enumerator.
+func (o Outcome) Witness() *Execution {
+	if o.w == nil {
+		return nil
+	}
+	return o.w.execution()
 }
 
 // Key returns a canonical string for the state: agents by index, registers
@@ -34,12 +49,27 @@ func (s FinalState) Key() string {
 	return b.String()
 }
 
+// TooManyStatesError is returned by EnumerateLimit when a program has more
+// allowed final states than the limit: the enumeration stops as soon as it
+// finds state number Limit+1, before spending memory on the rest.
+type TooManyStatesError struct {
+	Program string
+	Variant string
+	Limit   int
+}
+
+// Error formats the error as "program P: more than N allowed final states
+// under V".
+func (e *TooManyStatesError) Error() string {
+	return fmt.Sprintf("program %s: more than %d allowed final states under %s (the limit)", e.Program, e.Limit, e.Variant)
+}
+
 // Enumerate returns every final state of p allowed under variant v, each
 // exactly once with one witness execution, in a deterministic order
 // (registers agent by agent, by name, numerically; then memory). See
 // EnumerateContext.
 func Enumerate(p *Program, v Variant) ([]Outcome, error) {
-	return EnumerateContext(context.Background(), p, v)
+	return enumerate(context.Background(), p, v, 0)
 }
 
 // EnumerateContext is Enumerate that stops with ctx's error when ctx is
@@ -60,7 +90,24 @@ func Enumerate(p *Program, v Variant) ([]Outcome, error) {
 // after each read solves the memory-order constraints of v (happens-before
 // plus the variant's rules) by propagation and branching, not by listing
 // linearisations. Values are computed at the leaves, in dependency order.
+//
+// Every stage (the search, the value enumeration at the leaves, the
+// memory-order search, sorting and building the outcomes) checks ctx every
+// thousand or so steps, so a cancelled or expired ctx ends the call
+// promptly. Each distinct state costs memory (its key, and its sources and
+// values for Witness); EnumerateLimit bounds the number of states.
 func EnumerateContext(ctx context.Context, p *Program, v Variant) ([]Outcome, error) {
+	return enumerate(ctx, p, v, 0)
+}
+
+// EnumerateLimit is EnumerateContext that gives up with a
+// *TooManyStatesError as soon as it finds more than maxStates distinct
+// final states (no limit when maxStates <= 0).
+func EnumerateLimit(ctx context.Context, p *Program, v Variant, maxStates int) ([]Outcome, error) {
+	return enumerate(ctx, p, v, maxStates)
+}
+
+func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Outcome, error) {
 	if !v.valid() {
 		return nil, fmt.Errorf("model: no memory model variant given (use VariantByName)")
 	}
@@ -81,46 +128,171 @@ func EnumerateContext(ctx context.Context, p *Program, v Variant) ([]Outcome, er
 	if len(cas) > 12 {
 		return nil, &ProgramError{Program: p.Name, Op: -1, Msg: fmt.Sprintf("%d compareExchange operations; the enumerator takes at most 12", len(cas))}
 	}
-	seen := map[string]*found{}
+	seen := map[string]witnessRec{}
+	var regs []regSlot
 	for mask := 0; mask < 1<<len(cas); mask++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		success := map[opRef]bool{}
 		for i, c := range cas {
 			success[c] = mask&(1<<i) != 0
 		}
-		e := newEnumerator(ctx, p, v, success, seen)
+		e := newEnumerator(ctx, p, v, success, seen, maxStates)
 		if e.err == nil {
 			e.dfs(0)
 		}
 		if e.err != nil {
 			return nil, e.err
 		}
+		regs = e.regs // the same for every mask
 	}
-	all := make([]*found, 0, len(seen))
-	for _, f := range seen {
-		all = append(all, f)
+	return outcomes(ctx, p, regs, seen)
+}
+
+// outcomes sorts the found states by key (which orders them as Enumerate
+// promises) and decodes each key into a FinalState.
+func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]witnessRec) ([]Outcome, error) {
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
 	}
-	sort.Slice(all, func(i, j int) bool { return lessFound(all[i], all[j]) })
-	out := make([]Outcome, len(all))
-	for i, f := range all {
-		out[i] = f.Outcome
+	if err := sortStringsContext(ctx, keys); err != nil {
+		return nil, err
+	}
+	out := make([]Outcome, len(keys))
+	recs := make([]witnessRec, len(keys))
+	mem := make([]byte, len(keys)*p.Size)
+	perAgent := make([]int, len(p.Agents))
+	for _, r := range regs {
+		perAgent[r.agent]++
+	}
+	for i, k := range keys {
+		if i&1023 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		recs[i] = seen[k]
+		st := &out[i].State
+		st.Regs = make([]map[string]int64, len(p.Agents))
+		for a := range p.Agents {
+			st.Regs[a] = make(map[string]int64, perAgent[a])
+		}
+		for j, r := range regs {
+			st.Regs[r.agent][r.name] = keyReg(k, j)
+		}
+		m := mem[i*p.Size : (i+1)*p.Size : (i+1)*p.Size]
+		copy(m, k[8*len(regs):])
+		st.Memory = m
+		out[i].w = &recs[i]
 	}
 	return out, nil
 }
 
-// found is an outcome with its sort key: register values in canonical
-// order (agent, then register name), then memory.
-type found struct {
-	Outcome
-	regs []int64
+// The key of a state is every register value in regSlot order, each as 8
+// big-endian bytes with the sign bit flipped, then the final memory: keys
+// have one length per program, and compare as strings in Enumerate's
+// order.
+func appendKeyReg(k []byte, v int64) []byte {
+	return binary.BigEndian.AppendUint64(k, uint64(v)^1<<63)
 }
 
-func lessFound(x, y *found) bool {
-	for i := range x.regs {
-		if x.regs[i] != y.regs[i] {
-			return x.regs[i] < y.regs[i]
-		}
+func keyReg(k string, j int) int64 {
+	var u uint64
+	for _, c := range []byte(k[8*j : 8*j+8]) {
+		u = u<<8 | uint64(c)
 	}
-	return bytes.Compare(x.State.Memory, y.State.Memory) < 0
+	return int64(u ^ 1<<63)
+}
+
+// sortStringsContext sorts s, checking ctx between runs of a few thousand
+// elements: runs are sorted in place, then merged pairwise.
+func sortStringsContext(ctx context.Context, s []string) error {
+	const run = 4096
+	for i := 0; i < len(s); i += run {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sort.Strings(s[i:min(i+run, len(s))])
+	}
+	if len(s) <= run {
+		return nil
+	}
+	src, dst := s, make([]string, len(s))
+	for width := run; width < len(s); width *= 2 {
+		for lo := 0; lo < len(s); lo += 2 * width {
+			mid, hi := min(lo+width, len(s)), min(lo+2*width, len(s))
+			i, j, k := lo, mid, lo
+			for i < mid && j < hi {
+				if k&1023 == 1023 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
+				if src[j] < src[i] {
+					dst[k] = src[j]
+					j++
+				} else {
+					dst[k] = src[i]
+					i++
+				}
+				k++
+			}
+			k += copy(dst[k:], src[i:mid])
+			copy(dst[k:], src[j:hi])
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &s[0] {
+		copy(s, src)
+	}
+	return nil
+}
+
+// skeleton is what the witnesses of one search (one choice of which
+// compareExchange operations succeed) share.
+type skeleton struct {
+	x     *Execution // Events, AgentOrder, HostSynchronizesWith
+	reads []int      // read events, in search order
+	total int        // bytes read by all of them
+}
+
+// witnessRec is the compact witness of one outcome: the memory-order of
+// its search leaf (shared) and, per read of the skeleton, its bytes'
+// values then their sources (4 bytes each, little-endian).
+type witnessRec struct {
+	sk   *skeleton
+	mo   []EventID
+	data []byte
+}
+
+func (r *witnessRec) execution() *Execution {
+	x := r.sk.x
+	n := len(x.Events)
+	w := &Execution{
+		Events:               x.Events,
+		AgentOrder:           x.AgentOrder,
+		ReadsBytesFrom:       make([][]EventID, n),
+		ChosenValues:         make([][]byte, n),
+		HostSynchronizesWith: x.HostSynchronizesWith,
+		MemoryOrder:          r.mo,
+	}
+	t := r.sk.total
+	srcs := make([]EventID, t)
+	vals := make([]byte, t)
+	copy(vals, r.data[:t])
+	for i := range srcs {
+		srcs[i] = EventID(binary.LittleEndian.Uint32(r.data[t+4*i:]))
+	}
+	off := 0
+	for _, rd := range r.sk.reads {
+		end := off + x.Events[rd].ElementSize
+		w.ReadsBytesFrom[rd] = srcs[off:end:end]
+		w.ChosenValues[rd] = vals[off:end:end]
+		off = end
+	}
+	return w
 }
 
 // regSlot is one register of the final state; ev is the last event that
@@ -161,9 +333,12 @@ type enumerator struct {
 	p       *Program
 	v       Variant
 	success map[opRef]bool
-	found   map[string]*found
+	found   map[string]witnessRec // shared by the searches of one call
+	limit   int                   // most states to find (<= 0: no limit)
 	regs    []regSlot
 	keyBuf  []byte
+	sk      *skeleton
+	tickFn  func() bool // e.tick, made once
 
 	x      *Execution // skeleton: events, agent-order, host-synchronizes-with
 	evOp   []opRef    // program operation of each event ({-1,-1} for others)
@@ -196,10 +371,27 @@ type enumerator struct {
 	assign   [][]int // per read: source event per byte
 }
 
-func newEnumerator(ctx context.Context, p *Program, v Variant, success map[opRef]bool, found map[string]*found) *enumerator {
-	e := &enumerator{ctx: ctx, p: p, v: v, success: success, found: found}
+func newEnumerator(ctx context.Context, p *Program, v Variant, success map[opRef]bool, found map[string]witnessRec, limit int) *enumerator {
+	e := &enumerator{ctx: ctx, p: p, v: v, success: success, found: found, limit: limit}
+	e.tickFn = e.tick
 	e.build()
 	return e
+}
+
+// tick counts one step of work and, every 1024 steps, checks the
+// context; it reports whether the search must stop (e.err is set).
+func (e *enumerator) tick() bool {
+	if e.err != nil {
+		return true
+	}
+	e.nodes++
+	if e.nodes&1023 == 0 {
+		if err := e.ctx.Err(); err != nil {
+			e.err = err
+			return true
+		}
+	}
+	return false
 }
 
 // build makes the skeleton execution and the search's static tables.
@@ -318,6 +510,11 @@ func (e *enumerator) build() {
 			e.slots = append(e.slots, slot{len(e.reads), si})
 		}
 		e.reads = append(e.reads, ri)
+	}
+	e.sk = &skeleton{x: x}
+	for _, ri := range e.reads {
+		e.sk.reads = append(e.sk.reads, ri.id)
+		e.sk.total += x.Events[ri.id].ElementSize
 	}
 	e.choice = make([][]int, len(e.reads))
 	for i := range e.reads {
@@ -522,15 +719,8 @@ func (e *enumerator) options(R *Event, s segment, cands []int) [][]int {
 	}
 	var rec func(from int, cur []int, eq bool)
 	rec = func(from int, cur []int, eq bool) {
-		if e.err != nil {
+		if e.tick() {
 			return
-		}
-		e.nodes++
-		if e.nodes&1023 == 0 {
-			if err := e.ctx.Err(); err != nil {
-				e.err = err
-				return
-			}
 		}
 		if len(cur) >= 2 && e.optionUseful(R, s, cur) {
 			out = append(out, append([]int(nil), cur...))
@@ -747,15 +937,8 @@ func (e *enumerator) constraints() []moConstraint {
 }
 
 func (e *enumerator) dfs(depth int) {
-	if e.err != nil {
+	if e.tick() {
 		return
-	}
-	e.nodes++
-	if e.nodes&1023 == 0 {
-		if err := e.ctx.Err(); err != nil {
-			e.err = err
-			return
-		}
 	}
 	if depth == len(e.slots) {
 		e.leaf()
@@ -803,7 +986,7 @@ func (e *enumerator) dfs(depth int) {
 			ok = e.tearFree(s.ri)
 			if ok {
 				if cs := e.constraints(); len(cs) > 0 {
-					_, ok = solveOrder(e.hb, cs)
+					_, ok = solveOrder(e.hb, cs, e.tickFn)
 				}
 			}
 		}
@@ -824,6 +1007,9 @@ func (e *enumerator) leaf() {
 	order := make([]int, 0, len(e.reads))
 	done := make([]bool, len(e.reads))
 	for len(order) < len(e.reads) {
+		if e.tick() {
+			return
+		}
 		progress := false
 		for ri := range e.reads {
 			if done[ri] {
@@ -860,7 +1046,7 @@ func (e *enumerator) sourceBytes(w int, s *segment) []byte {
 }
 
 func (e *enumerator) values(order []int, k int, mo *[]EventID) {
-	if e.err != nil {
+	if e.tick() {
 		return
 	}
 	if k == len(order) {
@@ -912,7 +1098,7 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 	}
 	var rec func(si int)
 	rec = func(si int) {
-		if e.err != nil {
+		if e.tick() {
 			return
 		}
 		if si == len(segs) {
@@ -942,13 +1128,9 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 }
 
 func (e *enumerator) emit(mo *[]EventID) {
-	// compact key: register values in slot order, then memory
 	k := e.keyBuf[:0]
 	for _, r := range e.regs {
-		v := uint64(decode(e.readVal[r.ev], r.sign))
-		for i := 0; i < 8; i++ {
-			k = append(k, byte(v>>(8*i)))
-		}
+		k = appendKeyReg(k, decode(e.readVal[r.ev], r.sign))
 	}
 	for _, fr := range e.finals {
 		k = append(k, e.readVal[fr]...)
@@ -957,62 +1139,31 @@ func (e *enumerator) emit(mo *[]EventID) {
 	if _, ok := e.found[string(k)]; ok {
 		return
 	}
-	p := e.p
-	f := &found{regs: make([]int64, len(e.regs))}
-	f.State.Regs = make([]map[string]int64, len(p.Agents))
-	for a := range p.Agents {
-		f.State.Regs[a] = map[string]int64{}
-	}
-	for i, r := range e.regs {
-		v := decode(e.readVal[r.ev], r.sign)
-		f.regs[i] = v
-		f.State.Regs[r.agent][r.name] = v
-	}
-	f.State.Memory = make([]byte, 0, p.Size)
-	for _, fr := range e.finals {
-		f.State.Memory = append(f.State.Memory, e.readVal[fr]...)
+	if e.limit > 0 && len(e.found) >= e.limit {
+		e.err = &TooManyStatesError{Program: e.p.Name, Variant: e.v.Name(), Limit: e.limit}
+		return
 	}
 	if *mo == nil {
-		sol, ok := solveOrder(e.hb, e.constraints())
+		sol, ok := solveOrder(e.hb, e.constraints(), e.tickFn)
+		if e.err != nil {
+			return
+		}
 		if !ok {
-			e.err = fmt.Errorf("model: internal error: memory-order lost at a leaf of %s", p.Name)
+			e.err = fmt.Errorf("model: internal error: memory-order lost at a leaf of %s", e.p.Name)
 			return
 		}
 		*mo = linearize(sol)
 	}
-	f.Witness = e.witness(*mo)
-	e.found[string(k)] = f
-}
-
-// witness builds the execution of the current choice and values. The
-// witnesses of one skeleton share Events, AgentOrder, HostSynchronizesWith
-// and (per leaf) MemoryOrder; they must be treated as read-only.
-func (e *enumerator) witness(mo []EventID) *Execution {
-	x := e.x
-	n := len(x.Events)
-	w := &Execution{
-		Events:               x.Events,
-		AgentOrder:           x.AgentOrder,
-		ReadsBytesFrom:       make([][]EventID, n),
-		ChosenValues:         make([][]byte, n),
-		HostSynchronizesWith: x.HostSynchronizesWith,
-		MemoryOrder:          mo,
-	}
-	total := 0
-	for _, ri := range e.reads {
-		total += len(e.assign[ri.id])
-	}
-	srcs := make([]EventID, 0, total)
-	vals := make([]byte, 0, total)
-	for _, ri := range e.reads {
-		r := ri.id
-		start := len(srcs)
-		for _, s := range e.assign[r] {
-			srcs = append(srcs, EventID(s))
+	// one pointer-free allocation: values, then sources
+	t := e.sk.total
+	data := make([]byte, 5*t)
+	off := 0
+	for _, r := range e.sk.reads {
+		copy(data[off:], e.readVal[r])
+		for j, src := range e.assign[r] {
+			binary.LittleEndian.PutUint32(data[t+4*(off+j):], uint32(src))
 		}
-		vals = append(vals, e.readVal[r]...)
-		w.ReadsBytesFrom[r] = srcs[start:len(srcs):len(srcs)]
-		w.ChosenValues[r] = vals[start:len(vals):len(vals)]
+		off += len(e.readVal[r])
 	}
-	return w
+	e.found[string(k)] = witnessRec{sk: e.sk, mo: *mo, data: data}
 }

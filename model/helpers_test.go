@@ -171,7 +171,7 @@ func sortedKeys(m map[string]bool) []string {
 func checkWitnesses(t *testing.T, p *Program, v Variant, outs []Outcome) {
 	t.Helper()
 	for _, o := range outs {
-		viol, err := ValidExecution(o.Witness, v)
+		viol, err := ValidExecution(o.Witness(), v)
 		if err != nil {
 			t.Fatalf("%s/%s: witness of %s is malformed: %v", p.Name, v, o.State.Key(), err)
 		}

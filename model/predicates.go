@@ -316,7 +316,7 @@ func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, *Violati
 	if ok, _ := a.HappensBefore.Irreflexive(); !ok {
 		return nil, a.HappensBeforeStrictPartialOrder()
 	}
-	sol, ok := solveOrder(a.HappensBefore, cs)
+	sol, ok := solveOrder(a.HappensBefore, cs, nil)
 	if ok {
 		return linearize(sol), nil
 	}
@@ -326,7 +326,7 @@ func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, *Violati
 	core := append([]moConstraint(nil), cs...)
 	for i := 0; i < len(core); {
 		trial := append(append([]moConstraint(nil), core[:i]...), core[i+1:]...)
-		if _, ok := solveOrder(a.HappensBefore, trial); !ok {
+		if _, ok := solveOrder(a.HappensBefore, trial, nil); !ok {
 			core = trial
 		} else {
 			i++

@@ -159,17 +159,21 @@ func appendConstraints(dst []moConstraint, v Variant, ev []Event, hb Relation, r
 // base and meeting every constraint. It returns the closed relation of one
 // solution (any linear extension of it is a memory-order), or ok=false.
 // The search branches on a constraint only when propagation leaves both of
-// its sides open.
-func solveOrder(base Relation, cs []moConstraint) (Relation, bool) {
+// its sides open. A non-nil stop is called once per propagation round; when
+// it returns true the search gives up with ok=false.
+func solveOrder(base Relation, cs []moConstraint, stop func() bool) (Relation, bool) {
 	if len(cs) == 0 {
 		return base, true // nothing to add; callers only read the result
 	}
 	c := base.Clone()
-	return solveFrom(c, cs)
+	return solveFrom(c, cs, stop)
 }
 
-func solveFrom(c Relation, cs []moConstraint) (Relation, bool) {
+func solveFrom(c Relation, cs []moConstraint, stop func() bool) (Relation, bool) {
 	for {
+		if stop != nil && stop() {
+			return c, false
+		}
 		changed := false
 		undecided := -1
 		for i, k := range cs {
@@ -216,7 +220,7 @@ func solveFrom(c Relation, cs []moConstraint) (Relation, bool) {
 		k := cs[undecided]
 		alt := c.Clone()
 		if c.addClosed(k.v, k.w) {
-			if sol, ok := solveFrom(c, cs); ok {
+			if sol, ok := solveFrom(c, cs, stop); ok {
 				return sol, true
 			}
 		}

@@ -9,14 +9,19 @@ import (
 	"github.com/sabre-mm/sabre/model"
 )
 
-// State is one allowed final state of a test under a model, with the witness
-// execution the enumerator found for it and the proposition's value on it.
+// State is one allowed final state of a test under a model, with the
+// proposition's value on it and (Witness) the execution the enumerator
+// found for it.
 type State struct {
 	Final     model.FinalState
-	Witness   *model.Execution
 	Satisfies bool   // the condition's proposition holds in this state
 	Text      string // the state formatted as herd7 prints states
+	outcome   model.Outcome
 }
+
+// Witness returns a valid execution producing the state, built on each
+// call (see model.Outcome.Witness), or nil for a State made by hand.
+func (s *State) Witness() *model.Execution { return s.outcome.Witness() }
 
 // Observation is the result of running a test under one model: herd7's
 // observation and the allowed final states.
@@ -52,9 +57,20 @@ func (o *Observation) Failed() bool {
 // returned under the named model. Outcomes with equal final states are
 // counted once; states are sorted by their herd7 text.
 func Observe(t *Test, modelName string, outcomes []model.Outcome) *Observation {
+	o, _ := observe(context.Background(), t, modelName, outcomes)
+	return o
+}
+
+// observe is Observe that stops with ctx's error when ctx is done.
+func observe(ctx context.Context, t *Test, modelName string, outcomes []model.Outcome) (*Observation, error) {
 	o := &Observation{Test: t, Model: modelName}
 	seen := map[string]bool{}
 	for i := range outcomes {
+		if i&1023 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		st := &outcomes[i].State
 		text := t.FormatState(st)
 		if seen[text] {
@@ -67,11 +83,59 @@ func Observe(t *Test, modelName string, outcomes []model.Outcome) *Observation {
 		} else {
 			o.Negative++
 		}
-		o.States = append(o.States, State{Final: *st, Witness: outcomes[i].Witness, Satisfies: sat, Text: text})
+		o.States = append(o.States, State{Final: *st, Satisfies: sat, Text: text, outcome: outcomes[i]})
 	}
-	sort.Slice(o.States, func(i, j int) bool { return o.States[i].Text < o.States[j].Text })
+	if err := sortStatesContext(ctx, o.States); err != nil {
+		return nil, err
+	}
 	o.Result = ResultOf(o.Positive, o.Negative)
-	return o
+	return o, nil
+}
+
+// sortStatesContext sorts states by Text, checking ctx between runs of a
+// few thousand states: runs are sorted in place, then merged pairwise.
+func sortStatesContext(ctx context.Context, s []State) error {
+	const run = 4096
+	less := func(a, b *State) bool { return a.Text < b.Text }
+	for i := 0; i < len(s); i += run {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r := s[i:min(i+run, len(s))]
+		sort.Slice(r, func(i, j int) bool { return less(&r[i], &r[j]) })
+	}
+	if len(s) <= run {
+		return nil
+	}
+	src, dst := s, make([]State, len(s))
+	for width := run; width < len(s); width *= 2 {
+		for lo := 0; lo < len(s); lo += 2 * width {
+			mid, hi := min(lo+width, len(s)), min(lo+2*width, len(s))
+			i, j, k := lo, mid, lo
+			for i < mid && j < hi {
+				if k&1023 == 1023 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
+				if less(&src[j], &src[i]) {
+					dst[k] = src[j]
+					j++
+				} else {
+					dst[k] = src[i]
+					i++
+				}
+				k++
+			}
+			k += copy(dst[k:], src[i:mid])
+			copy(dst[k:], src[j:hi])
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &s[0] {
+		copy(s, src)
+	}
+	return nil
 }
 
 // Run enumerates the test's allowed final states under the named model
@@ -83,15 +147,26 @@ func Run(t *Test, modelName string) (*Observation, error) {
 // RunContext is Run that stops with ctx's error when ctx is done (for a
 // time budget on large tests).
 func RunContext(ctx context.Context, t *Test, modelName string) (*Observation, error) {
+	return RunLimit(ctx, t, modelName, 0)
+}
+
+// RunLimit is RunContext that gives up, with an error wrapping a
+// *model.TooManyStatesError, on a test with more than maxStates allowed
+// final states under the model (no limit when maxStates <= 0): each state
+// costs memory, so the limit bounds it.
+func RunLimit(ctx context.Context, t *Test, modelName string, maxStates int) (*Observation, error) {
 	v, err := model.VariantByName(modelName)
 	if err != nil {
 		return nil, err
 	}
-	outcomes, err := model.EnumerateContext(ctx, t.Program, v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s under %s: %w", t.File, t.Name, modelName, err)
+	outcomes, err := model.EnumerateLimit(ctx, t.Program, v, maxStates)
+	if err == nil {
+		var o *Observation
+		if o, err = observe(ctx, t, modelName, outcomes); err == nil {
+			return o, nil
+		}
 	}
-	return Observe(t, modelName, outcomes), nil
+	return nil, fmt.Errorf("%s: %s under %s: %w", t.File, t.Name, modelName, err)
 }
 
 // FormatState formats a final state as herd7 prints states: every register

@@ -1,6 +1,9 @@
 package litmus
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/sabre-mm/sabre/model"
@@ -87,5 +90,61 @@ func TestExpectationMutants(t *testing.T) {
 	}
 	if o := Observe(tt, "es2017", outs); o.Failed() {
 		t.Error("a model without an expectation is reported as failed")
+	}
+}
+
+// TestObserveLargeSortedAndCancelled checks observe's run-and-merge sort on
+// more states than one run, and that it gives up on a cancelled context.
+func TestObserveLargeSortedAndCancelled(t *testing.T) {
+	tt, err := Parse("o.litmus", []byte("JS O { Int32 x[1]; } P0 { r0 = x[0]; } exists (0:r0=1)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []model.Outcome
+	for i := 0; i < 3*4096+5; i++ {
+		outcomes = append(outcomes, regState(int64((i*7919)%20000), 0))
+	}
+	o := Observe(tt, "es2024", outcomes)
+	if len(o.States) != len(outcomes) {
+		t.Fatalf("%d states, want %d", len(o.States), len(outcomes))
+	}
+	for i := 1; i < len(o.States); i++ {
+		if o.States[i-1].Text >= o.States[i].Text {
+			t.Fatalf("states out of order at %d: %q, %q", i, o.States[i-1].Text, o.States[i].Text)
+		}
+	}
+	if o.States[0].Witness() != nil {
+		t.Error("hand-made outcome has a witness")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := observe(ctx, tt, "es2024", outcomes); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled observe: %v", err)
+	}
+}
+
+// TestRunLimit checks the state limit and that witnesses come through.
+func TestRunLimit(t *testing.T) {
+	tt, err := Parse("sb.litmus", []byte("JS SB { Int32 x[1]; Int32 y[1]; } P0 { x[0] = 1; r0 = y[0]; } P1 { y[0] = 1; r0 = x[0]; } exists (0:r0=0 /\\ 1:r0=0)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := Run(tt, "es2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(all.States)
+	for _, s := range all.States {
+		if w := s.Witness(); w == nil {
+			t.Fatalf("state %s has no witness", s.Text)
+		}
+	}
+	if o, err := RunLimit(context.Background(), tt, "es2024", n); err != nil || len(o.States) != n {
+		t.Fatalf("limit %d = state count: %v", n, err)
+	}
+	_, err = RunLimit(context.Background(), tt, "es2024", n-1)
+	var many *model.TooManyStatesError
+	if !errors.As(err, &many) || many.Limit != n-1 || !strings.HasPrefix(err.Error(), "sb.litmus: SB under es2024: ") {
+		t.Fatalf("limit %d < %d states: %v", n-1, n, err)
 	}
 }
