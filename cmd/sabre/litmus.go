@@ -21,7 +21,7 @@ func init() {
 	})
 }
 
-const litmusUsage = `usage: sabre litmus [--model NAME] [--states] [--json] [--timeout D] [FILE|DIR ...]
+const litmusUsage = `usage: sabre litmus [--model NAME] [--states] [--json] [--timeout D] [--max-states N] [FILE|DIR ...]
 
 Runs each litmus test and prints herd7's result line
     Observation <name> Always|Sometimes|Never <positive> <negative>
@@ -36,10 +36,19 @@ file in it, sorted by name.
 Exit status: 0 when every expectation ("expect <model>: ...") holds, 1 when
 one does not (each failure is reported on stderr with expected and got), 2 on
 bad input (a positioned parse error, an unknown model, an unreadable file)
-or a test that exceeds --timeout.
+or a test that exceeds --timeout or --max-states.
+
+Each allowed final state costs memory (a few hundred bytes with its witness),
+so a test with more than --max-states states under a model is given up
+rather than allowed to exhaust memory; raise the limit (0: none) for such a
+test, and bound its time with --timeout.
 
 Flags:
 `
+
+// defaultMaxStates is --max-states's default: well above every catalogue
+// test, and a few hundred megabytes at most.
+const defaultMaxStates = 200000
 
 // litmusResult is one test under one model in --json output.
 type litmusResult struct {
@@ -68,6 +77,7 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 	states := fs.Bool("states", false, "list the allowed final states of each test (herd7's States block)")
 	asJSON := fs.Bool("json", false, "print results as a JSON array instead of text")
 	timeout := fs.Duration("timeout", 0, "give up on a test that takes longer than this under one model (0: no limit); exit status 2")
+	maxStates := fs.Int("max-states", defaultMaxStates, "give up on a test with more allowed final states than this under one model (0: no limit); exit status 2")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, litmusUsage, strings.Join(model.VariantNames(), ", "))
 		fs.PrintDefaults()
@@ -76,6 +86,10 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if *maxStates < 0 {
+		fmt.Fprintf(stderr, "sabre litmus: --max-states %d is negative (0 means no limit)\n", *maxStates)
 		return 2
 	}
 	models := model.VariantNames()
@@ -119,12 +133,16 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 			if *timeout > 0 {
 				ctx, cancel = context.WithTimeout(ctx, *timeout)
 			}
-			o, err := litmus.RunContext(ctx, t, m)
+			o, err := litmus.RunLimit(ctx, t, m, *maxStates)
 			cancel()
 			if err != nil {
-				if errors.Is(err, context.DeadlineExceeded) {
+				var many *model.TooManyStatesError
+				switch {
+				case errors.Is(err, context.DeadlineExceeded):
 					fmt.Fprintf(stderr, "sabre litmus: %s: %s under %s: gave up after --timeout %v\n", t.File, t.Name, m, *timeout)
-				} else {
+				case errors.As(err, &many):
+					fmt.Fprintf(stderr, "sabre litmus: %s: %s under %s: gave up after --max-states %d: the test has more allowed final states (raise --max-states, or 0 for no limit)\n", t.File, t.Name, m, many.Limit)
+				default:
 					fmt.Fprintf(stderr, "sabre litmus: %v\n", err)
 				}
 				return 2

@@ -250,3 +250,20 @@ func TestLitmusTimeoutExits2(t *testing.T) {
 		t.Errorf("generous timeout: exit %d %q", code, errs)
 	}
 }
+
+func TestLitmusMaxStatesExits2(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "mp.litmus", mpSrc)
+	code, out, errs := runCLI(t, "litmus", "--max-states", "1", p)
+	if code != 2 || out != "" || !strings.Contains(errs, p+": MP+test under es2024: gave up after --max-states 1") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, "litmus", "--max-states", "-1", p); code != 2 || !strings.Contains(errs, "--max-states -1 is negative") {
+		t.Errorf("negative limit: exit %d %q", code, errs)
+	}
+	for _, n := range []string{"0", "1000"} {
+		if code, _, errs := runCLI(t, "litmus", "--max-states", n, p); code != 0 {
+			t.Errorf("--max-states %s: exit %d %q", n, code, errs)
+		}
+	}
+}
