@@ -1,9 +1,11 @@
 package shared
 
+import "math"
+
 // MaxBufferLength is the largest byte length (or maximum byte length) a
-// Buffer or ArrayBuffer may have. A growable buffer reserves its maximum
+// Buffer or ArrayBuffer may have: 4 GiB, or math.MaxInt on 32-bit hosts. A growable buffer reserves its maximum
 // length when it is made, so that growing never moves memory.
-const MaxBufferLength = 1 << 32
+const MaxBufferLength = min(1<<32, math.MaxInt)
 
 // Option configures a new Buffer or ArrayBuffer.
 type Option func(*options)

@@ -671,7 +671,7 @@ func dvByteMix(x uint64, size int, vs ...uint64) bool {
 
 // TestDataViewByteMixPredicate shows the predicate the tearing tests rely on can fail.
 func TestDataViewByteMixPredicate(t *testing.T) {
-	const a, c = 0x11223344, 0xaabbccdd
+	const a, c uint64 = 0x11223344, 0xaabbccdd
 	for _, x := range []uint64{a, c, 0x1122ccdd, 0xaabb3344, 0x11bb33dd} {
 		if !dvByteMix(x, 4, a, c) {
 			t.Errorf("%#x is a mix of %#x and %#x", x, a, c)
@@ -728,7 +728,7 @@ func dvHammer(t *testing.T, write func(uint64) error, read func() (uint64, error
 // were neither — torn reads — is reported, not asserted, since tearing
 // depends on the scheduler and the machine.
 func TestDataViewUnalignedMayTear(t *testing.T) {
-	const a, c = 0x11223344, 0xaabbccdd
+	const a, c uint64 = 0x11223344, 0xaabbccdd
 	b, _ := NewBuffer(16)
 	dv, _ := NewDataView(b, 0, 16)
 	for _, le := range []bool{true, false} {
@@ -752,7 +752,7 @@ func TestDataViewUnalignedMayTear(t *testing.T) {
 // TestDataViewUnalignedMayTear: the same hammering on an aligned Int32
 // element never yields anything but one of the two values written.
 func TestTypedArrayAlignedInt32NeverTears(t *testing.T) {
-	const a, c = 0x11223344, 0xaabbccdd
+	const a, c uint64 = 0x11223344, 0xaabbccdd
 	b, _ := NewBuffer(16)
 	v, err := NewTypedArray(b, Int32, 0, 4)
 	if err != nil {

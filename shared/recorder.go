@@ -81,7 +81,7 @@ type Event struct {
 	Read      uint64 // bytes read (EvRead, EvRMW, EvWait)
 	Written   uint64 // bytes written (EvWrite, EvRMW)
 	Arg       int64  // Wait: timeout in ns (-1 = none); Notify: count (-1 = all)
-	Result    string // Wait: "ok", "not-equal", "timed-out"; Notify: number woken
+	Result    string // Wait: "ok", "not-equal", "timed-out"; WaitAsync: "async" when it enqueued a waiter (its settlement is not recorded); Notify: number woken; Queue: "ok", "full", "empty"
 	Sync      uint64 // host-synchronizes-with token shared by the two ends of an edge
 	Peer      uint64 // Transfer: the new block's ID; AgentStart/Join: the child agent's ID; QueuePut/Get: the queue's ID
 	Call      int64  // call instant, ns on the recorders' monotonic clock (Now)
@@ -143,10 +143,13 @@ func (r *Recorder) Len() int {
 	return len(r.events)
 }
 
-// Reset discards the events recorded so far.
+// Reset discards the events recorded so far. It keeps the memory that held
+// them for the events to come (Events returns copies, so nothing handed out
+// is overwritten).
 func (r *Recorder) Reset() {
 	r.mu.Lock()
-	r.events = nil
+	clear(r.events)
+	r.events = r.events[:0]
 	r.mu.Unlock()
 }
 
