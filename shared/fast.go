@@ -15,7 +15,7 @@ import (
 // be inlined into its callers.
 func (v *TypedArray) Word32(i int) (*atomic.Uint32, bool) {
 	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && v.shift == 2 && uint(i) < uint(v.fast) {
-		return (*atomic.Uint32)(unsafe.Add(v.blk.base, v.offset+i<<2)), true
+		return (*atomic.Uint32)(unsafe.Add(v.elems, i<<2)), true
 	}
 	return nil, false
 }
@@ -23,7 +23,7 @@ func (v *TypedArray) Word32(i int) (*atomic.Uint32, bool) {
 // Word64 is Word32 for 8-byte integer elements (BigInt64, BigUint64).
 func (v *TypedArray) Word64(i int) (*atomic.Uint64, bool) {
 	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && v.shift == 3 && uint(i) < uint(v.fast) {
-		return (*atomic.Uint64)(unsafe.Add(v.blk.base, v.offset+i<<3)), true
+		return (*atomic.Uint64)(unsafe.Add(v.elems, i<<3)), true
 	}
 	return nil, false
 }
@@ -56,8 +56,8 @@ func (v *TypedArray) SubWord(i int) (w *atomic.Uint32, shift uint, ok bool) {
 
 // LoadInt32 returns element i of an Int32 view, read atomically, or slow(v, i).
 func (v *TypedArray) LoadInt32(i int, slow func(*TypedArray, int) (int64, error)) (x int64, err error) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && v.kind == Int32 && uint(i) < uint(v.fast) {
-		x = int64(atomic.LoadInt32((*int32)(unsafe.Add(v.blk.base, v.offset+i<<2))))
+	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && uint(i) < uint(v.fastInt32) {
+		x = int64(atomic.LoadInt32((*int32)(unsafe.Add(v.elems, i<<2))))
 		return
 	}
 	x, err = slow(v, i)
@@ -67,8 +67,8 @@ func (v *TypedArray) LoadInt32(i int, slow func(*TypedArray, int) (int64, error)
 // StoreInt32 stores x (modulo 2^32) in element i of an Int32 view
 // atomically and returns x, or returns slow(v, i, x).
 func (v *TypedArray) StoreInt32(i int, x int64, slow func(*TypedArray, int, int64) (int64, error)) (r int64, err error) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && v.kind == Int32 && uint(i) < uint(v.fast) {
-		atomic.StoreInt32((*int32)(unsafe.Add(v.blk.base, v.offset+i<<2)), int32(x))
+	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && uint(i) < uint(v.fastInt32) {
+		atomic.StoreInt32((*int32)(unsafe.Add(v.elems, i<<2)), int32(x))
 		r = x
 		return
 	}
@@ -79,8 +79,8 @@ func (v *TypedArray) StoreInt32(i int, x int64, slow func(*TypedArray, int, int6
 // AddInt32 adds x (modulo 2^32) to element i of an Int32 view atomically and
 // returns the previous value, or returns slow(v, i, x).
 func (v *TypedArray) AddInt32(i int, x int64, slow func(*TypedArray, int, int64) (int64, error)) (r int64, err error) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && v.kind == Int32 && uint(i) < uint(v.fast) {
-		r = int64(atomic.AddInt32((*int32)(unsafe.Add(v.blk.base, v.offset+i<<2)), int32(x)) - int32(x))
+	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && uint(i) < uint(v.fastInt32) {
+		r = int64(atomic.AddInt32((*int32)(unsafe.Add(v.elems, i<<2)), int32(x)) - int32(x))
 		return
 	}
 	r, err = slow(v, i, x)

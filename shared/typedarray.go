@@ -1,6 +1,9 @@
 package shared
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // TypedArray is a typed view over a Buffer or an ArrayBuffer: ECMAScript's
 // %TypedArray% with its element kind known at run time (so that, as in JS,
@@ -23,8 +26,13 @@ type TypedArray struct {
 	length int // element count; -1 when length-tracking
 	// fast is the length of a fixed-length view of an integer kind over a
 	// shared Buffer, and 0 otherwise: such views take the inlined fast paths
-	// (Word32, Word64) when no recorder is attached.
-	fast int
+	// (Word32, Word64, SubWord) when no recorder is attached. fastInt32 is
+	// fast for Int32 views and 0 otherwise, so that the Int32 fast paths test
+	// kind and bounds with one compare. elems is the address of element 0
+	// (the memory of a shared Buffer never moves).
+	fast      int
+	fastInt32 int
+	elems     unsafe.Pointer
 }
 
 // NewTypedArray returns a view of length elements of kind starting at
@@ -91,6 +99,10 @@ func newTypedArray(buf Backing, kind Kind, byteOffset, length int, tracking bool
 	v := &TypedArray{blk: blk, agent: ag, kind: kind, shift: kind.shift(), offset: byteOffset, length: length}
 	if length > 0 && blk.shared && kind.IsInteger() {
 		v.fast = length
+		v.elems = unsafe.Add(blk.base, byteOffset)
+		if kind == Int32 {
+			v.fastInt32 = length
+		}
 	}
 	return v, nil
 }
