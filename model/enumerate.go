@@ -10,7 +10,9 @@ import (
 )
 
 // Outcome is one allowed final state of a program with one valid execution
-// that produces it.
+// that produces it. The outcomes of one Enumerate call share memory (a
+// register map is shared by every outcome in which its agent has the same
+// register values); treat them as read-only.
 type Outcome struct {
 	State FinalState
 	w     *witnessRec
@@ -151,7 +153,10 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 }
 
 // outcomes sorts the found states by key (which orders them as Enumerate
-// promises) and decodes each key into a FinalState.
+// promises) and decodes each key into a FinalState. Outcomes whose agent
+// has the same register values share that agent's map: a test's states
+// typically repeat few per-agent assignments, and a map costs far more
+// than a state's other data.
 func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]witnessRec) ([]Outcome, error) {
 	keys := make([]string, 0, len(seen))
 	for k := range seen {
@@ -163,9 +168,19 @@ func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]w
 	out := make([]Outcome, len(keys))
 	recs := make([]witnessRec, len(keys))
 	mem := make([]byte, len(keys)*p.Size)
-	perAgent := make([]int, len(p.Agents))
+	nA := len(p.Agents)
+	regMaps := make([]map[string]int64, len(keys)*nA)
+	// agent a's registers are regs[first[a]:first[a+1]] (agent by agent)
+	first := make([]int, nA+1)
 	for _, r := range regs {
-		perAgent[r.agent]++
+		first[r.agent+1]++
+	}
+	for a := 0; a < nA; a++ {
+		first[a+1] += first[a]
+	}
+	interned := make([]map[string]map[string]int64, nA)
+	for a := range interned {
+		interned[a] = map[string]map[string]int64{}
 	}
 	for i, k := range keys {
 		if i&1023 == 1023 {
@@ -175,12 +190,18 @@ func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]w
 		}
 		recs[i] = seen[k]
 		st := &out[i].State
-		st.Regs = make([]map[string]int64, len(p.Agents))
-		for a := range p.Agents {
-			st.Regs[a] = make(map[string]int64, perAgent[a])
-		}
-		for j, r := range regs {
-			st.Regs[r.agent][r.name] = keyReg(k, j)
+		st.Regs = regMaps[i*nA : (i+1)*nA : (i+1)*nA]
+		for a := 0; a < nA; a++ {
+			part := k[8*first[a] : 8*first[a+1]]
+			m, ok := interned[a][part]
+			if !ok {
+				m = make(map[string]int64, first[a+1]-first[a])
+				for j := first[a]; j < first[a+1]; j++ {
+					m[regs[j].name] = keyReg(k, j)
+				}
+				interned[a][part] = m
+			}
+			st.Regs[a] = m
 		}
 		m := mem[i*p.Size : (i+1)*p.Size : (i+1)*p.Size]
 		copy(m, k[8*len(regs):])
