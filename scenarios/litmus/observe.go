@@ -63,8 +63,10 @@ func Observe(t *Test, modelName string, outcomes []model.Outcome) *Observation {
 
 // observe is Observe that stops with ctx's error when ctx is done.
 func observe(ctx context.Context, t *Test, modelName string, outcomes []model.Outcome) (*Observation, error) {
-	o := &Observation{Test: t, Model: modelName}
-	seen := map[string]bool{}
+	// sized up front: growing a slice or map of a million states stalls
+	// for longer than the context checks' cadence
+	o := &Observation{Test: t, Model: modelName, States: make([]State, 0, len(outcomes))}
+	seen := make(map[string]bool, len(outcomes))
 	for i := range outcomes {
 		if i&1023 == 1023 {
 			if err := ctx.Err(); err != nil {
