@@ -68,8 +68,10 @@
 //   - [Program], [ProgramAgent], [Op], [AccessKind] ([AccessLoad],
 //     [AccessStore], [AccessRMW]): the contract with scenarios/litmus.
 //   - [Program.Validate], [ProgramError], [MaxBlockSize], [MaxOps].
-//   - [Enumerate], [EnumerateContext] → [][Outcome]{[FinalState], Witness};
-//     [FinalState.Key].
+//   - [Enumerate], [EnumerateContext] (stops when its context is done),
+//     [EnumerateLimit] (also gives up with a [*TooManyStatesError] past a
+//     number of final states) → [][Outcome]{[FinalState],
+//     [Outcome.Witness]}; [FinalState.Key].
 //
 // # Limitations
 //
@@ -90,15 +92,23 @@
 //   - Enumeration is exponential in the worst case (the number of allowed
 //     final states can be); Validate refuses blocks over [MaxBlockSize]
 //     bytes, programs over [MaxOps] operations and more than 12
-//     compareExchange operations, and [EnumerateContext] stops when its
-//     context is done. Register values are int64: a BigUint64 value above
-//     2^63-1 appears as its two's-complement int64.
+//     compareExchange operations; [EnumerateContext] stops promptly when its
+//     context is done (every stage checks it every thousand or so steps),
+//     and [EnumerateLimit] bounds the number of final states, hence memory.
+//     A few accesses can have millions of states: a plain BigInt64 load
+//     racing two plain stores has 1.7 million (each byte from either store
+//     or init, times the final memory), about 200 bytes each in the result.
+//     Register values are int64: a BigUint64 value above 2^63-1 appears as
+//     its two's-complement int64.
 //   - Analyze's relations are dense (n²/64 words for n events) and the
 //     memory-order search branches on constraints propagation cannot
 //     decide, so it is exponential in the worst case; the predicates suit
 //     executions of up to a few thousand events, such as litmus witnesses
 //     and short recorded runs.
-//   - Witnesses returned by one Enumerate call share their Events,
-//     AgentOrder, HostSynchronizesWith (and, per search leaf, MemoryOrder)
-//     slices; treat them as read-only.
+//   - Outcomes keep a compact record of each witness, and
+//     [Outcome.Witness] builds the Execution on each call. The executions
+//     of one Enumerate call share their Events, AgentOrder,
+//     HostSynchronizesWith (and, per search leaf, MemoryOrder) slices, and
+//     its outcomes share register maps (one per distinct per-agent
+//     assignment); treat them as read-only.
 package model

@@ -33,9 +33,11 @@
 //
 // # Running
 //
-//   - Run (RunContext, with a context for a time budget) enumerates a test under a model variant (model.VariantNames) and
-//     returns an *Observation: Result, Positive, Negative, the States (each
-//     with its witness execution) and Line, herd7's
+//   - Run (RunContext, with a context for a time budget; RunLimit, also with
+//     a limit on the number of final states, for a memory budget) enumerates
+//     a test under a model variant (model.VariantNames) and returns an
+//     *Observation: Result, Positive, Negative, the States (each with
+//     State.Witness, its witness execution) and Line, herd7's
 //     "Observation <name> <Result> <pos> <neg>". Observe does the counting
 //     for outcomes computed elsewhere.
 //   - Expectation, Test.Expected and Observation.Failed check the file's
