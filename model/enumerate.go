@@ -160,6 +160,11 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]witnessRec) ([]Outcome, error) {
 	keys := make([]string, 0, len(seen))
 	for k := range seen {
+		if len(keys)&1023 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		keys = append(keys, k)
 	}
 	if err := sortStringsContext(ctx, keys); err != nil {
