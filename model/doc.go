@@ -72,6 +72,8 @@
 //     [EnumerateLimit] (also gives up with a [*TooManyStatesError] past a
 //     number of final states) → [][Outcome]{[FinalState],
 //     [Outcome.Witness]}; [FinalState.Key].
+//   - [SortFuncContext]: the cancellable sort the enumerator (and the litmus
+//     front end) use for large state sets.
 //
 // # Limitations
 //

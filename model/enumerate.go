@@ -167,7 +167,7 @@ func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]w
 		}
 		keys = append(keys, k)
 	}
-	if err := sortStringsContext(ctx, keys); err != nil {
+	if err := SortFuncContext(ctx, keys, strings.Compare); err != nil {
 		return nil, err
 	}
 	out := make([]Outcome, len(keys))
@@ -230,50 +230,6 @@ func keyReg(k string, j int) int64 {
 		u = u<<8 | uint64(c)
 	}
 	return int64(u ^ 1<<63)
-}
-
-// sortStringsContext sorts s, checking ctx between runs of a few thousand
-// elements: runs are sorted in place, then merged pairwise.
-func sortStringsContext(ctx context.Context, s []string) error {
-	const run = 4096
-	for i := 0; i < len(s); i += run {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		sort.Strings(s[i:min(i+run, len(s))])
-	}
-	if len(s) <= run {
-		return nil
-	}
-	src, dst := s, make([]string, len(s))
-	for width := run; width < len(s); width *= 2 {
-		for lo := 0; lo < len(s); lo += 2 * width {
-			mid, hi := min(lo+width, len(s)), min(lo+2*width, len(s))
-			i, j, k := lo, mid, lo
-			for i < mid && j < hi {
-				if k&1023 == 1023 {
-					if err := ctx.Err(); err != nil {
-						return err
-					}
-				}
-				if src[j] < src[i] {
-					dst[k] = src[j]
-					j++
-				} else {
-					dst[k] = src[i]
-					i++
-				}
-				k++
-			}
-			k += copy(dst[k:], src[i:mid])
-			copy(dst[k:], src[j:hi])
-		}
-		src, dst = dst, src
-	}
-	if &src[0] != &s[0] {
-		copy(s, src)
-	}
-	return nil
 }
 
 // skeleton is what the witnesses of one search (one choice of which

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -130,7 +131,7 @@ func TestSortStringsContext(t *testing.T) {
 		}
 		want := append([]string(nil), s...)
 		sort.Strings(want)
-		if err := sortStringsContext(context.Background(), s); err != nil {
+		if err := SortFuncContext(context.Background(), s, strings.Compare); err != nil {
 			t.Fatal(err)
 		}
 		if fmt.Sprint(s) != fmt.Sprint(want) {
@@ -139,7 +140,7 @@ func TestSortStringsContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := sortStringsContext(ctx, make([]string, 10)); !errors.Is(err, context.Canceled) {
+	if err := SortFuncContext(ctx, make([]string, 10), strings.Compare); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }

@@ -3,7 +3,6 @@ package litmus
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/sabre-mm/sabre/model"
@@ -87,57 +86,11 @@ func observe(ctx context.Context, t *Test, modelName string, outcomes []model.Ou
 		}
 		o.States = append(o.States, State{Final: *st, Satisfies: sat, Text: text, outcome: outcomes[i]})
 	}
-	if err := sortStatesContext(ctx, o.States); err != nil {
+	if err := model.SortFuncContext(ctx, o.States, func(a, b State) int { return strings.Compare(a.Text, b.Text) }); err != nil {
 		return nil, err
 	}
 	o.Result = ResultOf(o.Positive, o.Negative)
 	return o, nil
-}
-
-// sortStatesContext sorts states by Text, checking ctx between runs of a
-// few thousand states: runs are sorted in place, then merged pairwise.
-func sortStatesContext(ctx context.Context, s []State) error {
-	const run = 4096
-	less := func(a, b *State) bool { return a.Text < b.Text }
-	for i := 0; i < len(s); i += run {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		r := s[i:min(i+run, len(s))]
-		sort.Slice(r, func(i, j int) bool { return less(&r[i], &r[j]) })
-	}
-	if len(s) <= run {
-		return nil
-	}
-	src, dst := s, make([]State, len(s))
-	for width := run; width < len(s); width *= 2 {
-		for lo := 0; lo < len(s); lo += 2 * width {
-			mid, hi := min(lo+width, len(s)), min(lo+2*width, len(s))
-			i, j, k := lo, mid, lo
-			for i < mid && j < hi {
-				if k&1023 == 1023 {
-					if err := ctx.Err(); err != nil {
-						return err
-					}
-				}
-				if less(&src[j], &src[i]) {
-					dst[k] = src[j]
-					j++
-				} else {
-					dst[k] = src[i]
-					i++
-				}
-				k++
-			}
-			k += copy(dst[k:], src[i:mid])
-			copy(dst[k:], src[j:hi])
-		}
-		src, dst = dst, src
-	}
-	if &src[0] != &s[0] {
-		copy(s, src)
-	}
-	return nil
 }
 
 // Run enumerates the test's allowed final states under the named model
