@@ -45,7 +45,7 @@
 //   - Recorder: NewRecorder, Events, Len, Reset, Append; Event with EventKind
 //     (EvRead, EvWrite, EvRMW, EvInit, EvWait, EvNotify, EvQueuePut,
 //     EvQueueGet, EvTransfer, EvAgentStart/Begin/End/Join, EvGrow) and Order
-//     (Unordered, SeqCst, Init); Now, the recorders' monotonic clock;
+//     (Unordered, SeqCst, Init — package model's Order); Now, the recorders' monotonic clock;
 //     NewSyncToken for host-synchronizes-with pairs; Recording.
 //
 // # Queue

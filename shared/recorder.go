@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sabre-mm/sabre/model"
 )
 
 // EventKind says what a recorded event did.
@@ -41,27 +43,16 @@ func (k EventKind) String() string {
 	return fmt.Sprintf("EventKind(%d)", uint8(k))
 }
 
-// Order is a memory-model event's [[Order]] field.
-type Order uint8
+// Order is a memory-model event's [[Order]] field: recorded events use the
+// model's own type, so histories feed package model and the checkers as they are.
+type Order = model.Order
 
 // The orders of ECMA-262's memory model.
 const (
-	Unordered Order = iota + 1
-	SeqCst
-	Init
+	Unordered = model.Unordered
+	SeqCst    = model.SeqCst
+	Init      = model.Init
 )
-
-func (o Order) String() string {
-	switch o {
-	case Unordered:
-		return "Unordered"
-	case SeqCst:
-		return "SeqCst"
-	case Init:
-		return "Init"
-	}
-	return fmt.Sprintf("Order(%d)", uint8(o))
-}
 
 // Event is one recorded operation.
 //
