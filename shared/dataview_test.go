@@ -181,16 +181,6 @@ func dvFill(t *testing.T, buf Backing, p []byte) {
 	}
 }
 
-func dvExpectKind(t *testing.T, err error, kind ErrorKind, what string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("%s: no error, want %v", what, kind)
-	}
-	if !errors.Is(err, kind) {
-		t.Fatalf("%s: error %q is not a %v", what, err, kind)
-	}
-}
-
 // TestDataViewRoundTripEveryAlignment writes a value with every accessor at
 // every byte offset (so at every alignment modulo 8, inside one word and
 // across words) in both byte orders, over a view that itself starts at an
@@ -360,22 +350,22 @@ func TestDataViewConstructionErrors(t *testing.T) {
 	var nilAB *ArrayBuffer
 	for name, buf := range map[string]Backing{"nil": nil, "nil *Buffer": nilBuf, "nil *ArrayBuffer": nilAB, "zero Buffer": &Buffer{}} {
 		_, err := NewDataView(buf, 0, 0)
-		dvExpectKind(t, err, TypeError, name)
+		wantKind(t, err, TypeError, name)
 		_, err = NewLengthTrackingDataView(buf, 0)
-		dvExpectKind(t, err, TypeError, name+" (length-tracking)")
+		wantKind(t, err, TypeError, name+" (length-tracking)")
 	}
 	_, err := NewDataView(b, -1, 4)
-	dvExpectKind(t, err, RangeError, "negative offset")
+	wantKind(t, err, RangeError, "negative offset")
 	_, err = NewDataView(b, 17, 0)
-	dvExpectKind(t, err, RangeError, "offset beyond the buffer")
+	wantKind(t, err, RangeError, "offset beyond the buffer")
 	_, err = NewDataView(b, 0, -1)
-	dvExpectKind(t, err, RangeError, "negative length")
+	wantKind(t, err, RangeError, "negative length")
 	_, err = NewDataView(b, 8, 9)
-	dvExpectKind(t, err, RangeError, "view beyond the buffer")
+	wantKind(t, err, RangeError, "view beyond the buffer")
 	_, err = NewDataView(b, 8, math.MaxInt)
-	dvExpectKind(t, err, RangeError, "huge length")
+	wantKind(t, err, RangeError, "huge length")
 	_, err = NewLengthTrackingDataView(b, 17)
-	dvExpectKind(t, err, RangeError, "length-tracking offset beyond the buffer")
+	wantKind(t, err, RangeError, "length-tracking offset beyond the buffer")
 	if !strings.Contains(err.Error(), "DataView") || !strings.Contains(err.Error(), "17") {
 		t.Errorf("error %q does not name the operation and the offset", err)
 	}
@@ -384,16 +374,16 @@ func TestDataViewConstructionErrors(t *testing.T) {
 		t.Fatalf("empty view at the end: %v", err)
 	}
 	_, err = dv.GetUint8(0)
-	dvExpectKind(t, err, RangeError, "read from an empty view")
+	wantKind(t, err, RangeError, "read from an empty view")
 
 	ab, _ := NewArrayBuffer(8)
 	if _, err := ab.Transfer(); err != nil {
 		t.Fatal(err)
 	}
 	_, err = NewDataView(ab, 0, 0)
-	dvExpectKind(t, err, TypeError, "detached buffer")
+	wantKind(t, err, TypeError, "detached buffer")
 	_, err = NewDataView(ab, -1, 0)
-	dvExpectKind(t, err, RangeError, "negative offset on a detached buffer (ToIndex comes first)")
+	wantKind(t, err, RangeError, "negative offset on a detached buffer (ToIndex comes first)")
 }
 
 func TestDataViewAccessErrors(t *testing.T) {
@@ -402,15 +392,15 @@ func TestDataViewAccessErrors(t *testing.T) {
 	for _, acc := range dvAccessors {
 		size := acc.kind.Size()
 		_, err := acc.get(dv, 8-size+1, false)
-		dvExpectKind(t, err, RangeError, "get"+acc.kind.String()+" past the end")
+		wantKind(t, err, RangeError, "get"+acc.kind.String()+" past the end")
 		if !strings.Contains(err.Error(), "DataView.get"+acc.kind.String()) {
 			t.Errorf("error %q does not name DataView.get%v", err, acc.kind)
 		}
-		dvExpectKind(t, acc.set(dv, 8-size+1, 0, true), RangeError, "set"+acc.kind.String()+" past the end")
+		wantKind(t, acc.set(dv, 8-size+1, 0, true), RangeError, "set"+acc.kind.String()+" past the end")
 		_, err = acc.get(dv, -1, true)
-		dvExpectKind(t, err, RangeError, "get"+acc.kind.String()+" at -1")
+		wantKind(t, err, RangeError, "get"+acc.kind.String()+" at -1")
 		_, err = acc.get(dv, math.MaxInt, true)
-		dvExpectKind(t, err, RangeError, "get"+acc.kind.String()+" at MaxInt")
+		wantKind(t, err, RangeError, "get"+acc.kind.String()+" at MaxInt")
 		if _, err := acc.get(dv, 8-size, true); err != nil {
 			t.Errorf("get%v at the last offset: %v", acc.kind, err)
 		}
@@ -419,11 +409,11 @@ func TestDataViewAccessErrors(t *testing.T) {
 		t.Fatalf("refused writes changed the buffer: % x", got)
 	}
 	_, err := dv.GetBits(Uint8Clamped, 0, true)
-	dvExpectKind(t, err, TypeError, "GetBits(Uint8Clamped)")
-	dvExpectKind(t, dv.SetBits(Uint8Clamped, 0, 0, true), TypeError, "SetBits(Uint8Clamped)")
+	wantKind(t, err, TypeError, "GetBits(Uint8Clamped)")
+	wantKind(t, dv.SetBits(Uint8Clamped, 0, 0, true), TypeError, "SetBits(Uint8Clamped)")
 	_, err = dv.GetBits(Kind(0), 0, true)
-	dvExpectKind(t, err, TypeError, "GetBits(invalid kind)")
-	dvExpectKind(t, dv.SetBits(Kind(200), 0, 0, true), TypeError, "SetBits(invalid kind)")
+	wantKind(t, err, TypeError, "GetBits(invalid kind)")
+	wantKind(t, dv.SetBits(Kind(200), 0, 0, true), TypeError, "SetBits(invalid kind)")
 }
 
 func TestDataViewDetached(t *testing.T) {
@@ -444,15 +434,15 @@ func TestDataViewDetached(t *testing.T) {
 	}
 	for _, acc := range dvAccessors {
 		_, err := acc.get(dv, 0, true)
-		dvExpectKind(t, err, TypeError, "get"+acc.kind.String()+" on a detached buffer")
-		dvExpectKind(t, acc.set(dv, 0, 1, true), TypeError, "set"+acc.kind.String()+" on a detached buffer")
+		wantKind(t, err, TypeError, "get"+acc.kind.String()+" on a detached buffer")
+		wantKind(t, acc.set(dv, 0, 1, true), TypeError, "set"+acc.kind.String()+" on a detached buffer")
 		_, err = acc.get(dv, -1, true)
-		dvExpectKind(t, err, RangeError, "negative offset on a detached buffer (ToIndex comes first)")
+		wantKind(t, err, RangeError, "negative offset on a detached buffer (ToIndex comes first)")
 	}
 	_, err = dv.ByteLength()
-	dvExpectKind(t, err, TypeError, "byteLength of a detached view")
+	wantKind(t, err, TypeError, "byteLength of a detached view")
 	_, err = dv.ByteOffset()
-	dvExpectKind(t, err, TypeError, "byteOffset of a detached view")
+	wantKind(t, err, TypeError, "byteOffset of a detached view")
 	if dv.Buffer() != Backing(ab) {
 		t.Error("Buffer() is not the buffer the view was made over")
 	}
@@ -478,7 +468,7 @@ func TestDataViewLengthTracking(t *testing.T) {
 		t.Fatalf("ByteLength = %d, want 4", n)
 	}
 	_, err = dv.GetUint32(1, true)
-	dvExpectKind(t, err, RangeError, "read past the current end")
+	wantKind(t, err, RangeError, "read past the current end")
 	if err := g.Grow(16); err != nil {
 		t.Fatal(err)
 	}

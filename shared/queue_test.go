@@ -13,16 +13,6 @@ import (
 	"time"
 )
 
-func qExpectKind(t *testing.T, err error, kind ErrorKind, what string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("%s: no error, want %v", what, kind)
-	}
-	if !errors.Is(err, kind) {
-		t.Fatalf("%s: error %q is not a %v", what, err, kind)
-	}
-}
-
 func qMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -60,7 +50,7 @@ func TestQueueFIFOAndSizes(t *testing.T) {
 		t.Fatalf("after 3 puts: empty=%v full=%v size=%d", q.Empty(), q.Full(), q.Size())
 	}
 	err := q.PutNowait(4)
-	qExpectKind(t, err, QueueFull, "put_nowait on a full queue")
+	wantKind(t, err, QueueFull, "put_nowait on a full queue")
 	if !strings.Contains(err.Error(), "Queue.put_nowait") {
 		t.Errorf("error %q does not name the operation", err)
 	}
@@ -71,7 +61,7 @@ func TestQueueFIFOAndSizes(t *testing.T) {
 		}
 	}
 	_, err = q.GetNowait()
-	qExpectKind(t, err, QueueEmpty, "get_nowait on an empty queue")
+	wantKind(t, err, QueueEmpty, "get_nowait on an empty queue")
 	var e *Error
 	if !errors.As(err, &e) || e.Kind != QueueEmpty || e.Op != "Queue.get_nowait" {
 		t.Fatalf("errors.As: %#v", e)
@@ -102,25 +92,25 @@ func TestQueueTimeouts(t *testing.T) {
 	q := NewQueue(1)
 	start := time.Now()
 	_, err := q.GetTimeout(30 * time.Millisecond)
-	qExpectKind(t, err, QueueEmpty, "get timeout")
+	wantKind(t, err, QueueEmpty, "get timeout")
 	if el := time.Since(start); el < 30*time.Millisecond {
 		t.Fatalf("get timed out after %v, before its timeout", el)
 	}
 	for _, d := range []time.Duration{0, -time.Second} {
 		start = time.Now()
 		_, err = q.GetTimeout(d)
-		qExpectKind(t, err, QueueEmpty, fmt.Sprintf("get timeout %v", d))
+		wantKind(t, err, QueueEmpty, fmt.Sprintf("get timeout %v", d))
 		if time.Since(start) > time.Second {
 			t.Fatalf("timeout %v waited", d)
 		}
 	}
 	qMust(t, q.PutTimeout("a", 0))
 	start = time.Now()
-	qExpectKind(t, q.PutTimeout("b", 30*time.Millisecond), QueueFull, "put timeout")
+	wantKind(t, q.PutTimeout("b", 30*time.Millisecond), QueueFull, "put timeout")
 	if el := time.Since(start); el < 30*time.Millisecond {
 		t.Fatalf("put timed out after %v, before its timeout", el)
 	}
-	qExpectKind(t, q.PutTimeout("b", 0), QueueFull, "put timeout 0")
+	wantKind(t, q.PutTimeout("b", 0), QueueFull, "put timeout 0")
 	if v, err := q.GetTimeout(0); v != "a" || err != nil {
 		t.Fatalf("get timeout 0 with an item: %v, %v", v, err)
 	}
@@ -134,7 +124,7 @@ func TestQueueContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err := q.Get(ctx)
-	qExpectKind(t, err, QueueEmpty, "get with a deadline")
+	wantKind(t, err, QueueEmpty, "get with a deadline")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("%q does not wrap context.DeadlineExceeded", err)
 	}
@@ -266,9 +256,9 @@ func TestQueueWaitersFIFO(t *testing.T) {
 
 func TestQueueNilAndZero(t *testing.T) {
 	for name, q := range map[string]*Queue{"nil": nil, "zero": {}} {
-		qExpectKind(t, q.PutNowait(1), TypeError, name+" put")
+		wantKind(t, q.PutNowait(1), TypeError, name+" put")
 		_, err := q.GetNowait()
-		qExpectKind(t, err, TypeError, name+" get")
+		wantKind(t, err, TypeError, name+" get")
 		if q.Size() != 0 || !q.Empty() || q.Full() || q.ID() != 0 || q.MaxSize() != 0 || q.Same(q) {
 			t.Fatalf("%s queue accessors", name)
 		}
@@ -340,7 +330,7 @@ func TestQueueRefusesNonShareable(t *testing.T) {
 			func() error { return q.PutTimeout(c.item, time.Millisecond, c.transfer...) },
 		} {
 			err := put()
-			qExpectKind(t, err, c.kind, c.name)
+			wantKind(t, err, c.kind, c.name)
 			if !errors.Is(err, TypeError) {
 				t.Errorf("%s: %q is not a TypeError", c.name, err)
 			}
@@ -471,13 +461,13 @@ func TestQueueTransfer(t *testing.T) {
 		t.Fatal("the sender's ArrayBuffer is not detached")
 	}
 	_, err := u8.GetInt(0)
-	qExpectKind(t, err, TypeError, "typed array over the transferred buffer")
+	wantKind(t, err, TypeError, "typed array over the transferred buffer")
 	_, err = dv.GetUint8(0)
-	qExpectKind(t, err, TypeError, "DataView over the transferred buffer")
+	wantKind(t, err, TypeError, "DataView over the transferred buffer")
 	_, err = ab.Bytes()
-	qExpectKind(t, err, TypeError, "Bytes of the transferred buffer")
+	wantKind(t, err, TypeError, "Bytes of the transferred buffer")
 	_, err = NewDataView(ab, 0, 0)
-	qExpectKind(t, err, TypeError, "new DataView over the transferred buffer")
+	wantKind(t, err, TypeError, "new DataView over the transferred buffer")
 
 	v, err := q.For(b).GetNowait()
 	qMust(t, err)
@@ -522,11 +512,11 @@ func TestQueueTransferAtomicity(t *testing.T) {
 	q := NewQueue(1)
 	qMust(t, q.PutNowait("filler"))
 	ab, _ := NewArrayBuffer(8)
-	qExpectKind(t, q.PutNowait(ab, ab), QueueFull, "nowait transfer on a full queue")
-	qExpectKind(t, q.PutTimeout(ab, 5*time.Millisecond, ab), QueueFull, "timed transfer on a full queue")
+	wantKind(t, q.PutNowait(ab, ab), QueueFull, "nowait transfer on a full queue")
+	wantKind(t, q.PutTimeout(ab, 5*time.Millisecond, ab), QueueFull, "timed transfer on a full queue")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancel()
-	qExpectKind(t, q.Put(ctx, []any{ab}, ab), QueueFull, "cancelled transfer on a full queue")
+	wantKind(t, q.Put(ctx, []any{ab}, ab), QueueFull, "cancelled transfer on a full queue")
 	if ab.Detached() || q.Size() != 1 {
 		t.Fatalf("failed puts: detached=%v size=%d", ab.Detached(), q.Size())
 	}
@@ -567,7 +557,7 @@ func TestQueueTransferAtomicity(t *testing.T) {
 		t.Fatal(v)
 	}
 	err := <-done
-	qExpectKind(t, err, TypeError, "put whose buffer was detached while waiting")
+	wantKind(t, err, TypeError, "put whose buffer was detached while waiting")
 	if b1.Detached() {
 		t.Fatal("b1 stayed detached after the failed put")
 	}
@@ -598,7 +588,7 @@ func TestQueueRecording(t *testing.T) {
 		qMust(t, err)
 	}
 	_, err := qb.GetNowait()
-	qExpectKind(t, err, QueueEmpty, "empty")
+	wantKind(t, err, QueueEmpty, "empty")
 	qMust(t, q.PutNowait("unbound")) // not recorded: the handle has no agent
 	v, _ := qb.GetNowait()
 	if v != "unbound" {
