@@ -53,30 +53,52 @@ func (b *ArrayBuffer) TransferToLength(newLength int) (*ArrayBuffer, error) {
 func (b *ArrayBuffer) transfer(newLength int) (*ArrayBuffer, error) {
 	const op = "ArrayBuffer.prototype.transfer"
 	old := b.blk
-	n := old.length.Load()
-	// Detach with a compare-and-swap, so that of two concurrent transfers exactly one wins.
-	if n < 0 || !old.length.CompareAndSwap(n, -1) {
+	n, ok := old.detach()
+	if !ok {
 		return nil, Errorf(TypeError, op, "ArrayBuffer is detached")
 	}
-	var nb *block
 	if newLength < 0 || newLength == int(n) {
-		nb = &block{base: old.base, words: old.words, max: int(n), id: blockIDs.Add(1), creator: b.agent}
-		nb.length.Store(n)
-	} else {
-		nb = newBlock(newLength, newLength, false, false)
-		nb.creator = b.agent
-		for i := 0; i < min(newLength, int(n)); i++ {
-			nb.storeByte(i, old.loadByte(i))
-		}
+		return &ArrayBuffer{blk: old.moveTo(n, b.agent, op), agent: b.agent}, nil
 	}
+	nb := newBlock(newLength, newLength, false, false)
+	nb.creator = b.agent
+	for i := 0; i < min(newLength, int(n)); i++ {
+		nb.storeByte(i, old.loadByte(i))
+	}
+	old.handOver(nb, n, b.agent, op)
+	return &ArrayBuffer{blk: nb, agent: b.agent}, nil
+}
+
+// detach marks a non-shared block detached and returns the length it had.
+// It is a compare-and-swap, so that of two concurrent transfers exactly one
+// wins; false if the block was already detached.
+func (old *block) detach() (int64, bool) {
+	n := old.length.Load()
+	if n < 0 || !old.length.CompareAndSwap(n, -1) {
+		return 0, false
+	}
+	return n, true
+}
+
+// moveTo returns a new block that owns old's memory (n bytes, no copy), once
+// old has been detached: the moving half of a transfer.
+func (old *block) moveTo(n int64, ag *Agent, op string) *block {
+	nb := &block{base: old.base, words: old.words, max: int(n), id: blockIDs.Add(1), creator: ag}
+	nb.length.Store(n)
+	old.handOver(nb, n, ag, op)
+	return nb
+}
+
+// handOver gives nb old's recorder and records the transfer of n bytes from
+// old to nb by agent ag.
+func (old *block) handOver(nb *block, n int64, ag *Agent, op string) {
 	if r := old.rec.Load(); r != nil {
 		swapRecorder(&nb.rec, r)
 	}
-	if wantsRecord(old, b.agent) {
+	if wantsRecord(old, ag) {
 		t := Now()
-		record(old, b.agent, &Event{Kind: EvTransfer, Op: op, Size: int(n), Peer: nb.id, Call: t, Return: t})
+		record(old, ag, &Event{Kind: EvTransfer, Op: op, Size: int(n), Peer: nb.id, Call: t, Return: t})
 	}
-	return &ArrayBuffer{blk: nb, agent: b.agent}, nil
 }
 
 // Slice returns a new ArrayBuffer holding a copy of bytes [start, end)

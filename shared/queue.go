@@ -632,8 +632,8 @@ func (p *parcel) commit(op string) error {
 	}
 	lengths := make([]int64, len(p.transfer))
 	for i, b := range p.transfer {
-		n := b.blk.length.Load()
-		if n < 0 || !b.blk.length.CompareAndSwap(n, -1) {
+		n, ok := b.blk.detach()
+		if !ok {
 			for j := 0; j < i; j++ {
 				p.transfer[j].blk.length.Store(lengths[j])
 			}
@@ -648,16 +648,7 @@ func (p *parcel) commit(op string) error {
 		if ag == nil {
 			ag = b.agent
 		}
-		nb := &block{base: old.base, words: old.words, max: int(n), id: blockIDs.Add(1), creator: ag}
-		nb.length.Store(n)
-		if r := old.rec.Load(); r != nil {
-			swapRecorder(&nb.rec, r)
-		}
-		if wantsRecord(old, ag) {
-			t := Now()
-			record(old, ag, &Event{Kind: EvTransfer, Op: op, Size: int(n), Peer: nb.id, Call: t, Return: t})
-		}
-		p.moved[old] = nb
+		p.moved[old] = old.moveTo(n, ag, op)
 	}
 	p.v = p.rewrite(p.v)
 	return nil
