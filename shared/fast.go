@@ -44,7 +44,11 @@ func (v *TypedArray) SubWord(i int) (w *atomic.Uint32, shift uint, ok bool) {
 // The fast paths test "no recorder attached anywhere" by loading attached's
 // int64 word directly (an atomic.Int64 is exactly that word; the static
 // checks at the end of this file verify its size): that costs the Go inliner
-// fewer nodes than attached.Load() and keeps them within its budget.
+// fewer nodes than attached.Load() and keeps them within its budget. The
+// Int32 paths fold that test into the bounds check: attached counts in units
+// of 2^40, above any element index, so uint64(i)|attached < length holds
+// only when i is in range and nothing is recorded (a negative i is huge as
+// a uint64) — one compare and one branch.
 //
 // The Int32 fast paths below serve package atomics, whose Load, Store and Add
 // on an Int32 element must inline into their callers: each performs the
@@ -56,7 +60,7 @@ func (v *TypedArray) SubWord(i int) (w *atomic.Uint32, shift uint, ok bool) {
 
 // LoadInt32 returns element i of an Int32 view, read atomically, or slow(v, i).
 func (v *TypedArray) LoadInt32(i int, slow func(*TypedArray, int) (int64, error)) (x int64, err error) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && uint(i) < uint(v.fastInt32) {
+	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached)))) < uint64(v.fastInt32) {
 		x = int64(atomic.LoadInt32((*int32)(unsafe.Add(v.elems, i<<2))))
 		return
 	}
@@ -67,7 +71,7 @@ func (v *TypedArray) LoadInt32(i int, slow func(*TypedArray, int) (int64, error)
 // StoreInt32 stores x (modulo 2^32) in element i of an Int32 view
 // atomically and returns x, or returns slow(v, i, x).
 func (v *TypedArray) StoreInt32(i int, x int64, slow func(*TypedArray, int, int64) (int64, error)) (r int64, err error) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && uint(i) < uint(v.fastInt32) {
+	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached)))) < uint64(v.fastInt32) {
 		atomic.StoreInt32((*int32)(unsafe.Add(v.elems, i<<2)), int32(x))
 		r = x
 		return
@@ -79,7 +83,7 @@ func (v *TypedArray) StoreInt32(i int, x int64, slow func(*TypedArray, int, int6
 // AddInt32 adds x (modulo 2^32) to element i of an Int32 view atomically and
 // returns the previous value, or returns slow(v, i, x).
 func (v *TypedArray) AddInt32(i int, x int64, slow func(*TypedArray, int, int64) (int64, error)) (r int64, err error) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v != nil && uint(i) < uint(v.fastInt32) {
+	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached)))) < uint64(v.fastInt32) {
 		r = int64(atomic.AddInt32((*int32)(unsafe.Add(v.elems, i<<2)), int32(x)) - int32(x))
 		return
 	}

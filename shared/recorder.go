@@ -150,9 +150,14 @@ var clockOrigin = time.Now()
 // started using this package. Call and Return instants are on this clock.
 func Now() int64 { return int64(time.Since(clockOrigin)) }
 
-// attached counts the recorders attached to any buffer or agent. While it is
-// zero, operations skip recording after one atomic load.
+// attached counts the recorders attached to any buffer or agent, in units of
+// attachedUnit. While it is zero, operations skip recording after one atomic
+// load. The unit is larger than any element index, so the Int32 fast paths
+// test "nothing is recorded" and "the index is in range" with one compare:
+// uint64(i)|attached < length (see fast.go).
 var attached atomic.Int64
+
+const attachedUnit = 1 << 40
 
 // Recording reports whether any recorder is attached anywhere. It is the
 // fast-path test operations make before looking for their recorders.
@@ -161,9 +166,9 @@ func Recording() bool { return attached.Load() != 0 }
 func swapRecorder(p *atomic.Pointer[Recorder], r *Recorder) {
 	old := p.Swap(r)
 	if old == nil && r != nil {
-		attached.Add(1)
+		attached.Add(attachedUnit)
 	} else if old != nil && r == nil {
-		attached.Add(-1)
+		attached.Add(-attachedUnit)
 	}
 }
 
