@@ -1,3 +1,7 @@
+//go:build 386 || amd64
+
+// The x86 spin-wait hint; 386 and amd64 share this frame layout (one uint32 argument).
+
 #include "textflag.h"
 
 // func spinHint(n uint32)
