@@ -57,6 +57,26 @@ func waitElement(v *shared.TypedArray, i int, op string) (shared.Element, error)
 	return v.Element(op, i)
 }
 
+// waitStart is what Wait and WaitAsync work out before they take the
+// location's lock: the expected value as element bits, whether the wait is
+// recorded (and its call instant), the location and its shard.
+type waitStart struct {
+	bits uint64
+	rec  bool
+	t0   int64
+	loc  location
+	s    *shard
+}
+
+func startWait(e shared.Element, expected int64) waitStart {
+	ws := waitStart{bits: e.Kind().FromInt64(expected), rec: e.Recorded(), loc: location{e.BufferID(), e.ByteIndex()}}
+	if ws.rec {
+		ws.t0 = shared.Now()
+	}
+	ws.s = shardOf(ws.loc)
+	return ws
+}
+
 func timeoutArg(t time.Duration) int64 {
 	if t >= Forever {
 		return -1
@@ -88,14 +108,8 @@ func Wait(v *shared.TypedArray, i int, expected int64, timeout time.Duration) (W
 	if a := e.Agent(); a != nil && !a.CanBlock() {
 		return "", shared.Errorf(shared.TypeError, opWait, "%v cannot block (its [[CanBlock]] is false)", a)
 	}
-	bits := e.Kind().FromInt64(expected)
-	rec := e.Recorded()
-	var t0 int64
-	if rec {
-		t0 = shared.Now()
-	}
-	loc := location{e.BufferID(), e.ByteIndex()}
-	s := shardOf(loc)
+	ws := startWait(e, expected)
+	bits, rec, t0, loc, s := ws.bits, ws.rec, ws.t0, ws.loc, ws.s
 
 	s.mu.Lock()
 	cur := e.Load()
@@ -252,14 +266,8 @@ func WaitAsync(v *shared.TypedArray, i int, expected int64, timeout time.Duratio
 	if err != nil {
 		return nil, err
 	}
-	bits := e.Kind().FromInt64(expected)
-	rec := e.Recorded()
-	var t0 int64
-	if rec {
-		t0 = shared.Now()
-	}
-	loc := location{e.BufferID(), e.ByteIndex()}
-	s := shardOf(loc)
+	ws := startWait(e, expected)
+	bits, rec, t0, loc, s := ws.bits, ws.rec, ws.t0, ws.loc, ws.s
 	d, finite := timeoutOf(timeout)
 
 	s.mu.Lock()
