@@ -169,13 +169,7 @@ func tinyProgram(rng *rand.Rand) *Program {
 // the pruning).
 func TestEnumerateMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
-	n := 200
-	if testing.Short() {
-		n = 40
-	}
-	if raceEnabled {
-		n = 15
-	}
+	n := randomRounds(200, 40, 15)
 	checked := 0
 	for i := 0; i < n; i++ {
 		p := tinyProgram(rng)

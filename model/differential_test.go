@@ -88,13 +88,7 @@ func TestSCMatchesInterleavings(t *testing.T) {
 // outcomes under es2024 (SC-DRF).
 func TestVariantInclusions(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
-	n := 200
-	if testing.Short() {
-		n = 60
-	}
-	if raceEnabled {
-		n = 20
-	}
+	n := randomRounds(200, 60, 20)
 	for i := 0; i < n; i++ {
 		drf := i%3 == 0
 		p := randomProgram(rng, drf)

@@ -6,11 +6,10 @@ import (
 	"time"
 )
 
-// programFromBytes decodes arbitrary bytes into a Program, without
-// sanitising it: Enumerate must reject what is invalid with an error and
-// enumerate the rest, never panic.
-func programFromBytes(data []byte) *Program {
-	next := func() int {
+// byteReader returns a function that yields data's bytes one at a time, and
+// 0 once they run out, for decoding fuzz input.
+func byteReader(data []byte) func() int {
+	return func() int {
 		if len(data) == 0 {
 			return 0
 		}
@@ -18,6 +17,13 @@ func programFromBytes(data []byte) *Program {
 		data = data[1:]
 		return int(b)
 	}
+}
+
+// programFromBytes decodes arbitrary bytes into a Program, without
+// sanitising it: Enumerate must reject what is invalid with an error and
+// enumerate the rest, never panic.
+func programFromBytes(data []byte) *Program {
+	next := byteReader(data)
 	p := &Program{Name: "fuzz", Size: next() % 10}
 	p.Init = make([]byte, p.Size)
 	if next()%8 == 0 {
@@ -78,14 +84,7 @@ func FuzzEnumerate(f *testing.F) {
 // executionFromBytes decodes arbitrary bytes into a candidate execution,
 // well-formed or not.
 func executionFromBytes(data []byte) *Execution {
-	next := func() int {
-		if len(data) == 0 {
-			return 0
-		}
-		b := data[0]
-		data = data[1:]
-		return int(b)
-	}
+	next := byteReader(data)
 	nAgents := 1 + next()%3
 	b := NewBuilder()
 	for i := 0; i < nAgents; i++ {

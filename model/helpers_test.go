@@ -182,3 +182,16 @@ func checkWitnesses(t *testing.T, p *Program, v Variant, outs []Outcome) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// randomRounds is how many random programs a randomized test checks: full
+// normally, short under -short, and race under -race (whatever -short says,
+// as the race detector makes each round several times slower).
+func randomRounds(full, short, race int) int {
+	switch {
+	case raceEnabled:
+		return race
+	case testing.Short():
+		return short
+	}
+	return full
+}
