@@ -1,6 +1,13 @@
 package atomics
 
-import "github.com/sabre-mm/sabre/shared"
+import (
+	"unsafe"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/model"
+	"github.com/sabre-mm/sabre/shared"
+)
 
 // Operation names, as they appear in errors and recorded events.
 const (
@@ -13,50 +20,76 @@ const (
 	opPause           = "Atomics.pause"
 )
 
-// rmwOp is one of the read-modify-write operations of AtomicReadModifyWrite.
-type rmwOp uint8
-
-const (
-	opAdd rmwOp = iota
-	opSub
-	opAnd
-	opOr
-	opXor
-	opExchange
-)
-
 var rmwNames = [...]string{
-	opAdd: "Atomics.add", opSub: "Atomics.sub", opAnd: "Atomics.and",
-	opOr: "Atomics.or", opXor: "Atomics.xor", opExchange: "Atomics.exchange",
+	mem.OpAdd: "Atomics.add", mem.OpSub: "Atomics.sub", mem.OpAnd: "Atomics.and",
+	mem.OpOr: "Atomics.or", mem.OpXor: "Atomics.xor", mem.OpExchange: "Atomics.exchange",
 }
 
-// modify is the operation's ModifyOp on element bits (before masking).
-func (op rmwOp) modify(old, x uint64) uint64 {
-	switch op {
-	case opAdd:
-		return old + x
-	case opSub:
-		return old - x
-	case opAnd:
-		return old & x
-	case opOr:
-		return old | x
-	case opXor:
-		return old ^ x
-	}
-	return x
+// modifyOps is each operation's ModifyOp in the memory model.
+var modifyOps = [...]model.ModifyOp{
+	mem.OpAdd: model.Add, mem.OpSub: model.Sub, mem.OpAnd: model.And,
+	mem.OpOr: model.Or, mem.OpXor: model.Xor, mem.OpExchange: model.Exchange,
+}
+
+// arrayOf returns the shape of view v: package shared keeps a mem.Array as
+// a TypedArray's first field (it checks that statically), so that the
+// operations of this package reach the memory only through package mem's
+// bracket, and the Int32 fast paths inline. nil for a nil view.
+func arrayOf(v *shared.TypedArray) *mem.Array { return (*mem.Array)(unsafe.Pointer(v)) }
+
+// loc is a validated element: ECMA-262's ValidateAtomicAccess result.
+type loc struct {
+	blk   *mem.Block
+	agent *mem.Agent
+	index int
+	size  int
+	kind  shared.Kind
 }
 
 // element validates v and index i as ECMA-262's
-// ValidateAtomicAccessOnIntegerTypedArray: TypeError for a nil view, a
-// detached buffer or a kind Atomics does not accept; RangeError for an index
-// out of range.
-func element(v *shared.TypedArray, i int, op string, waitable bool) (shared.Element, error) {
-	if err := v.ValidateIntegerTypedArray(op, waitable); err != nil {
-		return shared.Element{}, err
+// ValidateAtomicAccessOnIntegerTypedArray: TypeError for a nil or zero view,
+// a detached buffer or a kind Atomics does not accept (with waitable, only
+// Int32 and BigInt64: Atomics.wait, waitAsync and notify); RangeError for an
+// index out of range.
+func element(v *shared.TypedArray, i int, op string, waitable bool) (loc, error) {
+	a := arrayOf(v)
+	if a == nil || a.Blk == nil {
+		return loc{}, shared.Errorf(shared.TypeError, op, "not a TypedArray (nil, or not made by NewTypedArray)")
 	}
-	return v.Element(op, i)
+	k := shared.Kind(a.Kind)
+	if a.Blk.Detached() {
+		return loc{}, shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
+	}
+	if waitable {
+		if k != shared.Int32 && k != shared.BigInt64 {
+			return loc{}, shared.Errorf(shared.TypeError, op, "%s is neither an Int32Array nor a BigInt64Array", k.ArrayName())
+		}
+	} else if !k.IsInteger() {
+		return loc{}, shared.Errorf(shared.TypeError, op, "%s is not an integer TypedArray (Int8, Uint8, Int16, Uint16, Int32, Uint32, BigInt64 or BigUint64)", k.ArrayName())
+	}
+	return index(a, k, i, op)
 }
+
+// index is ValidateAtomicAccess's index check, after the view checks.
+func index(a *mem.Array, k shared.Kind, i int, op string) (loc, error) {
+	bi, n, ok := a.ByteIndex(i)
+	if !ok {
+		if n < 0 {
+			return loc{}, shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
+		}
+		return loc{}, shared.Errorf(shared.RangeError, op, "index %d is out of range for %s of length %d", i, k.ArrayName(), n)
+	}
+	return loc{blk: a.Blk, agent: a.Agent, index: bi, size: k.Size(), kind: k}, nil
+}
+
+// begin opens the bracket of an access to e (see mem.Begin).
+func (e loc) begin(ev *history.Event) (mem.Obs, uint64, bool) {
+	ev.Order, ev.NoTear, ev.ByteIndex, ev.Size = model.SeqCst, true, e.index, e.size
+	return mem.Begin(e.blk, e.agent, ev)
+}
+
+// le packs element bits as a history payload.
+func (e loc) le(bits uint64) uint64 { return mem.ToLE(bits&mem.Mask(e.size), e.size) }
 
 // Load returns element i of v, read atomically (Atomics.load). v must be an
 // integer view (not Uint8Clamped, not a float kind) of a shared Buffer or
@@ -70,34 +103,41 @@ func element(v *shared.TypedArray, i int, op string, waitable bool) (shared.Elem
 // out of range.
 func Load(v *shared.TypedArray, i int) (x int64, err error) {
 	// The Int32 fast path inlines into the caller; everything else is load.
-	x, err = v.LoadInt32(i, load)
+	x, err = arrayOf(v).LoadInt32(i, load)
 	return
 }
 
-func load(v *shared.TypedArray, i int) (int64, error) {
-	if p, ok := v.Word32(i); ok { // Uint32 (or Int32, if recording stopped meanwhile)
-		return v.Kind().Int64(uint64(p.Load())), nil
+func load(a *mem.Array, i int) (int64, error) {
+	if a != nil {
+		k := shared.Kind(a.Kind)
+		if p, ok := a.Word32(i); ok { // Uint32 (or Int32, if an observer left meanwhile)
+			return k.Int64(uint64(p.Load())), nil
+		}
+		if p, ok := a.Word64(i); ok {
+			return int64(p.Load()), nil
+		}
+		if p, sh, ok := a.SubWord(i); ok {
+			return k.Int64(uint64(p.Load() >> sh)), nil
+		}
 	}
-	if p, ok := v.Word64(i); ok {
-		return int64(p.Load()), nil
-	}
-	if p, sh, ok := v.SubWord(i); ok {
-		k := v.Kind()
-		return k.Int64(uint64(p.Load() >> sh)), nil
-	}
-	e, err := element(v, i, opLoad, false)
+	e, err := element((*shared.TypedArray)(unsafe.Pointer(a)), i, opLoad, false)
 	if err != nil {
 		return 0, err
 	}
-	k := e.Kind()
-	if !e.Recorded() {
-		return k.Int64(e.Load()), nil
+	if !mem.Attached() {
+		return e.kind.Int64(e.blk.Load(e.index, e.size)), nil
 	}
-	t0 := shared.Now()
-	bits := e.Load()
-	t1 := shared.Now()
-	e.Record(shared.Event{Kind: shared.EvRead, Order: shared.SeqCst, Op: opLoad, NoTear: true, Read: bits, Call: t0, Return: t1})
-	return k.Int64(bits), nil
+	ev := history.Event{Kind: history.EvRead, Op: opLoad}
+	o, sup, supplied := e.begin(&ev)
+	var bits uint64
+	if supplied {
+		bits = mem.FromLE(sup&mem.Mask(e.size), e.size)
+	} else {
+		bits = e.blk.Load(e.index, e.size)
+	}
+	ev.Read = e.le(bits)
+	o.End(&ev)
+	return e.kind.Int64(bits), nil
 }
 
 // Store writes x, converted to v's kind with ECMAScript's modular
@@ -105,32 +145,34 @@ func load(v *shared.TypedArray, i int) (int64, error) {
 // (Atomics.store), and returns x itself, as Atomics.store returns its
 // argument and not the stored element. Errors as Load.
 func Store(v *shared.TypedArray, i int, x int64) (r int64, err error) {
-	r, err = v.StoreInt32(i, x, store)
+	r, err = arrayOf(v).StoreInt32(i, x, store)
 	return
 }
 
-func store(v *shared.TypedArray, i int, x int64) (int64, error) {
-	if p, ok := v.Word32(i); ok { // Uint32 (or Int32, if recording stopped meanwhile)
-		p.Store(uint32(x))
-		return x, nil
+func store(a *mem.Array, i int, x int64) (int64, error) {
+	if a != nil {
+		if p, ok := a.Word32(i); ok { // Uint32 (or Int32, if an observer left meanwhile)
+			p.Store(uint32(x))
+			return x, nil
+		}
+		if p, ok := a.Word64(i); ok {
+			p.Store(uint64(x))
+			return x, nil
+		}
 	}
-	if p, ok := v.Word64(i); ok {
-		p.Store(uint64(x))
-		return x, nil
-	}
-	e, err := element(v, i, opStore, false)
+	e, err := element((*shared.TypedArray)(unsafe.Pointer(a)), i, opStore, false)
 	if err != nil {
 		return 0, err
 	}
-	bits := e.Kind().FromInt64(x)
-	if !e.Recorded() {
-		e.Store(bits)
+	bits := e.kind.FromInt64(x)
+	if !mem.Attached() {
+		e.blk.Store(e.index, e.size, bits)
 		return x, nil
 	}
-	t0 := shared.Now()
-	e.Store(bits)
-	t1 := shared.Now()
-	e.Record(shared.Event{Kind: shared.EvWrite, Order: shared.SeqCst, Op: opStore, NoTear: true, Written: bits, Call: t0, Return: t1})
+	ev := history.Event{Kind: history.EvWrite, Op: opStore, Written: e.le(bits)}
+	o, _, _ := e.begin(&ev)
+	e.blk.Store(e.index, e.size, bits)
+	o.End(&ev)
 	return x, nil
 }
 
@@ -138,81 +180,68 @@ func store(v *shared.TypedArray, i int, x int64) (int64, error) {
 // returns the element's previous value (Atomics.add). Values and errors as
 // Load and Store.
 func Add(v *shared.TypedArray, i int, x int64) (r int64, err error) {
-	r, err = v.AddInt32(i, x, add)
+	r, err = arrayOf(v).AddInt32(i, x, add)
 	return
 }
 
 // add is Add's general path: a specialised loop for 1- and 2-byte elements
 // on the fast path, else rmw.
-func add(v *shared.TypedArray, i int, x int64) (int64, error) {
-	if p, sh, ok := v.SubWord(i); ok {
-		return addSubWord(p, sh, v.Kind(), x), nil
+func add(a *mem.Array, i int, x int64) (int64, error) {
+	if a != nil {
+		if p, sh, ok := a.SubWord(i); ok {
+			return addSubWord(p, sh, shared.Kind(a.Kind), x), nil
+		}
 	}
-	return rmw(v, i, x, opAdd)
+	return rmw((*shared.TypedArray)(unsafe.Pointer(a)), i, x, mem.OpAdd)
 }
 
 // Sub subtracts x from element i atomically, modulo 2^(8·element size), and
 // returns the previous value (Atomics.sub).
-func Sub(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, opSub) }
+func Sub(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, mem.OpSub) }
 
 // And stores the bitwise and of element i and x atomically and returns the
 // previous value (Atomics.and).
-func And(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, opAnd) }
+func And(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, mem.OpAnd) }
 
 // Or stores the bitwise or of element i and x atomically and returns the
 // previous value (Atomics.or).
-func Or(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, opOr) }
+func Or(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, mem.OpOr) }
 
 // Xor stores the bitwise exclusive or of element i and x atomically and
 // returns the previous value (Atomics.xor).
-func Xor(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, opXor) }
+func Xor(v *shared.TypedArray, i int, x int64) (int64, error) { return rmw(v, i, x, mem.OpXor) }
 
 // Exchange stores x in element i atomically and returns the previous value
 // (Atomics.exchange).
 func Exchange(v *shared.TypedArray, i int, x int64) (int64, error) {
-	return rmw(v, i, x, opExchange)
+	return rmw(v, i, x, mem.OpExchange)
 }
 
 // rmw is AtomicReadModifyWrite: validation, conversion of x to the kind,
 // the atomic operation (a native instruction for 4- and 8-byte elements, a
 // compare-and-swap loop on the containing 32-bit word for 1- and 2-byte
-// ones) and, when recorded, one ReadModifyWriteSharedMemory event.
-func rmw(v *shared.TypedArray, i int, x int64, op rmwOp) (int64, error) {
-	if p, sh, ok := v.SubWord(i); ok {
-		return rmwSubWord(p, sh, v.Kind(), x, op), nil
+// ones) and, when observed, one ReadModifyWriteSharedMemory event with its
+// ModifyOp and operand.
+func rmw(v *shared.TypedArray, i int, x int64, op mem.RMWOp) (int64, error) {
+	if a := arrayOf(v); a != nil {
+		if p, sh, ok := a.SubWord(i); ok {
+			return rmwSubWord(p, sh, shared.Kind(a.Kind), x, op), nil
+		}
 	}
 	e, err := element(v, i, rmwNames[op], false)
 	if err != nil {
 		return 0, err
 	}
-	k := e.Kind()
-	bits := k.FromInt64(x)
-	if !e.Recorded() {
-		return k.Int64(apply(e, op, bits)), nil
+	bits := e.kind.FromInt64(x)
+	if !mem.Attached() {
+		return e.kind.Int64(e.blk.RMW(e.index, e.size, op, bits)), nil
 	}
-	t0 := shared.Now()
-	old := apply(e, op, bits)
-	t1 := shared.Now()
-	e.Record(shared.Event{Kind: shared.EvRMW, Order: shared.SeqCst, Op: rmwNames[op], NoTear: true,
-		Read: old, Written: k.FromInt64(int64(op.modify(old, bits))), Call: t0, Return: t1})
-	return k.Int64(old), nil
-}
-
-// apply performs op on e and returns the previous bits.
-func apply(e shared.Element, op rmwOp, bits uint64) uint64 {
-	switch op {
-	case opAdd:
-		return e.Add(bits)
-	case opSub:
-		return e.Sub(bits)
-	case opAnd:
-		return e.And(bits)
-	case opOr:
-		return e.Or(bits)
-	case opXor:
-		return e.Xor(bits)
-	}
-	return e.Exchange(bits)
+	ev := history.Event{Kind: history.EvRMW, Op: rmwNames[op], ModifyOp: modifyOps[op], Operand: e.le(bits)}
+	o, _, _ := e.begin(&ev)
+	old := e.blk.RMW(e.index, e.size, op, bits)
+	ev.Read, ev.Written = e.le(old), e.le(op.Modify(old, bits))
+	o.End(&ev)
+	return e.kind.Int64(old), nil
 }
 
 // CompareExchange stores replacement in element i if the element equals
@@ -220,28 +249,34 @@ func apply(e shared.Element, op rmwOp, bits uint64) uint64 {
 // expected 255 matches an element -1), and returns the element's value
 // before the operation whether or not it stored (Atomics.compareExchange).
 // A compare-exchange that does not store is a read, not a
-// read-modify-write (tc39/ecma262 PR #2250), and is recorded as EvRead.
+// read-modify-write (tc39/ecma262 PR #2250): it is recorded as an EvRead
+// with ModifyOp CompareExchange, its Expected and Operand (the
+// replacement), and Stored false.
 func CompareExchange(v *shared.TypedArray, i int, expected, replacement int64) (int64, error) {
-	if p, ok := v.Word32(i); ok && v.Kind() == shared.Int32 {
-		return compareExchange32(p, uint32(expected), uint32(replacement)), nil
+	if a := arrayOf(v); a != nil && shared.Kind(a.Kind) == shared.Int32 {
+		if p, ok := a.Word32(i); ok {
+			return compareExchange32(p, uint32(expected), uint32(replacement)), nil
+		}
 	}
 	e, err := element(v, i, opCompareExchange, false)
 	if err != nil {
 		return 0, err
 	}
-	k := e.Kind()
-	exp, rep := k.FromInt64(expected), k.FromInt64(replacement)
-	if !e.Recorded() {
-		old, _ := e.CompareExchange(exp, rep)
-		return k.Int64(old), nil
+	exp, rep := e.kind.FromInt64(expected), e.kind.FromInt64(replacement)
+	if !mem.Attached() {
+		old, _ := e.blk.CompareExchange(e.index, e.size, exp, rep)
+		return e.kind.Int64(old), nil
 	}
-	t0 := shared.Now()
-	old, swapped := e.CompareExchange(exp, rep)
-	t1 := shared.Now()
-	ev := shared.Event{Kind: shared.EvRead, Order: shared.SeqCst, Op: opCompareExchange, NoTear: true, Read: old, Call: t0, Return: t1}
+	ev := history.Event{Kind: history.EvRMW, Op: opCompareExchange, ModifyOp: model.CompareExchange,
+		Expected: e.le(exp), Operand: e.le(rep)}
+	o, _, _ := e.begin(&ev)
+	old, swapped := e.blk.CompareExchange(e.index, e.size, exp, rep)
+	ev.Read, ev.Stored = e.le(old), swapped
 	if swapped {
-		ev.Kind, ev.Written = shared.EvRMW, rep
+		ev.Written = e.le(rep)
+	} else {
+		ev.Kind = history.EvRead
 	}
-	e.Record(ev)
-	return k.Int64(old), nil
+	o.End(&ev)
+	return e.kind.Int64(old), nil
 }

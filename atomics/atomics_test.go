@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/sabre-mm/sabre/history"
 	"math"
 	"strings"
 	"testing"
@@ -86,11 +87,11 @@ func TestOperationsEveryKind(t *testing.T) {
 				const n = 4
 				v := newView(t, isShared, k, n)
 				const at = 1
-				var rec *shared.Recorder
+				var rec *history.Recorder
 				if mode == "recorded" {
 					// Record through the view's agent: every operation goes
 					// through the general path and appends one event.
-					rec = shared.NewRecorder()
+					rec = history.NewRecorder()
 					ag := shared.NewAgent("recorded")
 					ag.SetRecorder(rec)
 					defer ag.SetRecorder(nil)
@@ -101,7 +102,7 @@ func TestOperationsEveryKind(t *testing.T) {
 					mask = ^uint64(0)
 				}
 				// lastEvent checks the event of the operation just made.
-				lastEvent := func(kind shared.EventKind, read, written int64) {
+				lastEvent := func(kind history.Kind, read, written int64) {
 					t.Helper()
 					if rec == nil {
 						return
@@ -113,10 +114,10 @@ func TestOperationsEveryKind(t *testing.T) {
 					}
 					e := evs[0]
 					r, w := payload(uint64(read)&mask, k.Size()), payload(uint64(written)&mask, k.Size())
-					if kind == shared.EvWrite {
+					if kind == history.EvWrite {
 						r = 0
 					}
-					if kind == shared.EvRead {
+					if kind == history.EvRead {
 						w = 0
 					}
 					if e.Kind != kind || e.Read != r || e.Written != w || e.Size != k.Size() || e.ByteIndex != at*k.Size() {
@@ -149,25 +150,25 @@ func TestOperationsEveryKind(t *testing.T) {
 							if got := must(t)(Store(v, at, init)); got != init {
 								t.Fatalf("Store(%#x) returned %#x, want its argument", init, got)
 							}
-							lastEvent(shared.EvWrite, 0, init)
+							lastEvent(history.EvWrite, 0, init)
 							if got := must(t)(Load(v, at)); got != wrap(k, init) {
 								t.Fatalf("Load after Store(%#x) = %#x, want %#x", init, got, wrap(k, init))
 							}
-							lastEvent(shared.EvRead, init, 0)
+							lastEvent(history.EvRead, init, 0)
 							old := must(t)(op.f(v, at, x))
 							if old != wrap(k, init) {
 								t.Fatalf("%s(%#x) on %#x returned %#x, want %#x", op.name, x, init, old, wrap(k, init))
 							}
-							lastEvent(shared.EvRMW, init, op.want(wrap(k, init), x))
+							lastEvent(history.EvRMW, init, op.want(wrap(k, init), x))
 							if got, want := must(t)(Load(v, at)), wrap(k, op.want(wrap(k, init), x)); got != want {
 								t.Fatalf("%s(%#x) on %#x left %#x, want %#x", op.name, x, init, got, want)
 							}
-							lastEvent(shared.EvRead, op.want(wrap(k, init), x), 0)
+							lastEvent(history.EvRead, op.want(wrap(k, init), x), 0)
 						}
 						// CompareExchange: expected is converted first, so any
 						// representative of the element's value matches.
 						Store(v, at, init)
-						lastEvent(shared.EvWrite, 0, init)
+						lastEvent(history.EvWrite, 0, init)
 						cur := wrap(k, init)
 						other := cur + 1<<(8*k.Size()) // same bits unless 64-bit
 						if k.Size() == 8 {
@@ -176,20 +177,20 @@ func TestOperationsEveryKind(t *testing.T) {
 						if got := must(t)(CompareExchange(v, at, other, x)); got != cur {
 							t.Fatalf("CompareExchange hit returned %#x, want %#x", got, cur)
 						}
-						lastEvent(shared.EvRMW, cur, x)
+						lastEvent(history.EvRMW, cur, x)
 						if got := must(t)(Load(v, at)); got != wrap(k, x) {
 							t.Fatalf("CompareExchange hit left %#x, want %#x", got, wrap(k, x))
 						}
-						lastEvent(shared.EvRead, x, 0)
+						lastEvent(history.EvRead, x, 0)
 						if wrap(k, x) != wrap(k, init+1) {
 							if got := must(t)(CompareExchange(v, at, init+1, 7)); got != wrap(k, x) {
 								t.Fatalf("CompareExchange miss returned %#x, want %#x", got, wrap(k, x))
 							}
-							lastEvent(shared.EvRead, x, 0) // a failing compareExchange only reads
+							lastEvent(history.EvRead, x, 0) // a failing compareExchange only reads
 							if got := must(t)(Load(v, at)); got != wrap(k, x) {
 								t.Fatalf("CompareExchange miss stored: %#x, want %#x", got, wrap(k, x))
 							}
-							lastEvent(shared.EvRead, x, 0)
+							lastEvent(history.EvRead, x, 0)
 						}
 						checkNeighbours("atomics on element 1")
 						if rec != nil {

@@ -1,6 +1,7 @@
 package atomics
 
 import (
+	"github.com/sabre-mm/sabre/history"
 	"sync/atomic"
 	"testing"
 
@@ -74,7 +75,7 @@ func BenchmarkAddInt8(b *testing.B) {
 // 1024 operations, as a bounded history of a test run would be; the cost of
 // regrowing its event slice after each Reset is included.
 func BenchmarkAddInt32Recorded(b *testing.B) {
-	rec := shared.NewRecorder()
+	rec := history.NewRecorder()
 	buf, err := shared.NewBuffer(64, shared.WithRecorder(rec))
 	if err != nil {
 		b.Fatal(err)

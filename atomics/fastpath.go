@@ -3,6 +3,7 @@ package atomics
 import (
 	"sync/atomic"
 
+	"github.com/sabre-mm/sabre/internal/mem"
 	"github.com/sabre-mm/sabre/shared"
 )
 
@@ -10,13 +11,13 @@ import (
 // offset sh of the 32-bit word p, by compare-and-swap on the whole word (so
 // neighbouring elements are never disturbed and no update is lost), and
 // returns the element's previous value.
-func rmwSubWord(p *atomic.Uint32, sh uint, k shared.Kind, x int64, op rmwOp) int64 {
+func rmwSubWord(p *atomic.Uint32, sh uint, k shared.Kind, x int64, op mem.RMWOp) int64 {
 	m := uint32(1)<<(8*uint(k.Size())) - 1
 	xb := uint64(uint32(x) & m)
 	for {
 		w := p.Load()
 		old := w >> sh & m
-		nv := uint32(op.modify(uint64(old), xb)) & m
+		nv := uint32(op.Modify(uint64(old), xb)) & m
 		if p.CompareAndSwap(w, w&^(m<<sh)|nv<<sh) {
 			return k.Int64(uint64(old))
 		}

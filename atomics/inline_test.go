@@ -8,7 +8,7 @@ import (
 
 // TestFastPathsInline guards the performance design: Load, Store and Add
 // must stay within the Go inliner's budget, so that their Int32 fast paths
-// (shared.TypedArray.LoadInt32 etc.) inline into callers. A change that
+// (mem.Array.LoadInt32 etc.) inline into callers. A change that
 // pushes them over the budget fails here rather than silently costing a
 // function call per operation.
 func TestFastPathsInline(t *testing.T) {
@@ -29,7 +29,7 @@ func TestFastPathsInline(t *testing.T) {
 		}
 	}
 	for _, fn := range []string{"LoadInt32", "StoreInt32", "AddInt32"} {
-		if !regexp.MustCompile(`inlining call to shared\.\(\*TypedArray\)\.` + fn).Match(out) {
+		if !regexp.MustCompile(`inlining call to mem\.\(\*Array\)\.` + fn).Match(out) {
 			t.Errorf("the %s fast path is not inlined into atomics", fn)
 		}
 	}

@@ -1,6 +1,8 @@
 package atomics
 
 import (
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
 	"testing"
 	"time"
 
@@ -8,7 +10,7 @@ import (
 )
 
 func TestRecordedEvents(t *testing.T) {
-	rec := shared.NewRecorder()
+	rec := history.NewRecorder()
 	a := shared.NewAgent("a")
 	buf, err := shared.NewBuffer(16, shared.CreatedBy(a), shared.WithRecorder(rec))
 	if err != nil {
@@ -30,20 +32,20 @@ func TestRecordedEvents(t *testing.T) {
 	Or(i8, 0, 0x10)
 
 	type want struct {
-		kind          shared.EventKind
+		kind          history.Kind
 		op            string
 		index, size   int
 		read, written uint64
 	}
 	wants := []want{
-		{shared.EvWrite, "Atomics.store", 4, 4, 0, 0x01020304},
-		{shared.EvRead, "Atomics.load", 4, 4, 0x01020304, 0},
-		{shared.EvRMW, "Atomics.add", 4, 4, 0x01020304, 0x01020305},
-		{shared.EvRMW, "Atomics.compareExchange", 4, 4, 0x01020305, 9},
-		{shared.EvRead, "Atomics.compareExchange", 4, 4, 9, 0},
-		{shared.EvRMW, "Atomics.exchange", 1, 1, 0, 0xff},
-		{shared.EvRMW, "Atomics.sub", 8, 8, 0, 0xffffffffffffffff},
-		{shared.EvRMW, "Atomics.or", 0, 1, 0, 0x10},
+		{history.EvWrite, "Atomics.store", 4, 4, 0, 0x01020304},
+		{history.EvRead, "Atomics.load", 4, 4, 0x01020304, 0},
+		{history.EvRMW, "Atomics.add", 4, 4, 0x01020304, 0x01020305},
+		{history.EvRMW, "Atomics.compareExchange", 4, 4, 0x01020305, 9},
+		{history.EvRead, "Atomics.compareExchange", 4, 4, 9, 0},
+		{history.EvRMW, "Atomics.exchange", 1, 1, 0, 0xff},
+		{history.EvRMW, "Atomics.sub", 8, 8, 0, 0xffffffffffffffff},
+		{history.EvRMW, "Atomics.or", 0, 1, 0, 0x10},
 	}
 	evs := rec.Events()
 	if len(evs) != len(wants) {
@@ -56,7 +58,7 @@ func TestRecordedEvents(t *testing.T) {
 			e.Read != w.read || e.Written != w.written {
 			t.Errorf("event %d = %v (read %#x written %#x), want %+v", j, e, e.Read, e.Written, w)
 		}
-		if e.Order != shared.SeqCst || !e.NoTear {
+		if e.Order != model.SeqCst || !e.NoTear {
 			t.Errorf("event %d: order %v, NoTear %v", j, e.Order, e.NoTear)
 		}
 		if e.Agent != a.ID() || e.Seq <= seq || e.Buffer != buf.ID() {
@@ -76,7 +78,7 @@ func TestRecordedEvents(t *testing.T) {
 }
 
 func TestRecordedWaitNotify(t *testing.T) {
-	rec := shared.NewRecorder()
+	rec := history.NewRecorder()
 	main := shared.NewAgent("main")
 	main.SetRecorder(rec)
 	defer main.SetRecorder(nil)
@@ -111,32 +113,42 @@ func TestRecordedWaitNotify(t *testing.T) {
 	<-p.Done()
 
 	evs := rec.Events()
-	if len(evs) != 6 {
+	if len(evs) != 7 {
 		t.Fatalf("%d events: %v", len(evs), evs)
 	}
-	check := func(j int, kind shared.EventKind, ag *shared.Agent, op, result string, arg int64) shared.Event {
+	arg := func(e history.Event) int64 {
+		if e.Kind == history.EvNotify {
+			return e.Count
+		}
+		return e.Timeout
+	}
+	check := func(j int, kind history.Kind, ag *shared.Agent, op, result string, want int64) history.Event {
 		t.Helper()
 		e := evs[j]
-		if e.Kind != kind || e.Agent != ag.ID() || e.Op != op || e.Result != result || e.Arg != arg {
-			t.Errorf("event %d = %v arg %d, want %v %s -> %s arg %d by %v", j, e, e.Arg, kind, op, result, arg, ag)
+		if e.Kind != kind || e.Agent != ag.ID() || e.Op != op || e.Result != result || arg(e) != want {
+			t.Errorf("event %d = %v arg %d, want %v %s -> %s arg %d by %v", j, e, arg(e), kind, op, result, want, ag)
 		}
 		return e
 	}
-	check(0, shared.EvWait, main, "Atomics.wait", "not-equal", int64(time.Millisecond))
-	check(1, shared.EvWait, main, "Atomics.wait", "timed-out", 0)
-	// The notifier and the woken waiter record concurrently, in either order.
-	jn, jw := 2, 3
-	if evs[2].Agent == worker.ID() {
-		jn, jw = 3, 2
-	}
-	n := check(jn, shared.EvNotify, main, "Atomics.notify", "1", -1)
-	w := check(jw, shared.EvWait, worker, "Atomics.wait", "ok", -1)
+	check(0, history.EvWait, main, "Atomics.wait", "not-equal", int64(time.Millisecond))
+	check(1, history.EvWait, main, "Atomics.wait", "timed-out", 0)
+	// Events merge by call instant: the worker's wait began before the notify.
+	w := check(2, history.EvWait, worker, "Atomics.wait", "ok", -1)
+	n := check(3, history.EvNotify, main, "Atomics.notify", "1", -1)
 	if n.Sync == 0 || n.Sync != w.Sync {
 		t.Errorf("notify sync %d, woken wait sync %d: want one shared token", n.Sync, w.Sync)
+	}
+	if len(n.Woken) != 1 || n.Woken[0] != w.Ref() {
+		t.Errorf("notify woke %v, want the worker's wait %v", n.Woken, w.Ref())
 	}
 	if w.ByteIndex != 4 || w.Size != 4 || w.Read != 0 || n.ByteIndex != 4 {
 		t.Errorf("locations: wait %v, notify %v", w, n)
 	}
-	check(4, shared.EvWait, main, "Atomics.waitAsync", "async", -1)
-	check(5, shared.EvNotify, main, "Atomics.notify", "1", 1)
+	aw := check(4, history.EvWait, main, "Atomics.waitAsync", "async", -1)
+	n2 := check(5, history.EvNotify, main, "Atomics.notify", "1", 1)
+	// The settlement is an event of its own, outside agent-order, with the notify's token.
+	st := evs[6]
+	if st.Kind != history.EvWaitSettle || st.Agent != main.ID() || st.Seq != 0 || st.Result != "ok" || st.Sync != n2.Sync || n2.Woken[0] != aw.Ref() {
+		t.Errorf("settlement %v after notify %v", st, n2)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
 	"github.com/sabre-mm/sabre/shared"
 )
 
@@ -47,34 +49,21 @@ func TimeoutFromMillis(ms float64) time.Duration {
 // ECMA-262's order (DoWait steps 1–4): TypeError for a nil view, a detached
 // buffer or a view other than Int32 or BigInt64; TypeError if the buffer is
 // not shared; RangeError for an index out of range.
-func waitElement(v *shared.TypedArray, i int, op string) (shared.Element, error) {
-	if err := v.ValidateIntegerTypedArray(op, true); err != nil {
-		return shared.Element{}, err
+func waitElement(v *shared.TypedArray, i int, op string) (loc, error) {
+	a := arrayOf(v)
+	if a == nil || a.Blk == nil {
+		return loc{}, shared.Errorf(shared.TypeError, op, "not a TypedArray (nil, or not made by NewTypedArray)")
 	}
-	if !v.IsShared() {
-		return shared.Element{}, shared.Errorf(shared.TypeError, op, "%s is not over a SharedArrayBuffer", v.Kind().ArrayName())
+	k := shared.Kind(a.Kind)
+	switch {
+	case a.Blk.Detached():
+		return loc{}, shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
+	case k != shared.Int32 && k != shared.BigInt64:
+		return loc{}, shared.Errorf(shared.TypeError, op, "%s is neither an Int32Array nor a BigInt64Array", k.ArrayName())
+	case !a.Blk.Shared:
+		return loc{}, shared.Errorf(shared.TypeError, op, "%s is not over a SharedArrayBuffer", k.ArrayName())
 	}
-	return v.Element(op, i)
-}
-
-// waitStart is what Wait and WaitAsync work out before they take the
-// location's lock: the expected value as element bits, whether the wait is
-// recorded (and its call instant), the location and its shard.
-type waitStart struct {
-	bits uint64
-	rec  bool
-	t0   int64
-	loc  location
-	s    *shard
-}
-
-func startWait(e shared.Element, expected int64) waitStart {
-	ws := waitStart{bits: e.Kind().FromInt64(expected), rec: e.Recorded(), loc: location{e.BufferID(), e.ByteIndex()}}
-	if ws.rec {
-		ws.t0 = shared.Now()
-	}
-	ws.s = shardOf(ws.loc)
-	return ws
+	return index(a, k, i, op)
 }
 
 func timeoutArg(t time.Duration) int64 {
@@ -86,10 +75,21 @@ func timeoutArg(t time.Duration) int64 {
 
 // Wait suspends the calling goroutine until element i of v is notified, if
 // the element holds expected (converted to v's kind, as ToInt32 or
-// ToBigInt64), as Atomics.wait. It returns NotEqual at once if the element
-// holds another value, OK when woken by Notify, and TimedOut when timeout
-// (Forever for none) expires first; a zero timeout still enqueues the waiter
-// and then times out, as the spec does for a synchronous wait.
+// ToBigInt64), as Atomics.wait. It is WaitContext with a context that never
+// ends.
+func Wait(v *shared.TypedArray, i int, expected int64, timeout time.Duration) (WaitResult, error) {
+	return WaitContext(context.Background(), v, i, expected, timeout)
+}
+
+// WaitContext is Atomics.wait, cancellable: it returns NotEqual at once if
+// element i of v does not hold expected, OK when woken by Notify, and
+// TimedOut when timeout (Forever for none) expires first; a zero timeout
+// still enqueues the waiter and then times out, as the spec does for a
+// synchronous wait. If ctx ends first (a host releasing an agent it tears
+// down, a budget), the waiter is removed from its list as if it had timed
+// out and WaitContext returns ctx's error (a Notify that removed the waiter
+// first wins: then it returns OK). With a controller observing the agent,
+// the controller decides when the wait ends (shared.Controller.Block).
 //
 // The read of the element and the enqueueing are one critical section with
 // respect to Notify on the same location, so a Store followed by Notify in
@@ -100,72 +100,84 @@ func timeoutArg(t time.Duration) int64 {
 // or a view that is neither Int32 nor BigInt64; TypeError if the buffer is
 // not shared; RangeError for an index out of range; TypeError if v's agent
 // cannot block (Agent.CanBlock false). A view bound to no agent may block.
-func Wait(v *shared.TypedArray, i int, expected int64, timeout time.Duration) (WaitResult, error) {
+// A nil ctx never ends.
+func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int64, timeout time.Duration) (WaitResult, error) {
 	e, err := waitElement(v, i, opWait)
 	if err != nil {
 		return "", err
 	}
-	if a := e.Agent(); a != nil && !a.CanBlock() {
-		return "", shared.Errorf(shared.TypeError, opWait, "%v cannot block (its [[CanBlock]] is false)", a)
+	if a := e.agent; a != nil && !a.CanBlock.Load() {
+		return "", shared.Errorf(shared.TypeError, opWait, "%v cannot block (its [[CanBlock]] is false)", v.Agent())
 	}
-	ws := startWait(e, expected)
-	bits, rec, t0, loc, s := ws.bits, ws.rec, ws.t0, ws.loc, ws.s
+	bits := e.kind.FromInt64(expected)
+	ev := history.Event{Kind: history.EvWait, Op: opWait, Expected: e.le(bits), Timeout: timeoutArg(timeout)}
+	var o mem.Obs
+	if mem.Attached() {
+		o, _, _ = e.begin(&ev)
+	}
+	l := location{e.blk.ID, e.index}
+	s := shardOf(l)
 
 	s.mu.Lock()
-	cur := e.Load()
+	cur := e.blk.Load(e.index, e.size)
+	ev.Read = e.le(cur)
 	if cur != bits {
 		s.mu.Unlock()
-		if rec {
-			recordWait(e, opWait, cur, timeout, NotEqual, 0, t0)
-		}
+		ev.Result = string(NotEqual)
+		o.End(&ev)
 		return NotEqual, nil
 	}
-	w := syncWaiters.Get().(*waiter)
-	s.enqueue(loc, w)
+	var w *waiter
+	if o.Controlled() {
+		w = &waiter{wake: make(chan struct{}), closeWake: true}
+	} else {
+		w = syncWaiters.Get().(*waiter)
+	}
+	w.ref = ev.Ref()
+	s.enqueue(l, w)
 	s.mu.Unlock()
 
 	res := OK
-	if d, finite := timeoutOf(timeout); !finite {
+	d, finite := timeoutOf(timeout)
+	var cause error
+	switch {
+	case !finite && !o.Controlled() && (ctx == nil || ctx.Done() == nil):
 		<-w.wake
-	} else if !waitFor(w.wake, d) {
-		// Timed out, unless a Notify removed w meanwhile: then its token is on the way.
+	case finite && d == 0:
+		res = TimedOut // enqueued, then timed out at once
+	default:
+		if !finite {
+			d = -1
+		}
+		var timedOut bool
+		timedOut, cause = o.Await(&ev, w.wake, d, ctx)
+		if timedOut || cause != nil {
+			res = TimedOut
+		}
+	}
+	if res == TimedOut {
+		// Timed out or cancelled, unless a Notify removed w meanwhile: then its token is on the way.
 		s.mu.Lock()
 		if w.listed {
 			s.remove(w)
-			res = TimedOut
+		} else {
+			res, cause = OK, nil
 		}
 		s.mu.Unlock()
-		if res == OK {
+		if res == OK && !w.closeWake {
 			<-w.wake
 		}
 	}
-	token := w.token
-	w.token = 0
-	syncWaiters.Put(w)
-	if rec {
-		recordWait(e, opWait, cur, timeout, res, token, t0)
+	ev.Result, ev.Sync = string(res), w.token
+	if !w.closeWake {
+		w.token, w.ref = 0, history.Ref{}
+		syncWaiters.Put(w)
+	}
+	o.End(&ev)
+	if cause != nil {
+		return "", cause
 	}
 	return res, nil
-}
-
-// waitFor receives from c for at most d, and reports whether it did.
-func waitFor(c chan struct{}, d time.Duration) bool {
-	if d <= 0 {
-		return false
-	}
-	t := time.NewTimer(d)
-	select {
-	case <-c:
-		t.Stop()
-		return true
-	case <-t.C:
-		return false
-	}
-}
-
-func recordWait(e shared.Element, op string, read uint64, timeout time.Duration, res WaitResult, token uint64, t0 int64) {
-	e.Record(shared.Event{Kind: shared.EvWait, Order: shared.SeqCst, Op: op, NoTear: true, Read: read,
-		Arg: timeoutArg(timeout), Result: string(res), Sync: token, Call: t0, Return: shared.Now()})
 }
 
 // AsyncWait is the result of WaitAsync, ECMA-262's {async, value} object:
@@ -180,19 +192,30 @@ type AsyncWait struct {
 	w      *waiter
 	s      *shard
 	timer  *time.Timer // guarded by s.mu
+	stop   func() bool // stops the context's AfterFunc; guarded by s.mu
+	obs    mem.Obs     // the bracket of the WaitAsync, to record the settlement
+	settle history.Event
 }
 
 // Async reports whether the wait was enqueued (the result's "async" field):
 // false when it settled at once.
-func (a *AsyncWait) Async() bool { return a.async }
+func (a *AsyncWait) Async() bool { return a != nil && a.async }
 
 // Done returns a channel that is closed once the wait has settled (already
 // closed when Async is false).
-func (a *AsyncWait) Done() <-chan struct{} { return a.done }
+func (a *AsyncWait) Done() <-chan struct{} {
+	if a == nil {
+		return settled
+	}
+	return a.done
+}
 
 // Value returns the result and true once the wait has settled, or "" and
 // false while it is pending. It does not block.
 func (a *AsyncWait) Value() (WaitResult, bool) {
+	if a == nil {
+		return "", false
+	}
 	select {
 	case <-a.done:
 		return a.result, true
@@ -204,10 +227,17 @@ func (a *AsyncWait) Value() (WaitResult, bool) {
 // Await blocks until the wait settles and returns its result, or returns
 // ctx's error if ctx ends first (the waiter then stays enqueued; see Cancel).
 func (a *AsyncWait) Await(ctx context.Context) (WaitResult, error) {
+	if a == nil {
+		return "", shared.Errorf(shared.TypeError, opWaitAsync, "nil AsyncWait")
+	}
+	var done <-chan struct{}
+	if ctx != nil {
+		done = ctx.Done()
+	}
 	select {
 	case <-a.done:
 		return a.result, nil
-	case <-ctx.Done():
+	case <-done:
 		select {
 		case <-a.done: // settled too: prefer the result
 			return a.result, nil
@@ -221,10 +251,10 @@ func (a *AsyncWait) Await(ctx context.Context) (WaitResult, error) {
 // expired now: it settles with TimedOut, and a later Notify does not count
 // it. It reports whether it withdrew the waiter (false once settled). An
 // asynchronous waiter with no timeout that is never notified stays enqueued,
-// as in JavaScript; Cancel is how a Go program lets go of it. (Cancel is an
-// addition to the ECMAScript API.)
+// as in JavaScript; Cancel (or WaitAsyncContext's context) is how a Go
+// program lets go of it. (Cancel is an addition to the ECMAScript API.)
 func (a *AsyncWait) Cancel() bool {
-	if !a.async {
+	if a == nil || !a.async {
 		return false
 	}
 	a.s.mu.Lock()
@@ -233,17 +263,27 @@ func (a *AsyncWait) Cancel() bool {
 		return false
 	}
 	a.s.remove(a.w)
-	a.settle(TimedOut)
+	a.settleWith(TimedOut)
 	return true
 }
 
-// settle records the result and wakes everyone awaiting it. The caller holds
-// a.s.mu and has just removed a.w from its list, so settle runs once.
-func (a *AsyncWait) settle(r WaitResult) {
+// settleWith records the result and wakes everyone awaiting it. The caller
+// holds a.s.mu and has just removed a.w from its list, so it runs once.
+func (a *AsyncWait) settleWith(r WaitResult) {
 	if a.timer != nil {
 		a.timer.Stop()
 	}
+	if a.stop != nil {
+		a.stop()
+	}
 	a.result = r
+	if a.obs.Recorded() {
+		ev := a.settle
+		ev.Result, ev.Sync = string(r), a.w.token
+		ev.Call = history.Now()
+		ev.Return = ev.Call
+		a.obs.Append(&ev)
+	}
 	close(a.done)
 }
 
@@ -253,48 +293,82 @@ var settled = func() chan struct{} {
 	return c
 }()
 
-// WaitAsync is Atomics.waitAsync: it checks that element i of v holds
-// expected, as Wait does, but never blocks. It returns a result settled at
-// once with NotEqual if the element holds another value, or with TimedOut
-// if timeout is zero or negative; otherwise it enqueues a waiter, in the
-// same FIFO waiter list as Wait's, and returns a pending result that
-// settles with OK when Notify wakes it or TimedOut when timeout expires
-// (Forever for none). The agent's CanBlock does not matter. Errors as Wait,
-// except that there is no CanBlock check.
+// WaitAsync is Atomics.waitAsync: WaitAsyncContext with a context that
+// never ends.
 func WaitAsync(v *shared.TypedArray, i int, expected int64, timeout time.Duration) (*AsyncWait, error) {
+	return WaitAsyncContext(context.Background(), v, i, expected, timeout)
+}
+
+// WaitAsyncContext is Atomics.waitAsync: it checks that element i of v
+// holds expected, as Wait does, but never blocks. It returns a result
+// settled at once with NotEqual if the element holds another value, or with
+// TimedOut if timeout is zero or negative; otherwise it enqueues a waiter,
+// in the same FIFO waiter list as Wait's, and returns a pending result that
+// settles with OK when Notify wakes it, or TimedOut when timeout expires
+// (Forever for none) or ctx ends (then the waiter is withdrawn, as Cancel
+// does). The agent's CanBlock does not matter. With a controller observing
+// the agent, the controller decides when a finite timeout expires
+// (shared.Controller.Block, on a goroutine of its own, with the
+// EvWaitSettle event). Errors as Wait, except that there is no CanBlock
+// check.
+//
+// When recorded, the WaitAsync is an EvWait event with Result "async" (or
+// its immediate result), and a pending wait's settlement is an EvWaitSettle
+// event of the same agent, outside its agent-order (Seq 0), with the
+// waking Notify's Sync token.
+func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected int64, timeout time.Duration) (*AsyncWait, error) {
 	e, err := waitElement(v, i, opWaitAsync)
 	if err != nil {
 		return nil, err
 	}
-	ws := startWait(e, expected)
-	bits, rec, t0, loc, s := ws.bits, ws.rec, ws.t0, ws.loc, ws.s
+	bits := e.kind.FromInt64(expected)
+	ev := history.Event{Kind: history.EvWait, Op: opWaitAsync, Expected: e.le(bits), Timeout: timeoutArg(timeout)}
+	var o mem.Obs
+	if mem.Attached() {
+		o, _, _ = e.begin(&ev)
+	}
+	l := location{e.blk.ID, e.index}
+	s := shardOf(l)
 	d, finite := timeoutOf(timeout)
 
 	s.mu.Lock()
-	cur := e.Load()
+	cur := e.blk.Load(e.index, e.size)
 	var a *AsyncWait
+	res := "async"
 	switch {
 	case cur != bits:
-		a = &AsyncWait{done: settled, result: NotEqual}
+		a, res = &AsyncWait{done: settled, result: NotEqual}, string(NotEqual)
 	case finite && d == 0:
-		a = &AsyncWait{done: settled, result: TimedOut}
+		a, res = &AsyncWait{done: settled, result: TimedOut}, string(TimedOut)
 	default:
-		a = &AsyncWait{async: true, done: make(chan struct{}), s: s}
-		a.w = &waiter{async: a}
-		s.enqueue(loc, a.w)
-		if finite {
+		a = &AsyncWait{async: true, done: make(chan struct{}), s: s, obs: o,
+			settle: history.Event{Agent: ev.Agent, Kind: history.EvWaitSettle, Op: opWaitAsync, Buffer: ev.Buffer, ByteIndex: e.index, Size: e.size}}
+		a.w = &waiter{async: a, ref: ev.Ref()}
+		s.enqueue(l, a.w)
+		switch {
+		case finite && o.Controlled():
+			go a.controlledTimeout()
+		case finite:
 			a.timer = time.AfterFunc(d, a.expire)
+		}
+		if ctx != nil && ctx.Done() != nil {
+			a.stop = context.AfterFunc(ctx, func() { a.Cancel() })
 		}
 	}
 	s.mu.Unlock()
-	if rec {
-		res := a.result
-		if a.async {
-			res = "async"
-		}
-		recordWait(e, opWaitAsync, cur, timeout, res, 0, t0)
-	}
+	ev.Read, ev.Result = e.le(cur), res
+	o.End(&ev)
 	return a, nil
+}
+
+// controlledTimeout lets the controller decide whether a pending waiter's
+// timeout expires before a Notify settles it.
+func (a *AsyncWait) controlledTimeout() {
+	ev := a.settle
+	timedOut, err := a.obs.Await(&ev, a.done, -1, nil)
+	if timedOut || err != nil {
+		a.expire()
+	}
 }
 
 // expire is the timeout job of a pending WaitAsync.
@@ -303,7 +377,7 @@ func (a *AsyncWait) expire() {
 	defer a.s.mu.Unlock()
 	if a.w.listed {
 		a.s.remove(a.w)
-		a.settle(TimedOut)
+		a.settleWith(TimedOut)
 	}
 }
 
@@ -311,57 +385,48 @@ func (a *AsyncWait) expire() {
 // they began waiting, and returns how many it woke (Atomics.notify). count
 // All wakes them all; a negative count wakes none, as ECMA-262 clamps it to
 // 0. On a view of a non-shared ArrayBuffer, where nobody can wait, it
-// returns 0. Both Wait and WaitAsync waiters are woken.
+// returns 0. Both Wait and WaitAsync waiters are woken. When recorded, the
+// EvNotify event lists the waiters it woke (Event.Woken), in order.
 //
 // Errors, in ECMA-262's order: TypeError for a nil view, a detached buffer,
 // or a view that is neither Int32 nor BigInt64; RangeError for an index out
 // of range.
 func Notify(v *shared.TypedArray, i int, count int) (int, error) {
-	if err := v.ValidateIntegerTypedArray(opNotify, true); err != nil {
-		return 0, err
-	}
-	e, err := v.Element(opNotify, i)
+	e, err := element(v, i, opNotify, true)
 	if err != nil {
 		return 0, err
 	}
 	c := max(count, 0)
-	rec := e.Recorded()
-	var t0 int64
-	if rec {
-		t0 = shared.Now()
+	arg := int64(count)
+	if count == All {
+		arg = -1
+	}
+	ev := history.Event{Kind: history.EvNotify, Op: opNotify, Count: arg, ByteIndex: e.index, Size: e.size}
+	var o mem.Obs
+	observed := mem.Attached()
+	if observed {
+		o, _, _ = mem.Begin(e.blk, e.agent, &ev)
 	}
 	n := 0
-	var token uint64
-	if e.Shared() {
-		tok := func() uint64 { return 0 }
-		if shared.Recording() {
-			// Woken waiters record the token; so does this Notify if it is recorded.
-			tok = func() uint64 {
-				if token == 0 {
-					token = shared.NewSyncToken()
-				}
-				return token
-			}
+	if e.blk.Shared {
+		l := location{e.blk.ID, e.index}
+		s := shardOf(l)
+		var woken *[]history.Ref
+		if o.Recorded() {
+			woken = &ev.Woken
 		}
-		loc := location{e.BufferID(), e.ByteIndex()}
-		s := shardOf(loc)
 		s.mu.Lock()
-		n = s.notify(loc, c, tok)
+		// Woken waiters record the token when anything observes; so does this Notify.
+		n = s.notify(l, c, observed, &ev.Sync, woken)
 		s.mu.Unlock()
 	}
-	if rec {
-		arg := int64(count)
-		if count == All {
-			arg = -1
-		}
-		e.Record(shared.Event{Kind: shared.EvNotify, Order: shared.SeqCst, Op: opNotify, Arg: arg,
-			Result: strconv.Itoa(n), Sync: token, Call: t0, Return: shared.Now()})
-	}
+	ev.Result = strconv.Itoa(n)
+	o.End(&ev)
 	return n, nil
 }
 
 // waiterCount returns the number of waiters on a location (for tests).
 func waiterCount(buf uint64, byteIndex int) int {
-	loc := location{buf, byteIndex}
-	return shardOf(loc).count(loc)
+	l := location{buf, byteIndex}
+	return shardOf(l).count(l)
 }

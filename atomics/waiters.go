@@ -3,6 +3,8 @@ package atomics
 import (
 	"sync"
 	"time"
+
+	"github.com/sabre-mm/sabre/history"
 )
 
 // location names a buffer location: ECMA-262's GetWaiterList(block, i) is
@@ -20,8 +22,10 @@ type waiter struct {
 	loc        location
 	listed     bool          // in its waiter list (not yet notified or timed out)
 	wake       chan struct{} // sync waiters: receives one token when notified
+	closeWake  bool          // wake is closed (not sent a token) when notified: a controlled Wait's
 	async      *AsyncWait    // async waiters: settled when notified or timed out
 	token      uint64        // the waking Notify's host-synchronizes-with token
+	ref        history.Ref   // the Wait event that enqueued the waiter (zero when not observed)
 }
 
 // waiterList is one location's waiters, in FIFO order.
@@ -124,18 +128,31 @@ func (s *shard) remove(w *waiter) {
 }
 
 // notify removes up to c waiters from the front of loc's list and wakes them
-// in order (RemoveWaiters, NotifyWaiter), handing each the token. It returns
-// how many it woke. The caller holds s.mu.
-func (s *shard) notify(loc location, c int, token func() uint64) int {
+// in order (RemoveWaiters, NotifyWaiter). With tokens, it hands each a
+// host-synchronizes-with token, allocated in *token on first use; with
+// woken non-nil, it appends each observed waiter's Wait event to it. It
+// returns how many it woke. The caller holds s.mu.
+func (s *shard) notify(loc location, c int, tokens bool, token *uint64, woken *[]history.Ref) int {
 	n := 0
 	l := s.list(loc)
 	for n < c && l != nil && l.head != nil {
 		w := l.head
 		s.remove(w)
-		w.token = token()
-		if w.async != nil {
-			w.async.settle(OK)
-		} else {
+		if tokens {
+			if *token == 0 {
+				*token = history.NewSyncToken()
+			}
+			w.token = *token
+		}
+		if woken != nil && w.ref.Seq != 0 {
+			*woken = append(*woken, w.ref)
+		}
+		switch {
+		case w.async != nil:
+			w.async.settleWith(OK)
+		case w.closeWake:
+			close(w.wake)
+		default:
 			w.wake <- struct{}{} // buffered: never blocks
 		}
 		n++

@@ -1,62 +1,135 @@
 package shared
 
 import (
+	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
+	"unsafe"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
 )
 
 // Agent is the unit of agent-order: one thread of control (a goroutine now,
 // a JavaScript runtime in package js). Every operation is attributed to the
 // agent its view or buffer is bound to (see TypedArray.For, Buffer.For).
 // An agent must be used by one goroutine at a time.
+//
+// The methods of a nil *Agent do nothing and return zero values (ID 0,
+// CanBlock false, a nil Recorder); Start on a nil *Agent starts a root agent.
 type Agent struct {
-	id       int
-	name     string
-	seq      atomic.Uint64
-	rec      atomic.Pointer[Recorder]
-	canBlock atomic.Bool
+	core mem.Agent // first: agentOf converts a *mem.Agent back
 }
 
-var agentIDs atomic.Int64
+// agentOf returns the *Agent whose core is a (nil for nil).
+func agentOf(a *mem.Agent) *Agent { return (*Agent)(unsafe.Pointer(a)) }
+
+// coreOf returns a's core, or nil.
+func coreOf(a *Agent) *mem.Agent {
+	if a == nil {
+		return nil
+	}
+	return &a.core
+}
+
+var _ [0]struct{} = [unsafe.Offsetof(Agent{}.core)]struct{}{} // core is at offset 0
 
 // NewAgent returns a new root agent (one not started by another). It may
 // block (its [[CanBlock]] is true) until SetCanBlock(false).
 func NewAgent(name string) *Agent {
-	a := &Agent{id: int(agentIDs.Add(1)), name: name}
-	a.canBlock.Store(true)
-	return a
+	return agentOf(mem.NewAgent(name))
 }
 
-// ID returns the agent's identity in recorded histories (never 0).
-func (a *Agent) ID() int { return a.id }
+// ID returns the agent's identity in recorded histories (never 0; 0 for a
+// nil agent).
+func (a *Agent) ID() int {
+	if a == nil {
+		return 0
+	}
+	return a.core.ID
+}
 
 // Name returns the name given to the agent.
-func (a *Agent) Name() string { return a.name }
+func (a *Agent) Name() string {
+	if a == nil {
+		return ""
+	}
+	return a.core.Name
+}
 
-func (a *Agent) String() string { return fmt.Sprintf("agent %d (%s)", a.id, a.name) }
+func (a *Agent) String() string {
+	if a == nil {
+		return "no agent"
+	}
+	return fmt.Sprintf("agent %d (%s)", a.core.ID, a.core.Name)
+}
 
 // CanBlock reports the agent's [[CanBlock]]: whether Atomics.wait may suspend it.
-func (a *Agent) CanBlock() bool { return a.canBlock.Load() }
+func (a *Agent) CanBlock() bool { return a != nil && a.core.CanBlock.Load() }
 
 // SetCanBlock sets [[CanBlock]]; an agent that cannot block (like a browser's
 // main thread) gets a TypeError from Atomics.wait.
-func (a *Agent) SetCanBlock(ok bool) { a.canBlock.Store(ok) }
+func (a *Agent) SetCanBlock(ok bool) {
+	if a != nil {
+		a.core.CanBlock.Store(ok)
+	}
+}
 
 // SetRecorder attaches r to the agent (nil detaches): every operation the
 // agent performs is recorded in r. Agents it starts inherit the recorder.
-func (a *Agent) SetRecorder(r *Recorder) { swapRecorder(&a.rec, r) }
+func (a *Agent) SetRecorder(r *history.Recorder) {
+	if a != nil {
+		a.core.SetRecorder(r)
+	}
+}
 
 // Recorder returns the recorder attached to the agent, or nil.
-func (a *Agent) Recorder() *Recorder { return a.rec.Load() }
-
-// Record stamps ev with the agent and its next sequence number and appends it
-// to the agent's recorder, if any. Operations that are not on a buffer (for
-// example a Queue's) use it.
-func (a *Agent) Record(ev Event) {
-	if a != nil && attached.Load() != 0 {
-		record(nil, a, &ev)
+func (a *Agent) Recorder() *history.Recorder {
+	if a == nil {
+		return nil
 	}
+	return a.core.Recorder()
+}
+
+// SetController attaches c to the agent (nil detaches): every operation the
+// agent performs calls c first (see Controller). Agents it starts inherit
+// the controller.
+func (a *Agent) SetController(c Controller) {
+	if a != nil {
+		a.core.SetController(c)
+	}
+}
+
+// Controller returns the controller attached to the agent, or nil.
+func (a *Agent) Controller() Controller {
+	if a == nil {
+		return nil
+	}
+	return a.core.Controller()
+}
+
+// hostEvent passes a host event of the agent (one on no buffer) through the
+// bracket: the controller sees it before it happens and the recorder records
+// it. It returns the bracket, for operations that may block.
+func (a *Agent) hostEvent(ev *history.Event) mem.Obs {
+	if !mem.Attached() {
+		return mem.Obs{}
+	}
+	o, _, _ := mem.Begin(nil, coreOf(a), ev)
+	return o
+}
+
+// Record passes ev, a host event of the agent's own (for example one a
+// JavaScript host makes for a promise job), through the bracket: it is
+// stamped with the agent, its next agent-order position and the instants,
+// the controller sees it, and the recorder records it.
+func (a *Agent) Record(ev history.Event) {
+	if a == nil {
+		return
+	}
+	ev.Buffer = 0
+	o := a.hostEvent(&ev)
+	o.End(&ev)
 }
 
 // Handle is a started agent, to be joined.
@@ -70,47 +143,97 @@ type Handle struct {
 
 // Start runs f on a new goroutine as a new agent named name. Starting is a
 // host-synchronizes-with edge from this point of the parent to the child's
-// first event; the child inherits the parent's recorder. A panic in f is
-// recovered and returned by Join as an error.
+// first event; the child inherits the parent's recorder and controller. A
+// panic in f, or f ending its goroutine (runtime.Goexit), is reported by
+// Join as an error. A nil parent starts a root agent.
 func (a *Agent) Start(name string, f func(child *Agent) error) *Handle {
 	child := NewAgent(name)
-	child.canBlock.Store(true)
-	if r := a.rec.Load(); r != nil {
-		child.SetRecorder(r)
+	if a != nil {
+		if r := a.core.Recorder(); r != nil {
+			child.core.SetRecorder(r)
+		}
+		if c := a.core.Controller(); c != nil {
+			child.core.SetController(c)
+		}
 	}
-	tok := NewSyncToken()
-	t := Now()
-	a.Record(Event{Kind: EvAgentStart, Op: "agent.start", Sync: tok, Peer: uint64(child.id), Call: t, Return: t})
-	h := &Handle{child: child, done: make(chan struct{}), token: NewSyncToken()}
+	tok := history.NewSyncToken()
+	ev := history.Event{Kind: history.EvAgentStart, Op: "agent.start", Sync: tok, Peer: uint64(child.core.ID)}
+	o := a.hostEvent(&ev)
+	o.End(&ev)
+	h := &Handle{child: child, done: make(chan struct{}), token: history.NewSyncToken()}
+	if f == nil {
+		h.err = fmt.Errorf("%v: Start was given a nil function", child)
+	}
 	go func() {
 		defer close(h.done)
+		returned := false
 		defer func() {
 			if p := recover(); p != nil {
 				h.err = fmt.Errorf("%v panicked: %v", child, p)
+			} else if !returned {
+				h.err = fmt.Errorf("%v ended its goroutine (runtime.Goexit) before its function returned", child)
 			}
-			t := Now()
-			child.Record(Event{Kind: EvAgentEnd, Op: "agent.end", Sync: h.token, Call: t, Return: t})
-			child.SetRecorder(nil)
+			res := "ok"
+			if h.err != nil {
+				res = h.err.Error()
+			}
+			end := history.Event{Kind: history.EvAgentEnd, Op: "agent.end", Sync: h.token, Result: res}
+			o := child.hostEvent(&end)
+			o.End(&end)
+			child.core.SetRecorder(nil)
+			child.core.SetController(nil)
 		}()
-		t := Now()
-		child.Record(Event{Kind: EvAgentBegin, Op: "agent.begin", Sync: tok, Call: t, Return: t})
-		h.err = f(child)
+		begin := history.Event{Kind: history.EvAgentBegin, Op: "agent.begin", Sync: tok}
+		o := child.hostEvent(&begin)
+		o.End(&begin)
+		if f != nil {
+			h.err = f(child)
+		}
+		returned = true
 	}()
 	return h
 }
 
-// Agent returns the started agent.
-func (h *Handle) Agent() *Agent { return h.child }
+// Agent returns the started agent (nil for a nil Handle).
+func (h *Handle) Agent() *Agent {
+	if h == nil {
+		return nil
+	}
+	return h.child
+}
 
 // Join waits for the agent to finish and returns what f returned (or its
-// panic as an error). The agent's end host-synchronizes-with the join; the
-// join is recorded by the joining agent (parent may be nil: then it is not
-// recorded). Joining twice returns the same result and records once.
-func (h *Handle) Join(parent *Agent) error {
-	<-h.done
-	h.once.Do(func() {
-		t := Now()
-		parent.Record(Event{Kind: EvAgentJoin, Op: "agent.join", Sync: h.token, Peer: uint64(h.child.id), Call: t, Return: t})
-	})
+// panic as an error). It is JoinContext with no deadline.
+func (h *Handle) Join(parent *Agent) error { return h.JoinContext(context.Background(), parent) }
+
+// JoinContext waits for the agent to finish, or for ctx to end (then it
+// returns ctx's error and the agent runs on; join again later). The agent's
+// end host-synchronizes-with the join; the join is recorded by the joining
+// agent (parent may be nil: then it is not recorded). Joining twice returns
+// the same result and records once. With a controller attached to parent,
+// the controller decides when the join completes (Controller.Block). A nil
+// Handle is a TypeError.
+func (h *Handle) JoinContext(ctx context.Context, parent *Agent) error {
+	if h == nil || h.done == nil {
+		return Errorf(TypeError, "agent.join", "nil Handle")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ev := history.Event{Kind: history.EvAgentJoin, Op: "agent.join", Sync: h.token, Peer: uint64(h.child.core.ID)}
+	o := parent.hostEvent(&ev)
+	select {
+	case <-h.done:
+	default:
+		if _, err := o.Await(&ev, h.done, -1, ctx); err != nil {
+			return err
+		}
+		select {
+		case <-h.done:
+		default: // a controller that returns before the agent ends
+			<-h.done
+		}
+	}
+	h.once.Do(func() { o.End(&ev) })
 	return h.err
 }

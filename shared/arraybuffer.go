@@ -1,15 +1,22 @@
 package shared
 
+import (
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
+)
+
 // ArrayBuffer is a non-shared buffer: it belongs to one agent at a time, and
 // ownership moves with Transfer, which detaches the source. Any access
 // through a detached ArrayBuffer or its views is a TypeError, never a read of
-// stale bytes.
+// stale bytes. The methods of a nil or zero ArrayBuffer return zero values,
+// or a TypeError where they return an error.
 type ArrayBuffer struct {
 	blk   *block
 	agent *Agent
 }
 
-// NewArrayBuffer returns a zeroed ArrayBuffer of length bytes.
+// NewArrayBuffer returns a zeroed ArrayBuffer of length bytes: a RangeError
+// if length is negative or above MaxBufferLength.
 func NewArrayBuffer(length int, opts ...Option) (*ArrayBuffer, error) {
 	blk, ag, err := makeBlock("ArrayBuffer", length, length, false, false, opts)
 	if err != nil {
@@ -18,86 +25,135 @@ func NewArrayBuffer(length int, opts ...Option) (*ArrayBuffer, error) {
 	return &ArrayBuffer{blk: blk, agent: ag}, nil
 }
 
+func (b *ArrayBuffer) ok() bool { return b != nil && b.blk != nil }
+
+func errNoArrayBuffer(op string) error {
+	return Errorf(TypeError, op, "not an ArrayBuffer (nil, or not made by NewArrayBuffer)")
+}
+
 // For returns the buffer bound to agent a (same memory, same detached state).
-func (b *ArrayBuffer) For(a *Agent) *ArrayBuffer { return &ArrayBuffer{blk: b.blk, agent: a} }
+func (b *ArrayBuffer) For(a *Agent) *ArrayBuffer {
+	if b == nil {
+		return nil
+	}
+	return &ArrayBuffer{blk: b.blk, agent: a}
+}
 
 // Agent returns the agent the buffer is bound to, or nil.
-func (b *ArrayBuffer) Agent() *Agent { return b.agent }
+func (b *ArrayBuffer) Agent() *Agent {
+	if b == nil {
+		return nil
+	}
+	return b.agent
+}
 
-// ID returns the buffer's identity in recorded histories.
-func (b *ArrayBuffer) ID() uint64 { return b.blk.id }
+// ID returns the buffer's identity in recorded histories (0 for a nil or
+// zero ArrayBuffer).
+func (b *ArrayBuffer) ID() uint64 {
+	if !b.ok() {
+		return 0
+	}
+	return b.blk.ID
+}
 
 // ByteLength returns the length in bytes; 0 once detached.
-func (b *ArrayBuffer) ByteLength() int { return b.blk.byteLength() }
+func (b *ArrayBuffer) ByteLength() int {
+	if !b.ok() {
+		return 0
+	}
+	return b.blk.ByteLength()
+}
 
 // Detached reports whether the buffer's bytes were transferred away.
-func (b *ArrayBuffer) Detached() bool { return b.blk.detached() }
+func (b *ArrayBuffer) Detached() bool { return b.ok() && b.blk.Detached() }
 
 // SetRecorder attaches r to the buffer (nil detaches).
-func (b *ArrayBuffer) SetRecorder(r *Recorder) { swapRecorder(&b.blk.rec, r) }
+func (b *ArrayBuffer) SetRecorder(r *history.Recorder) {
+	if b.ok() {
+		b.blk.SetRecorder(r)
+	}
+}
+
+// Recorder returns the recorder attached to the buffer, or nil.
+func (b *ArrayBuffer) Recorder() *history.Recorder {
+	if !b.ok() {
+		return nil
+	}
+	return b.blk.Recorder()
+}
+
+// SetController attaches c to the buffer (nil detaches).
+func (b *ArrayBuffer) SetController(c Controller) {
+	if b.ok() {
+		b.blk.SetController(c)
+	}
+}
+
+const opTransfer = "ArrayBuffer.prototype.transfer"
 
 // Transfer moves the bytes to a new ArrayBuffer, without copying, and
 // detaches b (ArrayBuffer.prototype.transfer). Transferring a detached buffer
-// is a TypeError. The new buffer keeps b's recorder and agent binding.
+// is a TypeError. The new buffer keeps b's recorder, controller and agent
+// binding.
 func (b *ArrayBuffer) Transfer() (*ArrayBuffer, error) { return b.transfer(-1) }
 
 // TransferToLength is Transfer with a new length: the bytes are copied,
-// truncated or zero-extended, and b is detached.
+// truncated or zero-extended, and b is detached. Errors, in ECMA-262's
+// order (ArrayBufferCopyAndDetach): a TypeError for a nil buffer, then ToIndex(newLength) first — a RangeError
+// for a negative length — then a TypeError if b is detached, then a
+// RangeError if newLength is above MaxBufferLength (the allocation fails).
 func (b *ArrayBuffer) TransferToLength(newLength int) (*ArrayBuffer, error) {
-	if newLength < 0 || newLength > MaxBufferLength {
-		return nil, Errorf(RangeError, "ArrayBuffer.prototype.transfer", "new length %d is not in [0, %d]", newLength, MaxBufferLength)
+	if !b.ok() {
+		return nil, errNoArrayBuffer(opTransfer)
+	}
+	if newLength < 0 {
+		return nil, Errorf(RangeError, opTransfer, "new length %d is negative", newLength)
+	}
+	if b.ok() && !b.blk.Detached() && newLength > MaxBufferLength {
+		return nil, Errorf(RangeError, opTransfer, "new length %d exceeds %d", newLength, MaxBufferLength)
 	}
 	return b.transfer(newLength)
 }
 
 func (b *ArrayBuffer) transfer(newLength int) (*ArrayBuffer, error) {
-	const op = "ArrayBuffer.prototype.transfer"
+	if !b.ok() {
+		return nil, errNoArrayBuffer(opTransfer)
+	}
 	old := b.blk
-	n, ok := old.detach()
+	n, ok := old.Detach()
 	if !ok {
-		return nil, Errorf(TypeError, op, "ArrayBuffer is detached")
+		return nil, Errorf(TypeError, opTransfer, "ArrayBuffer is detached")
 	}
 	if newLength < 0 || newLength == int(n) {
-		return &ArrayBuffer{blk: old.moveTo(n, b.agent, op), agent: b.agent}, nil
+		nb := old.MoveTo(n, coreOf(b.agent))
+		handOver(old, nb, n, b.agent, opTransfer, true)
+		return &ArrayBuffer{blk: nb, agent: b.agent}, nil
 	}
-	nb := newBlock(newLength, newLength, false, false)
-	nb.creator = b.agent
-	for i := 0; i < min(newLength, int(n)); i++ {
-		nb.storeByte(i, old.loadByte(i))
-	}
-	old.handOver(nb, n, b.agent, op)
+	nb := mem.NewBlock(newLength, newLength, false, false)
+	nb.Creator = coreOf(b.agent)
+	handOver(old, nb, n, b.agent, opTransfer, false)
+	initBytes(nb, b.agent, opTransfer, 0, newLength)
+	copyBytes(old, 0, nb, 0, min(newLength, int(n)), b.agent, opTransfer)
 	return &ArrayBuffer{blk: nb, agent: b.agent}, nil
 }
 
-// detach marks a non-shared block detached and returns the length it had.
-// It is a compare-and-swap, so that of two concurrent transfers exactly one
-// wins; false if the block was already detached.
-func (old *block) detach() (int64, bool) {
-	n := old.length.Load()
-	if n < 0 || !old.length.CompareAndSwap(n, -1) {
-		return 0, false
+// handOver gives nb old's recorder and controller and passes the transfer of
+// n bytes from old to nb by agent ag through the bracket (moved: without a
+// copy, nb is old's memory).
+func handOver(old, nb *block, n int64, ag *Agent, op string, moved bool) {
+	if r := old.Recorder(); r != nil {
+		nb.SetRecorder(r)
 	}
-	return n, true
-}
-
-// moveTo returns a new block that owns old's memory (n bytes, no copy), once
-// old has been detached: the moving half of a transfer.
-func (old *block) moveTo(n int64, ag *Agent, op string) *block {
-	nb := &block{base: old.base, words: old.words, max: int(n), id: blockIDs.Add(1), creator: ag}
-	nb.length.Store(n)
-	old.handOver(nb, n, ag, op)
-	return nb
-}
-
-// handOver gives nb old's recorder and records the transfer of n bytes from
-// old to nb by agent ag.
-func (old *block) handOver(nb *block, n int64, ag *Agent, op string) {
-	if r := old.rec.Load(); r != nil {
-		swapRecorder(&nb.rec, r)
+	if c := old.Controller(); c != nil {
+		nb.SetController(c)
 	}
-	if wantsRecord(old, ag) {
-		t := Now()
-		record(old, ag, &Event{Kind: EvTransfer, Op: op, Size: int(n), Peer: nb.id, Call: t, Return: t})
+	if mem.Attached() {
+		ev := history.Event{Kind: history.EvTransfer, Op: op, Size: int(n), Peer: nb.ID, Stored: moved}
+		o, _, _ := mem.Begin(old, coreOf(ag), &ev)
+		o.End(&ev)
+		if r := nb.Recorder(); r != nil && moved {
+			r.AddBuffer(history.Buffer{ID: nb.ID, Length: int(n), MaxLength: int(n)})
+		}
 	}
 }
 
@@ -105,7 +161,10 @@ func (old *block) handOver(nb *block, n int64, ag *Agent, op string) {
 // (relative indices as in Buffer.Slice). A TypeError if b is detached.
 func (b *ArrayBuffer) Slice(start, end int) (*ArrayBuffer, error) {
 	const op = "ArrayBuffer.prototype.slice"
-	if b.blk.detached() {
+	if !b.ok() {
+		return nil, errNoArrayBuffer(op)
+	}
+	if b.blk.Detached() {
 		return nil, Errorf(TypeError, op, "ArrayBuffer is detached")
 	}
 	from, to := relativeRange(start, end, b.ByteLength())
@@ -119,10 +178,13 @@ func (b *ArrayBuffer) Slice(start, end int) (*ArrayBuffer, error) {
 
 // Bytes returns a copy of the contents; a TypeError if detached.
 func (b *ArrayBuffer) Bytes() ([]byte, error) {
-	if b.blk.detached() {
+	if !b.ok() {
+		return nil, errNoArrayBuffer("ArrayBuffer")
+	}
+	if b.blk.Detached() {
 		return nil, Errorf(TypeError, "ArrayBuffer", "ArrayBuffer is detached")
 	}
-	return snapshot(b.blk), nil
+	return b.blk.Snapshot(), nil
 }
 
 // Backing is a buffer a view can be made over: *Buffer or *ArrayBuffer.
@@ -131,8 +193,19 @@ type Backing interface {
 	backing() (*block, *Agent)
 }
 
-func (b *Buffer) backing() (*block, *Agent)      { return b.blk, b.agent }
-func (b *ArrayBuffer) backing() (*block, *Agent) { return b.blk, b.agent }
+func (b *Buffer) backing() (*block, *Agent) {
+	if b == nil {
+		return nil, nil
+	}
+	return b.blk, b.agent
+}
+
+func (b *ArrayBuffer) backing() (*block, *Agent) {
+	if b == nil {
+		return nil, nil
+	}
+	return b.blk, b.agent
+}
 
 // Transfer transfers b: an *ArrayBuffer's bytes move to a new ArrayBuffer and
 // b is detached; a *Buffer (SharedArrayBuffer) cannot be transferred and

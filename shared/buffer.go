@@ -1,6 +1,15 @@
 package shared
 
-import "math"
+import (
+	"math"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/model"
+)
+
+// block is the memory behind a buffer (package mem owns its raw operations).
+type block = mem.Block
 
 // MaxBufferLength is the largest byte length (or maximum byte length) a
 // Buffer or ArrayBuffer may have: 4 GiB, or math.MaxInt on 32-bit hosts. A growable buffer reserves its maximum
@@ -11,13 +20,18 @@ const MaxBufferLength = min(1<<32, math.MaxInt)
 type Option func(*options)
 
 type options struct {
-	rec     *Recorder
+	rec     *history.Recorder
+	ctrl    Controller
 	creator *Agent
 }
 
 // WithRecorder attaches a recorder from the start, so that the history begins
 // with the block's Init event.
-func WithRecorder(r *Recorder) Option { return func(o *options) { o.rec = r } }
+func WithRecorder(r *history.Recorder) Option { return func(o *options) { o.rec = r } }
+
+// WithController attaches a controller from the start, so that it sees the
+// block's creation (its Init event).
+func WithController(c Controller) Option { return func(o *options) { o.ctrl = c } }
 
 // CreatedBy attributes the new buffer's Init event to an agent, and binds the
 // returned buffer to it (see Buffer.For).
@@ -32,23 +46,29 @@ func makeBlock(op string, length, maxLength int, shared, growable bool, opts []O
 	}
 	var o options
 	for _, f := range opts {
-		f(&o)
+		if f != nil {
+			f(&o)
+		}
 	}
-	blk := newBlock(length, maxLength, shared, growable)
-	blk.creator = o.creator
+	blk := mem.NewBlock(length, maxLength, shared, growable)
+	blk.Creator = coreOf(o.creator)
 	if o.rec != nil {
-		swapRecorder(&blk.rec, o.rec)
+		blk.SetRecorder(o.rec)
 	}
-	recordInit(blk, o.creator, 0, length)
+	if o.ctrl != nil {
+		blk.SetController(o.ctrl)
+	}
+	initBytes(blk, o.creator, op, 0, length)
 	return blk, o.creator, nil
 }
 
-// recordInit records the Init writes of bytes [from, to) of blk: one event
-// standing for ECMA-262's one 1-byte Init write per byte.
-func recordInit(blk *block, ag *Agent, from, to int) {
-	if to > from && wantsRecord(blk, ag) {
-		t := Now()
-		record(blk, ag, &Event{Kind: EvInit, Order: Init, Op: "init", ByteIndex: from, Size: to - from, Call: t, Return: t})
+// initBytes passes the Init writes of bytes [from, to) of blk through the
+// bracket: one event standing for ECMA-262's one 1-byte Init write per byte.
+func initBytes(blk *block, ag *Agent, op string, from, to int) {
+	if to > from && mem.Attached() {
+		ev := history.Event{Kind: history.EvInit, Order: model.Init, Op: op, ByteIndex: from, Size: to - from}
+		o, _, _ := mem.Begin(blk, coreOf(ag), &ev)
+		o.End(&ev)
 	}
 }
 
@@ -62,7 +82,8 @@ type Buffer struct {
 	agent *Agent
 }
 
-// NewBuffer returns a fixed-length shared buffer of length zero bytes.
+// NewBuffer returns a fixed-length shared buffer of length bytes, all zero:
+// a RangeError if length is negative or above MaxBufferLength.
 func NewBuffer(length int, opts ...Option) (*Buffer, error) {
 	blk, ag, err := makeBlock("SharedArrayBuffer", length, length, true, false, opts)
 	if err != nil {
@@ -82,36 +103,88 @@ func NewGrowableBuffer(length, maxLength int, opts ...Option) (*Buffer, error) {
 	return &Buffer{blk: blk, agent: ag}, nil
 }
 
+// ok reports whether b is a buffer made by NewBuffer or NewGrowableBuffer
+// (not nil, not the zero Buffer). The methods of a nil or zero Buffer return
+// zero values, or a TypeError where they return an error.
+func (b *Buffer) ok() bool { return b != nil && b.blk != nil }
+
+func errNoBuffer(op string) error {
+	return Errorf(TypeError, op, "not a SharedArrayBuffer (nil, or not made by NewBuffer)")
+}
+
 // For returns b bound to agent a: the same memory, with operations
-// attributed to a.
-func (b *Buffer) For(a *Agent) *Buffer { return &Buffer{blk: b.blk, agent: a} }
+// attributed to a. For a nil Buffer it returns nil.
+func (b *Buffer) For(a *Agent) *Buffer {
+	if b == nil {
+		return nil
+	}
+	return &Buffer{blk: b.blk, agent: a}
+}
 
 // Agent returns the agent b is bound to, or nil.
-func (b *Buffer) Agent() *Agent { return b.agent }
+func (b *Buffer) Agent() *Agent {
+	if b == nil {
+		return nil
+	}
+	return b.agent
+}
 
 // ID returns the buffer's identity in recorded histories. Buffers bound to
-// different agents over the same memory have the same ID.
-func (b *Buffer) ID() uint64 { return b.blk.id }
+// different agents over the same memory have the same ID. (0 for a nil or
+// zero Buffer.)
+func (b *Buffer) ID() uint64 {
+	if !b.ok() {
+		return 0
+	}
+	return b.blk.ID
+}
 
 // Same reports whether b and c are the same memory.
-func (b *Buffer) Same(c *Buffer) bool { return c != nil && b.blk == c.blk }
+func (b *Buffer) Same(c *Buffer) bool { return b.ok() && c.ok() && b.blk == c.blk }
 
 // ByteLength returns the current length. It may be read while other agents
 // access or grow the buffer.
-func (b *Buffer) ByteLength() int { return b.blk.byteLength() }
+func (b *Buffer) ByteLength() int {
+	if !b.ok() {
+		return 0
+	}
+	return b.blk.ByteLength()
+}
 
 // MaxByteLength returns the maximum length (the length, if not growable).
-func (b *Buffer) MaxByteLength() int { return b.blk.max }
+func (b *Buffer) MaxByteLength() int {
+	if !b.ok() {
+		return 0
+	}
+	return b.blk.Max
+}
 
 // Growable reports whether the buffer was made by NewGrowableBuffer.
-func (b *Buffer) Growable() bool { return b.blk.grow }
+func (b *Buffer) Growable() bool { return b.ok() && b.blk.Growable }
 
 // SetRecorder attaches r to the buffer (nil detaches): every access to its
 // bytes is recorded in r from now on.
-func (b *Buffer) SetRecorder(r *Recorder) { swapRecorder(&b.blk.rec, r) }
+func (b *Buffer) SetRecorder(r *history.Recorder) {
+	if b.ok() {
+		b.blk.SetRecorder(r)
+	}
+}
 
 // Recorder returns the recorder attached to the buffer, or nil.
-func (b *Buffer) Recorder() *Recorder { return b.blk.rec.Load() }
+func (b *Buffer) Recorder() *history.Recorder {
+	if !b.ok() {
+		return nil
+	}
+	return b.blk.Recorder()
+}
+
+// SetController attaches c to the buffer (nil detaches): accesses to its
+// bytes by agents without a controller of their own call c first.
+func (b *Buffer) SetController(c Controller) {
+	if b.ok() {
+		b.blk.SetController(c)
+	}
+}
 
 // Grow sets the length to newLength, as SharedArrayBuffer.prototype.grow: a
 // TypeError if the buffer is not growable, a RangeError if newLength is
@@ -119,21 +192,27 @@ func (b *Buffer) Recorder() *Recorder { return b.blk.rec.Load() }
 // Concurrent grows are serialised; readers see the length change atomically.
 func (b *Buffer) Grow(newLength int) error {
 	const op = "SharedArrayBuffer.prototype.grow"
-	if !b.blk.grow {
+	if !b.ok() {
+		return errNoBuffer(op)
+	}
+	if !b.blk.Growable {
 		return Errorf(TypeError, op, "buffer is not growable")
 	}
-	b.blk.growMu.Lock()
-	defer b.blk.growMu.Unlock()
-	cur := b.blk.byteLength()
-	if newLength < cur || newLength > b.blk.max {
-		return Errorf(RangeError, op, "new length %d is not in [%d, %d]", newLength, cur, b.blk.max)
+	b.blk.GrowMu.Lock()
+	defer b.blk.GrowMu.Unlock()
+	cur := b.blk.ByteLength()
+	if newLength < cur || newLength > b.blk.Max {
+		return Errorf(RangeError, op, "new length %d is not in [%d, %d]", newLength, cur, b.blk.Max)
 	}
-	if wantsRecord(b.blk, b.agent) {
-		t := Now()
-		record(b.blk, b.agent, &Event{Kind: EvGrow, Op: op, ByteIndex: cur, Size: newLength - cur, Call: t, Return: t})
-		recordInit(b.blk, b.agent, cur, newLength)
+	if mem.Attached() {
+		ev := history.Event{Kind: history.EvGrow, Op: op, ByteIndex: cur, Size: newLength - cur}
+		o, _, _ := mem.Begin(b.blk, coreOf(b.agent), &ev)
+		b.blk.Len.Store(int64(newLength))
+		o.End(&ev)
+		initBytes(b.blk, b.agent, op, cur, newLength)
+		return nil
 	}
-	b.blk.length.Store(int64(newLength))
+	b.blk.Len.Store(int64(newLength))
 	return nil
 }
 
@@ -142,12 +221,16 @@ func (b *Buffer) Grow(newLength int) error {
 // from the end, and both are clamped to [0, ByteLength()]. The copy reads
 // each byte with an Unordered 1-byte read, as the spec's CopyDataBlockBytes.
 func (b *Buffer) Slice(start, end int) (*Buffer, error) {
+	const op = "SharedArrayBuffer.prototype.slice"
+	if !b.ok() {
+		return nil, errNoBuffer(op)
+	}
 	from, to := relativeRange(start, end, b.ByteLength())
 	nb, err := NewBuffer(to-from, CreatedBy(b.agent))
 	if err != nil {
 		return nil, err
 	}
-	copyBytes(b.blk, from, nb.blk, 0, to-from, b.agent, "SharedArrayBuffer.prototype.slice")
+	copyBytes(b.blk, from, nb.blk, 0, to-from, b.agent, op)
 	return nb, nil
 }
 
@@ -164,36 +247,34 @@ func relativeRange(start, end, length int) (int, int) {
 }
 
 // copyBytes copies n bytes from src[from:] to dst[to:] one byte at a time,
-// each an Unordered 1-byte read and write.
+// each an Unordered 1-byte read and write through the bracket.
 func copyBytes(src *block, from int, dst *block, to, n int, ag *Agent, op string) {
-	rec := wantsRecord(src, ag) || wantsRecord(dst, ag)
 	for k := 0; k < n; k++ {
-		var t0 int64
-		if rec {
-			t0 = Now()
+		if !mem.Attached() {
+			dst.StoreByte(to+k, src.LoadByte(from+k))
+			continue
 		}
-		v := src.loadByte(from + k)
-		if rec {
-			t1 := Now()
-			record(src, ag, &Event{Kind: EvRead, Order: Unordered, Op: op, ByteIndex: from + k, Size: 1, Read: uint64(v), Call: t0, Return: t1})
-			t0 = t1
+		rd := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: from + k, Size: 1}
+		o, sup, supplied := mem.Begin(src, coreOf(ag), &rd)
+		v := byte(sup)
+		if !supplied {
+			v = src.LoadByte(from + k)
 		}
-		dst.storeByte(to+k, v)
-		if rec {
-			record(dst, ag, &Event{Kind: EvWrite, Order: Unordered, Op: op, ByteIndex: to + k, Size: 1, Written: uint64(v), Call: t0, Return: Now()})
-		}
+		rd.Read = uint64(v)
+		o.End(&rd)
+		wr := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: to + k, Size: 1, Written: uint64(v)}
+		o, _, _ = mem.Begin(dst, coreOf(ag), &wr)
+		dst.StoreByte(to+k, v)
+		o.End(&wr)
 	}
 }
 
 // Bytes returns a copy of bytes [0, ByteLength()) read with Unordered reads
-// (not recorded): a snapshot for inspection and tests.
-func (b *Buffer) Bytes() []byte { return snapshot(b.blk) }
-
-func snapshot(blk *block) []byte {
-	n := blk.byteLength()
-	out := make([]byte, n)
-	for i := range out {
-		out[i] = blk.loadByte(i)
+// that are not observed: a snapshot for inspection and tests (nil for a nil
+// or zero Buffer).
+func (b *Buffer) Bytes() []byte {
+	if !b.ok() {
+		return nil
 	}
-	return out
+	return b.blk.Snapshot()
 }

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"sync/atomic"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/model"
 )
 
 // DataView is ECMAScript's DataView over a Buffer or an ArrayBuffer: reads
@@ -60,16 +63,16 @@ func newDataView(buf Backing, byteOffset, byteLength int, tracking bool) (*DataV
 	if byteOffset < 0 {
 		return nil, Errorf(RangeError, dataViewOp, "start offset %d is negative", byteOffset)
 	}
-	if blk.detached() {
+	if blk.Detached() {
 		return nil, Errorf(TypeError, dataViewOp, "buffer is detached")
 	}
-	n := blk.byteLength()
+	n := blk.ByteLength()
 	if byteOffset > n {
 		return nil, Errorf(RangeError, dataViewOp, "start offset %d is outside the bounds of the buffer (byte length %d)", byteOffset, n)
 	}
 	length := -1
 	switch {
-	case tracking && !blk.grow:
+	case tracking && !blk.Growable:
 		length = n - byteOffset
 	case !tracking:
 		if byteLength < 0 {
@@ -86,25 +89,21 @@ func newDataView(buf Backing, byteOffset, byteLength int, tracking bool) (*DataV
 // backingBlock returns buf's block and agent, and false for a nil buffer
 // (also a typed nil, or a zero Buffer or ArrayBuffer).
 func backingBlock(buf Backing) (*block, *Agent, bool) {
-	switch b := buf.(type) {
-	case *Buffer:
-		if b == nil || b.blk == nil {
-			return nil, nil, false
-		}
-	case *ArrayBuffer:
-		if b == nil || b.blk == nil {
-			return nil, nil, false
-		}
-	default:
-		return nil, nil, false
-	}
-	blk, ag := buf.backing()
-	return blk, ag, true
+	blk, ag := backingOf(buf)
+	return blk, ag, blk != nil
 }
 
+// ok reports whether v is a view made by NewDataView (not nil, not the zero
+// DataView). The methods of a nil or zero DataView return zero values, or a
+// TypeError where they return an error.
+func (v *DataView) ok() bool { return v != nil && v.blk != nil }
+
 // For returns the view bound to agent a: the same memory and shape, with its
-// accesses attributed to a (and its Buffer bound to a).
+// accesses attributed to a (and its Buffer bound to a). Nil for a nil view.
 func (v *DataView) For(a *Agent) *DataView {
+	if v == nil {
+		return nil
+	}
 	w := *v
 	w.agent = a
 	switch b := v.buf.(type) {
@@ -117,19 +116,34 @@ func (v *DataView) For(a *Agent) *DataView {
 }
 
 // Agent returns the agent the view is bound to, or nil.
-func (v *DataView) Agent() *Agent { return v.agent }
+func (v *DataView) Agent() *Agent {
+	if v == nil {
+		return nil
+	}
+	return v.agent
+}
 
 // Buffer returns the buffer the view was made over (DataView.prototype.buffer).
-func (v *DataView) Buffer() Backing { return v.buf }
+func (v *DataView) Buffer() Backing {
+	if v == nil {
+		return nil
+	}
+	return v.buf
+}
 
-// BufferID returns the ID of the buffer the view is over.
-func (v *DataView) BufferID() uint64 { return v.blk.id }
+// BufferID returns the ID of the buffer the view is over (0 for a nil or zero view).
+func (v *DataView) BufferID() uint64 {
+	if !v.ok() {
+		return 0
+	}
+	return v.blk.ID
+}
 
 // IsShared reports whether the view is over a shared Buffer.
-func (v *DataView) IsShared() bool { return v.blk.shared }
+func (v *DataView) IsShared() bool { return v.ok() && v.blk.Shared }
 
 // LengthTracking reports whether the view's length follows its buffer's.
-func (v *DataView) LengthTracking() bool { return v.length < 0 }
+func (v *DataView) LengthTracking() bool { return v.ok() && v.length < 0 }
 
 // ByteLength returns the view's current length in bytes, as the
 // DataView.prototype.byteLength getter: a TypeError once the buffer is detached.
@@ -147,17 +161,23 @@ func (v *DataView) ByteOffset() (int, error) {
 }
 
 func (v *DataView) String() string {
-	if v.length < 0 {
-		return fmt.Sprintf("DataView(buffer %d, offset %d, length-tracking)", v.blk.id, v.offset)
+	if !v.ok() {
+		return "DataView(invalid)"
 	}
-	return fmt.Sprintf("DataView(buffer %d, offset %d, length %d)", v.blk.id, v.offset, v.length)
+	if v.length < 0 {
+		return fmt.Sprintf("DataView(buffer %d, offset %d, length-tracking)", v.blk.ID, v.offset)
+	}
+	return fmt.Sprintf("DataView(buffer %d, offset %d, length %d)", v.blk.ID, v.offset, v.length)
 }
 
 // viewLength is ECMA-262's GetViewByteLength after IsViewOutOfBounds: the
 // view's byte length, or a TypeError if the view is out of bounds (its buffer
 // is detached).
 func (v *DataView) viewLength(op string) (int, error) {
-	n := int(v.blk.length.Load())
+	if !v.ok() {
+		return 0, Errorf(TypeError, op, "not a DataView (nil, or not made by NewDataView)")
+	}
+	n := int(v.blk.Len.Load())
 	if n < 0 {
 		return 0, Errorf(TypeError, op, "DataView's buffer is detached")
 	}
@@ -213,22 +233,27 @@ func dataViewKind(op string, kind Kind) error {
 	return nil
 }
 
-// get reads size bytes at byteOffset (an Unordered read, never NoTear) and
-// returns them as an integer in the requested byte order.
+// get reads size bytes at byteOffset (an Unordered read, never NoTear,
+// through the bracket) and returns them as an integer in the requested byte
+// order.
 func (v *DataView) get(op string, byteOffset, size int, littleEndian bool) (uint64, error) {
 	bi, err := v.index(op, byteOffset, size)
 	if err != nil {
 		return 0, err
 	}
 	var raw uint64
-	if attached.Load() != 0 && wantsRecord(v.blk, v.agent) {
-		t0 := Now()
-		raw = v.blk.loadRange(bi, size)
-		t1 := Now()
-		record(v.blk, v.agent, &Event{Kind: EvRead, Order: Unordered, Op: op, ByteIndex: bi, Size: size,
-			Read: raw, Call: t0, Return: t1})
+	if mem.Attached() {
+		ev := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size}
+		o, sup, supplied := mem.Begin(v.blk, coreOf(v.agent), &ev)
+		if supplied {
+			raw = sup & mem.Mask(size)
+		} else {
+			raw = v.blk.LoadRange(bi, size)
+		}
+		ev.Read = raw
+		o.End(&ev)
 	} else {
-		raw = v.blk.loadRange(bi, size)
+		raw = v.blk.LoadRange(bi, size)
 	}
 	if !littleEndian {
 		raw = reverseBytes(raw, size)
@@ -237,105 +262,30 @@ func (v *DataView) get(op string, byteOffset, size int, littleEndian bool) (uint
 }
 
 // set writes the low size bytes of x at byteOffset in the requested byte
-// order (an Unordered write, never NoTear).
+// order (an Unordered write, never NoTear, through the bracket).
 func (v *DataView) set(op string, byteOffset, size int, x uint64, littleEndian bool) error {
 	bi, err := v.index(op, byteOffset, size)
 	if err != nil {
 		return err
 	}
-	if size < 8 {
-		x &= 1<<(8*uint(size)) - 1
-	}
+	x &= mem.Mask(size)
 	if !littleEndian {
 		x = reverseBytes(x, size)
 	}
-	if attached.Load() != 0 && wantsRecord(v.blk, v.agent) {
-		t0 := Now()
-		v.blk.storeRange(bi, size, x)
-		t1 := Now()
-		record(v.blk, v.agent, &Event{Kind: EvWrite, Order: Unordered, Op: op, ByteIndex: bi, Size: size,
-			Written: x, Call: t0, Return: t1})
+	if mem.Attached() {
+		ev := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, Written: x}
+		o, _, _ := mem.Begin(v.blk, coreOf(v.agent), &ev)
+		v.blk.StoreRange(bi, size, x)
+		o.End(&ev)
 		return nil
 	}
-	v.blk.storeRange(bi, size, x)
+	v.blk.StoreRange(bi, size, x)
 	return nil
 }
 
 // reverseBytes reverses the order of the low size bytes of x.
 func reverseBytes(x uint64, size int) uint64 {
 	return bits.ReverseBytes64(x) >> (64 - 8*uint(size))
-}
-
-// loadRange reads bytes [i, i+n) (n ≤ 8) and returns them packed
-// little-endian by position: byte i+j is bits 8j..8j+7. An aligned 8-byte
-// range is one 64-bit atomic load; otherwise each 32-bit word the range
-// touches is read with one atomic load.
-func (b *block) loadRange(i, n int) uint64 {
-	if n == 8 && i&7 == 0 {
-		return toLE(atomic.LoadUint64(b.word64(i)), 8)
-	}
-	if off := i & 3; off+n <= 4 && bigEndianHost == 0 {
-		// Within one word on a little-endian host: the bytes in memory order are the word's bits.
-		w := atomic.LoadUint32(b.word32(i))
-		return uint64(w>>(8*uint(off))) & (1<<(8*uint(n)) - 1)
-	}
-	var out uint64
-	for k := 0; k < n; {
-		wi := (i + k) &^ 3
-		w := atomic.LoadUint32(b.word32(wi))
-		for ; k < n && (i+k)&^3 == wi; k++ {
-			sh := 8 * uint(((i+k)&3)^bigEndianHost)
-			out |= uint64(byte(w>>sh)) << (8 * uint(k))
-		}
-	}
-	return out
-}
-
-// storeRange writes bytes [i, i+n) (n ≤ 8) from x, packed as loadRange
-// returns them. An aligned 8-byte range is one 64-bit atomic store; a whole
-// 32-bit word is one atomic store; a part of a word is written by
-// compare-and-swap of the word, leaving its other bytes as they are.
-func (b *block) storeRange(i, n int, x uint64) {
-	if n == 8 && i&7 == 0 {
-		atomic.StoreUint64(b.word64(i), toLE(x, 8))
-		return
-	}
-	if off := i & 3; off+n <= 4 && bigEndianHost == 0 {
-		p := b.word32(i)
-		if n == 4 {
-			atomic.StoreUint32(p, uint32(x))
-			return
-		}
-		sh := 8 * uint(off)
-		mask := uint32(1<<(8*uint(n))-1) << sh
-		val := uint32(x) << sh & mask
-		for {
-			old := atomic.LoadUint32(p)
-			if atomic.CompareAndSwapUint32(p, old, old&^mask|val) {
-				return
-			}
-		}
-	}
-	for k := 0; k < n; {
-		wi := (i + k) &^ 3
-		var val, mask uint32
-		for ; k < n && (i+k)&^3 == wi; k++ {
-			sh := 8 * uint(((i+k)&3)^bigEndianHost)
-			val |= uint32(byte(x>>(8*uint(k)))) << sh
-			mask |= 0xff << sh
-		}
-		p := b.word32(wi)
-		if mask == math.MaxUint32 {
-			atomic.StoreUint32(p, val)
-			continue
-		}
-		for {
-			old := atomic.LoadUint32(p)
-			if atomic.CompareAndSwapUint32(p, old, old&^mask|val) {
-				break
-			}
-		}
-	}
 }
 
 // GetBits reads an element of kind at byteOffset in the given byte order and

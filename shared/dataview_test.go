@@ -3,6 +3,8 @@ package shared
 import (
 	"encoding/binary"
 	"errors"
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
 	"math"
 	"math/rand"
 	"runtime"
@@ -527,7 +529,7 @@ func TestDataViewLengthTracking(t *testing.T) {
 }
 
 func TestDataViewRecording(t *testing.T) {
-	r := NewRecorder()
+	r := history.NewRecorder()
 	a := NewAgent("writer")
 	b, _ := NewBuffer(16, WithRecorder(r))
 	defer b.SetRecorder(nil)
@@ -553,12 +555,12 @@ func TestDataViewRecording(t *testing.T) {
 		t.Fatalf("recorded %d events, want 3 (none for the refused access): %v", len(ev), ev)
 	}
 	w, rd, w8 := ev[0], ev[1], ev[2]
-	if w.Kind != EvWrite || w.Order != Unordered || w.NoTear || w.Op != "DataView.setUint32" ||
+	if w.Kind != history.EvWrite || w.Order != model.Unordered || w.NoTear || w.Op != "DataView.setUint32" ||
 		w.ByteIndex != 5 || w.Size != 4 || w.Written != 0x44332211 || w.Agent != a.ID() || w.Seq == 0 ||
 		w.Buffer != b.ID() || w.Call > w.Return {
 		t.Errorf("write event %+v", w)
 	}
-	if rd.Kind != EvRead || rd.Order != Unordered || rd.NoTear || rd.Op != "DataView.getUint16" ||
+	if rd.Kind != history.EvRead || rd.Order != model.Unordered || rd.NoTear || rd.Op != "DataView.getUint16" ||
 		rd.ByteIndex != 5 || rd.Size != 2 || rd.Read != 0x2211 || rd.Seq != w.Seq+1 || rd.Call > rd.Return || rd.Call < w.Return {
 		t.Errorf("read event %+v", rd)
 	}
@@ -566,7 +568,7 @@ func TestDataViewRecording(t *testing.T) {
 		t.Errorf("8-byte write event %+v", w8)
 	}
 	// An unbound view over an unrecorded buffer records nothing, and an agent's recorder sees its accesses.
-	r2 := NewRecorder()
+	r2 := history.NewRecorder()
 	a.SetRecorder(r2)
 	defer a.SetRecorder(nil)
 	plain, _ := NewBuffer(8)
@@ -639,7 +641,7 @@ func TestDataViewNeighbourBytes(t *testing.T) {
 }
 
 // dvByteMix reports whether every byte of the size-byte value x is the byte in
-// the same position of one of the values in vs: the only values an Unordered
+// the same position of one of the values in vs: the only values an model.Unordered
 // read racing with writes of vs may return (bytes from one write or another,
 // byte by byte).
 func dvByteMix(x uint64, size int, vs ...uint64) bool {

@@ -59,7 +59,12 @@ func (k Kind) Size() int {
 	return 1 << kindInfo[k].shift
 }
 
-func (k Kind) shift() uint8 { return kindInfo[k].shift }
+func (k Kind) shift() uint8 {
+	if !k.Valid() {
+		return 0
+	}
+	return kindInfo[k].shift
+}
 
 // IsInteger reports whether k is an integer kind other than Uint8Clamped,
 // as ECMA-262's IsUnclampedIntegerElementType: the kinds Atomics accepts.
@@ -109,8 +114,10 @@ func (k Kind) Int64(bits uint64) int64 {
 		return int64(uint32(bits))
 	case BigInt64, BigUint64:
 		return int64(bits)
+	case Float16, Float32, Float64:
+		return saturate(k.Float64(bits))
 	}
-	return saturate(k.Float64(bits))
+	return 0 // an invalid kind
 }
 
 func saturate(f float64) int64 {
@@ -137,8 +144,10 @@ func (k Kind) Float64(bits uint64) float64 {
 		return math.Float64frombits(bits)
 	case BigUint64:
 		return float64(bits)
+	case Int8, Uint8, Uint8Clamped, Int16, Uint16, Int32, Uint32, BigInt64:
+		return float64(k.Int64(bits))
 	}
-	return float64(k.Int64(bits))
+	return 0 // an invalid kind
 }
 
 // FromInt64 encodes an integer as this kind's element bits, with
@@ -207,6 +216,9 @@ func (k Kind) FromFloat64(v float64) uint64 {
 }
 
 func (k Kind) mask() uint64 {
+	if !k.Valid() {
+		return 0
+	}
 	if k.Size() == 8 {
 		return math.MaxUint64
 	}

@@ -30,7 +30,7 @@ func TestKindNoTear(t *testing.T) {
 	}
 	for _, k := range []Kind{BigInt64, BigUint64} {
 		if k.NoTear(false) || !k.NoTear(true) {
-			t.Errorf("%v: NoTear only when not Unordered", k)
+			t.Errorf("%v: NoTear only when not model.Unordered", k)
 		}
 	}
 	for _, k := range []Kind{Uint8Clamped, Float16, Float32, Float64} {

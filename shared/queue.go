@@ -9,6 +9,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
 )
 
 // Queue is PEP 734's interpreters.Queue: a FIFO queue through which agents
@@ -94,6 +97,7 @@ type queueState struct {
 type queueItem struct {
 	v     any
 	token uint64
+	id    uint64 // the item's identity in histories (0 when the put was not recorded)
 }
 
 // queueWaiter is a waiting get or put. served is set, under the queue's
@@ -244,27 +248,16 @@ type waitSpec struct {
 	ctx     context.Context
 }
 
-// await waits until w is served, the timeout passes or the context ends,
-// and returns the context's error if that was what ended the wait.
-func (ws waitSpec) await(w *queueWaiter) error {
-	var done <-chan struct{}
-	if ws.ctx != nil {
-		done = ws.ctx.Done()
-	}
-	var expired <-chan time.Time
+// await waits, through the bracket o, until w is served, the timeout
+// passes or the context ends (with a controller: until it decides), and
+// returns the context's (or controller's) error if that ended the wait.
+func (ws waitSpec) await(o *mem.Obs, ev *history.Event, w *queueWaiter) error {
+	timeout := time.Duration(-1)
 	if ws.timeout > 0 {
-		t := time.NewTimer(ws.timeout)
-		defer t.Stop()
-		expired = t.C
+		timeout = ws.timeout
 	}
-	select {
-	case <-w.ready:
-		return nil
-	case <-done:
-		return ws.ctx.Err()
-	case <-expired:
-		return nil
-	}
+	_, err := o.Await(ev, w.ready, timeout, ws.ctx)
+	return err
 }
 
 // failure returns the QueueFull or QueueEmpty error of an operation that
@@ -363,39 +356,41 @@ func errNoQueue(op string) error {
 	return Errorf(TypeError, op, "queue is nil or not made by NewQueue")
 }
 
+// itemIDs numbers the items put, for their identity in histories.
+var itemIDs atomic.Uint64
+
 func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error {
 	if q == nil || q.s == nil {
 		return errNoQueue(op)
-	}
-	rec := wantsRecord(nil, q.agent)
-	var t0 int64
-	if rec {
-		t0 = Now()
 	}
 	p := parcel{sender: q.agent}
 	if err := p.prepare(op, item, transfer); err != nil {
 		return err
 	}
-	var token uint64
-	if rec {
-		token = NewSyncToken()
-	}
 	s := q.s
+	var o mem.Obs
+	ev := history.Event{Kind: history.EvQueuePut, Op: op, Peer: s.id}
+	if mem.Attached() {
+		o, _, _ = mem.Begin(nil, coreOf(q.agent), &ev)
+		if o.Recorded() {
+			ev.Sync, ev.Item = history.NewSyncToken(), itemIDs.Add(1)
+		}
+	}
 	s.mu.Lock()
 	if !s.room() {
 		if !ws.block {
 			s.mu.Unlock()
-			return q.putFailed(op, ws, nil, rec, t0)
+			return q.failed(&o, &ev, "full", ws.failure(QueueFull, op, s.id, nil))
 		}
 		w := &queueWaiter{ready: make(chan struct{})}
 		s.putters = append(s.putters, w)
 		s.mu.Unlock()
-		cause := ws.await(w)
+		cause := ws.await(&o, &ev, w)
 		s.mu.Lock()
 		if !w.served {
 			s.putters = removeWaiter(s.putters, w)
 			s.mu.Unlock()
-			return q.putFailed(op, ws, cause, rec, t0)
+			return q.failed(&o, &ev, "full", ws.failure(QueueFull, op, s.id, cause))
 		}
 		s.reserved-- // the slot granted to us is filled now (or given on, below)
 	}
@@ -404,32 +399,32 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 		s.mu.Unlock()
 		return err
 	}
-	s.deliver(queueItem{v: p.v, token: token})
+	s.deliver(queueItem{v: p.v, token: ev.Sync, id: ev.Item})
 	s.grant() // a granted slot handed straight to a waiting get is free again
 	s.mu.Unlock()
-	if rec {
-		record(nil, q.agent, &Event{Kind: EvQueuePut, Op: op, Peer: s.id, Sync: token, Result: "ok", Call: t0, Return: Now()})
-	}
+	ev.Result = "ok"
+	o.End(&ev)
 	return nil
 }
 
-func (q *Queue) putFailed(op string, ws waitSpec, cause error, rec bool, t0 int64) error {
-	if rec {
-		record(nil, q.agent, &Event{Kind: EvQueuePut, Op: op, Peer: q.s.id, Result: "full", Call: t0, Return: Now()})
-	}
-	return ws.failure(QueueFull, op, q.s.id, cause)
+// failed records a put or get that could not complete (Result "full" or
+// "empty", no Sync token or item) and returns err.
+func (q *Queue) failed(o *mem.Obs, ev *history.Event, result string, err error) error {
+	ev.Result, ev.Sync, ev.Item = result, 0, 0
+	o.End(ev)
+	return err
 }
 
 func (q *Queue) get(op string, ws waitSpec) (any, error) {
 	if q == nil || q.s == nil {
 		return nil, errNoQueue(op)
 	}
-	rec := wantsRecord(nil, q.agent)
-	var t0 int64
-	if rec {
-		t0 = Now()
-	}
 	s := q.s
+	var o mem.Obs
+	ev := history.Event{Kind: history.EvQueueGet, Op: op, Peer: s.id}
+	if mem.Attached() {
+		o, _, _ = mem.Begin(nil, coreOf(q.agent), &ev)
+	}
 	s.mu.Lock()
 	var it queueItem
 	if s.size() > 0 {
@@ -438,32 +433,24 @@ func (q *Queue) get(op string, ws waitSpec) (any, error) {
 	} else {
 		if !ws.block {
 			s.mu.Unlock()
-			return nil, q.getFailed(op, ws, nil, rec, t0)
+			return nil, q.failed(&o, &ev, "empty", ws.failure(QueueEmpty, op, s.id, nil))
 		}
 		w := &queueWaiter{ready: make(chan struct{})}
 		s.getters = append(s.getters, w)
 		s.mu.Unlock()
-		cause := ws.await(w)
+		cause := ws.await(&o, &ev, w)
 		s.mu.Lock()
 		if !w.served {
 			s.getters = removeWaiter(s.getters, w)
 			s.mu.Unlock()
-			return nil, q.getFailed(op, ws, cause, rec, t0)
+			return nil, q.failed(&o, &ev, "empty", ws.failure(QueueEmpty, op, s.id, cause))
 		}
 		it = w.item
 		s.mu.Unlock()
 	}
-	if rec {
-		record(nil, q.agent, &Event{Kind: EvQueueGet, Op: op, Peer: s.id, Sync: it.token, Result: "ok", Call: t0, Return: Now()})
-	}
+	ev.Result, ev.Sync, ev.Item = "ok", it.token, it.id
+	o.End(&ev)
 	return bindValue(it.v, q.agent), nil
-}
-
-func (q *Queue) getFailed(op string, ws waitSpec, cause error, rec bool, t0 int64) error {
-	if rec {
-		record(nil, q.agent, &Event{Kind: EvQueueGet, Op: op, Peer: q.s.id, Result: "empty", Call: t0, Return: Now()})
-	}
-	return ws.failure(QueueEmpty, op, q.s.id, cause)
 }
 
 // parcel is an item being put: its validated, copied value and the
@@ -493,10 +480,10 @@ func (p *parcel) prepare(op string, item any, transfer []Backing) error {
 				return Errorf(TypeError, op, "transfer list entry %d is a nil buffer", i)
 			}
 			if j, dup := p.listed[b.blk]; dup {
-				return Errorf(TypeError, op, "transfer list entries %d and %d are the same ArrayBuffer %d", j, i, b.blk.id)
+				return Errorf(TypeError, op, "transfer list entries %d and %d are the same ArrayBuffer %d", j, i, b.blk.ID)
 			}
-			if b.blk.detached() {
-				return Errorf(TypeError, op, "transfer list entry %d: ArrayBuffer %d is detached", i, b.blk.id)
+			if b.blk.Detached() {
+				return Errorf(TypeError, op, "transfer list entry %d: ArrayBuffer %d is detached", i, b.blk.ID)
 			}
 			if p.listed == nil {
 				p.listed = make(map[*block]int)
@@ -514,7 +501,7 @@ func (p *parcel) prepare(op string, item any, transfer []Backing) error {
 	}
 	for i, b := range p.transfer {
 		if !p.used[b.blk] {
-			return Errorf(TypeError, op, "transfer list entry %d: ArrayBuffer %d does not occur in the item", i, b.blk.id)
+			return Errorf(TypeError, op, "transfer list entry %d: ArrayBuffer %d does not occur in the item", i, b.blk.ID)
 		}
 	}
 	p.v = v
@@ -544,18 +531,18 @@ func (p *parcel) value(op string, v any, path string) (any, error) {
 		}
 		return x, p.transferred(op, path, v, x.blk)
 	case *TypedArray:
-		if x == nil || x.blk == nil {
+		if !x.ok() {
 			return nil, p.refuse(op, path, v, "a nil view")
 		}
-		if x.blk.shared {
+		if x.arr.Blk.Shared {
 			return x, nil
 		}
-		return x, p.transferred(op, path, v, x.blk)
+		return x, p.transferred(op, path, v, x.arr.Blk)
 	case *DataView:
 		if x == nil || x.blk == nil {
 			return nil, p.refuse(op, path, v, "a nil view")
 		}
-		if x.blk.shared {
+		if x.blk.Shared {
 			return x, nil
 		}
 		return x, p.transferred(op, path, v, x.blk)
@@ -611,11 +598,11 @@ func (p *parcel) refuse(op, path string, v any, what string) error {
 // transferred checks that the non-shared block of an item's ArrayBuffer (or
 // view) is transferred with it, and not detached.
 func (p *parcel) transferred(op, path string, v any, blk *block) error {
-	if blk.detached() {
-		return Errorf(NotShareable, op, "%s (%T) is over ArrayBuffer %d, which is detached", path, v, blk.id)
+	if blk.Detached() {
+		return Errorf(NotShareable, op, "%s (%T) is over ArrayBuffer %d, which is detached", path, v, blk.ID)
 	}
 	if _, ok := p.listed[blk]; !ok {
-		return Errorf(NotShareable, op, "%s (%T) is over ArrayBuffer %d, which is not shareable: an ArrayBuffer passes only by transfer (name it in the transfer list)", path, v, blk.id)
+		return Errorf(NotShareable, op, "%s (%T) is over ArrayBuffer %d, which is not shareable: an ArrayBuffer passes only by transfer (name it in the transfer list)", path, v, blk.ID)
 	}
 	p.used[blk] = true
 	return nil
@@ -632,12 +619,12 @@ func (p *parcel) commit(op string) error {
 	}
 	lengths := make([]int64, len(p.transfer))
 	for i, b := range p.transfer {
-		n, ok := b.blk.detach()
+		n, ok := b.blk.Detach()
 		if !ok {
 			for j := 0; j < i; j++ {
-				p.transfer[j].blk.length.Store(lengths[j])
+				p.transfer[j].blk.Len.Store(lengths[j])
 			}
-			return Errorf(TypeError, op, "transfer list entry %d: ArrayBuffer %d was detached while the put was pending", i, b.blk.id)
+			return Errorf(TypeError, op, "transfer list entry %d: ArrayBuffer %d was detached while the put was pending", i, b.blk.ID)
 		}
 		lengths[i] = n
 	}
@@ -648,7 +635,9 @@ func (p *parcel) commit(op string) error {
 		if ag == nil {
 			ag = b.agent
 		}
-		p.moved[old] = old.moveTo(n, ag, op)
+		nb := old.MoveTo(n, coreOf(ag))
+		handOver(old, nb, n, ag, op, true)
+		p.moved[old] = nb
 	}
 	p.v = p.rewrite(p.v)
 	return nil
@@ -661,9 +650,9 @@ func (p *parcel) rewrite(v any) any {
 	case *ArrayBuffer:
 		return &ArrayBuffer{blk: p.moved[x.blk]}
 	case *TypedArray:
-		if nb, ok := p.moved[x.blk]; ok {
+		if nb, ok := p.moved[x.arr.Blk]; ok {
 			w := *x
-			w.blk = nb
+			w.arr.Blk = nb
 			return &w
 		}
 	case *DataView:

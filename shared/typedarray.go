@@ -3,6 +3,10 @@ package shared
 import (
 	"fmt"
 	"unsafe"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/model"
 )
 
 // TypedArray is a typed view over a Buffer or an ArrayBuffer: ECMAScript's
@@ -18,21 +22,20 @@ import (
 // length follows the buffer's). A view is bound to the agent its buffer was
 // bound to; For rebinds it.
 type TypedArray struct {
-	blk    *block
-	agent  *Agent
-	kind   Kind
-	shift  uint8
-	offset int // byte offset
-	length int // element count; -1 when length-tracking
-	// fast is the length of a fixed-length view of an integer kind over a
-	// shared Buffer, and 0 otherwise: such views take the inlined fast paths
-	// (Word32, Word64, SubWord) when no recorder is attached. fastInt32 is
-	// fast for Int32 views and 0 otherwise, so that the Int32 fast paths test
-	// kind and bounds with one compare. elems is the address of element 0
-	// (the memory of a shared Buffer never moves).
-	fast      int
-	fastInt32 int
-	elems     unsafe.Pointer
+	arr mem.Array // first: package atomics reaches it from a *TypedArray
+}
+
+var _ [0]struct{} = [unsafe.Offsetof(TypedArray{}.arr)]struct{}{} // arr is at offset 0
+
+// ok reports whether v is a view made by this package (not nil, not the
+// zero TypedArray). The methods of a nil or zero TypedArray return zero
+// values, or a TypeError where they return an error.
+func (v *TypedArray) ok() bool { return v != nil && v.arr.Blk != nil }
+
+func (v *TypedArray) kind() Kind { return Kind(v.arr.Kind) }
+
+func errNoView(op string) error {
+	return Errorf(TypeError, op, "not a TypedArray (nil, or not made by NewTypedArray)")
 }
 
 // NewTypedArray returns a view of length elements of kind starting at
@@ -64,27 +67,35 @@ func View(buf Backing, kind Kind) (*TypedArray, error) {
 }
 
 func newTypedArray(buf Backing, kind Kind, byteOffset, length int, tracking bool) (*TypedArray, error) {
-	if buf == nil {
-		return nil, Errorf(TypeError, "TypedArray", "no buffer")
+	op := "TypedArray"
+	if kind.Valid() {
+		op = kind.ArrayName()
+	}
+	blk, ag := backingOf(buf)
+	if blk == nil {
+		return nil, Errorf(TypeError, op, "no buffer (nil, or not made by this package)")
 	}
 	if !kind.Valid() {
-		return nil, Errorf(TypeError, "TypedArray", "invalid element kind %v", kind)
+		return nil, Errorf(TypeError, op, "invalid element kind %v", kind)
 	}
-	op := kind.ArrayName()
-	blk, ag := buf.backing()
 	size := kind.Size()
+	// ECMA-262 InitializeTypedArrayFromArrayBuffer: ToIndex(byteOffset), its
+	// alignment, ToIndex(length), then the detached check, then the bounds.
 	if byteOffset < 0 || byteOffset%size != 0 {
 		return nil, Errorf(RangeError, op, "start offset %d is not a non-negative multiple of the element size %d", byteOffset, size)
 	}
-	if blk.detached() {
+	if !tracking && (length < 0 || length > MaxBufferLength) {
+		return nil, Errorf(RangeError, op, "invalid typed array length %d", length)
+	}
+	if blk.Detached() {
 		return nil, Errorf(TypeError, op, "buffer is detached")
 	}
-	n := blk.byteLength()
+	n := blk.ByteLength()
 	if byteOffset > n {
 		return nil, Errorf(RangeError, op, "start offset %d is outside the bounds of the buffer (byte length %d)", byteOffset, n)
 	}
 	if tracking {
-		if !blk.grow {
+		if !blk.Growable {
 			// Over a fixed-length buffer a length-tracking view is a fixed view of the rest.
 			if (n-byteOffset)%size != 0 {
 				return nil, Errorf(RangeError, op, "byte length %d minus offset %d is not a multiple of the element size %d", n, byteOffset, size)
@@ -93,203 +104,209 @@ func newTypedArray(buf Backing, kind Kind, byteOffset, length int, tracking bool
 		} else {
 			length = -1
 		}
-	} else if length < 0 || byteOffset+length*size > n || length > MaxBufferLength {
+	} else if byteOffset+length*size > n {
 		return nil, Errorf(RangeError, op, "invalid typed array length %d at offset %d over %d bytes", length, byteOffset, n)
 	}
-	v := &TypedArray{blk: blk, agent: ag, kind: kind, shift: kind.shift(), offset: byteOffset, length: length}
-	if length > 0 && blk.shared && kind.IsInteger() {
-		v.fast = length
-		v.elems = unsafe.Add(blk.base, byteOffset)
+	v := &TypedArray{arr: mem.Array{Blk: blk, Agent: coreOf(ag), Kind: uint8(kind), Shift: kind.shift(), Offset: byteOffset, Length: length}}
+	if length > 0 && blk.Shared && kind.IsInteger() {
+		v.arr.Fast = length
+		v.arr.Elems = unsafe.Add(blk.Base, byteOffset)
 		if kind == Int32 {
-			v.fastInt32 = length
+			v.arr.FastInt32 = length
 		}
 	}
 	return v, nil
 }
 
+// backingOf returns buf's block and agent; a nil block for a nil buf, a nil
+// *Buffer or *ArrayBuffer, or a zero one.
+func backingOf(buf Backing) (*block, *Agent) {
+	if buf == nil {
+		return nil, nil
+	}
+	return buf.backing()
+}
+
 // For returns the view bound to agent a: the same memory and shape, with its
-// operations attributed to a.
+// operations attributed to a (nil for a nil view).
 func (v *TypedArray) For(a *Agent) *TypedArray {
+	if v == nil {
+		return nil
+	}
 	w := *v
-	w.agent = a
+	w.arr.Agent = coreOf(a)
 	return &w
 }
 
 // Agent returns the agent the view is bound to, or nil.
-func (v *TypedArray) Agent() *Agent { return v.agent }
+func (v *TypedArray) Agent() *Agent {
+	if v == nil {
+		return nil
+	}
+	return agentOf(v.arr.Agent)
+}
 
-// Kind returns the element kind.
-func (v *TypedArray) Kind() Kind { return v.kind }
+// Kind returns the element kind (0, invalid, for a nil or zero view).
+func (v *TypedArray) Kind() Kind {
+	if v == nil {
+		return 0
+	}
+	return v.kind()
+}
 
-// BufferID returns the ID of the buffer the view is over.
-func (v *TypedArray) BufferID() uint64 { return v.blk.id }
+// BufferID returns the ID of the buffer the view is over (0 for a nil or zero view).
+func (v *TypedArray) BufferID() uint64 {
+	if !v.ok() {
+		return 0
+	}
+	return v.arr.Blk.ID
+}
 
 // IsShared reports whether the view is over a shared Buffer.
-func (v *TypedArray) IsShared() bool { return v.blk.shared }
+func (v *TypedArray) IsShared() bool { return v.ok() && v.arr.Blk.Shared }
 
 // ByteOffset returns the view's byte offset (0 once its buffer is detached).
 func (v *TypedArray) ByteOffset() int {
-	if v.blk.detached() {
+	if !v.ok() || v.arr.Blk.Detached() {
 		return 0
 	}
-	return v.offset
+	return v.arr.Offset
 }
 
 // LengthTracking reports whether the view's length follows its buffer's.
-func (v *TypedArray) LengthTracking() bool { return v.length < 0 }
+func (v *TypedArray) LengthTracking() bool { return v.ok() && v.arr.Length < 0 }
 
 // Length returns the current number of elements: 0 once the buffer is detached.
 func (v *TypedArray) Length() int {
-	n, _ := v.currentLength()
+	if !v.ok() {
+		return 0
+	}
+	n, _ := v.arr.CurrentLength()
 	return n
 }
 
 // ByteLength returns Length() times the element size.
-func (v *TypedArray) ByteLength() int { return v.Length() << v.shift }
-
-func (v *TypedArray) String() string {
-	return fmt.Sprintf("%s(buffer %d, offset %d, length %d)", v.kind.ArrayName(), v.blk.id, v.offset, v.Length())
+func (v *TypedArray) ByteLength() int {
+	if !v.ok() {
+		return 0
+	}
+	return v.Length() << v.arr.Shift
 }
 
-// currentLength returns the element count and false if the buffer is detached.
-func (v *TypedArray) currentLength() (int, bool) {
-	n := v.blk.length.Load()
-	if n < 0 {
-		return 0, false
+func (v *TypedArray) String() string {
+	if !v.ok() {
+		return "TypedArray(invalid)"
 	}
-	if v.length >= 0 {
-		return v.length, true
-	}
-	return max(int(n)-v.offset, 0) >> v.shift, true
+	return fmt.Sprintf("%s(buffer %d, offset %d, length %d)", v.kind().ArrayName(), v.arr.Blk.ID, v.arr.Offset, v.Length())
 }
 
 // byteIndex validates element index i and returns its byte index in the
-// buffer: a TypeError if the buffer is detached, a RangeError if i is out of
-// range. This is the hot path of every access: for a fixed-length view over a
-// shared buffer it is one compare.
+// buffer: a TypeError if v is not a view or its buffer is detached, a
+// RangeError if i is out of range.
 func (v *TypedArray) byteIndex(op string, i int) (int, error) {
-	if v.length >= 0 && v.blk.shared {
-		if uint(i) < uint(v.length) {
-			return v.offset + i<<v.shift, nil
-		}
-		return 0, v.rangeError(op, i, v.length)
+	if !v.ok() {
+		return 0, errNoView(op)
 	}
-	n, ok := v.currentLength()
-	if !ok {
-		return 0, Errorf(TypeError, op, "%s's buffer is detached", v.kind.ArrayName())
+	bi, n, ok := v.arr.ByteIndex(i)
+	if ok {
+		return bi, nil
 	}
-	if uint(i) >= uint(n) {
-		return 0, v.rangeError(op, i, n)
+	if n < 0 {
+		return 0, Errorf(TypeError, op, "%s's buffer is detached", v.kind().ArrayName())
 	}
-	return v.offset + i<<v.shift, nil
+	return 0, Errorf(RangeError, op, "index %d is out of range for %s of length %d", i, v.kind().ArrayName(), n)
 }
 
-func (v *TypedArray) rangeError(op string, i, n int) error {
-	return Errorf(RangeError, op, "index %d is out of range for %s of length %d", i, v.kind.ArrayName(), n)
-}
-
-// get is a plain (Unordered) read of element i's bits.
+// get is a plain (Unordered) read of element i's bits, through the bracket.
 func (v *TypedArray) get(op string, i int) (uint64, error) {
 	bi, err := v.byteIndex(op, i)
 	if err != nil {
 		return 0, err
 	}
-	if attached.Load() != 0 {
-		return v.getRecorded(op, bi), nil
+	size := 1 << v.arr.Shift
+	if !mem.Attached() {
+		return v.arr.Blk.Load(bi, size), nil
 	}
-	return v.blk.load(bi, 1<<v.shift), nil
+	ev := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, NoTear: v.kind().NoTear(false)}
+	o, sup, supplied := mem.Begin(v.arr.Blk, v.arr.Agent, &ev)
+	var bits uint64
+	if supplied {
+		bits = mem.FromLE(sup&mem.Mask(size), size)
+	} else {
+		bits = v.arr.Blk.Load(bi, size)
+	}
+	ev.Read = mem.ToLE(bits, size)
+	o.End(&ev)
+	return bits, nil
 }
 
-func (v *TypedArray) getRecorded(op string, bi int) uint64 {
-	size := 1 << v.shift
-	t0 := Now()
-	bits := v.blk.load(bi, size)
-	t1 := Now()
-	if wantsRecord(v.blk, v.agent) {
-		record(v.blk, v.agent, &Event{Kind: EvRead, Order: Unordered, Op: op, ByteIndex: bi, Size: size,
-			NoTear: v.kind.NoTear(false), Read: toLE(bits, size), Call: t0, Return: t1})
-	}
-	return bits
-}
-
-// set is a plain (Unordered) write of element i's bits.
+// set is a plain (Unordered) write of element i's bits, through the bracket.
 func (v *TypedArray) set(op string, i int, bits uint64) error {
 	bi, err := v.byteIndex(op, i)
 	if err != nil {
 		return err
 	}
-	size := 1 << v.shift
-	if attached.Load() != 0 && wantsRecord(v.blk, v.agent) {
-		t0 := Now()
-		v.blk.store(bi, size, bits)
-		t1 := Now()
-		record(v.blk, v.agent, &Event{Kind: EvWrite, Order: Unordered, Op: op, ByteIndex: bi, Size: size,
-			NoTear: v.kind.NoTear(false), Written: toLE(bits, size), Call: t0, Return: t1})
+	size := 1 << v.arr.Shift
+	if !mem.Attached() {
+		v.arr.Blk.Store(bi, size, bits)
 		return nil
 	}
-	v.blk.store(bi, size, bits)
+	ev := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, NoTear: v.kind().NoTear(false), Written: mem.ToLE(bits, size)}
+	o, _, _ := mem.Begin(v.arr.Blk, v.arr.Agent, &ev)
+	v.arr.Blk.Store(bi, size, bits)
+	o.End(&ev)
 	return nil
 }
 
 // GetBits reads element i (an Unordered read) and returns its bits: the
 // element's value as stored, in the low Size() bytes.
-func (v *TypedArray) GetBits(i int) (uint64, error) { return v.get(getOps[v.kind], i) }
+func (v *TypedArray) GetBits(i int) (uint64, error) { return v.get(getOps[v.Kind()], i) }
 
 // GetInt reads element i as an integer (see Kind.Int64 for each kind's conversion).
 func (v *TypedArray) GetInt(i int) (int64, error) {
-	b, err := v.get(getOps[v.kind], i)
-	return v.kind.Int64(b), err
+	b, err := v.get(getOps[v.Kind()], i)
+	return v.Kind().Int64(b), err
 }
 
 // GetUint reads element i as an unsigned integer: the element's bits,
 // zero-extended (a negative Int32 element -1 reads as 0xffffffff).
 func (v *TypedArray) GetUint(i int) (uint64, error) {
-	if v.kind.IsFloat() {
+	if v.Kind().IsFloat() {
 		f, err := v.GetFloat(i)
 		return uint64(saturate(f)), err
 	}
-	return v.get(getOps[v.kind], i)
+	return v.get(getOps[v.Kind()], i)
 }
 
 // GetFloat reads element i as an ECMAScript Number (the nearest float64 for BigInt kinds).
 func (v *TypedArray) GetFloat(i int) (float64, error) {
-	b, err := v.get(getOps[v.kind], i)
-	return v.kind.Float64(b), err
+	b, err := v.get(getOps[v.Kind()], i)
+	return v.Kind().Float64(b), err
 }
 
 // SetBits writes element i's bits (an Unordered write); bits beyond the element size are ignored.
 func (v *TypedArray) SetBits(i int, bits uint64) error {
-	return v.set(setOps[v.kind], i, bits&v.kind.mask())
+	return v.set(setOps[v.Kind()], i, bits&v.Kind().mask())
 }
 
 // SetInt writes x to element i, converted as Kind.FromInt64 (modular for
 // integer kinds, clamped for Uint8Clamped).
 func (v *TypedArray) SetInt(i int, x int64) error {
-	return v.set(setOps[v.kind], i, v.kind.FromInt64(x))
+	return v.set(setOps[v.Kind()], i, v.Kind().FromInt64(x))
 }
 
 // SetFloat writes the Number x to element i, converted as Kind.FromFloat64.
 func (v *TypedArray) SetFloat(i int, x float64) error {
-	return v.set(setOps[v.kind], i, v.kind.FromFloat64(x))
+	return v.set(setOps[v.Kind()], i, v.Kind().FromFloat64(x))
 }
 
-// getOps and setOps name plain element accesses in errors and events.
+// getOps and setOps name plain element accesses in errors and events:
+// "Int32Array.get", "Int32Array.set" (index 0 names the operation on a view
+// that is not one).
 var getOps, setOps = func() (g, s [Float64 + 1]string) {
+	g[0], s[0] = "TypedArray.get", "TypedArray.set"
 	for k := Int8; k <= Float64; k++ {
-		g[k], s[k] = k.ArrayName()+" get", k.ArrayName()+" set"
+		g[k], s[k] = k.ArrayName()+".get", k.ArrayName()+".set"
 	}
 	return
 }()
-
-// toLE packs the native-endian bits of a size-byte element as the
-// little-endian-by-position byte payload Event uses.
-func toLE(bits uint64, size int) uint64 {
-	if bigEndianHost == 0 {
-		return bits
-	}
-	var out uint64
-	for j := 0; j < size; j++ {
-		out |= (bits >> (8 * uint(size-1-j)) & 0xff) << (8 * uint(j))
-	}
-	return out
-}

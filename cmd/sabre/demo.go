@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/sabre-mm/sabre/history"
 	"io"
 	"time"
 
@@ -92,7 +93,7 @@ func demo(w io.Writer, agents, iters int) error {
 	}
 
 	// 2. Message passing: plain data published by a seq-cst flag, with wait/notify.
-	rec := shared.NewRecorder()
+	rec := history.NewRecorder()
 	mb, err := shared.NewBuffer(8, shared.WithRecorder(rec), shared.CreatedBy(main))
 	if err != nil {
 		return err

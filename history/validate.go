@@ -1,0 +1,199 @@
+package history
+
+import (
+	"fmt"
+
+	"github.com/sabre-mm/sabre/model"
+)
+
+// MaxBufferLength is the largest buffer length a history may declare: 4 GiB,
+// as package shared allows.
+const MaxBufferLength = 1 << 32
+
+// Validate reports the first fault of h as a *FormatError naming the event
+// (its index in h.Events) and the field, or nil:
+//
+//   - buffers: IDs non-zero and unique, 0 ≤ Length ≤ MaxLength ≤ MaxBufferLength;
+//   - every event: a valid Kind; Call ≤ Return; Agent ≥ 0;
+//   - agent-order: every event of an agent other than 0 (except WaitSettle)
+//     has a Seq ≥ 1 unique within its agent; events of agent 0 have unique
+//     Seqs too (they name them);
+//   - memory events (Read, Write, RMW, Init, Wait): a Buffer the header
+//     declares, ByteIndex ≥ 0 and ByteIndex+Size within its MaxLength;
+//     Size 1..8 (Init: ≥ 1); the Order the kind allows (Read: seq-cst or
+//     unordered; Write: seq-cst or unordered; RMW and Wait: seq-cst and
+//     NoTear; Init: init); NoTear only when aligned; payloads only within
+//     Size bytes; an RMW's Written equal to ModifyOp.Apply(Read, Operand)
+//     and a compareExchange's Stored agreeing with its kind and with
+//     whether Read equalled Expected;
+//   - Woken refers to Wait events of the history.
+func (h *History) Validate() error {
+	if h == nil {
+		return &FormatError{Event: -1, Msg: "nil History"}
+	}
+	bufs := make(map[uint64]Buffer, len(h.Buffers))
+	for i, b := range h.Buffers {
+		f := func(field, format string, args ...any) error {
+			return &FormatError{Event: -1, Field: fmt.Sprintf("buffers[%d].%s", i, field), Msg: fmt.Sprintf(format, args...)}
+		}
+		switch {
+		case b.ID == 0:
+			return f("id", "buffer ID 0 is reserved for events on no buffer")
+		case bufs[b.ID] != (Buffer{}):
+			return f("id", "buffer %d is declared twice", b.ID)
+		case b.Length < 0 || b.Length > b.MaxLength:
+			return f("length", "length %d is not in [0, maxLength %d]", b.Length, b.MaxLength)
+		case b.MaxLength > MaxBufferLength:
+			return f("maxLength", "%d exceeds %d", b.MaxLength, MaxBufferLength)
+		}
+		bufs[b.ID] = b
+	}
+	seqs := make(map[Ref]bool, len(h.Events))
+	waits := make(map[Ref]bool)
+	for i := range h.Events {
+		e := &h.Events[i]
+		f := func(field, format string, args ...any) error {
+			return &FormatError{Event: i, Field: field, Msg: fmt.Sprintf(format, args...)}
+		}
+		if !e.Kind.Valid() {
+			return f("kind", "invalid kind %d", e.Kind)
+		}
+		if e.Agent < 0 {
+			return f("agent", "negative agent %d", e.Agent)
+		}
+		if e.Return < e.Call {
+			return f("return", "returns at %d before its call at %d", e.Return, e.Call)
+		}
+		if e.Kind == EvWaitSettle {
+			if e.Seq != 0 {
+				return f("seq", "a wait-settle event is not in agent-order: its seq is 0, not %d", e.Seq)
+			}
+		} else {
+			if e.Seq == 0 {
+				return f("seq", "missing: every event but wait-settle has a sequence number from 1")
+			}
+			if seqs[e.Ref()] {
+				return f("seq", "%v appears twice", e.Ref())
+			}
+			seqs[e.Ref()] = true
+		}
+		if e.Kind == EvWait {
+			waits[e.Ref()] = true
+		}
+		if err := validateMemory(e, bufs, f); err != nil {
+			return err
+		}
+	}
+	for i := range h.Events {
+		for j, r := range h.Events[i].Woken {
+			if !waits[r] {
+				return &FormatError{Event: i, Field: fmt.Sprintf("woken[%d]", j), Msg: fmt.Sprintf("%v is not a wait event of the history", r)}
+			}
+		}
+	}
+	return nil
+}
+
+func validateMemory(e *Event, bufs map[uint64]Buffer, f func(field, format string, args ...any) error) error {
+	if !e.Kind.IsMemory() {
+		if e.Order != 0 {
+			return f("order", "a %s event has no order", e.Kind)
+		}
+		if e.Read != 0 || e.Written != 0 || e.ModifyOp != 0 {
+			return f("read", "a %s event reads and writes no memory", e.Kind)
+		}
+		return nil
+	}
+	b, ok := bufs[e.Buffer]
+	if !ok {
+		return f("buffer", "buffer %d is not declared in the header", e.Buffer)
+	}
+	if e.ByteIndex < 0 || e.Size < 1 || e.ByteIndex+e.Size > b.MaxLength {
+		return f("index", "bytes [%d, %d) are not within buffer %d's %d bytes", e.ByteIndex, e.ByteIndex+e.Size, e.Buffer, b.MaxLength)
+	}
+	if e.Kind != EvInit && e.Size > 8 {
+		return f("size", "a %s event accesses 1 to 8 bytes, not %d", e.Kind, e.Size)
+	}
+	if e.NoTear && e.ByteIndex%e.Size != 0 {
+		return f("noTear", "a NoTear access must be aligned (index %d, size %d)", e.ByteIndex, e.Size)
+	}
+	var want []model.Order
+	switch e.Kind {
+	case EvRead, EvWrite:
+		want = []model.Order{model.SeqCst, model.Unordered}
+	case EvRMW, EvWait:
+		want = []model.Order{model.SeqCst}
+		if !e.NoTear {
+			return f("noTear", "a %s event is always NoTear", e.Kind)
+		}
+	case EvInit:
+		want = []model.Order{model.Init}
+	}
+	okOrder := false
+	for _, o := range want {
+		okOrder = okOrder || e.Order == o
+	}
+	if !okOrder {
+		return f("order", "a %s event's order is %v, not %v", e.Kind, want, e.Order)
+	}
+	if e.Kind == EvInit {
+		return nil
+	}
+	mask := ^uint64(0)
+	if e.Size < 8 {
+		mask = 1<<(8*uint(e.Size)) - 1
+	}
+	for _, p := range []struct {
+		name string
+		v    uint64
+	}{{"read", e.Read}, {"written", e.Written}, {"operand", e.Operand}, {"expected", e.Expected}} {
+		if p.v&^mask != 0 {
+			return f(p.name, "%#x has bytes beyond the event's %d", p.v, e.Size)
+		}
+	}
+	if e.ModifyOp != 0 && !e.ModifyOp.Valid() {
+		return f("modifyOp", "invalid ModifyOp %d", e.ModifyOp)
+	}
+	switch e.Kind {
+	case EvRMW:
+		if e.ModifyOp == 0 {
+			return f("modifyOp", "missing on an rmw event")
+		}
+		if e.ModifyOp == model.CompareExchange && (!e.Stored || e.Read != e.Expected) {
+			return f("stored", "a compareExchange recorded as rmw stored, so it read its expected value")
+		}
+		got := fromBytes(e.ModifyOp.Apply(toBytes(e.Read, e.Size), toBytes(e.Operand, e.Size)))
+		if got != e.Written {
+			return f("written", "%#x is not %s(%#x, %#x) = %#x", e.Written, e.ModifyOp, e.Read, e.Operand, got)
+		}
+	case EvRead:
+		if e.ModifyOp != 0 && e.ModifyOp != model.CompareExchange {
+			return f("modifyOp", "a read event's only modifyOp is compareExchange (a failing one), not %s", e.ModifyOp)
+		}
+		if e.ModifyOp == model.CompareExchange && (e.Stored || e.Read == e.Expected) {
+			return f("stored", "a failing compareExchange read a value other than its expected one and did not store")
+		}
+	default:
+		if e.ModifyOp != 0 {
+			return f("modifyOp", "a %s event has no modifyOp", e.Kind)
+		}
+	}
+	return nil
+}
+
+// toBytes unpacks the low size bytes of x (little-endian by position).
+func toBytes(x uint64, size int) []byte {
+	b := make([]byte, size)
+	for j := range b {
+		b[j] = byte(x >> (8 * j))
+	}
+	return b
+}
+
+func fromBytes(b []byte) uint64 {
+	var x uint64
+	for j, c := range b {
+		x |= uint64(c) << (8 * j)
+	}
+	return x
+}

@@ -1,0 +1,60 @@
+package shared
+
+import (
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mem"
+)
+
+// Controller is the interface a scheduler implements to control agents:
+// package scenarios' explorer implements it, and so may a test. Attach one
+// to an agent (Agent.SetController; started agents inherit it) or to a
+// buffer (Buffer.SetController, ArrayBuffer.SetController); an access by an
+// agent with a controller is controlled by the agent's, otherwise by the
+// buffer's.
+//
+// Every operation on a buffer's bytes — typed-array and DataView get and
+// set, every Atomics operation, the byte copies of Slice and
+// TransferToLength, Transfer, Grow, a buffer's creation (its Init event) —
+// and every host operation — Wait, WaitAsync, Notify, Queue put and get,
+// agent start, begin, end and join — passes one bracket. With a controller
+// attached, the bracket calls it on the agent's goroutine:
+//
+//   - Before(ev) before the operation takes effect. ev is the event being
+//     made (history.Event): agent, agent-order position (Seq), kind, order,
+//     operation, buffer, byte index, size and the operands known before
+//     the access (Written for a write, Operand for a read-modify-write,
+//     Expected for compareExchange and wait); the results are not yet
+//     filled in, and ev must not be changed. Before may block for as long
+//     as the scheduler wants the agent paused: it is a scheduling point.
+//     For an EvRead that is a pure read — a typed-array or DataView get,
+//     Atomics.load, a byte read of a copy; not a compareExchange, whose
+//     comparison decides a write — it may return supplied true and the
+//     bytes the read returns (ev.Size bytes, little-endian by position, as
+//     history.Event payloads) instead of the real memory's: that is how a
+//     scheduler simulates the weak behaviours the memory model allows. For
+//     any other kind, supplied is ignored.
+//
+//   - Block(ev, ready) when an operation would block the agent: a Wait that
+//     enqueued its waiter, a Queue put on a full queue or get on an empty
+//     one, a Join of an agent still running. ready is closed when the
+//     operation can complete (a Notify removed the waiter; the put has its
+//     slot or the get its item; the joined agent ended); the controller
+//     must not receive from it otherwise than to observe closure. Block
+//     returns when the scheduler decides: timedOut false once ready is
+//     closed (the operation completes), timedOut true to make the operation
+//     time out (only meaningful when it has a timeout: Wait with a finite
+//     timeout, a Put or Get with a timeout), or a non-nil err to cancel it
+//     (for example a deadlock report: every agent blocked) — then the
+//     operation ends as if its context had been cancelled, leaving no
+//     waiter behind, and returns an error wrapping err. For a pending
+//     waitAsync with a timeout, Block is called on a goroutine of its own
+//     with an EvWaitSettle event: timedOut true expires the waiter.
+//
+// A controller's methods are called concurrently by different agents; a
+// scheduler that runs one agent at a time serialises them by blocking.
+type Controller interface {
+	Before(ev *history.Event) (read uint64, supplied bool)
+	Block(ev *history.Event, ready <-chan struct{}) (timedOut bool, err error)
+}
+
+var _ mem.Controller = Controller(nil) // the same method set as the bracket's
