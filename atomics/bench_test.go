@@ -1,10 +1,11 @@
 package atomics
 
 import (
-	"github.com/sabre-mm/sabre/history"
+	"fmt"
 	"sync/atomic"
 	"testing"
 
+	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/shared"
 )
 
@@ -95,6 +96,37 @@ func BenchmarkAddInt32Recorded(b *testing.B) {
 	if rec.Len() == 0 {
 		b.Fatal("nothing recorded")
 	}
+}
+
+// BenchmarkAddInt32RecordedParallel is BenchmarkAddInt32Recorded with
+// b.RunParallel: each goroutine is an agent of its own, adding to its own
+// element of one recorded buffer. Recording appends to per-agent logs, so
+// the time per operation should not exceed the single-agent benchmark's.
+func BenchmarkAddInt32RecordedParallel(b *testing.B) {
+	rec := history.NewRecorder()
+	buf, err := shared.NewBuffer(4096, shared.WithRecorder(rec))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer buf.SetRecorder(nil)
+	var next atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		me := next.Add(1)
+		ag := shared.NewAgent(fmt.Sprint("adder ", me))
+		v, _ := shared.View(buf.For(ag), shared.Int32)
+		i := int(me*16) % v.Length()
+		var s int64
+		n := 0
+		for pb.Next() {
+			x, _ := Add(v, i, 1)
+			s += x
+			if n++; n&(4096-1) == 0 {
+				rec.Log(ag.ID()).Reset()
+			}
+		}
+		sink = s
+	})
 }
 
 // BenchmarkWaitNotifyPingPong: two goroutines pass a token back and forth

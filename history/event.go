@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/sabre-mm/sabre/model"
 )
@@ -86,11 +85,13 @@ func (r Ref) String() string { return fmt.Sprintf("a%d#%d", r.Agent, r.Seq) }
 // and whatever byte order a DataView access asked for. An Init event covers
 // Size bytes (possibly more than 8), all zero, and has no payload.
 //
-// Call and Return are instants on the recorders' clock (Now), in
-// nanoseconds: Call is taken before the operation takes effect and Return
-// after, so the effect happened at some instant of the closed interval
-// [Call, Return]. For a blocking operation the interval includes the time
-// blocked.
+// Call and Return are instants of the recorders' clock (Now, a logical
+// clock ordered consistently with real time): Call is taken before the
+// operation takes effect and Return after, so the effect happened within the
+// closed interval [Call, Return], and an operation whose Return is below
+// another's Call finished before the other began. For a blocking operation
+// the interval includes the time blocked. An event with no duration (an
+// Init, a WaitSettle) has Call equal to Return.
 type Event struct {
 	// Agent is the agent's ID; 0 when the operation was not attributed to
 	// an agent.
@@ -195,11 +196,17 @@ func (e Event) String() string {
 	return b.String()
 }
 
-var clockOrigin = time.Now()
+var clock atomic.Int64
 
-// Now returns the recorders' clock: monotonic nanoseconds since the process
-// started using this package. Call and Return instants are on this clock.
-func Now() int64 { return int64(time.Since(clockOrigin)) }
+// Now returns a new instant of the recorders' clock: a process-wide
+// logical clock that every call advances by one. Instants are unique and
+// totally ordered consistently with real time — if one operation returned
+// before another was called, its Return instant is smaller than the other's
+// Call instant — which is all that ordering operations in time needs (a
+// linearizability check reads nothing else). They are not durations: a
+// reading costs one atomic add, where the monotonic wall clock costs tens of
+// nanoseconds on some hosts and would dominate the cost of recording.
+func Now() int64 { return clock.Add(1) }
 
 var syncTokens atomic.Uint64
 

@@ -56,6 +56,14 @@ func (l *Log) Append(e Event) {
 	l.mu.Unlock()
 }
 
+// Reset discards the log's events, keeping its memory.
+func (l *Log) Reset() {
+	l.mu.Lock()
+	clear(l.events)
+	l.events = l.events[:0]
+	l.mu.Unlock()
+}
+
 // Log returns the log that events of agent (an agent ID; 0 for none) go to.
 // Callers on a hot path cache it (package shared does, per agent).
 func (r *Recorder) Log(agent int) *Log {
@@ -173,9 +181,6 @@ func (r *Recorder) Len() int {
 // copies, so nothing handed out is overwritten).
 func (r *Recorder) Reset() {
 	for _, l := range r.allLogs() {
-		l.mu.Lock()
-		clear(l.events)
-		l.events = l.events[:0]
-		l.mu.Unlock()
+		l.Reset()
 	}
 }

@@ -1,10 +1,10 @@
 package shared
 
 import (
-	"reflect"
 	"errors"
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/model"
+	"reflect"
 	"strings"
 	"testing"
 )

@@ -173,13 +173,17 @@ func Begin(blk *Block, ag *Agent, ev *history.Event) (o Obs, read uint64, suppli
 	if blk != nil {
 		ev.Buffer = blk.ID
 		for _, r := range [...]*history.Recorder{o.rec1, o.rec2} {
-			if r != nil && !r.HasBuffer(blk.ID) {
+			if r != nil && blk.noted.Load() != r {
 				r.AddBuffer(blk.Info())
+				blk.noted.Store(r)
 			}
 		}
 	}
 	if o.ctrl != nil {
-		read, supplied = o.ctrl.Before(ev)
+		// The controller gets a copy, so that ev itself never escapes (no
+		// allocation per access while only recorders observe).
+		c := *ev
+		read, supplied = o.ctrl.Before(&c)
 		supplied = supplied && ev.Kind == history.EvRead
 	}
 	ev.Call = history.Now()
@@ -221,7 +225,8 @@ func (o *Obs) Append(ev *history.Event) {
 // error if it was cancelled.
 func (o *Obs) Await(ev *history.Event, ready <-chan struct{}, timeout time.Duration, ctx context.Context) (timedOut bool, err error) {
 	if o.ctrl != nil {
-		return o.ctrl.Block(ev, ready)
+		c := *ev
+		return o.ctrl.Block(&c, ready)
 	}
 	var done <-chan struct{}
 	if ctx != nil {
