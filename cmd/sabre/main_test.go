@@ -148,6 +148,23 @@ func TestLitmusBadInputExits2(t *testing.T) {
 	}
 }
 
+// TestLitmusModelLimitsBeforeAnyResult checks that a test the model would
+// refuse (here a 2,400-byte block, beyond model.MaxBlockSize) is reported
+// with its position when the files are parsed, before any test runs: no
+// output, exit 2.
+func TestLitmusModelLimitsBeforeAnyResult(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.litmus", mpSrc)
+	big := writeFile(t, dir, "b.litmus", "JS Big\n{ Uint8 x[2400]; }\nP0 { x[0] = 1; }\nexists (x[0]=1)\n")
+	for _, args := range [][]string{{"litmus", dir}, {"litmus", "--json", dir}, {"litmus", filepath.Join(dir, "a.litmus"), big}} {
+		code, out, errs := runCLI(t, args...)
+		want := big + ":2:11: view length 2400 out of range (0..1024)"
+		if code != 2 || out != "" || !strings.HasPrefix(errs, want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing, %q", args, code, out, errs, want)
+		}
+	}
+}
+
 func TestLitmusDirectorySorted(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "b.litmus", mpSrc)

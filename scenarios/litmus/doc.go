@@ -14,7 +14,10 @@
 //     Or, Xor, Exchange, CompareExchange), the Condition, the Expects and the
 //     model.Program the enumerator runs.
 //   - Test.Format prints a test back as canonical litmus text.
-//   - MaxBlockSize, MaxAgents and MaxStmts bound what a file may declare.
+//   - MaxBlockSize, MaxAgents and MaxStmts bound what a file may declare;
+//     with model.MaxCompareExchanges they are the model's limits, so a test
+//     that parses is one the model runs, and one beyond them is a
+//     positioned parse error.
 //
 // # Values
 //
