@@ -31,12 +31,14 @@ the lines are exactly herd7's; without it every model runs (%s) and each
 line is prefixed with the model's name, padded to a common width.
 
 With no FILE or DIR the built-in catalogue runs. A DIR runs every *.litmus
-file in it, sorted by name.
+file in it, sorted by name. Only regular files of at most %d bytes are
+read (litmus.MaxFileSize); every file is parsed before any test runs.
 
 Exit status: 0 when every expectation ("expect <model>: ...") holds, 1 when
 one does not (each failure is reported on stderr with expected and got), 2 on
-bad input (a positioned parse error, an unknown model, an unreadable file)
-or a test that exceeds --timeout or --max-states.
+bad input (a positioned parse error, including a test beyond the model's
+limits; an unknown model; an unreadable, irregular or oversized file) or a
+test that exceeds --timeout or --max-states.
 
 Each allowed final state costs memory (a few hundred bytes with its witness),
 so a test with more than --max-states states under a model is given up
@@ -79,7 +81,7 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 0, "give up on a test that takes longer than this under one model (0: no limit); exit status 2")
 	maxStates := fs.Int("max-states", defaultMaxStates, "give up on a test with more allowed final states than this under one model (0: no limit); exit status 2")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, litmusUsage, strings.Join(model.VariantNames(), ", "))
+		fmt.Fprintf(stderr, litmusUsage, strings.Join(model.VariantNames(), ", "), litmus.MaxFileSize)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -268,6 +268,38 @@ func TestLitmusTimeoutExits2(t *testing.T) {
 	}
 }
 
+// TestLitmusInputLimits checks that a file beyond litmus.MaxFileSize is
+// refused without being read (the 3 GiB file is sparse), naming its path,
+// and that an unreadable directory is reported as such.
+func TestLitmusInputLimits(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.litmus", mpSrc)
+	big := writeFile(t, dir, "big.litmus", mpSrc)
+	if err := os.Truncate(big, 3<<30); err != nil {
+		t.Skipf("no sparse 3 GiB file here: %v", err)
+	}
+	want := "read " + big + ": 3221225472 bytes, beyond the 1048576-byte limit on a litmus file (litmus.MaxFileSize)"
+	for _, args := range [][]string{{"litmus", big}, {"litmus", dir}} {
+		code, out, errs := runCLI(t, args...)
+		if code != 2 || out != "" || !strings.Contains(errs, want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing, %q", args, code, out, errs, want)
+		}
+	}
+	if os.Geteuid() == 0 {
+		t.Skip("permissions do not bind root")
+	}
+	locked := t.TempDir()
+	writeFile(t, locked, "a.litmus", mpSrc)
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(locked, 0o755)
+	code, out, errs := runCLI(t, "litmus", locked)
+	if want := "open " + locked + ": permission denied"; code != 2 || out != "" || !strings.Contains(errs, want) || strings.Contains(errs, "holds no") {
+		t.Errorf("unreadable directory: exit %d, stdout %q, stderr %q; want 2, nothing, %q", code, out, errs, want)
+	}
+}
+
 func TestLitmusMaxStatesExits2(t *testing.T) {
 	dir := t.TempDir()
 	p := writeFile(t, dir, "mp.litmus", mpSrc)

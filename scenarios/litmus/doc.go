@@ -7,8 +7,10 @@
 // # Parsing
 //
 //   - Parse, ParseFile, ParsePath (a file or every *.litmus file of a directory)
-//     and ParseFS turn litmus text into a *Test; every error is an *Error
-//     naming file:line:col (Pos).
+//     and ParseFS turn litmus text into a *Test; every parse error is an
+//     *Error naming file:line:col (Pos). The last three read only regular
+//     files of at most MaxFileSize bytes (1 MiB), and name every file they
+//     cannot or will not read by its path (an *fs.PathError).
 //   - Test holds the Views (Kind, Length, ByteOffset, Init), the Agents and
 //     their Stmts (Method: PlainLoad, PlainStore, Load, Store, Add, Sub, And,
 //     Or, Xor, Exchange, CompareExchange), the Condition, the Expects and the

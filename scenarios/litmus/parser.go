@@ -3,7 +3,6 @@ package litmus
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,15 +43,6 @@ var methods = map[string]Method{
 // valueArgs is the number of value operands after (view, index).
 var valueArgs = map[Method]int{
 	Load: 0, Store: 1, Add: 1, Sub: 1, And: 1, Or: 1, Xor: 1, Exchange: 1, CompareExchange: 2,
-}
-
-// ParseFile reads and parses the litmus file at path.
-func ParseFile(path string) (*Test, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, src)
 }
 
 // Parse parses the litmus test in src; file names it in error positions.
