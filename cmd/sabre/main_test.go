@@ -268,6 +268,30 @@ func TestLitmusTimeoutExits2(t *testing.T) {
 	}
 }
 
+// TestLitmusBadFlagValues checks that every flag value that cannot mean
+// what it says is refused before anything runs, with exit status 2.
+func TestLitmusBadFlagValues(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "mp.litmus", mpSrc)
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--timeout", "-1s"}, "sabre litmus: --timeout -1s is negative (0 means no limit)"},
+		{[]string{"--timeout", "-1ns"}, "sabre litmus: --timeout -1ns is negative (0 means no limit)"},
+		{[]string{"--timeout", "9999999999h"}, "invalid value"},
+		{[]string{"--max-states", "-1"}, "sabre litmus: --max-states -1 is negative (0 means no limit)"},
+		{[]string{"--max-states", "99999999999999999999"}, "value out of range"},
+		{[]string{"--model", ""}, `sabre litmus: unknown model ""`},
+		{[]string{"--states=maybe"}, "invalid boolean value"},
+	} {
+		code, out, errs := runCLI(t, append(append([]string{"litmus"}, c.args...), p)...)
+		if code != 2 || out != "" || !strings.Contains(errs, c.msg) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing, %q", c.args, code, out, errs, c.msg)
+		}
+	}
+}
+
 // TestLitmusInputLimits checks that a file beyond litmus.MaxFileSize is
 // refused without being read (the 3 GiB file is sparse), naming its path,
 // and that an unreadable directory is reported as such.
