@@ -61,6 +61,9 @@ func TestDispatch(t *testing.T) {
 	if code, _, errs := runCLI(t, "help", "litmus"); code != 0 || !strings.Contains(errs, "usage: sabre litmus") {
 		t.Errorf("help litmus: %d %q", code, errs)
 	}
+	if code, out, errs := runCLI(t, "help", "frobnicate"); code != 2 || out != "" || !strings.Contains(errs, `no help for unknown command "frobnicate"`) {
+		t.Errorf("help for an unknown command: %d %q %q", code, out, errs)
+	}
 }
 
 func TestLitmusCatalogueAllModels(t *testing.T) {
