@@ -11,6 +11,8 @@ const (
 	MaxBlockSize = 1024
 	// MaxOps is the largest number of operations over all agents.
 	MaxOps = 64
+	// MaxCompareExchanges is the largest number of compareExchange operations over all agents.
+	MaxCompareExchanges = 12
 )
 
 // ProgramError reports an invalid program: the agent and operation (by

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/sabre-mm/sabre/history"
 	"io"
+	"math"
 	"time"
 
 	"github.com/sabre-mm/sabre/atomics"
@@ -23,8 +24,8 @@ func init() {
 func runDemo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	agents := fs.Int("agents", 4, "number of agents racing on the counter")
-	iters := fs.Int("iterations", 20000, "increments per agent")
+	agents := fs.Int("agents", 4, fmt.Sprintf("number of agents racing on the counter, 1 to %d", maxDemoAgents))
+	iters := fs.Int("iterations", 20000, fmt.Sprintf("increments per agent, 1 to %d, and at most %d over all agents (the Int32 counter's range)", maxDemoIterations, math.MaxInt32))
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sabre demo [-agents N] [-iterations N]")
 		fs.PrintDefaults()
@@ -35,8 +36,12 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() != 0 || *agents < 1 || *agents > 256 || *iters < 1 || *iters > 10_000_000 {
-		fmt.Fprintln(stderr, "sabre demo: -agents must be in [1, 256], -iterations in [1, 10000000], and no arguments")
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "sabre demo: unexpected argument %q (demo takes only flags)\n", fs.Arg(0))
+		return 2
+	}
+	if err := checkDemoFlags(*agents, *iters); err != nil {
+		fmt.Fprintln(stderr, "sabre demo:", err)
 		return 2
 	}
 	if err := demo(stdout, *agents, *iters); err != nil {
@@ -44,6 +49,29 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// Bounds on sabre demo's flags. Every agent adds 1 to an Int32 counter
+// -iterations times, so agents × iterations may not exceed math.MaxInt32,
+// where the counter would wrap.
+const (
+	maxDemoAgents     = 256
+	maxDemoIterations = 10_000_000
+)
+
+// checkDemoFlags reports which flag is out of range, if one is.
+func checkDemoFlags(agents, iters int) error {
+	if agents < 1 || agents > maxDemoAgents {
+		return fmt.Errorf("-agents %d is out of range [1, %d]", agents, maxDemoAgents)
+	}
+	if iters < 1 || iters > maxDemoIterations {
+		return fmt.Errorf("-iterations %d is out of range [1, %d]", iters, maxDemoIterations)
+	}
+	if total := int64(agents) * int64(iters); total > math.MaxInt32 {
+		return fmt.Errorf("-agents %d × -iterations %d = %d increments, more than the Int32 counter holds (%d): lower one of them",
+			agents, iters, total, math.MaxInt32)
+	}
+	return nil
 }
 
 func demo(w io.Writer, agents, iters int) error {
@@ -84,7 +112,7 @@ func demo(w io.Writer, agents, iters int) error {
 	}
 	plain, _ := counters.GetInt(0)
 	atomic, _ := atomics.Load(counters, 1)
-	want := int64(agents * iters)
+	want := int64(agents) * int64(iters)
 	fmt.Fprintf(w, "1. %d agents × %d increments of a shared Int32 counter (want %d):\n", agents, iters, want)
 	fmt.Fprintf(w, "   plain read-then-write: %d (%d updates lost to races; no tearing, no crash, no Go data race)\n", plain, want-plain)
 	fmt.Fprintf(w, "   Atomics.add:           %d\n", atomic)

@@ -20,13 +20,33 @@ func TestDemo(t *testing.T) {
 }
 
 func TestDemoBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"demo", "-agents", "0"}, {"demo", "-iterations", "-1"}, {"demo", "extra"}, {"demo", "-nope"}} {
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"demo", "-agents", "0"}, "-agents 0 is out of range [1, 256]"},
+		{[]string{"demo", "-agents", "-3"}, "-agents -3 is out of range [1, 256]"},
+		{[]string{"demo", "-agents", "257"}, "-agents 257 is out of range [1, 256]"},
+		{[]string{"demo", "-iterations", "-1"}, "-iterations -1 is out of range [1, 10000000]"},
+		{[]string{"demo", "-iterations", "0"}, "-iterations 0 is out of range [1, 10000000]"},
+		{[]string{"demo", "-iterations", "10000001"}, "-iterations 10000001 is out of range [1, 10000000]"},
+		{[]string{"demo", "-iterations", "99999999999999999999"}, "value out of range"},
+		// The counter is an Int32: 2^31 increments would wrap it.
+		{[]string{"demo", "-agents", "256", "-iterations", "8388608"},
+			"-agents 256 × -iterations 8388608 = 2147483648 increments, more than the Int32 counter holds (2147483647)"},
+		{[]string{"demo", "-agents", "215", "-iterations", "10000000"}, "more than the Int32 counter holds"},
+		{[]string{"demo", "extra"}, `unexpected argument "extra"`},
+		{[]string{"demo", "-nope"}, "flag provided but not defined"},
+	} {
 		var out, errb bytes.Buffer
-		if code := run(args, &out, &errb); code != 2 {
-			t.Errorf("%v: exit %d, want 2", args, code)
+		if code := run(c.args, &out, &errb); code != 2 || !strings.Contains(errb.String(), c.msg) || out.Len() != 0 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing, %q", c.args, code, out.String(), errb.String(), c.msg)
 		}
-		if errb.Len() == 0 {
-			t.Errorf("%v: no message on stderr", args)
+	}
+	// The largest runs the counter holds are accepted.
+	for _, c := range [][2]int{{256, 8388607}, {214, 10_000_000}, {1, 10_000_000}, {256, 1}} {
+		if err := checkDemoFlags(c[0], c[1]); err != nil {
+			t.Errorf("-agents %d -iterations %d: %v", c[0], c[1], err)
 		}
 	}
 }

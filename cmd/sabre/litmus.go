@@ -31,12 +31,14 @@ the lines are exactly herd7's; without it every model runs (%s) and each
 line is prefixed with the model's name, padded to a common width.
 
 With no FILE or DIR the built-in catalogue runs. A DIR runs every *.litmus
-file in it, sorted by name.
+file in it, sorted by name. Only regular files of at most %d bytes are
+read (litmus.MaxFileSize); every file is parsed before any test runs.
 
 Exit status: 0 when every expectation ("expect <model>: ...") holds, 1 when
 one does not (each failure is reported on stderr with expected and got), 2 on
-bad input (a positioned parse error, an unknown model, an unreadable file)
-or a test that exceeds --timeout or --max-states.
+bad input (a positioned parse error, including a test beyond the model's
+limits; an unknown model; a bad flag value; an unreadable, irregular or
+oversized file) or a test that exceeds --timeout or --max-states.
 
 Each allowed final state costs memory (a few hundred bytes with its witness),
 so a test with more than --max-states states under a model is given up
@@ -79,7 +81,7 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 0, "give up on a test that takes longer than this under one model (0: no limit); exit status 2")
 	maxStates := fs.Int("max-states", defaultMaxStates, "give up on a test with more allowed final states than this under one model (0: no limit); exit status 2")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, litmusUsage, strings.Join(model.VariantNames(), ", "))
+		fmt.Fprintf(stderr, litmusUsage, strings.Join(model.VariantNames(), ", "), litmus.MaxFileSize)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -92,9 +94,13 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sabre litmus: --max-states %d is negative (0 means no limit)\n", *maxStates)
 		return 2
 	}
+	if *timeout < 0 {
+		fmt.Fprintf(stderr, "sabre litmus: --timeout %v is negative (0 means no limit)\n", *timeout)
+		return 2
+	}
 	models := model.VariantNames()
 	prefixed := true
-	if *modelName != "" {
+	if flagSet(fs, "model") {
 		if _, err := model.VariantByName(*modelName); err != nil {
 			fmt.Fprintf(stderr, "sabre litmus: unknown model %q (want one of %s)\n", *modelName, strings.Join(models, ", "))
 			return 2
@@ -190,6 +196,14 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// flagSet reports whether the flag name was given on the command line (so
+// that an explicitly empty value is not taken for the default).
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // prefixWidth is the width of the model-name column in all-models mode: the

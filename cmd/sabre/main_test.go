@@ -61,6 +61,9 @@ func TestDispatch(t *testing.T) {
 	if code, _, errs := runCLI(t, "help", "litmus"); code != 0 || !strings.Contains(errs, "usage: sabre litmus") {
 		t.Errorf("help litmus: %d %q", code, errs)
 	}
+	if code, out, errs := runCLI(t, "help", "frobnicate"); code != 2 || out != "" || !strings.Contains(errs, `no help for unknown command "frobnicate"`) {
+		t.Errorf("help for an unknown command: %d %q %q", code, out, errs)
+	}
 }
 
 func TestLitmusCatalogueAllModels(t *testing.T) {
@@ -144,6 +147,23 @@ func TestLitmusBadInputExits2(t *testing.T) {
 		}
 		if out != "" {
 			t.Errorf("%v: output on bad input: %q", c.args, out)
+		}
+	}
+}
+
+// TestLitmusModelLimitsBeforeAnyResult checks that a test the model would
+// refuse (here a 2,400-byte block, beyond model.MaxBlockSize) is reported
+// with its position when the files are parsed, before any test runs: no
+// output, exit 2.
+func TestLitmusModelLimitsBeforeAnyResult(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.litmus", mpSrc)
+	big := writeFile(t, dir, "b.litmus", "JS Big\n{ Uint8 x[2400]; }\nP0 { x[0] = 1; }\nexists (x[0]=1)\n")
+	for _, args := range [][]string{{"litmus", dir}, {"litmus", "--json", dir}, {"litmus", filepath.Join(dir, "a.litmus"), big}} {
+		code, out, errs := runCLI(t, args...)
+		want := big + ":2:11: view length 2400 out of range (0..1024)"
+		if code != 2 || out != "" || !strings.HasPrefix(errs, want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing, %q", args, code, out, errs, want)
 		}
 	}
 }
@@ -248,6 +268,62 @@ func TestLitmusTimeoutExits2(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, "litmus", "--timeout", "1m", p); code != 0 {
 		t.Errorf("generous timeout: exit %d %q", code, errs)
+	}
+}
+
+// TestLitmusBadFlagValues checks that every flag value that cannot mean
+// what it says is refused before anything runs, with exit status 2.
+func TestLitmusBadFlagValues(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "mp.litmus", mpSrc)
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--timeout", "-1s"}, "sabre litmus: --timeout -1s is negative (0 means no limit)"},
+		{[]string{"--timeout", "-1ns"}, "sabre litmus: --timeout -1ns is negative (0 means no limit)"},
+		{[]string{"--timeout", "9999999999h"}, "invalid value"},
+		{[]string{"--max-states", "-1"}, "sabre litmus: --max-states -1 is negative (0 means no limit)"},
+		{[]string{"--max-states", "99999999999999999999"}, "value out of range"},
+		{[]string{"--model", ""}, `sabre litmus: unknown model ""`},
+		{[]string{"--states=maybe"}, "invalid boolean value"},
+	} {
+		code, out, errs := runCLI(t, append(append([]string{"litmus"}, c.args...), p)...)
+		if code != 2 || out != "" || !strings.Contains(errs, c.msg) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing, %q", c.args, code, out, errs, c.msg)
+		}
+	}
+}
+
+// TestLitmusInputLimits checks that a file beyond litmus.MaxFileSize is
+// refused without being read (the 3 GiB file is sparse), naming its path,
+// and that an unreadable directory is reported as such.
+func TestLitmusInputLimits(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.litmus", mpSrc)
+	big := writeFile(t, dir, "big.litmus", mpSrc)
+	if err := os.Truncate(big, 3<<30); err != nil {
+		t.Skipf("no sparse 3 GiB file here: %v", err)
+	}
+	want := "read " + big + ": 3221225472 bytes, beyond the 1048576-byte limit on a litmus file (litmus.MaxFileSize)"
+	for _, args := range [][]string{{"litmus", big}, {"litmus", dir}} {
+		code, out, errs := runCLI(t, args...)
+		if code != 2 || out != "" || !strings.Contains(errs, want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing, %q", args, code, out, errs, want)
+		}
+	}
+	if os.Geteuid() == 0 {
+		t.Skip("permissions do not bind root")
+	}
+	locked := t.TempDir()
+	writeFile(t, locked, "a.litmus", mpSrc)
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(locked, 0o755)
+	code, out, errs := runCLI(t, "litmus", locked)
+	if want := "open " + locked + ": permission denied"; code != 2 || out != "" || !strings.Contains(errs, want) || strings.Contains(errs, "holds no") {
+		t.Errorf("unreadable directory: exit %d, stdout %q, stderr %q; want 2, nothing, %q", code, out, errs, want)
 	}
 }
 

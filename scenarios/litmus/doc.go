@@ -6,46 +6,63 @@
 //
 // # Parsing
 //
-//   - Parse, ParseFile, ParsePath (a file or every *.litmus file of a directory)
-//     and ParseFS turn litmus text into a *Test; every error is an *Error
-//     naming file:line:col (Pos).
-//   - Test holds the Views (Kind, Length, ByteOffset, Init), the Agents and
-//     their Stmts (Method: PlainLoad, PlainStore, Load, Store, Add, Sub, And,
-//     Or, Xor, Exchange, CompareExchange), the Condition, the Expects and the
-//     model.Program the enumerator runs.
-//   - Test.Format prints a test back as canonical litmus text.
-//   - MaxBlockSize, MaxAgents and MaxStmts bound what a file may declare.
+//   - [Parse], [ParseFile], [ParsePath] (a file or every *.litmus file of a
+//     directory) and [ParseFS] turn litmus text into a [*Test]; every parse
+//     error is an [*Error] naming file:line:col ([Pos]). The last three read
+//     only regular files of at most [MaxFileSize] bytes (1 MiB), and name
+//     every file they cannot or will not read by its path (an
+//     [*fs.PathError]).
+//   - [Test] holds the views ([View]: [Kind], Length, ByteOffset, Init,
+//     [View.End]), the agents ([Agent], [Agent.Registers]) and their
+//     statements ([Stmt], [Stmt.String]; a [Method]: [PlainLoad],
+//     [PlainStore], [Load], [Store], [Add], [Sub], [And], [Or], [Xor],
+//     [Exchange], [CompareExchange]), the [Condition], the expectations
+//     ([Expectation]) and the [model.Program] the enumerator runs.
+//   - [Test.Format] prints a test back as canonical litmus text.
+//   - [MaxBlockSize], [MaxAgents] and [MaxStmts] bound what a file may
+//     declare; with [model.MaxCompareExchanges] they are the model's limits,
+//     so a test that parses is one the model runs, and one beyond them is a
+//     positioned parse error.
 //
 // # Values
 //
-//   - Kind (Int8 … BigUint64) with Size, Signed, BigInt and NoTear (ECMA-262's
-//     IsNoTearConfiguration for TypedArray accesses).
-//   - Number: an integer literal (sign and 64-bit magnitude) with Cmp and String.
+//   - [Kind] ([Int8], [Uint8], [Int16], [Uint16], [Int32], [Uint32],
+//     [BigInt64], [BigUint64]), an alias of [shared.Kind], with
+//     [shared.Kind.Size], [shared.Kind.IsSigned], [shared.Kind.IsBigInt] and
+//     [shared.Kind.NoTear] (ECMA-262's IsNoTearConfiguration for TypedArray
+//     accesses).
+//   - [Number]: an integer literal (sign and 64-bit magnitude) with
+//     [Number.Cmp] and [Number.String].
 //
 // # Conditions
 //
-//   - Condition: Quantifier (Exists, NotExists, Forall) and a Prop built from
-//     RegTerm (P:r=n), MemTerm (v[i]=n), Not, AndProp, OrProp and Const.
-//   - Condition.Holds is herd7's Ok/No verdict; ResultOf gives the observation
-//     word (Never, Sometimes, Always) from the positive/negative counts.
-//   - Test.RegisterValue and Test.MemoryValue read a model.FinalState the way
-//     the condition does; Test.FormatState prints a state as herd7 does.
+//   - [Condition]: [Quantifier] ([Exists], [NotExists], [Forall]) and a
+//     [Prop] built from [RegTerm] (P:r=n), [MemTerm] (v[i]=n), [Not],
+//     [AndProp], [OrProp] and [Const].
+//   - [Condition.Holds] is herd7's Ok/No verdict; [ResultOf] gives the
+//     observation word, a [Result] ([Never], [Sometimes], [Always]), from the
+//     positive/negative counts.
+//   - [Test.RegisterValue] and [Test.MemoryValue] read a [model.FinalState]
+//     the way the condition does; [Test.FormatState] prints a state as herd7
+//     does.
 //
 // # Running
 //
-//   - Run (RunContext, with a context for a time budget; RunLimit, also with
-//     a limit on the number of final states, for a memory budget) enumerates
-//     a test under a model variant (model.VariantNames) and returns an
-//     *Observation: Result, Positive, Negative, the States (each with
-//     State.Witness, its witness execution) and Line, herd7's
-//     "Observation <name> <Result> <pos> <neg>". Observe does the counting
-//     for outcomes computed elsewhere.
-//   - Expectation, Test.Expected and Observation.Failed check the file's
-//     "expect <model>: <Result>" lines.
+//   - [Run] ([RunContext], with a context for a time budget; [RunLimit], also
+//     with a limit on the number of final states, for a memory budget)
+//     enumerates a test under a model variant ([model.VariantNames]) and
+//     returns an [*Observation]: Result, Positive, Negative, the final
+//     states (each a [State], with [State.Witness], its witness execution) and
+//     [Observation.Line], herd7's "Observation <name> <Result> <pos> <neg>";
+//     [Observation.Ok] is herd7's verdict. [Observe] does the counting for
+//     outcomes computed elsewhere.
+//   - [Test.Expected], [Observation.Expectation] and
+//     [Observation.Failed] check the file's "expect <model>: <Result>" lines.
 //
 // # Catalogue
 //
-//   - Catalogue is the embedded catalogue as an fs.FS; CatalogueTests parses it.
+//   - [Catalogue] is the embedded catalogue as an [fs.FS]; [CatalogueTests]
+//     parses it.
 //
 // # Limitations
 //

@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/sabre-mm/sabre/model"
 )
 
 // FuzzParse checks that any input either parses into a consistent test
@@ -26,6 +28,10 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(c.src))
 	}
 	f.Add([]byte(fullExample))
+	f.Add([]byte(atLimits))
+	for _, c := range beyondLimits {
+		f.Add([]byte(c.src))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		tt, err := Parse("fuzz.litmus", src)
 		if err != nil {
@@ -45,12 +51,23 @@ func FuzzParse(f *testing.F) {
 		if p.Size != len(p.Init) || p.Size > MaxBlockSize || len(p.Agents) != len(tt.Agents) {
 			t.Fatalf("inconsistent program: size %d init %d", p.Size, len(p.Init))
 		}
+		cas := 0
 		for _, a := range p.Agents {
 			for _, op := range a.Ops {
 				if op.ByteIndex < 0 || op.ByteIndex+op.ElementSize > p.Size || op.ByteIndex%op.ElementSize != 0 {
 					t.Fatalf("op out of the block or misaligned: %+v", op)
 				}
+				if op.Kind == model.AccessRMW && op.Modify == model.CompareExchange {
+					cas++
+				}
 			}
+		}
+		// What parses, the model runs.
+		if err := p.Validate(); err != nil {
+			t.Fatalf("the model refuses a parsed test: %v", err)
+		}
+		if cas > model.MaxCompareExchanges {
+			t.Fatalf("%d compareExchanges parsed; the model takes %d", cas, model.MaxCompareExchanges)
 		}
 		again, err := Parse("again.litmus", []byte(tt.Format()))
 		if err != nil {

@@ -1,8 +1,8 @@
 package litmus
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,13 +11,25 @@ import (
 )
 
 // Limits on what a litmus file may declare, so that a malformed or hostile
-// file cannot make the parser allocate without bound.
+// file cannot make the parser allocate without bound, and so that every test
+// that parses is one the model runs: the block and statement limits are
+// package model's, and Parse also refuses more than
+// model.MaxCompareExchanges compareExchange calls. Each is reported as an
+// *Error at the declaration or statement that exceeds it.
 const (
-	MaxBlockSize = 1 << 16 // bytes in the shared block
-	MaxAgents    = 64
-	MaxStmts     = 1024 // statements per agent
-	maxDepth     = 200  // nesting of the condition
+	// MaxBlockSize is the largest shared block, in bytes: the end of the
+	// highest view may not exceed it. It is model.MaxBlockSize.
+	MaxBlockSize = model.MaxBlockSize
+	// MaxAgents is the largest number of agents (P0 … P63).
+	MaxAgents = 64
+	// MaxStmts is the largest number of statements over all agents (each
+	// is one model operation). It is model.MaxOps.
+	MaxStmts = model.MaxOps
+	maxDepth = 200 // nesting of the condition
 )
+
+// blockLimit explains the block size limit in errors.
+var blockLimit = fmt.Sprintf("the model's limit of %d bytes per block (model.MaxBlockSize)", MaxBlockSize)
 
 var reserved = map[string]bool{
 	"Atomics": true, "exists": true, "forall": true, "expect": true, "true": true, "false": true, "JS": true,
@@ -33,15 +45,6 @@ var valueArgs = map[Method]int{
 	Load: 0, Store: 1, Add: 1, Sub: 1, And: 1, Or: 1, Xor: 1, Exchange: 1, CompareExchange: 2,
 }
 
-// ParseFile reads and parses the litmus file at path.
-func ParseFile(path string) (*Test, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(path, src)
-}
-
 // Parse parses the litmus test in src; file names it in error positions.
 // Every error is an *Error naming file:line:col.
 func Parse(file string, src []byte) (*Test, error) {
@@ -49,20 +52,44 @@ func Parse(file string, src []byte) (*Test, error) {
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
+	p.header = p.tok.pos
 	if err := p.parseFile(); err != nil {
 		return nil, err
 	}
 	if err := p.test.lower(); err != nil {
 		return nil, err
 	}
+	// The checks above refuse everything Validate refuses; this keeps it
+	// so, with a position, should the two ever disagree.
+	if err := p.test.Program.Validate(); err != nil {
+		return nil, p.refused(err)
+	}
 	return p.test, nil
 }
 
+// refused turns the model's refusal of the lowered program into an *Error
+// at the statement it names, or at the test's header.
+func (p *parser) refused(err error) error {
+	pos := p.header
+	var pe *model.ProgramError
+	if errors.As(err, &pe) {
+		for _, a := range p.test.Agents {
+			if a.Name == pe.Agent && pe.Op >= 0 && pe.Op < len(a.Stmts) {
+				pos = a.Stmts[pe.Op].Pos
+			}
+		}
+	}
+	return &Error{Pos: pos, Msg: "the model refuses this test: " + err.Error()}
+}
+
 type parser struct {
-	lx    *lexer
-	tok   token
-	test  *Test
-	depth int
+	lx     *lexer
+	tok    token
+	test   *Test
+	depth  int
+	header Pos // of "JS"
+	stmts  int // statements so far, over all agents
+	cas    int // compareExchange calls so far, over all agents
 }
 
 func (p *parser) advance() error {
@@ -115,14 +142,18 @@ func (p *parser) number(what string) (Number, Pos, error) {
 	return Number{Neg: neg && mag != 0, Mag: mag}, pos, p.advance()
 }
 
-// smallInt parses a non-negative integer no larger than max.
-func (p *parser) smallInt(what string, max int) (int, Pos, error) {
+// smallInt parses a non-negative integer no larger than max; why, when not
+// empty, says where max comes from.
+func (p *parser) smallInt(what string, max int, why string) (int, Pos, error) {
 	n, pos, err := p.number(what)
 	if err != nil {
 		return 0, pos, err
 	}
 	if n.Neg || n.Mag > uint64(max) {
-		return 0, pos, p.errf(pos, "%s %s out of range (0..%d)", what, n, max)
+		if why != "" {
+			why = ": " + why
+		}
+		return 0, pos, p.errf(pos, "%s %s out of range (0..%d)%s", what, n, max, why)
 	}
 	return int(n.Mag), pos, nil
 }
@@ -213,7 +244,7 @@ func (p *parser) parseDecls() error {
 			return err
 		}
 		size := kind.Size()
-		n, npos, err := p.smallInt("view length", MaxBlockSize/size)
+		n, npos, err := p.smallInt("view length", MaxBlockSize/size, fmt.Sprintf("%d-byte %s elements within %s", size, kind, blockLimit))
 		if err != nil {
 			return err
 		}
@@ -228,7 +259,7 @@ func (p *parser) parseDecls() error {
 			if err := p.advance(); err != nil {
 				return err
 			}
-			off, opos, err := p.smallInt("byte offset", MaxBlockSize)
+			off, opos, err := p.smallInt("byte offset", MaxBlockSize, blockLimit)
 			if err != nil {
 				return err
 			}
@@ -240,7 +271,7 @@ func (p *parser) parseDecls() error {
 			v.ByteOffset = (end + size - 1) / size * size
 		}
 		if v.End() > MaxBlockSize {
-			return p.errf(nt.pos, "view %s ends at byte %d, beyond the limit of %d bytes", v.Name, v.End(), MaxBlockSize)
+			return p.errf(nt.pos, "view %s ends at byte %d, beyond %s", v.Name, v.End(), blockLimit)
 		}
 		if p.is("=") {
 			if err := p.advance(); err != nil {
@@ -317,12 +348,21 @@ func (p *parser) parseAgent() error {
 		if p.tok.kind == tEOF {
 			return p.errf(p.tok.pos, "agent %s opened at %d:%d is not closed with \"}\"", a.Name, a.Pos.Line, a.Pos.Col)
 		}
-		if len(a.Stmts) == MaxStmts {
-			return p.errf(p.tok.pos, "too many statements in %s (at most %d)", a.Name, MaxStmts)
+		if p.stmts == MaxStmts {
+			return p.errf(p.tok.pos, "too many statements: %s's statement %d is the test's statement %d, beyond the model's limit of %d operations over all agents (model.MaxOps)",
+				a.Name, len(a.Stmts)+1, p.stmts+1, MaxStmts)
 		}
 		s, err := p.parseStmt(a)
 		if err != nil {
 			return err
+		}
+		p.stmts++
+		if s.Method == CompareExchange {
+			if p.cas == model.MaxCompareExchanges {
+				return p.errf(s.Pos, "too many compareExchange calls: this is the test's compareExchange %d, beyond the model's limit of %d (model.MaxCompareExchanges)",
+					p.cas+1, model.MaxCompareExchanges)
+			}
+			p.cas++
 		}
 		a.Stmts = append(a.Stmts, s)
 	}
@@ -340,7 +380,7 @@ func (p *parser) element(nt token) (*View, int, error) {
 	if err := p.expect("[", "after view "+v.Name); err != nil {
 		return nil, 0, err
 	}
-	i, ipos, err := p.smallInt("index", MaxBlockSize)
+	i, ipos, err := p.smallInt("index", MaxBlockSize, "")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -444,7 +484,7 @@ func (p *parser) parseAtomics(s *Stmt) error {
 	if err := p.expect(",", "between the view and the index"); err != nil {
 		return err
 	}
-	i, ipos, err := p.smallInt("index", MaxBlockSize)
+	i, ipos, err := p.smallInt("index", MaxBlockSize, "")
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,12 @@
 package litmus
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sabre-mm/sabre/model"
 )
@@ -349,5 +352,89 @@ func TestNumbers(t *testing.T) {
 	}
 	if Int8.NoTear(false) != true || BigInt64.NoTear(false) != false || BigUint64.NoTear(true) != true {
 		t.Error("NoTear does not follow IsNoTearConfiguration")
+	}
+}
+
+// TestParseModelLimits checks that the parser accepts exactly what the model
+// runs: a test at each of the model's limits parses and runs, and one beyond
+// it is refused with the position of the declaration or statement that
+// exceeds it.
+// atLimits is a test at each of the model's limits: a block of
+// model.MaxBlockSize bytes, model.MaxOps statements of which
+// model.MaxCompareExchanges are compareExchanges.
+var atLimits = "JS AtLimits\n{ Uint8 pad[1020]; Int32 x[1]; }\n" +
+	"P0 {\n" + strings.Repeat("r0 = Atomics.compareExchange(x, 0, 0, 1);\n", model.MaxCompareExchanges) + "}\n" +
+	"P1 {\n" + strings.Repeat("x[0] = 2;\n", model.MaxOps-model.MaxCompareExchanges) + "}\n" +
+	"exists (0:r0=0)\n"
+
+// beyondLimits lists tests one step beyond a model limit, with the position
+// and message of the error.
+var beyondLimits = []struct {
+	name, src, pos, msg string
+}{
+	{"2400-byte view", "JS T\n{ Uint8 x[2400]; }", "2:11",
+		"view length 2400 out of range (0..1024): 1-byte Uint8 elements within the model's limit of 1024 bytes per block (model.MaxBlockSize)"},
+	{"block beyond the limit", "JS T\n{ Int32 x[200];\n  Int32 y[100]; }", "3:9",
+		"view y ends at byte 1200, beyond the model's limit of 1024 bytes per block (model.MaxBlockSize)"},
+	{"offset beyond the limit", "JS T\n{ Uint8 x[1] @ 1025; }", "2:16",
+		"byte offset 1025 out of range (0..1024): the model's limit of 1024 bytes per block"},
+	{"offset and length beyond the limit", "JS T\n{ Uint16 x[2] @ 1022; }", "2:10",
+		"view x ends at byte 1026, beyond the model's limit of 1024 bytes per block"},
+	{"too many statements", strings.Replace(atLimits, "x[0] = 2;\n}", "x[0] = 2;\n  x[0] = 3;\n}", 1),
+		fmt.Sprintf("%d:3", 5+model.MaxOps+1),
+		"too many statements: P1's statement 53 is the test's statement 65, beyond the model's limit of 64 operations over all agents (model.MaxOps)"},
+	{"too many compareExchanges", strings.Replace(atLimits, "P1 {\n", "P1 {\n  r1 = Atomics.compareExchange(x, 0, 1, 2);\n", 1),
+		fmt.Sprintf("%d:3", 5+model.MaxCompareExchanges+1),
+		"too many compareExchange calls: this is the test's compareExchange 13, beyond the model's limit of 12 (model.MaxCompareExchanges)"},
+}
+
+// TestParseModelLimits checks that the parser accepts exactly what the model
+// runs: a test at each of the model's limits parses and runs, and one beyond
+// it is refused with the position of the declaration or statement that
+// exceeds it.
+func TestParseModelLimits(t *testing.T) {
+	tt, err := Parse("limits.litmus", []byte(atLimits))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tt.Program.Size != model.MaxBlockSize {
+		t.Fatalf("block of %d bytes, want %d", tt.Program.Size, model.MaxBlockSize)
+	}
+	// The model takes it: only the deadline stops it, no ProgramError.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := model.EnumerateContext(ctx, tt.Program, model.SC); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("the model refuses a test the parser accepts: %v", err)
+	}
+	for _, c := range beyondLimits {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("bad.litmus", []byte(c.src))
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v is not a *litmus.Error", err)
+			}
+			if got := err.Error(); !strings.HasPrefix(got, "bad.litmus:"+c.pos+": ") || !strings.Contains(got, c.msg) {
+				t.Errorf("error\n got %s\nwant bad.litmus:%s: …%s…", got, c.pos, c.msg)
+			}
+		})
+	}
+}
+
+// TestParseRefusedByModel checks that a refusal by Program.Validate that the
+// parser's own checks missed still comes back as an *Error at the statement
+// the model names.
+func TestParseRefusedByModel(t *testing.T) {
+	tt, err := Parse("ok.litmus", []byte("JS T\n{ Int32 x[1]; }\nP0 { x[0] = 1;\n  r0 = x[0]; }\nexists (0:r0=1)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &parser{test: tt, header: Pos{"ok.litmus", 1, 1}}
+	err = p.refused(&model.ProgramError{Program: "T", Agent: "P0", Op: 1, Line: 4, Msg: "no"})
+	if got, want := err.Error(), "ok.litmus:4:3: the model refuses this test: program T: agent P0 op 1 (line 4): no"; got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+	err = p.refused(&model.ProgramError{Program: "T", Op: -1, Msg: "no"})
+	if got, want := err.Error(), "ok.litmus:1:1: the model refuses this test: program T: no"; got != want {
+		t.Errorf("got %s\nwant %s", got, want)
 	}
 }
