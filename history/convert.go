@@ -95,8 +95,9 @@ type conv struct {
 	agent map[int]int    // history agent ID → model agent
 	ids   [][]int        // per model agent: history event indices in agent-order
 	first []model.EventID
-	// touched: bytes some memory event accesses, per block.
-	touched map[[2]int]bool
+	// touched[b]: the bytes of block b that some memory event other than
+	// Init accesses, sorted.
+	touched map[int][]int
 	// recv / send: model events per Sync token.
 	send, recv map[uint64][]model.EventID
 }
@@ -165,15 +166,22 @@ func (c *conv) agents() {
 	for _, l := range c.ids {
 		slices.SortFunc(l, func(x, y int) int { return cmp.Compare(c.h.Events[x].Seq, c.h.Events[y].Seq) })
 	}
-	c.touched = map[[2]int]bool{}
+	seen := map[[2]int]bool{}
+	c.touched = map[int][]int{}
 	for i := range c.h.Events {
 		e := &c.h.Events[i]
 		if e.Kind.IsMemory() && e.Kind != EvInit {
 			b := c.block[e.Buffer]
 			for k := 0; k < e.Size; k++ {
-				c.touched[[2]int{b, e.ByteIndex + k}] = true
+				if key := [2]int{b, e.ByteIndex + k}; !seen[key] {
+					seen[key] = true
+					c.touched[b] = append(c.touched[b], e.ByteIndex+k)
+				}
 			}
 		}
+	}
+	for _, l := range c.touched {
+		slices.Sort(l)
 	}
 }
 
@@ -202,11 +210,12 @@ func (c *conv) events() error {
 			mem := model.Event{Order: e.Order, NoTear: e.NoTear, Block: blk, ByteIndex: e.ByteIndex, ElementSize: e.Size}
 			switch e.Kind {
 			case EvInit:
-				for k := 0; k < e.Size; k++ {
-					if c.touched[[2]int{blk, e.ByteIndex + k}] {
-						c.add(a, i, model.Event{Kind: model.WriteSharedMemory, Order: model.Init, Block: blk, ByteIndex: e.ByteIndex + k,
-							ElementSize: 1, Payload: []byte{0}, Name: fmt.Sprintf("init b%d[%d]", e.Buffer, e.ByteIndex+k)})
-					}
+				// Only the touched bytes of [ByteIndex, ByteIndex+Size): a
+				// cost in the events, not in the bytes a buffer has.
+				t := c.touched[blk]
+				for j := sort.SearchInts(t, e.ByteIndex); j < len(t) && t[j] < e.ByteIndex+e.Size; j++ {
+					c.add(a, i, model.Event{Kind: model.WriteSharedMemory, Order: model.Init, Block: blk, ByteIndex: t[j],
+						ElementSize: 1, Payload: []byte{0}, Name: fmt.Sprintf("init b%d[%d]", e.Buffer, t[j])})
 				}
 			case EvRead, EvWait:
 				mem.Kind = model.ReadSharedMemory

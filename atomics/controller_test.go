@@ -1,0 +1,363 @@
+package atomics_test
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sabre-mm/sabre/atomics"
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// These tests prove the controller seam usable before any scheduler
+// exists: small controllers of their own run agents strictly alternately,
+// make a plain read return an older write, and turn a deadlock into a
+// report instead of a hang.
+
+// alternator runs the agents it manages strictly alternately, access by
+// access: an agent's Before returns only on its turn, and its next Before
+// (the proof that its previous access completed) passes the turn on.
+type alternator struct {
+	mu       sync.Mutex
+	cond     *sync.Cond
+	order    []int // managed agents, in turn order
+	turn     int   // index into order
+	holding  map[int]bool
+	finished map[int]bool
+}
+
+func newAlternator(ids ...int) *alternator {
+	a := &alternator{order: ids, holding: map[int]bool{}, finished: map[int]bool{}}
+	a.cond = sync.NewCond(&a.mu)
+	return a
+}
+
+func (a *alternator) manage(ids ...int) {
+	a.mu.Lock()
+	a.order = append(a.order, ids...)
+	a.mu.Unlock()
+}
+
+func (a *alternator) managed(id int) bool {
+	for _, x := range a.order {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// pass gives the turn to the next agent that has not finished.
+func (a *alternator) pass() {
+	for k := 1; k <= len(a.order); k++ {
+		next := (a.turn + k) % len(a.order)
+		if !a.finished[a.order[next]] {
+			a.turn = next
+			break
+		}
+	}
+	a.cond.Broadcast()
+}
+
+func (a *alternator) Before(ev *history.Event) (uint64, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.managed(ev.Agent) || (!ev.Kind.IsMemory() && ev.Kind != history.EvAgentEnd) {
+		return 0, false // only memory accesses take turns (and an agent's end passes its turn for good)
+	}
+	if a.holding[ev.Agent] {
+		a.holding[ev.Agent] = false
+		a.pass()
+	}
+	for a.order[a.turn] != ev.Agent {
+		a.cond.Wait()
+	}
+	if ev.Kind == history.EvAgentEnd {
+		a.finished[ev.Agent] = true
+		a.pass()
+		return 0, false
+	}
+	a.holding[ev.Agent] = true
+	return 0, false
+}
+
+func (a *alternator) Block(ev *history.Event, ready <-chan struct{}) (bool, error) {
+	<-ready
+	return false, nil
+}
+
+// step is what a run of TestControllerAlternates observed, with the run's
+// own identities (agent and buffer IDs, clock instants) left out.
+type step struct {
+	Agent         int // 0 or 1: which of the two agents
+	Seq           uint64
+	Kind          history.Kind
+	Op            string
+	Index         int
+	Read, Written uint64
+}
+
+func alternatingRun(t *testing.T) []step {
+	t.Helper()
+	main := shared.NewAgent("main")
+	rec := history.NewRecorder()
+	buf, err := shared.NewBuffer(16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf.SetRecorder(rec)
+	defer buf.SetRecorder(nil)
+	v, _ := shared.View(buf, shared.Int32)
+	// Two agents made first, so the controller knows them before they run.
+	gate := make(chan struct{})
+	body := func(me *shared.Agent) error {
+		<-gate
+		w := v.For(me)
+		for n := 0; n < 25; n++ {
+			x, err := atomics.Add(w, 0, 1) // the order of these decides every value read
+			if err != nil {
+				return err
+			}
+			if err := w.SetInt(1, x); err != nil {
+				return err
+			}
+			if _, err := w.GetInt(1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// The agents inherit the controller from main, so it sees each of them
+	// from its first event; it manages them once both are known.
+	alt := newAlternator()
+	main.SetController(alt)
+	defer main.SetController(nil)
+	ha, hb := main.Start("A", body), main.Start("B", body)
+	alt.manage(ha.Agent().ID(), hb.Agent().ID())
+	close(gate)
+	if err := errors.Join(ha.Join(main), hb.Join(main)); err != nil {
+		t.Fatal(err)
+	}
+	idx := map[int]int{ha.Agent().ID(): 0, hb.Agent().ID(): 1}
+	var steps []step
+	for _, e := range rec.Events() {
+		if e.Kind == history.EvInit {
+			continue
+		}
+		steps = append(steps, step{idx[e.Agent], e.Seq, e.Kind, e.Op, e.ByteIndex, e.Read, e.Written})
+	}
+	return steps
+}
+
+// TestControllerAlternates: (a) two agents run strictly alternately,
+// access by access, and every run gives the same history.
+func TestControllerAlternates(t *testing.T) {
+	first := alternatingRun(t)
+	if len(first) != 2*75 {
+		t.Fatalf("%d accesses recorded, want 150", len(first))
+	}
+	for i, s := range first {
+		if s.Agent != i%2 {
+			t.Fatalf("access %d is agent %d's: not strictly alternating\n%v", i, s.Agent, first)
+		}
+	}
+	for run := 0; run < 20; run++ {
+		if got := alternatingRun(t); !reflect.DeepEqual(got, first) {
+			t.Fatalf("run %d recorded another history:\n%v\nfirst:\n%v", run, got, first)
+		}
+	}
+}
+
+// staleReader supplies, for every Unordered read, the bytes of the oldest
+// write it saw to the same bytes: the weak behaviour of a read that sees
+// an older write.
+type staleReader struct {
+	mu     sync.Mutex
+	writes map[[2]int][]uint64 // (buffer, byte index) → payloads written, oldest first
+}
+
+func (s *staleReader) Before(ev *history.Event) (uint64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := [2]int{int(ev.Buffer), ev.ByteIndex}
+	switch {
+	case ev.Kind == history.EvWrite:
+		s.writes[key] = append(s.writes[key], ev.Written)
+	case ev.Kind == history.EvRead && ev.Order == model.Unordered && len(s.writes[key]) > 0:
+		return s.writes[key][0], true
+	}
+	return 0, false
+}
+
+func (s *staleReader) Block(ev *history.Event, ready <-chan struct{}) (bool, error) {
+	<-ready
+	return false, nil
+}
+
+// TestControllerSuppliesOlderWrite: (b) an Unordered read returns the bytes
+// of an older write, the history says so, and it converts with the read
+// reading from that older write.
+func TestControllerSuppliesOlderWrite(t *testing.T) {
+	main := shared.NewAgent("main")
+	rec := history.NewRecorder()
+	ctrl := &staleReader{writes: map[[2]int][]uint64{}}
+	main.SetRecorder(rec)
+	main.SetController(ctrl) // the writer and the reader inherit both
+	buf, err := shared.NewBuffer(8, shared.CreatedBy(main))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := shared.View(buf, shared.Int32)
+	written := make(chan struct{}) // Go-level only: no synchronization in the model
+	writer := main.Start("writer", func(me *shared.Agent) error {
+		defer close(written)
+		if err := v.For(me).SetInt(0, 1); err != nil {
+			return err
+		}
+		return v.For(me).SetInt(0, 2)
+	})
+	var got int64
+	reader := main.Start("reader", func(me *shared.Agent) error {
+		<-written
+		var err error
+		got, err = v.For(me).GetInt(0)
+		return err
+	})
+	if err := errors.Join(writer.Join(main), reader.Join(main)); err != nil {
+		t.Fatal(err)
+	}
+	main.SetRecorder(nil)
+	main.SetController(nil)
+	if got != 1 {
+		t.Fatalf("the read returned %d, want the older write's 1", got)
+	}
+	if x, _ := v.GetInt(0); x != 2 {
+		t.Fatalf("memory holds %d, want 2: the controller changed what the read returned, not memory", x)
+	}
+	h := rec.History()
+	var read history.Event
+	for _, e := range h.Events {
+		if e.Kind == history.EvRead && e.Agent == reader.Agent().ID() {
+			read = e
+		}
+	}
+	if read.Read != 1 {
+		t.Fatalf("recorded read %v, want read=0x1", read)
+	}
+	c, err := history.Convert(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Execution.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for id, e := range c.Execution.Events {
+		if e.Kind != model.ReadSharedMemory || h.Events[c.Source[id]].Agent != reader.Agent().ID() {
+			continue
+		}
+		src := h.Events[c.Source[c.Execution.ReadsBytesFrom[id][0]]]
+		if src.Kind != history.EvWrite || src.Written != 1 {
+			t.Fatalf("the read reads byte 0 from %v, want the write of 1", src)
+		}
+	}
+}
+
+// deadlockDetector knows how many agents it manages; when every one of
+// them is blocked it writes a report and releases them with an error.
+type deadlockDetector struct {
+	mu      sync.Mutex
+	want    int
+	blocked map[int]string // agent → what it is blocked on
+	release chan struct{}
+	report  string
+}
+
+var errDeadlock = errors.New("deadlock: every agent is blocked")
+
+func (d *deadlockDetector) Before(ev *history.Event) (uint64, bool) { return 0, false }
+
+func (d *deadlockDetector) Block(ev *history.Event, ready <-chan struct{}) (bool, error) {
+	d.mu.Lock()
+	d.blocked[ev.Agent] = fmt.Sprintf("agent %d is blocked on %s at b%d[%d]", ev.Agent, ev.Op, ev.Buffer, ev.ByteIndex)
+	if len(d.blocked) == d.want {
+		var lines []string
+		for _, s := range d.blocked {
+			lines = append(lines, s)
+		}
+		sort.Strings(lines)
+		d.report = strings.Join(lines, "\n")
+		close(d.release)
+	}
+	release := d.release
+	d.mu.Unlock()
+	select {
+	case <-ready:
+		d.mu.Lock()
+		delete(d.blocked, ev.Agent)
+		d.mu.Unlock()
+		return false, nil
+	case <-release:
+		return false, errDeadlock
+	}
+}
+
+// TestControllerReportsDeadlock: (c) two agents wait on each other's
+// location; the controller sees both blocked and ends the run with a
+// report instead of a hang, leaving no waiter behind.
+func TestControllerReportsDeadlock(t *testing.T) {
+	main := shared.NewAgent("main")
+	buf, err := shared.NewBuffer(16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := shared.View(buf, shared.Int32)
+	d := &deadlockDetector{want: 2, blocked: map[int]string{}, release: make(chan struct{})}
+	main.SetController(d)
+	waitThenNotify := func(mine, theirs int) func(*shared.Agent) error {
+		return func(me *shared.Agent) error {
+			// Each waits to be woken before it would wake the other.
+			if _, err := atomics.Wait(v.For(me), mine, 0, atomics.Forever); err != nil {
+				return err
+			}
+			_, err := atomics.Notify(v.For(me), theirs, 1)
+			return err
+		}
+	}
+	done := make(chan error, 2)
+	go func() {
+		ha := main.Start("A", waitThenNotify(0, 2))
+		hb := main.Start("B", waitThenNotify(2, 0))
+		done <- ha.Join(nil)
+		done <- hb.Join(nil)
+	}()
+	for k := 0; k < 2; k++ {
+		select {
+		case err := <-done:
+			if !errors.Is(err, errDeadlock) {
+				t.Fatalf("agent ended with %v, want the deadlock error", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("hung: the controller did not end the deadlock")
+		}
+	}
+	for _, i := range []int{0, 2} {
+		want := fmt.Sprintf("is blocked on Atomics.wait at b%d[%d]", buf.ID(), 4*i)
+		if !strings.Contains(d.report, want) {
+			t.Errorf("report %q does not say %q", d.report, want)
+		}
+	}
+	// The cancelled waits left their lists as if they had timed out.
+	if n, _ := atomics.Notify(v, 0, atomics.All); n != 0 {
+		t.Errorf("a cancelled waiter was still listed at index 0 (%d woken)", n)
+	}
+	if n, _ := atomics.Notify(v, 2, atomics.All); n != 0 {
+		t.Errorf("a cancelled waiter was still listed at index 2 (%d woken)", n)
+	}
+}
