@@ -147,7 +147,7 @@ func TestReadErrors(t *testing.T) {
 		{"undeclared buffer", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":7,"size":1,"read":"00","call":1,"return":1}`), `line 2: field "buffer": buffer 7 is not declared`},
 		{"out of bounds", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":1,"index":6,"size":4,"read":"00000000","call":1,"return":1}`), `line 2: field "index"`},
 		{"no seq", ev(`{"agent":1,"kind":"notify","call":1,"return":1}`), `line 2: field "seq": missing`},
-		{"duplicate seq", ev(`{"agent":1,"seq":1,"kind":"notify","call":1,"return":1}`+"\n"+`{"agent":1,"seq":1,"kind":"notify","call":2,"return":2}`), `line 3: field "seq": a1#1 appears twice`},
+		{"duplicate seq", ev(`{"agent":1,"seq":1,"kind":"notify","call":1,"return":1}` + "\n" + `{"agent":1,"seq":1,"kind":"notify","call":2,"return":2}`), `line 3: field "seq": a1#1 appears twice`},
 		{"return before call", ev(`{"agent":1,"seq":1,"kind":"notify","call":5,"return":4}`), `line 2: field "return"`},
 		{"rmw arithmetic", ev(`{"agent":1,"seq":1,"kind":"rmw","order":"seq-cst","buffer":1,"size":1,"noTear":true,"read":"01","written":"05","modifyOp":"add","operand":"01","call":1,"return":1}`), `line 2: field "written": 0x5 is not add(0x1, 0x1) = 0x2`},
 		{"plain rmw", ev(`{"agent":1,"seq":1,"kind":"rmw","order":"unordered","buffer":1,"size":1,"noTear":true,"read":"01","written":"02","modifyOp":"add","operand":"01","call":1,"return":1}`), `line 2: field "order"`},
