@@ -8,6 +8,7 @@ import (
 	"github.com/sabre-mm/sabre/history"
 	"io"
 	"math"
+	"os"
 	"time"
 
 	"github.com/sabre-mm/sabre/atomics"
@@ -26,8 +27,9 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	agents := fs.Int("agents", 4, fmt.Sprintf("number of agents racing on the counter, 1 to %d", maxDemoAgents))
 	iters := fs.Int("iterations", 20000, fmt.Sprintf("increments per agent, 1 to %d, and at most %d over all agents (the Int32 counter's range)", maxDemoIterations, math.MaxInt32))
+	record := fs.String("record", "", "write the whole run's history to `FILE` (docs/history.md), converted and checked first")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: sabre demo [-agents N] [-iterations N]")
+		fmt.Fprintln(stderr, "usage: sabre demo [-agents N] [-iterations N] [-record FILE]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -44,11 +46,51 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sabre demo:", err)
 		return 2
 	}
-	if err := demo(stdout, *agents, *iters); err != nil {
+	var rec *history.Recorder
+	var out *os.File
+	if *record != "" {
+		f, err := os.Create(*record)
+		if err != nil {
+			fmt.Fprintln(stderr, "sabre demo: -record:", err)
+			return 2
+		}
+		out, rec = f, history.NewRecorder()
+	}
+	err := demo(stdout, *agents, *iters, rec)
+	if err == nil && out != nil {
+		err = writeHistory(stdout, out, rec.History())
+	}
+	if out != nil {
+		if cerr := out.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(out.Name()) // never leave a partial history behind
+		}
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "sabre demo:", err)
 		return 1
 	}
 	return 0
+}
+
+// writeHistory checks that h converts to a well-formed candidate execution
+// and writes it to f.
+func writeHistory(w io.Writer, f *os.File, h *history.History) error {
+	c, err := history.Convert(h)
+	if err != nil {
+		return fmt.Errorf("the recorded history does not convert: %w", err)
+	}
+	if err := c.Execution.Check(); err != nil {
+		return fmt.Errorf("the recorded history converts to a malformed execution: %w", err)
+	}
+	if err := history.Write(f, h); err != nil {
+		return fmt.Errorf("writing %s: %w", f.Name(), err)
+	}
+	fmt.Fprintf(w, "4. recorded %d events of %d agents on %d buffers to %s (a candidate execution of %d events)\n",
+		len(h.Events), len(c.Execution.AgentOrder), len(h.Buffers), f.Name(), len(c.Execution.Events))
+	return nil
 }
 
 // Bounds on sabre demo's flags. Every agent adds 1 to an Int32 counter
@@ -74,8 +116,14 @@ func checkDemoFlags(agents, iters int) error {
 	return nil
 }
 
-func demo(w io.Writer, agents, iters int) error {
+// demo runs the tour, writing its report to w. With rec non-nil every
+// operation of every agent is recorded in it.
+func demo(w io.Writer, agents, iters int, rec *history.Recorder) error {
 	main := shared.NewAgent("main")
+	if rec != nil {
+		main.SetRecorder(rec) // the agents it starts inherit it
+		defer main.SetRecorder(nil)
+	}
 
 	// 1. A counter incremented by every agent, plainly and atomically.
 	buf, err := shared.NewBuffer(8, shared.CreatedBy(main))
@@ -121,8 +169,8 @@ func demo(w io.Writer, agents, iters int) error {
 	}
 
 	// 2. Message passing: plain data published by a seq-cst flag, with wait/notify.
-	rec := history.NewRecorder()
-	mb, err := shared.NewBuffer(8, shared.WithRecorder(rec), shared.CreatedBy(main))
+	mbRec := history.NewRecorder()
+	mb, err := shared.NewBuffer(8, shared.WithRecorder(mbRec), shared.CreatedBy(main))
 	if err != nil {
 		return err
 	}
@@ -168,8 +216,8 @@ func demo(w io.Writer, agents, iters int) error {
 		return err
 	}
 	fmt.Fprintln(w, "2. message passing: plain data 42 published by Atomics.store of a flag, consumer waits with Atomics.wait: saw 42")
-	fmt.Fprintf(w, "   recorded %d events on the buffer:\n", rec.Len())
-	for _, e := range rec.Events() {
+	fmt.Fprintf(w, "   recorded %d events on the buffer:\n", mbRec.Len())
+	for _, e := range mbRec.Events() {
 		fmt.Fprintf(w, "     %s\n", e)
 	}
 
