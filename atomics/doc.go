@@ -31,12 +31,15 @@
 //
 // # Wait and notify
 //
-//   - Wait(v, i, expected, timeout): Atomics.wait; returns OK, NotEqual or
-//     TimedOut. Forever is the default (infinite) timeout; TimeoutFromMillis
-//     converts a JavaScript timeout.
-//   - WaitAsync(v, i, expected, timeout): Atomics.waitAsync; returns an
-//     *AsyncWait that is settled at once (Async false) or pending (Done,
-//     Value, Await, and Cancel to withdraw it).
+//   - Wait(v, i, expected, timeout) and WaitContext(ctx, …): Atomics.wait;
+//     returns OK, NotEqual or TimedOut; a context that ends withdraws the
+//     waiter as if it had timed out and returns the context's error. Forever
+//     is the default (infinite) timeout; TimeoutFromMillis converts a
+//     JavaScript timeout.
+//   - WaitAsync(v, i, expected, timeout) and WaitAsyncContext(ctx, …):
+//     Atomics.waitAsync; returns an *AsyncWait that is settled at once (Async
+//     false) or pending (Done, Value, Await, and Cancel to withdraw it; the
+//     context's end withdraws it too).
 //   - Notify(v, i, count): Atomics.notify; wakes up to count waiters (All for
 //     every one) in FIFO order and returns how many it woke.
 //
@@ -64,20 +67,28 @@
 // is a RangeError; Wait by an agent whose CanBlock is false is a TypeError
 // (checked after the index). No input makes an operation panic.
 //
-// # Recording
+// # Observation: recording and control
 //
-// When a recorder is attached to the view's buffer or agent (see
-// shared.Recorder), each operation records one event with its call and
-// return instants: EvRead (Load, failing CompareExchange), EvWrite (Store),
-// EvRMW (the others), all SeqCst and NoTear; EvWait with the value read, the
-// timeout (Arg, -1 for Forever) and the result; EvNotify with the count (Arg,
-// -1 for All) and the number woken (Result). A Notify and the Wait calls it
-// wakes share a Sync token (a host-synchronizes-with edge). Operations that
-// fail validation record nothing.
+// Every operation passes the bracket of internal/mem, where the recorder
+// and controller attached to the view's buffer or agent observe it (see
+// shared.Controller and package history). Each operation that passes
+// validation is one event with its call and return instants: EvRead
+// (Load; a failing CompareExchange, with ModifyOp CompareExchange, Expected
+// and the replacement as Operand), EvWrite (Store), EvRMW (the others, with
+// their ModifyOp and Operand; a successful CompareExchange with Stored), all
+// SeqCst and NoTear; EvWait with the expected value, the value read, the
+// Timeout (-1 for Forever) and the result ("async" for a WaitAsync that
+// enqueued); EvWaitSettle when a pending WaitAsync settles; EvNotify with the
+// Count (-1 for All), the number woken (Result) and which waiters (Woken, in
+// FIFO order). A Notify and the waits it wakes share a Sync token (a
+// host-synchronizes-with edge). A controller is called before each
+// operation takes effect (it may pause the agent, or supply the bytes a Load
+// returns), and decides when a Wait that enqueued ends, instead of the
+// goroutine blocking (so that a scheduler can report a deadlock).
 //
 // # Performance
 //
-// Unrecorded operations on a fixed-length view of a shared Buffer take fast
+// Unobserved operations (nothing attached anywhere) on a fixed-length view of a shared Buffer take fast
 // paths: Load, Store and Add on an Int32 view inline into the caller
 // (TestFastPathsInline guards this), 64-bit and other 32-bit operations are
 // one call away, and 1- and 2-byte read-modify-writes are one call and a
@@ -90,9 +101,8 @@
 // # Limitations
 //
 //   - Values are int64; there are no per-kind typed variants.
-//   - WaitAsync records one EvWait at the call, with Result "async" when it
-//     enqueues; its later settlement is not recorded, and a Notify that wakes
-//     it does not record an edge to it.
+//   - A WaitAsync settlement (EvWaitSettle) is outside its agent's
+//     agent-order: when the agent observes it is the host's business.
 //   - Only the Notify-to-woken-waiter edges are recorded, not the
 //     synchronization ECMA-262's waiter-list critical sections imply between
 //     every pair of Wait and Notify calls on a location.

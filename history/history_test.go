@@ -3,6 +3,7 @@ package history_test
 import (
 	"bytes"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -243,4 +244,33 @@ func FuzzRead(f *testing.F) {
 		}
 		_, _ = history.Convert(h) // never panics
 	})
+}
+
+// TestDocExample: the example in docs/history.md reads, converts and checks.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../docs/history.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	i := strings.Index(s, "```\n{\"format\"")
+	if i < 0 {
+		t.Fatal("docs/history.md has no example history")
+	}
+	s = s[i+4:]
+	s = s[:strings.Index(s, "```")]
+	h, err := history.Read(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := history.ToExecution(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if len(x.HostSynchronizesWith) != 1 {
+		t.Errorf("%d host-synchronizes-with pairs, want the notify's one", len(x.HostSynchronizesWith))
+	}
 }

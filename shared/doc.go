@@ -18,7 +18,9 @@
 //   - ArrayBuffer (not shared): NewArrayBuffer, Transfer, TransferToLength,
 //     Detached, Slice, Bytes; the package function Transfer, which refuses a
 //     shared Buffer.
-//   - Options for new buffers: WithRecorder, CreatedBy. MaxBufferLength.
+//   - Options for new buffers: WithRecorder, WithController, CreatedBy.
+//     MaxBufferLength. Buffer and ArrayBuffer have SetRecorder, Recorder and
+//     SetController.
 //
 // # Views
 //
@@ -33,20 +35,21 @@
 //     littleEndian (Float16 included); GetBits/SetBits by Kind; ByteLength,
 //     ByteOffset (TypeError once detached), Buffer, For, LengthTracking,
 //     IsShared. Unordered, never NoTear; unaligned accesses may tear.
-//   - Element: a validated location (TypedArray.Element) with the raw atomic
-//     operations beneath package atomics; Word32, Word64 and SubWord are the
-//     inlinable fast paths atomics takes while nothing is recorded.
 //
-// # Agents and recording
+// # Agents, recording and control
 //
-//   - Agent: NewAgent, ID, Name, CanBlock, SetCanBlock, SetRecorder, Record,
-//     Start (a child agent on a new goroutine) and Handle.Join. Operations are
+//   - Agent: NewAgent, ID, Name, CanBlock, SetCanBlock, SetRecorder,
+//     Recorder, SetController, Controller, Record, Start (a child agent on a
+//     new goroutine) and Handle.Join / JoinContext / Agent. Operations are
 //     attributed to the agent a buffer or view is bound to (For).
-//   - Recorder: NewRecorder, Events, Len, Reset, Append; Event with EventKind
-//     (EvRead, EvWrite, EvRMW, EvInit, EvWait, EvNotify, EvQueuePut,
-//     EvQueueGet, EvTransfer, EvAgentStart/Begin/End/Join, EvGrow) and Order
-//     (Unordered, SeqCst, Init — package model's Order); Now, the recorders' monotonic clock;
-//     NewSyncToken for host-synchronizes-with pairs; Recording.
+//   - Every access to a buffer's bytes and every host operation passes one
+//     bracket (internal/mem), where the recorder (a history.Recorder) and
+//     the Controller attached to the buffer or the agent observe it. The raw
+//     memory operations are internal: no caller can bypass the observers.
+//     Recorded events are package history's (docs/history.md).
+//   - Controller: the interface a scheduler implements: Before (a scheduling
+//     point, and the bytes a read returns) and Block (the outcome of an
+//     operation that would block).
 //
 // # Queue
 //
@@ -58,9 +61,10 @@
 // # Errors
 //
 // Errors are *Error values with an ErrorKind — TypeError, RangeError,
-// QueueEmpty, QueueFull, NotShareable — that a JavaScript layer maps one to
-// one to exceptions: errors.Is(err, shared.RangeError). No input makes this
-// package panic.
+// QueueEmpty, QueueFull, NotShareable: errors.Is(err, shared.RangeError).
+// No input makes this package panic: methods of nil or zero values (a nil
+// *Agent, a zero Buffer or TypedArray, an invalid Kind) return zero values,
+// or a TypeError where they return an error.
 //
 // # Limitations
 //
@@ -70,13 +74,15 @@
 //     a fixed length and move only by Transfer.
 //   - An Agent (and a view bound to it) must be used by one goroutine at a
 //     time, as agent-order requires. Accesses through a view bound to no
-//     agent are recorded with Agent 0 and no sequence number.
+//     agent are recorded with Agent 0 (and a sequence number that names the
+//     event but implies no order).
 //   - An ArrayBuffer belongs to one agent at a time: an access that runs
 //     concurrently with that buffer's Transfer may complete against the moved
 //     bytes (memory-safe, but a program error).
 //   - Queue values: only the types listed on Queue; []any is the only
 //     container (PEP 734's tuple). Queue events are recorded by the recorder
-//     of the handle's agent; a queue has no recorder of its own.
+//     of the handle's agent; a queue has no recorder of its own. A put and the
+//     get that takes its item share the item's identity and a Sync token.
 //   - Typed arrays use the host's byte order (little-endian on the platforms
 //     Go commonly targets); DataView takes the byte order per access.
 package shared
