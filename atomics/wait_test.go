@@ -446,3 +446,70 @@ func TestWaitersConserved(t *testing.T) {
 		t.Fatal("waiters or lists left behind")
 	}
 }
+
+// TestWaitContextCancel: a host ending a Wait through its context releases
+// the agent, and the waiter list is left as after a timeout: the waiter is
+// gone and a later Notify counts nobody.
+func TestWaitContextCancel(t *testing.T) {
+	for _, timeout := range []time.Duration{Forever, time.Hour} {
+		v := newView(t, true, shared.Int32, 4)
+		ctx, cancel := context.WithCancel(context.Background())
+		type result struct {
+			res WaitResult
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			res, err := WaitContext(ctx, v, 2, 0, timeout)
+			done <- result{res, err}
+		}()
+		eventually(t, "waiter enqueued", func() bool { return count(v, 2) == 1 })
+		cancel()
+		r := recv(t, done, "the cancelled wait")
+		if !errors.Is(r.err, context.Canceled) || r.res != "" {
+			t.Fatalf("cancelled wait (timeout %v) returned %q, %v; want context.Canceled", timeout, r.res, r.err)
+		}
+		if n := count(v, 2); n != 0 {
+			t.Fatalf("the cancelled waiter is still listed (%d)", n)
+		}
+		if n, _ := Notify(v, 2, All); n != 0 {
+			t.Fatalf("Notify woke %d after the wait was cancelled", n)
+		}
+	}
+	// A context already ended still checks the value first: not-equal wins.
+	v := newView(t, true, shared.Int32, 4)
+	Store(v, 0, 5)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res, err := WaitContext(ctx, v, 0, 0, Forever); res != NotEqual || err != nil {
+		t.Fatalf("WaitContext on a changed value = %q, %v", res, err)
+	}
+	if !listsEmpty() {
+		t.Fatal("waiter lists left behind")
+	}
+}
+
+// TestWaitAsyncContextCancel: a pending waitAsync is withdrawn when its
+// context ends, settling with timed-out.
+func TestWaitAsyncContextCancel(t *testing.T) {
+	v := newView(t, true, shared.Int32, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := WaitAsyncContext(ctx, v, 3, 0, Forever)
+	if err != nil || !a.Async() {
+		t.Fatal(err)
+	}
+	if count(v, 3) != 1 {
+		t.Fatal("not enqueued")
+	}
+	cancel()
+	recv(t, a.Done(), "the withdrawn waitAsync")
+	if res, ok := a.Value(); !ok || res != TimedOut {
+		t.Fatalf("settled with %q, %v", res, ok)
+	}
+	if n, _ := Notify(v, 3, All); n != 0 || count(v, 3) != 0 {
+		t.Fatalf("Notify woke %d after the waitAsync was withdrawn", n)
+	}
+	if !listsEmpty() {
+		t.Fatal("waiter lists left behind")
+	}
+}
