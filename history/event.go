@@ -102,30 +102,31 @@ type Event struct {
 	Seq   uint64
 	Kind  Kind
 	Order model.Order // the memory model's [[Order]] for memory events; 0 for host events
+	// NoTear is the access's [[NoTear]]: aligned, and never torn.
+	NoTear bool
+	// ModifyOp is an RMW's modification (Add … Exchange, CompareExchange),
+	// and CompareExchange for a failing compareExchange (a Read).
+	ModifyOp model.ModifyOp
+	// Stored reports whether a compareExchange stored (it is then an RMW; a
+	// failing one is a Read). For Transfer: true when the bytes were moved
+	// without copying (the new buffer is the same memory).
+	Stored bool
 	// Op names the operation, e.g. "Atomics.add", "Int32Array.set",
 	// "DataView.getUint16", "Queue.put".
 	Op string
 	// Buffer is the ID of the buffer accessed (see History.Buffers); 0 for
 	// events not on a buffer.
 	Buffer    uint64
-	ByteIndex int // first byte accessed
-	Size      int // bytes accessed (1..8; any length for Init and Grow; EvTransfer: bytes moved)
-	NoTear    bool
+	ByteIndex int    // first byte accessed
+	Size      int    // bytes accessed (1..8; any length for EvInit and EvGrow; EvTransfer: bytes moved)
 	Read      uint64 // bytes read: EvRead, EvRMW, EvWait
 	Written   uint64 // bytes written: EvWrite, EvRMW
-	// ModifyOp is an RMW's modification (Add … Exchange, CompareExchange),
-	// and CompareExchange for a failing compareExchange (a Read).
-	ModifyOp model.ModifyOp
 	// Operand is an RMW's [[Payload]]: the bytes ModifyOp combines with
 	// what was read (the addend, the mask, the new value; compareExchange's
 	// replacement), so Written = ModifyOp.Apply(Read, Operand).
 	Operand uint64
 	// Expected is compareExchange's expected bytes, and Wait's expected value.
 	Expected uint64
-	// Stored reports whether a compareExchange stored (it is then an RMW; a
-	// failing one is a Read). For Transfer: true when the bytes were moved
-	// without copying (the new buffer is the same memory).
-	Stored bool
 	// Timeout is Wait's timeout in nanoseconds, -1 for none.
 	Timeout int64
 	// Count is Notify's count, -1 for all.
