@@ -49,10 +49,11 @@ type Log struct {
 	events []Event
 }
 
-// Append adds e to the log.
-func (l *Log) Append(e Event) {
+// Append adds a copy of *e to the log. (A pointer, so that the 192-byte
+// event is copied once, into the log, on the recording path.)
+func (l *Log) Append(e *Event) {
 	l.mu.Lock()
-	l.events = append(l.events, e)
+	l.events = append(l.events, *e)
 	l.mu.Unlock()
 }
 
@@ -88,10 +89,10 @@ func (r *Recorder) Log(agent int) *Log {
 // a host makes itself.
 func (r *Recorder) Append(e Event) {
 	if e.Kind == EvWaitSettle {
-		r.other.Append(e)
+		r.other.Append(&e)
 		return
 	}
-	r.Log(e.Agent).Append(e)
+	r.Log(e.Agent).Append(&e)
 }
 
 // AddBuffer notes a buffer that events refer to (the first note of an ID

@@ -210,9 +210,9 @@ func (o *Obs) Append(ev *history.Event) {
 		case ev.Kind == history.EvWaitSettle:
 			r.Append(*ev)
 		case o.ag != nil:
-			o.ag.logIn(r).Append(*ev)
+			o.ag.logIn(r).Append(ev)
 		default:
-			r.Log(0).Append(*ev)
+			r.Log(0).Append(ev)
 		}
 	}
 }
