@@ -53,7 +53,8 @@
 //   - Queue (PEP 734's interpreters.Queue): NewQueue (maxsize ≤ 0 =
 //     unbounded), Put/PutTimeout/PutNowait (with a transfer list),
 //     Get/GetTimeout/GetNowait, Size, Empty, Full, MaxSize, For, Same, ID;
-//     IsShareable. A put host-synchronizes-with the get that takes its item.
+//     IsShareable; MaxTupleDepth. A put host-synchronizes-with the get that
+//     takes its item.
 //
 // # Errors
 //
@@ -75,7 +76,8 @@
 //     concurrently with that buffer's Transfer may complete against the moved
 //     bytes (memory-safe, but a program error).
 //   - Queue values: only the types listed on Queue; []any is the only
-//     container (PEP 734's tuple). Queue events are recorded by the recorder
+//     container (PEP 734's tuple); a tuple may not contain itself, and tuples
+//     nest at most MaxTupleDepth (100,000) deep. Queue events are recorded by the recorder
 //     of the handle's agent; a queue has no recorder of its own.
 //   - Typed arrays use the host's byte order (little-endian on the platforms
 //     Go commonly targets); DataView takes the byte order per access.
