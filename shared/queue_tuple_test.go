@@ -296,3 +296,197 @@ func TestQueueTupleWorkIsLinear(t *testing.T) {
 		}
 	}
 }
+
+// FuzzIsShareable builds from the fuzz input a few tuples over a few arrays,
+// whose elements are scalars, byte slices, a map (not shareable), an
+// ArrayBuffer, and other tuples — prefixes of the arrays, so that tuples
+// share, nest and contain themselves at random — and checks IsShareable and
+// a put against a model of the item's graph: a tuple that contains itself is
+// refused, nothing panics, and an accepted item arrives as a copy of the same
+// shape (a tuple met twice arrives as one copy, byte slices are copied, the
+// ArrayBuffer arrives transferred).
+func FuzzIsShareable(f *testing.F) {
+	// The bytes: the number of arrays-1 (mod 4); each array's length-1 (mod
+	// 5); each slot's kind (mod 8), then for an int or string or []byte one
+	// byte, for a tuple (kind 6 or 7) the array and the length; then whether
+	// the ArrayBuffer is in the transfer list.
+	f.Add([]byte{0})
+	f.Add([]byte{0, 1, 0, 7, 6, 0, 2})             // [7, itself]: a direct cycle
+	f.Add([]byte{1, 0, 0, 6, 1, 1, 6, 0, 1})       // two arrays that contain each other
+	f.Add([]byte{1, 1, 0, 6, 1, 1, 6, 1, 1, 1, 3}) // one tuple at two places (a DAG)
+	f.Add([]byte{0, 1, 6, 0, 1, 0, 9})             // a prefix of the item that contains itself
+	f.Add([]byte{0, 1, 5, 0, 4, 1})                // the ArrayBuffer, listed
+	f.Add([]byte{0, 2, 6, 0, 0, 5, 3, 0})          // an empty tuple; the ArrayBuffer, not listed
+	f.Fuzz(func(t *testing.T, data []byte) {
+		next := func() int {
+			if len(data) == 0 {
+				return 0
+			}
+			b := data[0]
+			data = data[1:]
+			return int(b)
+		}
+		// The arrays and, for the model, what each slot holds.
+		type slot struct {
+			kind int // 0 int, 1 string, 2 bytes, 3 nil, 4 map, 5 ArrayBuffer, 6 tuple
+			j, m int // the tuple arrays[j][:m]
+		}
+		ab, _ := NewArrayBuffer(2)
+		arrays := make([][]any, 1+next()%4)
+		slots := make([][]slot, len(arrays))
+		for j := range arrays {
+			arrays[j] = make([]any, 1+next()%5)
+			slots[j] = make([]slot, len(arrays[j]))
+		}
+		for j := range arrays {
+			for i := range arrays[j] {
+				s := slot{kind: next() % 8}
+				switch s.kind {
+				case 0:
+					arrays[j][i] = next()
+				case 1:
+					arrays[j][i] = string(rune('a' + next()%26))
+				case 2:
+					arrays[j][i] = []byte{byte(next())}
+				case 3:
+					arrays[j][i] = nil
+				case 4:
+					arrays[j][i] = map[int]int{}
+				case 5:
+					arrays[j][i] = ab
+				default:
+					s.kind, s.j = 6, next()%len(arrays)
+					s.m = next() % (len(arrays[s.j]) + 1)
+					arrays[j][i] = arrays[s.j][:s.m]
+				}
+				slots[j][i] = s
+			}
+		}
+		listed := next()%2 == 1
+		item := arrays[0]
+
+		// The model: which tuples (array, length) the item reaches, and
+		// whether it reaches a cycle, a map or the ArrayBuffer.
+		type node struct{ j, m int }
+		const (
+			unseen = iota
+			open
+			done
+		)
+		state := map[node]int{}
+		var cycle, bad, hasAB bool
+		var walk func(n node)
+		walk = func(n node) {
+			state[n] = open
+			for _, s := range slots[n.j][:n.m] {
+				switch s.kind {
+				case 4:
+					bad = true
+				case 5:
+					hasAB = true
+				case 6:
+					if s.m == 0 {
+						continue
+					}
+					switch state[node{s.j, s.m}] {
+					case open:
+						cycle = true
+					case unseen:
+						walk(node{s.j, s.m})
+					}
+				}
+			}
+			state[n] = done
+		}
+		root := node{0, len(arrays[0])}
+		walk(root)
+
+		if got, want := IsShareable(item), !cycle && !bad && !hasAB; got != want {
+			t.Fatalf("IsShareable = %v, want %v (cycle %v, map %v, ArrayBuffer %v)", got, want, cycle, bad, hasAB)
+		}
+		q := NewQueue(0)
+		var transfer []Backing
+		if listed {
+			transfer = []Backing{ab}
+		}
+		err := q.PutNowait(item, transfer...)
+		switch {
+		case cycle || bad || hasAB && !listed:
+			if !errors.Is(err, NotShareable) {
+				t.Fatalf("put = %v, want NotShareable (cycle %v, map %v, ArrayBuffer %v, listed %v)", err, cycle, bad, hasAB, listed)
+			}
+			if cycle && !bad && !hasAB && !strings.Contains(err.Error(), "a tuple that contains itself") {
+				t.Fatalf("put of a cyclic item: %v", err)
+			}
+			if ab.Detached() || q.Size() != 0 {
+				t.Fatalf("a refused put changed something")
+			}
+			return
+		case listed && !hasAB:
+			if !errors.Is(err, TypeError) || errors.Is(err, NotShareable) || !strings.Contains(err.Error(), "does not occur") {
+				t.Fatalf("put with an unused transfer = %v", err)
+			}
+			return
+		case err != nil:
+			t.Fatalf("put = %v", err)
+		}
+		if ab.Detached() != hasAB {
+			t.Fatalf("ArrayBuffer detached %v, in the item %v", ab.Detached(), hasAB)
+		}
+
+		// The received item has the model's shape.
+		v, err := q.GetNowait()
+		if err != nil {
+			t.Fatal(err)
+		}
+		copies := map[node]*any{}
+		var received *ArrayBuffer
+		var check func(n node, got []any)
+		check = func(n node, got []any) {
+			if len(got) != n.m {
+				t.Fatalf("tuple %v arrived with %d elements", n, len(got))
+			}
+			if c, ok := copies[n]; ok {
+				if c != &got[0] {
+					t.Fatalf("tuple %v arrived as two copies", n)
+				}
+				return
+			}
+			copies[n] = &got[0]
+			if &got[0] == &arrays[n.j][0] {
+				t.Fatalf("tuple %v was not copied", n)
+			}
+			for i, s := range slots[n.j][:n.m] {
+				src, e := arrays[n.j][i], got[i]
+				switch s.kind {
+				case 0, 1, 3:
+					if e != src {
+						t.Fatalf("tuple %v[%d] = %v, want %v", n, i, e, src)
+					}
+				case 2:
+					b, ok := e.([]byte)
+					if !ok || len(b) != 1 || b[0] != src.([]byte)[0] || &b[0] == &src.([]byte)[0] {
+						t.Fatalf("tuple %v[%d] = %v, want a copy of %v", n, i, e, src)
+					}
+				case 5:
+					r, ok := e.(*ArrayBuffer)
+					if !ok || r.Detached() || received != nil && r.ID() != received.ID() {
+						t.Fatalf("tuple %v[%d] = %v, want the transferred buffer", n, i, e)
+					}
+					received = r
+				case 6:
+					sub, ok := e.([]any)
+					if !ok || sub == nil {
+						t.Fatalf("tuple %v[%d] = %#v, want a tuple", n, i, e)
+					}
+					if s.m > 0 {
+						check(node{s.j, s.m}, sub)
+					} else if len(sub) != 0 {
+						t.Fatalf("tuple %v[%d] = %v, want an empty tuple", n, i, e)
+					}
+				}
+			}
+		}
+		check(root, v.([]any))
+	})
+}
