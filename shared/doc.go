@@ -59,9 +59,14 @@
 // # Errors
 //
 // Errors are *Error values with an ErrorKind — TypeError, RangeError,
-// QueueEmpty, QueueFull, NotShareable — that a JavaScript layer maps one to
-// one to exceptions: errors.Is(err, shared.RangeError). No input makes this
-// package panic.
+// QueueEmpty, QueueFull, NotShareable — named after the exception
+// ECMAScript (or PEP 734) raises in the same situation: errors.Is(err,
+// shared.RangeError). A JavaScript layer throws each as that exception,
+// except for plain TypedArray element accesses (Get*, Set*) out of range or
+// on a detached buffer, which JavaScript does not treat as errors: ta[i] is
+// undefined and ta[i] = v does nothing (DataView and Atomics accesses out of
+// range do throw RangeError). See ErrorKind, and the table in
+// docs/semantics.md. No input makes this package panic.
 //
 // # Limitations
 //
