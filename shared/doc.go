@@ -56,15 +56,22 @@
 //   - Queue (PEP 734's interpreters.Queue): NewQueue (maxsize ≤ 0 =
 //     unbounded), Put/PutTimeout/PutNowait (with a transfer list),
 //     Get/GetTimeout/GetNowait, Size, Empty, Full, MaxSize, For, Same, ID;
-//     IsShareable. A put host-synchronizes-with the get that takes its item.
+//     IsShareable; MaxTupleDepth. A put host-synchronizes-with the get that
+//     takes its item.
 //
 // # Errors
 //
 // Errors are *Error values with an ErrorKind — TypeError, RangeError,
-// QueueEmpty, QueueFull, NotShareable: errors.Is(err, shared.RangeError).
-// No input makes this package panic: methods of nil or zero values (a nil
-// *Agent, a zero Buffer or TypedArray, an invalid Kind) return zero values,
-// or a TypeError where they return an error.
+// QueueEmpty, QueueFull, NotShareable — named after the exception
+// ECMAScript (or PEP 734) raises in the same situation: errors.Is(err,
+// shared.RangeError). A JavaScript layer throws each as that exception,
+// except for plain TypedArray element accesses (Get*, Set*) out of range or
+// on a detached buffer, which JavaScript does not treat as errors: ta[i] is
+// undefined and ta[i] = v does nothing (DataView and Atomics accesses out of
+// range do throw RangeError). See ErrorKind, and the table in
+// docs/semantics.md. No input makes this package panic: methods of nil or
+// zero values (a nil *Agent, a zero Buffer or TypedArray, an invalid Kind)
+// return zero values, or a TypeError where they return an error.
 //
 // # Limitations
 //
@@ -80,9 +87,11 @@
 //     concurrently with that buffer's Transfer may complete against the moved
 //     bytes (memory-safe, but a program error).
 //   - Queue values: only the types listed on Queue; []any is the only
-//     container (PEP 734's tuple). Queue events are recorded by the recorder
-//     of the handle's agent; a queue has no recorder of its own. A put and the
-//     get that takes its item share the item's identity and a Sync token.
+//     container (PEP 734's tuple); a tuple may not contain itself, and tuples
+//     nest at most MaxTupleDepth (100,000) deep. Queue events are recorded
+//     by the recorder of the handle's agent; a queue has no recorder of its
+//     own. A put and the get that takes its item share the item's identity
+//     and a Sync token.
 //   - Typed arrays use the host's byte order (little-endian on the platforms
 //     Go commonly targets); DataView takes the byte order per access.
 package shared

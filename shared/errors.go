@@ -3,16 +3,31 @@ package shared
 import "fmt"
 
 // ErrorKind classifies errors the way ECMAScript classifies the exceptions
-// its operations throw, so that a JavaScript layer can map them one to one.
-// An ErrorKind is itself an error, so errors.Is(err, shared.TypeError) tells
-// the kind of any error this module returns.
+// its operations throw (and PEP 734 its Queue's): each kind is named after
+// the exception raised in the same situation. An ErrorKind is itself an
+// error, so errors.Is(err, shared.TypeError) tells the kind of any error this
+// module returns.
+//
+// A JavaScript layer maps an error to a thrown exception of its kind's name,
+// with one exception: a plain TypedArray element access (the Get* and Set*
+// methods of TypedArray) whose index is out of range (RangeError) or whose
+// buffer is detached (TypeError) is no error in JavaScript, where ta[i]
+// reads undefined and ta[i] = v does nothing (ECMA-262's
+// TypedArrayGetElement and TypedArraySetElement); sabre reports it, writing
+// nothing, and the layer returns undefined or ignores the write. DataView
+// accesses and Atomics operations out of range do throw RangeError, and
+// Atomics.notify on a non-shared buffer returns 0 in both. The table in
+// docs/semantics.md lists every case, and a test keeps it true.
 type ErrorKind uint8
 
 const (
 	// TypeError: a wrong kind of view, a detached buffer, a non-shareable value,
-	// an agent that may not block.
+	// an agent that may not block. (A plain TypedArray access to a detached
+	// buffer is undefined or a no-op in JavaScript: see ErrorKind.)
 	TypeError ErrorKind = iota + 1
-	// RangeError: an index, offset or length out of range.
+	// RangeError: an index, offset or length out of range. (A plain
+	// TypedArray access out of range is undefined or a no-op in JavaScript:
+	// see ErrorKind.)
 	RangeError
 	// QueueEmpty: a non-blocking or timed Get found no item (PEP 734's QueueEmpty).
 	QueueEmpty

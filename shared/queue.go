@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,7 +44,13 @@ import (
 //   - *Queue: by reference (queues are shareable in PEP 734); the receiver
 //     gets a handle to the same queue bound to the receiving agent.
 //   - []any: PEP 734's tuple; copied, and every element must be shareable.
-//     A buffer named twice in one item arrives as one buffer.
+//     A buffer named twice in one item arrives as one buffer, and a tuple
+//     that occurs at several places in one item is copied once and arrives
+//     as one tuple at those places (validating and copying an item costs
+//     time and memory linear in its distinct tuples' total length, however
+//     they share). A tuple that contains itself, directly or not, is
+//     refused ("item[1] is item: a tuple that contains itself …"), and so
+//     are tuples nested more than MaxTupleDepth deep.
 //
 // The transfer list may name only ArrayBuffers (a *Buffer is a TypeError,
 // "cannot transfer a SharedArrayBuffer"), each once, none detached, and each
@@ -233,10 +240,12 @@ func (q *Queue) GetNowait() (any, error) { return q.get("Queue.get_nowait", wait
 
 // IsShareable reports whether v may be put on a queue without a transfer
 // list (PEP 734's is_shareable): false for ArrayBuffers (and views over
-// them), which pass only by transfer, and for every type Queue does not list.
+// them), which pass only by transfer, for every type Queue does not list,
+// and for tuples that contain themselves or nest more than MaxTupleDepth
+// deep.
 func IsShareable(v any) bool {
 	p := parcel{dry: true}
-	_, err := p.value("IsShareable", v, "item")
+	_, err := p.value("IsShareable", v)
 	return err == nil
 }
 
@@ -453,6 +462,17 @@ func (q *Queue) get(op string, ws waitSpec) (any, error) {
 	return bindValue(it.v, q.agent), nil
 }
 
+// MaxTupleDepth is how deeply tuples ([]any) may nest in a queued item: the
+// item, if it is a tuple, is at depth 1, a tuple in it at depth 2, and so on.
+// A deeper item is refused as NotShareable. Validating and copying an item
+// never recurses, so the limit does not protect sabre itself; it protects
+// the receiver, whose own walks of the value are likely to be recursive
+// (fmt and reflect.DeepEqual need about half a kilobyte of goroutine stack
+// per level, so a million levels come close to Go's 1 GB stack limit, a
+// fatal error). Python's own cross-interpreter tuples stop at its recursion
+// limit, far below this.
+const MaxTupleDepth = 100_000
+
 // parcel is an item being put: its validated, copied value and the
 // ArrayBuffers to transfer with it.
 type parcel struct {
@@ -463,6 +483,81 @@ type parcel struct {
 	listed   map[*block]int    // transfer list position of each listed block
 	used     map[*block]bool   // listed blocks that occur in the item
 	moved    map[*block]*block // after commit: each transferred block's new block
+
+	// The walk of the item's tuples (see value): the tuples from the item
+	// down to the one being validated, each at the index of its element being
+	// validated (the path to the current element is "item" and those
+	// indices); the tuples met so far (once the item has a tuple in a tuple),
+	// indexed by a map once there are more than tupleScan of them; and, when
+	// there are ArrayBuffers to transfer, the copies made (for rewrite).
+	stack  []tupleFrame
+	marks  []tupleMark
+	seen   map[tupleKey]int // index in marks
+	copies [][]any
+}
+
+// tupleScan is how many remembered tuples are searched one by one before
+// they are indexed by a map: most items hold only a few tuples.
+const tupleScan = 8
+
+// tupleKey identifies a non-empty tuple by its elements' memory: two []any
+// with the same first element address and the same length hold the same
+// elements. A tuple that reaches a tuple with its own key contains itself.
+type tupleKey struct {
+	first *any
+	n     int
+}
+
+// tupleFrame is a tuple on the walk's path: its elements, its copy (nil in a
+// dry run), the index of the element being validated, and its mark (-1 while
+// no tuple is remembered).
+type tupleFrame struct {
+	src  []any
+	out  []any
+	i    int
+	mark int
+}
+
+// tupleMark is what the walk knows about a tuple it met: its key, its copy,
+// and whether it is open: on the path, so that meeting it again closes a
+// cycle.
+type tupleMark struct {
+	key  tupleKey
+	out  []any
+	open bool
+}
+
+// find returns the index of the mark of the tuple with key k, or -1.
+func (p *parcel) find(k tupleKey) int {
+	if p.seen != nil {
+		if i, ok := p.seen[k]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range p.marks {
+		if p.marks[i].key == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// remember adds an open mark for the tuple with key k and copy out, and
+// returns its index.
+func (p *parcel) remember(k tupleKey, out []any) int {
+	i := len(p.marks)
+	p.marks = append(tupleGrow(p.marks), tupleMark{key: k, out: out, open: true})
+	switch {
+	case p.seen != nil:
+		p.seen[k] = i
+	case len(p.marks) > tupleScan:
+		p.seen = make(map[tupleKey]int, 2*len(p.marks))
+		for j := range p.marks {
+			p.seen[p.marks[j].key] = j
+		}
+	}
+	return i
 }
 
 // prepare validates the transfer list and the item, and copies the item's
@@ -495,7 +590,7 @@ func (p *parcel) prepare(op string, item any, transfer []Backing) error {
 			return Errorf(TypeError, op, "transfer list entry %d is nil", i)
 		}
 	}
-	v, err := p.value(op, item, "item")
+	v, err := p.value(op, item)
 	if err != nil {
 		return err
 	}
@@ -508,8 +603,145 @@ func (p *parcel) prepare(op string, item any, transfer []Backing) error {
 	return nil
 }
 
-// value validates v (at path in the item) and returns what will be enqueued.
-func (p *parcel) value(op string, v any, path string) (any, error) {
+// value validates v (the item) and returns what will be enqueued, copying
+// its byte slices and tuples. Tuples are walked depth first with a stack of
+// their own, not by recursion, so that no nesting can overflow the goroutine
+// stack, and each distinct tuple is validated and copied once: a tuple that
+// occurs at several places in the item (a DAG) arrives as one copy occurring
+// at the same places, so the work and the copy are linear in the total length
+// of the item's distinct tuples. A tuple that contains itself (a cycle) and
+// tuples nested more than MaxTupleDepth deep are refused. The path to an
+// element ("item[1][0]") is rendered only for an error.
+func (p *parcel) value(op string, v any) (any, error) {
+	root, ok := v.([]any)
+	if !ok {
+		return p.element(op, v)
+	}
+	out, err := p.open(op, root)
+	for err == nil && len(p.stack) > 0 {
+		f := &p.stack[len(p.stack)-1]
+		if f.i == len(f.src) { // f is complete: close it and return its copy to its parent
+			done := f.out
+			if f.mark >= 0 {
+				p.marks[f.mark].open = false
+			}
+			*f = tupleFrame{}
+			p.stack = p.stack[:len(p.stack)-1]
+			if len(p.stack) == 0 {
+				out = done
+				break
+			}
+			f = &p.stack[len(p.stack)-1]
+			if f.out != nil {
+				f.out[f.i] = done
+			}
+			f.i++
+			continue
+		}
+		var c any
+		if t, ok := f.src[f.i].([]any); ok {
+			depth := len(p.stack)
+			var sub []any
+			if sub, err = p.open(op, t); err != nil || len(p.stack) > depth {
+				continue // refused, or t's frame is pushed (f may have moved)
+			}
+			c = sub
+		} else if c, err = p.element(op, f.src[f.i]); err != nil {
+			break
+		}
+		if f.out != nil {
+			f.out[f.i] = c
+		}
+		f.i++
+	}
+	p.stack, p.marks, p.seen = nil, nil, nil
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// open starts the walk of tuple t, met at the current path: it refuses t if
+// it is too deep or contains itself, returns its copy if it is empty or was
+// met before, and otherwise pushes its frame (returning nil).
+func (p *parcel) open(op string, t []any) ([]any, error) {
+	if len(p.stack) >= MaxTupleDepth {
+		return nil, Errorf(NotShareable, op, "%s is a tuple nested more than MaxTupleDepth (%d) deep, which is not shareable", p.path(len(p.stack)), MaxTupleDepth)
+	}
+	if len(t) == 0 {
+		if t == nil || p.dry {
+			return nil, nil
+		}
+		return []any{}, nil
+	}
+	key := tupleKey{&t[0], len(t)}
+	if len(p.stack) > 0 && len(p.marks) == 0 {
+		// The first tuple inside the item: from now on tuples are
+		// remembered, the item first (a flat tuple needs no marks).
+		root := &p.stack[0]
+		root.mark = p.remember(tupleKey{&root.src[0], len(root.src)}, root.out)
+	}
+	if k := p.find(key); k >= 0 {
+		m := p.marks[k]
+		if m.open {
+			j := 0
+			for p.stack[j].mark != k {
+				j++
+			}
+			return nil, Errorf(NotShareable, op, "%s is %s: a tuple that contains itself is not shareable", p.path(len(p.stack)), p.path(j))
+		}
+		return m.out, nil
+	}
+	f := tupleFrame{src: t, mark: -1}
+	if !p.dry {
+		f.out = make([]any, len(t))
+		if len(p.transfer) > 0 {
+			p.copies = append(p.copies, f.out)
+		}
+	}
+	if len(p.marks) > 0 {
+		f.mark = p.remember(key, f.out)
+	}
+	p.stack = append(tupleGrow(p.stack), f)
+	return nil, nil
+}
+
+// tupleGrow returns s with room for one more element, doubling its capacity
+// when it is full (append grows large slices by only a quarter, which for
+// the walk of a deep item allocates about five times the final size).
+func tupleGrow[T any](s []T) []T {
+	if len(s) < cap(s) || len(s) < 256 {
+		return s
+	}
+	return append(make([]T, 0, 2*cap(s)), s...)
+}
+
+// pathEdge is how many indices of a long path an error shows at each end.
+const pathEdge = 16
+
+// path renders the path through the first n frames of the walk: "item" and
+// each frame's index, with the middle of a path longer than 2*pathEdge
+// indices elided.
+func (p *parcel) path(n int) string {
+	var b strings.Builder
+	b.WriteString("item")
+	for j, f := range p.stack[:n] {
+		if n > 2*pathEdge && j == pathEdge {
+			fmt.Fprintf(&b, "[…%d more…]", n-2*pathEdge)
+		}
+		if n > 2*pathEdge && j >= pathEdge && j < n-pathEdge {
+			continue
+		}
+		b.WriteByte('[')
+		b.WriteString(strconv.Itoa(f.i))
+		b.WriteByte(']')
+	}
+	return b.String()
+}
+
+// element validates v, an element of the item that is not a tuple (or the
+// item itself), at the current path, and returns what will be enqueued.
+func (p *parcel) element(op string, v any) (any, error) {
 	switch x := v.(type) {
 	case nil, bool, string,
 		int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr,
@@ -522,50 +754,35 @@ func (p *parcel) value(op string, v any, path string) (any, error) {
 		return bytes.Clone(x), nil
 	case *Buffer:
 		if x == nil || x.blk == nil {
-			return nil, p.refuse(op, path, v, "a nil Buffer")
+			return nil, p.refuse(op, v, "a nil Buffer")
 		}
 		return x, nil
 	case *ArrayBuffer:
 		if x == nil || x.blk == nil {
-			return nil, p.refuse(op, path, v, "a nil ArrayBuffer")
+			return nil, p.refuse(op, v, "a nil ArrayBuffer")
 		}
-		return x, p.transferred(op, path, v, x.blk)
+		return x, p.transferred(op, v, x.blk)
 	case *TypedArray:
 		if !x.ok() {
-			return nil, p.refuse(op, path, v, "a nil view")
+			return nil, p.refuse(op, v, "a nil view")
 		}
 		if x.arr.Blk.Shared {
 			return x, nil
 		}
-		return x, p.transferred(op, path, v, x.arr.Blk)
+		return x, p.transferred(op, v, x.arr.Blk)
 	case *DataView:
 		if x == nil || x.blk == nil {
-			return nil, p.refuse(op, path, v, "a nil view")
+			return nil, p.refuse(op, v, "a nil view")
 		}
 		if x.blk.Shared {
 			return x, nil
 		}
-		return x, p.transferred(op, path, v, x.blk)
+		return x, p.transferred(op, v, x.blk)
 	case *Queue:
 		if x == nil || x.s == nil {
-			return nil, p.refuse(op, path, v, "a nil Queue")
+			return nil, p.refuse(op, v, "a nil Queue")
 		}
 		return x, nil
-	case []any:
-		var out []any
-		if x != nil && !p.dry {
-			out = make([]any, len(x))
-		}
-		for i, e := range x {
-			c, err := p.value(op, e, path+"["+strconv.Itoa(i)+"]")
-			if err != nil {
-				return nil, err
-			}
-			if out != nil {
-				out[i] = c
-			}
-		}
-		return out, nil
 	}
 	// Named types whose underlying type is a scalar or a byte slice.
 	rv := reflect.ValueOf(v)
@@ -585,10 +802,12 @@ func (p *parcel) value(op string, v any, path string) (any, error) {
 			return c.Interface(), nil
 		}
 	}
-	return nil, p.refuse(op, path, v, "")
+	return nil, p.refuse(op, v, "")
 }
 
-func (p *parcel) refuse(op, path string, v any, what string) error {
+// refuse returns the NotShareable error for v at the current path.
+func (p *parcel) refuse(op string, v any, what string) error {
+	path := p.path(len(p.stack))
 	if what == "" {
 		return Errorf(NotShareable, op, "%s of type %T is not shareable", path, v)
 	}
@@ -596,13 +815,13 @@ func (p *parcel) refuse(op, path string, v any, what string) error {
 }
 
 // transferred checks that the non-shared block of an item's ArrayBuffer (or
-// view) is transferred with it, and not detached.
-func (p *parcel) transferred(op, path string, v any, blk *block) error {
+// view), at the current path, is transferred with it, and not detached.
+func (p *parcel) transferred(op string, v any, blk *block) error {
 	if blk.Detached() {
-		return Errorf(NotShareable, op, "%s (%T) is over ArrayBuffer %d, which is detached", path, v, blk.ID)
+		return Errorf(NotShareable, op, "%s (%T) is over ArrayBuffer %d, which is detached", p.path(len(p.stack)), v, blk.ID)
 	}
 	if _, ok := p.listed[blk]; !ok {
-		return Errorf(NotShareable, op, "%s (%T) is over ArrayBuffer %d, which is not shareable: an ArrayBuffer passes only by transfer (name it in the transfer list)", path, v, blk.ID)
+		return Errorf(NotShareable, op, "%s (%T) is over ArrayBuffer %d, which is not shareable: an ArrayBuffer passes only by transfer (name it in the transfer list)", p.path(len(p.stack)), v, blk.ID)
 	}
 	p.used[blk] = true
 	return nil
@@ -644,8 +863,23 @@ func (p *parcel) commit(op string) error {
 }
 
 // rewrite replaces the transferred buffers in v (the parcel's own copy) by
-// their new blocks.
+// their new blocks. The copy's tuples are those value made (p.copies), each
+// rewritten once however often it occurs, without recursion.
 func (p *parcel) rewrite(v any) any {
+	if _, ok := v.([]any); !ok {
+		return p.rewriteOne(v)
+	}
+	for _, t := range p.copies {
+		for i, e := range t {
+			t[i] = p.rewriteOne(e)
+		}
+	}
+	return v
+}
+
+// rewriteOne returns v, an element of the copy that is not a tuple, with a
+// transferred buffer replaced by its new block.
+func (p *parcel) rewriteOne(v any) any {
 	switch x := v.(type) {
 	case *ArrayBuffer:
 		return &ArrayBuffer{blk: p.moved[x.blk]}
@@ -661,17 +895,47 @@ func (p *parcel) rewrite(v any) any {
 			w.blk, w.buf = nb, &ArrayBuffer{blk: nb}
 			return &w
 		}
-	case []any:
-		for i, e := range x {
-			x[i] = p.rewrite(e)
-		}
 	}
 	return v
 }
 
 // bindValue returns a received value with its buffers, views and queues
-// bound to the receiving agent a.
+// bound to the receiving agent a. The value is a put's copy, so its tuples
+// form no cycle and a tuple that occurs at several places is one slice;
+// each is bound once, without recursion.
 func bindValue(v any, a *Agent) any {
+	root, ok := v.([]any)
+	if !ok {
+		return bindOne(v, a)
+	}
+	todo := [][]any{root}
+	var seen map[*any]bool
+	for len(todo) > 0 {
+		t := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for i, e := range t {
+			sub, ok := e.([]any)
+			if !ok {
+				t[i] = bindOne(e, a)
+				continue
+			}
+			if len(sub) == 0 {
+				continue
+			}
+			if seen == nil {
+				seen = make(map[*any]bool)
+			}
+			if !seen[&sub[0]] {
+				seen[&sub[0]] = true
+				todo = append(todo, sub)
+			}
+		}
+	}
+	return v
+}
+
+// bindOne returns v, a received value that is not a tuple, bound to a.
+func bindOne(v any, a *Agent) any {
 	switch x := v.(type) {
 	case *Buffer:
 		return &Buffer{blk: x.blk, agent: a}
@@ -683,10 +947,6 @@ func bindValue(v any, a *Agent) any {
 		return x.For(a)
 	case *Queue:
 		return x.For(a)
-	case []any:
-		for i, e := range x {
-			x[i] = bindValue(e, a)
-		}
 	}
 	return v
 }
