@@ -41,7 +41,7 @@ func arrayOf(v *shared.TypedArray) *mem.Array { return (*mem.Array)(unsafe.Point
 type loc struct {
 	blk   *mem.Block
 	agent *mem.Agent
-	index int
+	at    int // byte index
 	size  int
 	kind  shared.Kind
 }
@@ -51,45 +51,49 @@ type loc struct {
 // a detached buffer or a kind Atomics does not accept (with waitable, only
 // Int32 and BigInt64: Atomics.wait, waitAsync and notify); RangeError for an
 // index out of range.
-func element(v *shared.TypedArray, i int, op string, waitable bool) (loc, error) {
+//
+// It fills e in place (returning the struct costs a store-forwarding stall
+// on every operation).
+func (e *loc) element(v *shared.TypedArray, i int, op string, waitable bool) error {
 	a := arrayOf(v)
 	if a == nil || a.Blk == nil {
-		return loc{}, shared.Errorf(shared.TypeError, op, "not a TypedArray (nil, or not made by NewTypedArray)")
+		return shared.Errorf(shared.TypeError, op, "not a TypedArray (nil, or not made by NewTypedArray)")
 	}
 	k := shared.Kind(a.Kind)
 	if a.Blk.Detached() {
-		return loc{}, shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
+		return shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
 	}
 	if waitable {
 		if k != shared.Int32 && k != shared.BigInt64 {
-			return loc{}, shared.Errorf(shared.TypeError, op, "%s is neither an Int32Array nor a BigInt64Array", k.ArrayName())
+			return shared.Errorf(shared.TypeError, op, "%s is neither an Int32Array nor a BigInt64Array", k.ArrayName())
 		}
 	} else if !k.IsInteger() {
-		return loc{}, shared.Errorf(shared.TypeError, op, "%s is not an integer TypedArray (Int8, Uint8, Int16, Uint16, Int32, Uint32, BigInt64 or BigUint64)", k.ArrayName())
+		return shared.Errorf(shared.TypeError, op, "%s is not an integer TypedArray (Int8, Uint8, Int16, Uint16, Int32, Uint32, BigInt64 or BigUint64)", k.ArrayName())
 	}
-	return index(a, k, i, op)
+	return e.index(a, k, i, op)
 }
 
 // index is ValidateAtomicAccess's index check, after the view checks.
-func index(a *mem.Array, k shared.Kind, i int, op string) (loc, error) {
+func (e *loc) index(a *mem.Array, k shared.Kind, i int, op string) error {
 	bi, n, ok := a.ByteIndex(i)
 	if !ok {
 		if n < 0 {
-			return loc{}, shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
+			return shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
 		}
-		return loc{}, shared.Errorf(shared.RangeError, op, "index %d is out of range for %s of length %d", i, k.ArrayName(), n)
+		return shared.Errorf(shared.RangeError, op, "index %d is out of range for %s of length %d", i, k.ArrayName(), n)
 	}
-	return loc{blk: a.Blk, agent: a.Agent, index: bi, size: k.Size(), kind: k}, nil
+	e.blk, e.agent, e.at, e.size, e.kind = a.Blk, a.Agent, bi, 1<<a.Shift, k
+	return nil
 }
 
-// begin opens the bracket of an access to e (see mem.Begin).
-func (e loc) begin(ev *history.Event) (mem.Obs, uint64, bool) {
-	ev.Order, ev.NoTear, ev.ByteIndex, ev.Size = model.SeqCst, true, e.index, e.size
-	return mem.Begin(e.blk, e.agent, ev)
+// begin opens the bracket o of an access to e (see mem.Obs.Begin).
+func (e *loc) begin(o *mem.Obs, ev *history.Event) (uint64, bool) {
+	ev.Order, ev.NoTear, ev.ByteIndex, ev.Size = model.SeqCst, true, e.at, e.size
+	return o.Begin(e.blk, e.agent, ev)
 }
 
 // le packs element bits as a history payload.
-func (e loc) le(bits uint64) uint64 { return mem.ToLE(bits&mem.Mask(e.size), e.size) }
+func (e *loc) le(bits uint64) uint64 { return mem.ToLE(bits&mem.Mask(e.size), e.size) }
 
 // Load returns element i of v, read atomically (Atomics.load). v must be an
 // integer view (not Uint8Clamped, not a float kind) of a shared Buffer or
@@ -120,20 +124,23 @@ func load(a *mem.Array, i int) (int64, error) {
 			return k.Int64(uint64(p.Load() >> sh)), nil
 		}
 	}
-	e, err := element((*shared.TypedArray)(unsafe.Pointer(a)), i, opLoad, false)
-	if err != nil {
+	var e loc
+	if err := e.element((*shared.TypedArray)(unsafe.Pointer(a)), i, opLoad, false); err != nil {
 		return 0, err
 	}
 	if !mem.Attached() {
-		return e.kind.Int64(e.blk.Load(e.index, e.size)), nil
+		return e.kind.Int64(e.blk.Load(e.at, e.size)), nil
 	}
-	ev := history.Event{Kind: history.EvRead, Op: opLoad}
-	o, sup, supplied := e.begin(&ev)
+	var ev history.Event
+	ev.Kind = history.EvRead
+	ev.Op = opLoad
+	var o mem.Obs
+	sup, supplied := e.begin(&o, &ev)
 	var bits uint64
 	if supplied {
 		bits = mem.FromLE(sup&mem.Mask(e.size), e.size)
 	} else {
-		bits = e.blk.Load(e.index, e.size)
+		bits = e.blk.Load(e.at, e.size)
 	}
 	ev.Read = e.le(bits)
 	o.End(&ev)
@@ -160,18 +167,22 @@ func store(a *mem.Array, i int, x int64) (int64, error) {
 			return x, nil
 		}
 	}
-	e, err := element((*shared.TypedArray)(unsafe.Pointer(a)), i, opStore, false)
-	if err != nil {
+	var e loc
+	if err := e.element((*shared.TypedArray)(unsafe.Pointer(a)), i, opStore, false); err != nil {
 		return 0, err
 	}
 	bits := e.kind.FromInt64(x)
 	if !mem.Attached() {
-		e.blk.Store(e.index, e.size, bits)
+		e.blk.Store(e.at, e.size, bits)
 		return x, nil
 	}
-	ev := history.Event{Kind: history.EvWrite, Op: opStore, Written: e.le(bits)}
-	o, _, _ := e.begin(&ev)
-	e.blk.Store(e.index, e.size, bits)
+	var ev history.Event
+	ev.Kind = history.EvWrite
+	ev.Op = opStore
+	ev.Written = e.le(bits)
+	var o mem.Obs
+	e.begin(&o, &ev)
+	e.blk.Store(e.at, e.size, bits)
 	o.End(&ev)
 	return x, nil
 }
@@ -228,17 +239,22 @@ func rmw(v *shared.TypedArray, i int, x int64, op mem.RMWOp) (int64, error) {
 			return rmwSubWord(p, sh, shared.Kind(a.Kind), x, op), nil
 		}
 	}
-	e, err := element(v, i, rmwNames[op], false)
-	if err != nil {
+	var e loc
+	if err := e.element(v, i, rmwNames[op], false); err != nil {
 		return 0, err
 	}
 	bits := e.kind.FromInt64(x)
 	if !mem.Attached() {
-		return e.kind.Int64(e.blk.RMW(e.index, e.size, op, bits)), nil
+		return e.kind.Int64(e.blk.RMW(e.at, e.size, op, bits)), nil
 	}
-	ev := history.Event{Kind: history.EvRMW, Op: rmwNames[op], ModifyOp: modifyOps[op], Operand: e.le(bits)}
-	o, _, _ := e.begin(&ev)
-	old := e.blk.RMW(e.index, e.size, op, bits)
+	var ev history.Event
+	ev.Kind = history.EvRMW
+	ev.Op = rmwNames[op]
+	ev.ModifyOp = modifyOps[op]
+	ev.Operand = e.le(bits)
+	var o mem.Obs
+	e.begin(&o, &ev)
+	old := e.blk.RMW(e.at, e.size, op, bits)
 	ev.Read, ev.Written = e.le(old), e.le(op.Modify(old, bits))
 	o.End(&ev)
 	return e.kind.Int64(old), nil
@@ -258,19 +274,24 @@ func CompareExchange(v *shared.TypedArray, i int, expected, replacement int64) (
 			return compareExchange32(p, uint32(expected), uint32(replacement)), nil
 		}
 	}
-	e, err := element(v, i, opCompareExchange, false)
-	if err != nil {
+	var e loc
+	if err := e.element(v, i, opCompareExchange, false); err != nil {
 		return 0, err
 	}
 	exp, rep := e.kind.FromInt64(expected), e.kind.FromInt64(replacement)
 	if !mem.Attached() {
-		old, _ := e.blk.CompareExchange(e.index, e.size, exp, rep)
+		old, _ := e.blk.CompareExchange(e.at, e.size, exp, rep)
 		return e.kind.Int64(old), nil
 	}
-	ev := history.Event{Kind: history.EvRMW, Op: opCompareExchange, ModifyOp: model.CompareExchange,
-		Expected: e.le(exp), Operand: e.le(rep)}
-	o, _, _ := e.begin(&ev)
-	old, swapped := e.blk.CompareExchange(e.index, e.size, exp, rep)
+	var ev history.Event
+	ev.Kind = history.EvRMW
+	ev.Op = opCompareExchange
+	ev.ModifyOp = model.CompareExchange
+	ev.Expected = e.le(exp)
+	ev.Operand = e.le(rep)
+	var o mem.Obs
+	e.begin(&o, &ev)
+	old, swapped := e.blk.CompareExchange(e.at, e.size, exp, rep)
 	ev.Read, ev.Stored = e.le(old), swapped
 	if swapped {
 		ev.Written = e.le(rep)

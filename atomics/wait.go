@@ -49,21 +49,21 @@ func TimeoutFromMillis(ms float64) time.Duration {
 // ECMA-262's order (DoWait steps 1–4): TypeError for a nil view, a detached
 // buffer or a view other than Int32 or BigInt64; TypeError if the buffer is
 // not shared; RangeError for an index out of range.
-func waitElement(v *shared.TypedArray, i int, op string) (loc, error) {
+func (e *loc) waitElement(v *shared.TypedArray, i int, op string) error {
 	a := arrayOf(v)
 	if a == nil || a.Blk == nil {
-		return loc{}, shared.Errorf(shared.TypeError, op, "not a TypedArray (nil, or not made by NewTypedArray)")
+		return shared.Errorf(shared.TypeError, op, "not a TypedArray (nil, or not made by NewTypedArray)")
 	}
 	k := shared.Kind(a.Kind)
 	switch {
 	case a.Blk.Detached():
-		return loc{}, shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
+		return shared.Errorf(shared.TypeError, op, "%s's buffer is detached", k.ArrayName())
 	case k != shared.Int32 && k != shared.BigInt64:
-		return loc{}, shared.Errorf(shared.TypeError, op, "%s is neither an Int32Array nor a BigInt64Array", k.ArrayName())
+		return shared.Errorf(shared.TypeError, op, "%s is neither an Int32Array nor a BigInt64Array", k.ArrayName())
 	case !a.Blk.Shared:
-		return loc{}, shared.Errorf(shared.TypeError, op, "%s is not over a SharedArrayBuffer", k.ArrayName())
+		return shared.Errorf(shared.TypeError, op, "%s is not over a SharedArrayBuffer", k.ArrayName())
 	}
-	return index(a, k, i, op)
+	return e.index(a, k, i, op)
 }
 
 func timeoutArg(t time.Duration) int64 {
@@ -102,8 +102,8 @@ func Wait(v *shared.TypedArray, i int, expected int64, timeout time.Duration) (W
 // cannot block (Agent.CanBlock false). A view bound to no agent may block.
 // A nil ctx never ends.
 func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int64, timeout time.Duration) (WaitResult, error) {
-	e, err := waitElement(v, i, opWait)
-	if err != nil {
+	var e loc
+	if err := e.waitElement(v, i, opWait); err != nil {
 		return "", err
 	}
 	if a := e.agent; a != nil && !a.CanBlock.Load() {
@@ -113,13 +113,13 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 	ev := history.Event{Kind: history.EvWait, Op: opWait, Expected: e.le(bits), Timeout: timeoutArg(timeout)}
 	var o mem.Obs
 	if mem.Attached() {
-		o, _, _ = e.begin(&ev)
+		e.begin(&o, &ev)
 	}
-	l := location{e.blk.ID, e.index}
+	l := location{e.blk.ID, e.at}
 	s := shardOf(l)
 
 	s.mu.Lock()
-	cur := e.blk.Load(e.index, e.size)
+	cur := e.blk.Load(e.at, e.size)
 	ev.Read = e.le(cur)
 	if cur != bits {
 		s.mu.Unlock()
@@ -317,22 +317,22 @@ func WaitAsync(v *shared.TypedArray, i int, expected int64, timeout time.Duratio
 // event of the same agent, outside its agent-order (Seq 0), with the
 // waking Notify's Sync token.
 func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected int64, timeout time.Duration) (*AsyncWait, error) {
-	e, err := waitElement(v, i, opWaitAsync)
-	if err != nil {
+	var e loc
+	if err := e.waitElement(v, i, opWaitAsync); err != nil {
 		return nil, err
 	}
 	bits := e.kind.FromInt64(expected)
 	ev := history.Event{Kind: history.EvWait, Op: opWaitAsync, Expected: e.le(bits), Timeout: timeoutArg(timeout)}
 	var o mem.Obs
 	if mem.Attached() {
-		o, _, _ = e.begin(&ev)
+		e.begin(&o, &ev)
 	}
-	l := location{e.blk.ID, e.index}
+	l := location{e.blk.ID, e.at}
 	s := shardOf(l)
 	d, finite := timeoutOf(timeout)
 
 	s.mu.Lock()
-	cur := e.blk.Load(e.index, e.size)
+	cur := e.blk.Load(e.at, e.size)
 	var a *AsyncWait
 	res := "async"
 	switch {
@@ -342,7 +342,7 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 		a, res = &AsyncWait{done: settled, result: TimedOut}, string(TimedOut)
 	default:
 		a = &AsyncWait{async: true, done: make(chan struct{}), s: s, obs: o,
-			settle: history.Event{Agent: ev.Agent, Kind: history.EvWaitSettle, Op: opWaitAsync, Buffer: ev.Buffer, ByteIndex: e.index, Size: e.size}}
+			settle: history.Event{Agent: ev.Agent, Kind: history.EvWaitSettle, Op: opWaitAsync, Buffer: ev.Buffer, ByteIndex: e.at, Size: e.size}}
 		a.w = &waiter{async: a, ref: ev.Ref()}
 		s.enqueue(l, a.w)
 		switch {
@@ -392,8 +392,8 @@ func (a *AsyncWait) expire() {
 // or a view that is neither Int32 nor BigInt64; RangeError for an index out
 // of range.
 func Notify(v *shared.TypedArray, i int, count int) (int, error) {
-	e, err := element(v, i, opNotify, true)
-	if err != nil {
+	var e loc
+	if err := e.element(v, i, opNotify, true); err != nil {
 		return 0, err
 	}
 	c := max(count, 0)
@@ -401,15 +401,15 @@ func Notify(v *shared.TypedArray, i int, count int) (int, error) {
 	if count == All {
 		arg = -1
 	}
-	ev := history.Event{Kind: history.EvNotify, Op: opNotify, Count: arg, ByteIndex: e.index, Size: e.size}
+	ev := history.Event{Kind: history.EvNotify, Op: opNotify, Count: arg, ByteIndex: e.at, Size: e.size}
 	var o mem.Obs
 	observed := mem.Attached()
 	if observed {
-		o, _, _ = mem.Begin(e.blk, e.agent, &ev)
+		o.Begin(e.blk, e.agent, &ev)
 	}
 	n := 0
 	if e.blk.Shared {
-		l := location{e.blk.ID, e.index}
+		l := location{e.blk.ID, e.at}
 		s := shardOf(l)
 		var woken *[]history.Ref
 		if o.Recorded() {

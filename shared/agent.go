@@ -115,7 +115,8 @@ func (a *Agent) hostEvent(ev *history.Event) mem.Obs {
 	if !mem.Attached() {
 		return mem.Obs{}
 	}
-	o, _, _ := mem.Begin(nil, coreOf(a), ev)
+	var o mem.Obs
+	o.Begin(nil, coreOf(a), ev)
 	return o
 }
 

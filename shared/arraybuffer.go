@@ -149,7 +149,8 @@ func handOver(old, nb *block, n int64, ag *Agent, op string, moved bool) {
 	}
 	if mem.Attached() {
 		ev := history.Event{Kind: history.EvTransfer, Op: op, Size: int(n), Peer: nb.ID, Stored: moved}
-		o, _, _ := mem.Begin(old, coreOf(ag), &ev)
+		var o mem.Obs
+		o.Begin(old, coreOf(ag), &ev)
 		o.End(&ev)
 		if r := nb.Recorder(); r != nil && moved {
 			r.AddBuffer(history.Buffer{ID: nb.ID, Length: int(n), MaxLength: int(n)})

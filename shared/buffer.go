@@ -67,7 +67,8 @@ func makeBlock(op string, length, maxLength int, shared, growable bool, opts []O
 func initBytes(blk *block, ag *Agent, op string, from, to int) {
 	if to > from && mem.Attached() {
 		ev := history.Event{Kind: history.EvInit, Order: model.Init, Op: op, ByteIndex: from, Size: to - from}
-		o, _, _ := mem.Begin(blk, coreOf(ag), &ev)
+		var o mem.Obs
+		o.Begin(blk, coreOf(ag), &ev)
 		o.End(&ev)
 	}
 }
@@ -206,7 +207,8 @@ func (b *Buffer) Grow(newLength int) error {
 	}
 	if mem.Attached() {
 		ev := history.Event{Kind: history.EvGrow, Op: op, ByteIndex: cur, Size: newLength - cur}
-		o, _, _ := mem.Begin(b.blk, coreOf(b.agent), &ev)
+		var o mem.Obs
+		o.Begin(b.blk, coreOf(b.agent), &ev)
 		b.blk.Len.Store(int64(newLength))
 		o.End(&ev)
 		initBytes(b.blk, b.agent, op, cur, newLength)
@@ -255,7 +257,8 @@ func copyBytes(src *block, from int, dst *block, to, n int, ag *Agent, op string
 			continue
 		}
 		rd := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: from + k, Size: 1}
-		o, sup, supplied := mem.Begin(src, coreOf(ag), &rd)
+		var o mem.Obs
+		sup, supplied := o.Begin(src, coreOf(ag), &rd)
 		v := byte(sup)
 		if !supplied {
 			v = src.LoadByte(from + k)
@@ -263,7 +266,7 @@ func copyBytes(src *block, from int, dst *block, to, n int, ag *Agent, op string
 		rd.Read = uint64(v)
 		o.End(&rd)
 		wr := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: to + k, Size: 1, Written: uint64(v)}
-		o, _, _ = mem.Begin(dst, coreOf(ag), &wr)
+		o.Begin(dst, coreOf(ag), &wr)
 		dst.StoreByte(to+k, v)
 		o.End(&wr)
 	}

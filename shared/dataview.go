@@ -244,7 +244,8 @@ func (v *DataView) get(op string, byteOffset, size int, littleEndian bool) (uint
 	var raw uint64
 	if mem.Attached() {
 		ev := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size}
-		o, sup, supplied := mem.Begin(v.blk, coreOf(v.agent), &ev)
+		var o mem.Obs
+		sup, supplied := o.Begin(v.blk, coreOf(v.agent), &ev)
 		if supplied {
 			raw = sup & mem.Mask(size)
 		} else {
@@ -274,7 +275,8 @@ func (v *DataView) set(op string, byteOffset, size int, x uint64, littleEndian b
 	}
 	if mem.Attached() {
 		ev := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, Written: x}
-		o, _, _ := mem.Begin(v.blk, coreOf(v.agent), &ev)
+		var o mem.Obs
+		o.Begin(v.blk, coreOf(v.agent), &ev)
 		v.blk.StoreRange(bi, size, x)
 		o.End(&ev)
 		return nil

@@ -380,7 +380,7 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 	var o mem.Obs
 	ev := history.Event{Kind: history.EvQueuePut, Op: op, Peer: s.id}
 	if mem.Attached() {
-		o, _, _ = mem.Begin(nil, coreOf(q.agent), &ev)
+		o.Begin(nil, coreOf(q.agent), &ev)
 		if o.Recorded() {
 			ev.Sync, ev.Item = history.NewSyncToken(), itemIDs.Add(1)
 		}
@@ -432,7 +432,7 @@ func (q *Queue) get(op string, ws waitSpec) (any, error) {
 	var o mem.Obs
 	ev := history.Event{Kind: history.EvQueueGet, Op: op, Peer: s.id}
 	if mem.Attached() {
-		o, _, _ = mem.Begin(nil, coreOf(q.agent), &ev)
+		o.Begin(nil, coreOf(q.agent), &ev)
 	}
 	s.mu.Lock()
 	var it queueItem

@@ -228,7 +228,8 @@ func (v *TypedArray) get(op string, i int) (uint64, error) {
 		return v.arr.Blk.Load(bi, size), nil
 	}
 	ev := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, NoTear: v.kind().NoTear(false)}
-	o, sup, supplied := mem.Begin(v.arr.Blk, v.arr.Agent, &ev)
+	var o mem.Obs
+	sup, supplied := o.Begin(v.arr.Blk, v.arr.Agent, &ev)
 	var bits uint64
 	if supplied {
 		bits = mem.FromLE(sup&mem.Mask(size), size)
@@ -252,7 +253,8 @@ func (v *TypedArray) set(op string, i int, bits uint64) error {
 		return nil
 	}
 	ev := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, NoTear: v.kind().NoTear(false), Written: mem.ToLE(bits, size)}
-	o, _, _ := mem.Begin(v.arr.Blk, v.arr.Agent, &ev)
+	var o mem.Obs
+	o.Begin(v.arr.Blk, v.arr.Agent, &ev)
 	v.arr.Blk.Store(bi, size, bits)
 	o.End(&ev)
 	return nil

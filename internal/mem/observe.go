@@ -115,7 +115,7 @@ func (a *Agent) logIn(r *history.Recorder) *history.Log {
 var unattributed atomic.Uint64
 
 // Obs is the bracket of one access: who observes it. The zero Obs observes
-// nothing (Await then simply waits).
+// nothing (End does nothing, Await simply waits).
 type Obs struct {
 	ag         *Agent
 	rec1, rec2 *history.Recorder
@@ -132,11 +132,11 @@ func (o *Obs) Recorded() bool { return o.rec1 != nil || o.rec2 != nil }
 // Controlled reports whether a controller observes the access.
 func (o *Obs) Controlled() bool { return o.ctrl != nil }
 
-// Observe returns the observers of an access to blk (nil for none) by ag
+// Observe sets o to the observers of an access to blk (nil for none) by ag
 // (nil for none): the recorders of both and the controller of the agent, or
 // else of the block. Callers test Attached first.
-func Observe(blk *Block, ag *Agent) Obs {
-	o := Obs{ag: ag, blk: blk}
+func (o *Obs) Observe(blk *Block, ag *Agent) {
+	o.ag, o.blk, o.rec1, o.rec2, o.ctrl = ag, blk, nil, nil, nil
 	if blk != nil {
 		o.rec1 = blk.rec.Load()
 		if c := blk.ctrl.Load(); c != nil {
@@ -151,19 +151,20 @@ func Observe(blk *Block, ag *Agent) Obs {
 			o.ctrl = c.c
 		}
 	}
-	return o
 }
 
-// Begin opens the bracket of an access: it returns the access's observers
-// and, when there are any, stamps ev with the agent, its next agent-order
-// position and the buffer, notes the buffer in the recorders, and calls the
-// controller's Before — which may pause the agent, and for an EvRead may
-// supply the bytes the read returns (supplied true). Then it stamps the call
-// instant. The caller performs the access (unless supplied) and calls End.
-func Begin(blk *Block, ag *Agent, ev *history.Event) (o Obs, read uint64, supplied bool) {
-	o = Observe(blk, ag)
+// Begin opens the bracket of an access: it sets o to the access's
+// observers and, when there are any, stamps ev with the agent, its next
+// agent-order position and the buffer, notes the buffer in the recorders,
+// and calls the controller's Before — which may pause the agent, and for an
+// EvRead may supply the bytes the read returns (supplied true). Then it
+// stamps the call instant. The caller performs the access (unless supplied)
+// and calls End. (o and ev are filled in place, not returned: copying
+// these structs through the stack costs more than the bracket itself.)
+func (o *Obs) Begin(blk *Block, ag *Agent, ev *history.Event) (read uint64, supplied bool) {
+	o.Observe(blk, ag)
 	if !o.Observed() {
-		return o, 0, false
+		return 0, false
 	}
 	if ag != nil {
 		ev.Agent, ev.Seq = ag.ID, ag.seq.Add(1)
@@ -172,11 +173,11 @@ func Begin(blk *Block, ag *Agent, ev *history.Event) (o Obs, read uint64, suppli
 	}
 	if blk != nil {
 		ev.Buffer = blk.ID
-		for _, r := range [...]*history.Recorder{o.rec1, o.rec2} {
-			if r != nil && blk.noted.Load() != r {
-				r.AddBuffer(blk.Info())
-				blk.noted.Store(r)
-			}
+		if r := o.rec1; r != nil && blk.noted.Load() != r {
+			note(blk, r)
+		}
+		if r := o.rec2; r != nil && blk.noted.Load() != r {
+			note(blk, r)
 		}
 	}
 	if o.ctrl != nil {
@@ -187,7 +188,13 @@ func Begin(blk *Block, ag *Agent, ev *history.Event) (o Obs, read uint64, suppli
 		supplied = supplied && ev.Kind == history.EvRead
 	}
 	ev.Call = history.Now()
-	return o, read, supplied
+	return read, supplied
+}
+
+// note tells r about blk (Recorder.AddBuffer) and remembers it did.
+func note(blk *Block, r *history.Recorder) {
+	r.AddBuffer(blk.Info())
+	blk.noted.Store(r)
 }
 
 // End closes the bracket: it stamps the return instant and appends ev to
