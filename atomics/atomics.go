@@ -200,7 +200,21 @@ func Add(v *shared.TypedArray, i int, x int64) (r int64, err error) {
 func add(a *mem.Array, i int, x int64) (int64, error) {
 	if a != nil {
 		if p, sh, ok := a.SubWord(i); ok {
-			return addSubWord(p, sh, shared.Kind(a.Kind), x), nil
+			// addSubWord, by hand: the addend, shifted into place, is added to
+			// the whole word and the carry out of the element masked off.
+			bits := uint(8) << a.Shift
+			m := uint32(1)<<bits - 1
+			d, mm := (uint32(x)&m)<<sh, m<<sh
+			for {
+				w := p.Load()
+				if p.CompareAndSwap(w, w&^mm|(w+d)&mm) {
+					old := w >> sh & m
+					if shared.Kind(a.Kind).IsSigned() {
+						return int64(int32(old<<(32-bits)) >> (32 - bits)), nil
+					}
+					return int64(old), nil
+				}
+			}
 		}
 	}
 	return rmw((*shared.TypedArray)(unsafe.Pointer(a)), i, x, mem.OpAdd)

@@ -1,6 +1,7 @@
 package atomics_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -318,7 +319,8 @@ func TestControllerReportsDeadlock(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, _ := shared.View(buf, shared.Int32)
-	d := &deadlockDetector{want: 2, blocked: map[int]string{}, release: make(chan struct{})}
+	d := &deadlockDetector{want: 3, blocked: map[int]string{}, release: make(chan struct{})}
+	q := shared.NewQueue(1)
 	main.SetController(d)
 	waitThenNotify := func(mine, theirs int) func(*shared.Agent) error {
 		return func(me *shared.Agent) error {
@@ -330,14 +332,20 @@ func TestControllerReportsDeadlock(t *testing.T) {
 			return err
 		}
 	}
-	done := make(chan error, 2)
+	done := make(chan error, 3)
 	go func() {
 		ha := main.Start("A", waitThenNotify(0, 2))
 		hb := main.Start("B", waitThenNotify(2, 0))
+		// C waits for an item nobody puts: a Queue get is controlled the same way.
+		hc := main.Start("C", func(me *shared.Agent) error {
+			_, err := q.For(me).Get(context.Background())
+			return err
+		})
 		done <- ha.Join(nil)
 		done <- hb.Join(nil)
+		done <- hc.Join(nil)
 	}()
-	for k := 0; k < 2; k++ {
+	for k := 0; k < 3; k++ {
 		select {
 		case err := <-done:
 			if !errors.Is(err, errDeadlock) {
@@ -352,6 +360,12 @@ func TestControllerReportsDeadlock(t *testing.T) {
 		if !strings.Contains(d.report, want) {
 			t.Errorf("report %q does not say %q", d.report, want)
 		}
+	}
+	if !strings.Contains(d.report, "is blocked on Queue.get") {
+		t.Errorf("report %q does not name the blocked Queue.get", d.report)
+	}
+	if _, err := q.GetNowait(); !errors.Is(err, shared.QueueEmpty) {
+		t.Errorf("the cancelled get left the queue in a strange state: %v", err)
 	}
 	// The cancelled waits left their lists as if they had timed out.
 	if n, _ := atomics.Notify(v, 0, atomics.All); n != 0 {

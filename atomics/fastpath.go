@@ -24,19 +24,6 @@ func rmwSubWord(p *atomic.Uint32, sh uint, k shared.Kind, x int64, op mem.RMWOp)
 	}
 }
 
-// addSubWord is rmwSubWord for opAdd: the addend, shifted into place, is
-// added to the whole word and the carry out of the element is masked off.
-func addSubWord(p *atomic.Uint32, sh uint, k shared.Kind, x int64) int64 {
-	m := uint32(1)<<(8*uint(k.Size())) - 1
-	d, mm := (uint32(x)&m)<<sh, m<<sh
-	for {
-		w := p.Load()
-		if p.CompareAndSwap(w, w&^mm|(w+d)&mm) {
-			return k.Int64(uint64(w >> sh & m))
-		}
-	}
-}
-
 // compareExchange32 is CompareExchange on an Int32 element.
 func compareExchange32(p *atomic.Uint32, expected, replacement uint32) int64 {
 	for {

@@ -110,7 +110,11 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 		return "", shared.Errorf(shared.TypeError, opWait, "%v cannot block (its [[CanBlock]] is false)", v.Agent())
 	}
 	bits := e.kind.FromInt64(expected)
-	ev := history.Event{Kind: history.EvWait, Op: opWait, Expected: e.le(bits), Timeout: timeoutArg(timeout)}
+	var ev history.Event
+	ev.Kind = history.EvWait
+	ev.Op = opWait
+	ev.Expected = e.le(bits)
+	ev.Timeout = timeoutArg(timeout)
 	var o mem.Obs
 	if mem.Attached() {
 		e.begin(&o, &ev)
@@ -322,7 +326,11 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 		return nil, err
 	}
 	bits := e.kind.FromInt64(expected)
-	ev := history.Event{Kind: history.EvWait, Op: opWaitAsync, Expected: e.le(bits), Timeout: timeoutArg(timeout)}
+	var ev history.Event
+	ev.Kind = history.EvWait
+	ev.Op = opWaitAsync
+	ev.Expected = e.le(bits)
+	ev.Timeout = timeoutArg(timeout)
 	var o mem.Obs
 	if mem.Attached() {
 		e.begin(&o, &ev)
@@ -401,7 +409,12 @@ func Notify(v *shared.TypedArray, i int, count int) (int, error) {
 	if count == All {
 		arg = -1
 	}
-	ev := history.Event{Kind: history.EvNotify, Op: opNotify, Count: arg, ByteIndex: e.at, Size: e.size}
+	var ev history.Event
+	ev.Kind = history.EvNotify
+	ev.Op = opNotify
+	ev.Count = arg
+	ev.ByteIndex = e.at
+	ev.Size = e.size
 	var o mem.Obs
 	observed := mem.Attached()
 	if observed {

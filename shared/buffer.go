@@ -66,7 +66,12 @@ func makeBlock(op string, length, maxLength int, shared, growable bool, opts []O
 // bracket: one event standing for ECMA-262's one 1-byte Init write per byte.
 func initBytes(blk *block, ag *Agent, op string, from, to int) {
 	if to > from && mem.Attached() {
-		ev := history.Event{Kind: history.EvInit, Order: model.Init, Op: op, ByteIndex: from, Size: to - from}
+		var ev history.Event
+		ev.Kind = history.EvInit
+		ev.Order = model.Init
+		ev.Op = op
+		ev.ByteIndex = from
+		ev.Size = to - from
 		var o mem.Obs
 		o.Begin(blk, coreOf(ag), &ev)
 		o.End(&ev)
@@ -206,7 +211,11 @@ func (b *Buffer) Grow(newLength int) error {
 		return Errorf(RangeError, op, "new length %d is not in [%d, %d]", newLength, cur, b.blk.Max)
 	}
 	if mem.Attached() {
-		ev := history.Event{Kind: history.EvGrow, Op: op, ByteIndex: cur, Size: newLength - cur}
+		var ev history.Event
+		ev.Kind = history.EvGrow
+		ev.Op = op
+		ev.ByteIndex = cur
+		ev.Size = newLength - cur
 		var o mem.Obs
 		o.Begin(b.blk, coreOf(b.agent), &ev)
 		b.blk.Len.Store(int64(newLength))
@@ -256,7 +265,12 @@ func copyBytes(src *block, from int, dst *block, to, n int, ag *Agent, op string
 			dst.StoreByte(to+k, src.LoadByte(from+k))
 			continue
 		}
-		rd := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: from + k, Size: 1}
+		var rd history.Event
+		rd.Kind = history.EvRead
+		rd.Order = model.Unordered
+		rd.Op = op
+		rd.ByteIndex = from + k
+		rd.Size = 1
 		var o mem.Obs
 		sup, supplied := o.Begin(src, coreOf(ag), &rd)
 		v := byte(sup)
@@ -265,7 +279,13 @@ func copyBytes(src *block, from int, dst *block, to, n int, ag *Agent, op string
 		}
 		rd.Read = uint64(v)
 		o.End(&rd)
-		wr := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: to + k, Size: 1, Written: uint64(v)}
+		var wr history.Event
+		wr.Kind = history.EvWrite
+		wr.Order = model.Unordered
+		wr.Op = op
+		wr.ByteIndex = to + k
+		wr.Size = 1
+		wr.Written = uint64(v)
 		o.Begin(dst, coreOf(ag), &wr)
 		dst.StoreByte(to+k, v)
 		o.End(&wr)

@@ -243,7 +243,12 @@ func (v *DataView) get(op string, byteOffset, size int, littleEndian bool) (uint
 	}
 	var raw uint64
 	if mem.Attached() {
-		ev := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size}
+		var ev history.Event
+		ev.Kind = history.EvRead
+		ev.Order = model.Unordered
+		ev.Op = op
+		ev.ByteIndex = bi
+		ev.Size = size
 		var o mem.Obs
 		sup, supplied := o.Begin(v.blk, coreOf(v.agent), &ev)
 		if supplied {
@@ -274,7 +279,13 @@ func (v *DataView) set(op string, byteOffset, size int, x uint64, littleEndian b
 		x = reverseBytes(x, size)
 	}
 	if mem.Attached() {
-		ev := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, Written: x}
+		var ev history.Event
+		ev.Kind = history.EvWrite
+		ev.Order = model.Unordered
+		ev.Op = op
+		ev.ByteIndex = bi
+		ev.Size = size
+		ev.Written = x
 		var o mem.Obs
 		o.Begin(v.blk, coreOf(v.agent), &ev)
 		v.blk.StoreRange(bi, size, x)

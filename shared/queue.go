@@ -378,7 +378,10 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 	}
 	s := q.s
 	var o mem.Obs
-	ev := history.Event{Kind: history.EvQueuePut, Op: op, Peer: s.id}
+	var ev history.Event
+	ev.Kind = history.EvQueuePut
+	ev.Op = op
+	ev.Peer = s.id
 	if mem.Attached() {
 		o.Begin(nil, coreOf(q.agent), &ev)
 		if o.Recorded() {
@@ -430,7 +433,10 @@ func (q *Queue) get(op string, ws waitSpec) (any, error) {
 	}
 	s := q.s
 	var o mem.Obs
-	ev := history.Event{Kind: history.EvQueueGet, Op: op, Peer: s.id}
+	var ev history.Event
+	ev.Kind = history.EvQueueGet
+	ev.Op = op
+	ev.Peer = s.id
 	if mem.Attached() {
 		o.Begin(nil, coreOf(q.agent), &ev)
 	}

@@ -227,7 +227,13 @@ func (v *TypedArray) get(op string, i int) (uint64, error) {
 	if !mem.Attached() {
 		return v.arr.Blk.Load(bi, size), nil
 	}
-	ev := history.Event{Kind: history.EvRead, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, NoTear: v.kind().NoTear(false)}
+	var ev history.Event
+	ev.Kind = history.EvRead
+	ev.Order = model.Unordered
+	ev.Op = op
+	ev.ByteIndex = bi
+	ev.Size = size
+	ev.NoTear = v.kind().NoTear(false)
 	var o mem.Obs
 	sup, supplied := o.Begin(v.arr.Blk, v.arr.Agent, &ev)
 	var bits uint64
@@ -252,7 +258,14 @@ func (v *TypedArray) set(op string, i int, bits uint64) error {
 		v.arr.Blk.Store(bi, size, bits)
 		return nil
 	}
-	ev := history.Event{Kind: history.EvWrite, Order: model.Unordered, Op: op, ByteIndex: bi, Size: size, NoTear: v.kind().NoTear(false), Written: mem.ToLE(bits, size)}
+	var ev history.Event
+	ev.Kind = history.EvWrite
+	ev.Order = model.Unordered
+	ev.Op = op
+	ev.ByteIndex = bi
+	ev.Size = size
+	ev.NoTear = v.kind().NoTear(false)
+	ev.Written = mem.ToLE(bits, size)
 	var o mem.Obs
 	o.Begin(v.arr.Blk, v.arr.Agent, &ev)
 	v.arr.Blk.Store(bi, size, bits)
