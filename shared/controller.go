@@ -42,8 +42,9 @@ import (
 //     must not receive from it otherwise than to observe closure. Block
 //     returns when the scheduler decides: timedOut false once ready is
 //     closed (the operation completes), timedOut true to make the operation
-//     time out (only meaningful when it has a timeout: Wait with a finite
-//     timeout, a Put or Get with a timeout), or a non-nil err to cancel it
+//     time out (only when it has a timeout: Wait with a finite timeout, a
+//     Put or Get with a timeout; for one without, timedOut cancels it with
+//     an error saying so), or a non-nil err to cancel it
 //     (for example a deadlock report: every agent blocked) — then the
 //     operation ends as if its context had been cancelled, leaving no
 //     waiter behind, and returns an error wrapping err. For a pending

@@ -2,6 +2,7 @@ package mem
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
 
@@ -224,6 +225,10 @@ func (o *Obs) Append(ev *history.Event) {
 	}
 }
 
+// ErrNoTimeout is the error of an operation with no timeout that its
+// controller said timed out: it ends as if cancelled.
+var ErrNoTimeout = errors.New("the controller timed out an operation that has no timeout")
+
 // Await blocks the calling agent until ready is closed (or yields a value),
 // the timeout passes (timeout < 0: none), or ctx ends (nil: never). With a
 // controller observing the access, the controller decides instead
@@ -233,7 +238,12 @@ func (o *Obs) Append(ev *history.Event) {
 func (o *Obs) Await(ev *history.Event, ready <-chan struct{}, timeout time.Duration, ctx context.Context) (timedOut bool, err error) {
 	if o.ctrl != nil {
 		c := *ev
-		return o.ctrl.Block(&c, ready)
+		timedOut, err = o.ctrl.Block(&c, ready)
+		if timedOut && timeout < 0 && err == nil {
+			// Only an operation with a timeout can time out.
+			return false, ErrNoTimeout
+		}
+		return timedOut, err
 	}
 	var done <-chan struct{}
 	if ctx != nil {
