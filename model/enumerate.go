@@ -127,8 +127,8 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 			}
 		}
 	}
-	if len(cas) > 12 {
-		return nil, &ProgramError{Program: p.Name, Op: -1, Msg: fmt.Sprintf("%d compareExchange operations; the enumerator takes at most 12", len(cas))}
+	if len(cas) > MaxCompareExchanges { // Validate refuses it; the mask below needs it
+		return nil, fmt.Errorf("model: internal error: %d compareExchange operations passed Validate", len(cas))
 	}
 	seen := map[string]witnessRec{}
 	var regs []regSlot
