@@ -41,8 +41,9 @@
 //
 // # Validity predicates
 //
-// Each returns nil when it holds, or a [*Violation] naming the predicate,
-// the events that break it, and a sentence.
+// Each returns an error: nil when it holds, else a [*Violation] (get it with
+// errors.As) naming the predicate, the events that break it, and a
+// sentence. The error is never a nil *Violation.
 //
 //   - [Analysis.HostSynchronizesWithValid]
 //   - [Analysis.HappensBeforeStrictPartialOrder]
@@ -51,7 +52,8 @@
 //   - [Analysis.TearFreeReads]
 //   - [Analysis.SequentiallyConsistentAtomics] (checks a given memory-order
 //     or searches for one)
-//   - [Analysis.ValidExecution], and [ValidExecution] for an Execution.
+//   - [Analysis.ValidExecution], and [ValidExecution] for an Execution
+//     (which also returns [Execution.Check]'s error for a malformed one).
 //
 // # Races
 //
@@ -62,6 +64,8 @@
 //   - [ES2024] (current text, after tc39/ecma262 PR #1511), [ES2017] (the
 //     original rule), [SC] (byte-accurate sequential consistency).
 //   - [VariantByName], [VariantNames], [Variant.Name], [Variant.Description].
+//   - The zero Variant names no model: every function that takes a Variant
+//     refuses it with an error wrapping [ErrNoVariant].
 //
 // # Programs and the enumerator
 //

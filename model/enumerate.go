@@ -69,13 +69,14 @@ func (e *TooManyStatesError) Error() string {
 // Enumerate returns every final state of p allowed under variant v, each
 // exactly once with one witness execution, in a deterministic order
 // (registers agent by agent, by name, numerically; then memory). See
-// EnumerateContext.
+// EnumerateContext. Errors: a *ProgramError when p.Validate refuses p, and
+// ErrNoVariant (wrapped) for the zero Variant.
 func Enumerate(p *Program, v Variant) ([]Outcome, error) {
 	return enumerate(context.Background(), p, v, 0)
 }
 
 // EnumerateContext is Enumerate that stops with ctx's error when ctx is
-// done.
+// done (and returns no outcomes).
 //
 // Each operation becomes one event; the block's creator (an extra agent
 // "main") performs the init writes, starts every agent and joins them
@@ -111,7 +112,7 @@ func EnumerateLimit(ctx context.Context, p *Program, v Variant, maxStates int) (
 
 func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Outcome, error) {
 	if !v.valid() {
-		return nil, fmt.Errorf("model: no memory model variant given (use VariantByName)")
+		return nil, ErrNoVariant
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err

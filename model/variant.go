@@ -5,8 +5,14 @@ import (
 	"strings"
 )
 
-// Variant is a version of the memory model's "sequentially consistent
-// atomics" condition, selected by name.
+// Variant is a version of the memory model: ES2024, ES2017 or SC, or one
+// chosen by name with VariantByName. Variants are comparable values.
+//
+// The zero Variant names no model. Every function that takes a Variant
+// (Enumerate, EnumerateContext, EnumerateLimit, ValidExecution,
+// Analysis.ValidExecution, Analysis.SequentiallyConsistentAtomics) refuses
+// it with an error wrapping ErrNoVariant, so that a forgotten variant is
+// never silently some model; its Name is "" and it prints as "Variant{}".
 type Variant struct {
 	name string
 	rule variantRule
@@ -59,14 +65,24 @@ func VariantByName(name string) (Variant, error) {
 	return Variant{}, fmt.Errorf("unknown memory model %q (known: %s)", name, strings.Join(VariantNames(), ", "))
 }
 
-// Name is the variant's name.
+// Name is the variant's name ("" for the zero Variant).
 func (v Variant) Name() string { return v.name }
 
 // Description says in a phrase what the variant is.
-func (v Variant) Description() string { return v.doc }
+func (v Variant) Description() string {
+	if !v.valid() {
+		return "no memory model (the zero Variant)"
+	}
+	return v.doc
+}
 
-// String is Name.
-func (v Variant) String() string { return v.name }
+// String is Name, or "Variant{}" for the zero Variant.
+func (v Variant) String() string {
+	if !v.valid() {
+		return "Variant{}"
+	}
+	return v.name
+}
 
 // valid reports whether v is one of the defined variants (not the zero Variant).
 func (v Variant) valid() bool { return v.rule >= ruleES2024 && v.rule <= ruleSC }
