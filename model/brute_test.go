@@ -96,7 +96,7 @@ func bruteForceDRF(t *testing.T, p *Program, v Variant, limit int) (map[string]b
 				copy(ex.ChosenValues[r], val)
 				if ref := e.evOp[r]; ref.agent >= 0 {
 					op := &p.Agents[ref.agent].Ops[ref.op]
-					if op.Kind == AccessRMW && op.Modify == CompareExchange {
+					if op.Kind == AccessRMW && op.Modify == CompareExchange && x.Events[r].Expected == nil {
 						eq := bytes.Equal(val, leBytes(op.Expected, op.ElementSize))
 						if eq != (x.Events[r].Kind == ReadModifyWriteSharedMemory) {
 							return

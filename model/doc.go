@@ -20,7 +20,9 @@
 //     part in agent-order and host-synchronizes-with only).
 //   - [Order]: [SeqCst], [Unordered], [Init].
 //   - [ModifyOp] ([Add], [Sub], [And], [Or], [Xor], [Exchange],
-//     [CompareExchange]) and [ModifyOp.Apply] on little-endian bytes.
+//     [CompareExchange]) and [ModifyOp.Apply] on little-endian bytes;
+//     [Event.Modify] for an event, with the 2017 compareExchange's
+//     [Event].Expected.
 //   - [Range]: [Range.Equal], [Range.Overlapping], [Range.Disjoint],
 //     [Range.Intersects], [Range.Contains].
 //
@@ -62,7 +64,10 @@
 // # Variants
 //
 //   - [ES2024] (current text, after tc39/ecma262 PR #1511), [ES2017] (the
-//     original rule), [SC] (byte-accurate sequential consistency).
+//     2017 text: its memory-order rule, init synchronization, and a failing
+//     compareExchange as a read-modify-write), [SC] (byte-accurate
+//     sequential consistency). docs/memory-model.md tabulates the axes on
+//     which they differ.
 //   - [VariantByName], [VariantNames], [Variant.Name], [Variant.Description].
 //   - The zero Variant names no model: every function that takes a Variant
 //     refuses it with an error wrapping [ErrNoVariant].

@@ -120,10 +120,13 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Under the current text a compareExchange is a read-modify-write
+	// when it succeeds and a read when it fails: search once per
+	// combination. Under ES2017 it is always a read-modify-write.
 	var cas []opRef
 	for a, ag := range p.Agents {
 		for o, op := range ag.Ops {
-			if op.Kind == AccessRMW && op.Modify == CompareExchange {
+			if op.Kind == AccessRMW && op.Modify == CompareExchange && !v.failingCASWrites() {
 				cas = append(cas, opRef{a, o})
 			}
 		}
@@ -416,7 +419,11 @@ func (e *enumerator) build() {
 				ev.Kind = ReadModifyWriteSharedMemory
 				ev.ModifyOp = op.Modify
 				ev.Payload = leBytes(op.Value, op.ElementSize)
-				if op.Modify == CompareExchange && !e.success[opRef{a, o}] {
+				switch {
+				case op.Modify != CompareExchange:
+				case e.v.failingCASWrites():
+					ev.Expected = leBytes(op.Expected, op.ElementSize)
+				case !e.success[opRef{a, o}]:
 					ev.Kind, ev.ModifyOp, ev.Payload = ReadSharedMemory, 0, nil
 				}
 			}
@@ -1085,7 +1092,7 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 			return
 		}
 		if si == len(segs) {
-			if op != nil && op.Kind == AccessRMW && op.Modify == CompareExchange {
+			if op != nil && op.Kind == AccessRMW && op.Modify == CompareExchange && R.Expected == nil {
 				eq := bytes.Equal(val, leBytes(op.Expected, op.ElementSize))
 				if eq != (R.Kind == ReadModifyWriteSharedMemory) {
 					return
@@ -1094,7 +1101,7 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 			copy(e.readVal[r], val)
 			copy(e.assign[r], src)
 			if R.Kind == ReadModifyWriteSharedMemory {
-				e.writeVal[r] = R.ModifyOp.Apply(val, R.Payload)
+				e.writeVal[r] = R.Modify(val)
 			}
 			e.values(order, k+1, mo)
 			return

@@ -99,6 +99,9 @@ func (x *Execution) Check() error {
 		if e.Kind == ReadModifyWriteSharedMemory && !e.ModifyOp.Valid() {
 			return fmt.Errorf("event %s has no valid ModifyOp", x.Name(id))
 		}
+		if e.Expected != nil && (e.Kind != ReadModifyWriteSharedMemory || e.ModifyOp != CompareExchange || len(e.Expected) != e.ElementSize) {
+			return fmt.Errorf("event %s: Expected is for a compareExchange read-modify-write, %d bytes", x.Name(id), e.ElementSize)
+		}
 		if e.NoTear && e.ByteIndex%e.ElementSize != 0 {
 			return fmt.Errorf("event %s is NoTear but not aligned (%s)", x.Name(id), e.Range())
 		}

@@ -94,7 +94,7 @@ func (a *Analysis) HappensBeforeStrictPartialOrder() error {
 // ValueOfReadEvent returns the bytes read event r takes from its sources
 // (ECMA-262 ValueOfReadEvent / ComposeWriteEventBytes), ElementSize bytes,
 // little-endian: a write contributes its payload, a read-modify-write
-// ModifyOp(its own value read, payload). r must be a read or
+// Event.Modify(its own value read). r must be a read or
 // read-modify-write of a.X; otherwise the error says so. It returns a
 // *Violation of PredValidChosenReads naming the events when the recursion
 // through read-modify-writes does not terminate (a read-modify-write whose
@@ -134,7 +134,7 @@ func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			out[k] = we.ModifyOp.Apply(in, we.Payload)[idx]
+			out[k] = we.Modify(in)[idx]
 		}
 		path = path[:len(path)-1]
 		onPath[r] = false
