@@ -184,7 +184,15 @@ func uniqueIDs(ids []EventID) []EventID {
 // happens-before V happens-before R. It returns nil, or a *Violation of
 // PredCoherentReads naming R, W (and V).
 func (a *Analysis) CoherentReads() error {
-	hb := a.HappensBefore
+	type loc struct{ block, b int }
+	writers := map[loc][]int{}
+	for j := range a.X.Events {
+		if ve := &a.X.Events[j]; ve.IsWrite() {
+			for b := ve.ByteIndex; b < ve.ByteIndex+ve.ElementSize; b++ {
+				writers[loc{ve.Block, b}] = append(writers[loc{ve.Block, b}], j)
+			}
+		}
+	}
 	for i := range a.X.Events {
 		e := &a.X.Events[i]
 		if !e.IsRead() {
@@ -193,15 +201,13 @@ func (a *Analysis) CoherentReads() error {
 		r := EventID(i)
 		for k, w := range a.X.ReadsBytesFrom[i] {
 			b := e.ByteIndex + k
-			if hb.Has(r, w) {
+			v, ok := incoherentSource(a.HappensBefore, i, int(w), writers[loc{e.Block, b}])
+			switch {
+			case ok:
+			case v < 0:
 				return a.violation(PredCoherentReads, []EventID{r, w}, "%s reads byte %d from %s, which it happens before", a.X.Name(r), b, a.X.Name(w))
-			}
-			for j := range a.X.Events {
-				v := EventID(j)
-				ve := &a.X.Events[j]
-				if ve.IsWrite() && ve.Range().Contains(e.Block, b) && hb.Has(w, v) && hb.Has(v, r) {
-					return a.violation(PredCoherentReads, []EventID{r, w, v}, "%s reads byte %d from %s, but %s writes it in between in happens-before", a.X.Name(r), b, a.X.Name(w), a.X.Name(v))
-				}
+			default:
+				return a.violation(PredCoherentReads, []EventID{r, w, EventID(v)}, "%s reads byte %d from %s, but %s writes it in between in happens-before", a.X.Name(r), b, a.X.Name(w), a.X.Name(EventID(v)))
 			}
 		}
 	}
@@ -213,17 +219,10 @@ func (a *Analysis) CoherentReads() error {
 // PredTearFreeReads naming the read and those writes.
 func (a *Analysis) TearFreeReads() error {
 	for i := range a.X.Events {
-		e := &a.X.Events[i]
-		if !e.IsRead() || !e.NoTear {
+		if !a.X.Events[i].IsRead() {
 			continue
 		}
-		var eq []EventID
-		for _, w := range uniqueIDs(a.X.ReadsBytesFrom[i]) {
-			we := &a.X.Events[w]
-			if we.NoTear && we.Range().Equal(e.Range()) {
-				eq = append(eq, w)
-			}
-		}
+		eq := appendTearFreeSources(nil, a.X.Events, i, a.X.ReadsBytesFrom[i])
 		if len(eq) > 1 {
 			ids := append([]EventID{EventID(i)}, eq...)
 			return a.violation(PredTearFreeReads, ids, "NoTear read %s takes bytes from %d different NoTear writes with its range: %s", a.X.Name(EventID(i)), len(eq), a.names(eq))
