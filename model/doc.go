@@ -81,7 +81,12 @@
 //   - [Enumerate], [EnumerateContext] (stops when its context is done),
 //     [EnumerateLimit] (also gives up with a [*TooManyStatesError] past a
 //     number of final states) → [][Outcome]{[FinalState],
-//     [Outcome.Witness]}; [FinalState.Key].
+//     [Outcome.Witness]}.
+//   - [FinalState]: Regs, and the final memory stored compactly (a base
+//     shared by the states of one call plus each state's bytes of the
+//     cells its program touches), read with [FinalState.MemoryLen],
+//     [FinalState.AppendMemory] and [FinalState.Memory];
+//     [NewFinalState] builds one by hand; [FinalState.Key].
 //   - [SortFuncContext]: the cancellable sort the enumerator (and the litmus
 //     front end) use for large state sets.
 //
@@ -110,7 +115,11 @@
 //     thousand or so steps), and [EnumerateLimit] bounds the number of final states, hence memory.
 //     A few accesses can have millions of states: a plain BigInt64 load
 //     racing two plain stores has 1.7 million (each byte from either store
-//     or init, times the final memory), about 200 bytes each in the result.
+//     or init, times the final memory), about 200 bytes each in the
+//     result. What a state costs does not grow with the block's size:
+//     keys, final states and witness records hold only the bytes of the
+//     cells the program touches (a 1,024-byte block costs no more per
+//     state than a 64-byte one).
 //     Register values are int64: a BigUint64 value above 2^63-1 appears as
 //     its two's-complement int64.
 //   - Analyze's relations are dense (n²/64 words for n events) and the
@@ -120,8 +129,8 @@
 //     and short recorded runs.
 //   - Outcomes keep a compact record of each witness, and
 //     [Outcome.Witness] builds the Execution on each call. The executions
-//     of one Enumerate call share their Events, AgentOrder,
-//     HostSynchronizesWith (and, per search leaf, MemoryOrder) slices, and
-//     its outcomes share register maps (one per distinct per-agent
-//     assignment); treat them as read-only.
+//     of one Enumerate call share their Events, AgentOrder and
+//     HostSynchronizesWith slices, and its outcomes share register maps
+//     (one per distinct per-agent assignment) and the base of their final
+//     memory; treat them as read-only.
 package model

@@ -22,9 +22,10 @@ type Outcome struct {
 
 // Witness returns a valid execution of the program that produces the
 // outcome's State. The enumerator keeps only each read's sources and
-// values per outcome, so Witness builds the Execution on each call; the
-// executions of one Enumerate call share their Events, AgentOrder,
-// HostSynchronizesWith and MemoryOrder slices, which must be treated as
+// values per outcome (and the memory-order of its search leaf without the
+// init writes, which always come first), so Witness builds the Execution
+// on each call; the executions of one Enumerate call share their Events,
+// AgentOrder and HostSynchronizesWith slices, which must be treated as
 // read-only. Witness returns nil for an Outcome not made by the
 // enumerator.
 func (o Outcome) Witness() *Execution {
@@ -81,7 +82,8 @@ func Enumerate(p *Program, v Variant) ([]Outcome, error) {
 // memory-order search, sorting and building the outcomes) checks ctx every
 // thousand or so steps, so a cancelled or expired ctx ends the call
 // promptly. Each distinct state costs memory (its key, and its sources and
-// values for Witness); EnumerateLimit bounds the number of states.
+// values for Witness: a few hundred bytes, whatever the block's size);
+// EnumerateLimit bounds the number of states.
 func EnumerateContext(ctx context.Context, p *Program, v Variant) ([]Outcome, error) {
 	return enumerate(ctx, p, v, 0)
 }
@@ -117,7 +119,7 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 	if len(cas) > MaxCompareExchanges { // Validate refuses it; the mask below needs it
 		return nil, fmt.Errorf("model: internal error: %d compareExchange operations passed Validate", len(cas))
 	}
-	seen := map[string]witnessRec{}
+	seen := newFoundStates()
 	var regs []regSlot
 	for mask := 0; mask < 1<<len(cas); mask++ {
 		if err := ctx.Err(); err != nil {
@@ -139,14 +141,26 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 	return outcomes(ctx, p, regs, seen)
 }
 
+// layoutOf returns the memory layout the final states of p share: a copy
+// of p.Init, and the touched cells, whose bytes each state holds.
+func layoutOf(p *Program) *memLayout {
+	l := &memLayout{base: append([]byte{}, p.Init...)}
+	for _, c := range finalCells(p) {
+		if c.touched {
+			l.cells = append(l.cells, c.Range)
+		}
+	}
+	return l
+}
+
 // outcomes sorts the found states by key (which orders them as Enumerate
 // promises) and decodes each key into a FinalState. Outcomes whose agent
 // has the same register values share that agent's map: a test's states
 // typically repeat few per-agent assignments, and a map costs far more
 // than a state's other data.
-func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]witnessRec) ([]Outcome, error) {
-	keys := make([]string, 0, len(seen))
-	for k := range seen {
+func outcomes(ctx context.Context, p *Program, regs []regSlot, seen *foundStates) ([]Outcome, error) {
+	keys := make([]string, 0, len(seen.index))
+	for k := range seen.index {
 		if len(keys)&1023 == 1023 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -158,8 +172,12 @@ func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]w
 		return nil, err
 	}
 	out := make([]Outcome, len(keys))
-	recs := make([]witnessRec, len(keys))
-	mem := make([]byte, len(keys)*p.Size)
+	layout := layoutOf(p)
+	own := 0 // bytes per state: those of the touched cells, at the key's end
+	for _, c := range layout.cells {
+		own += c.Size
+	}
+	mem := make([]byte, len(keys)*own)
 	nA := len(p.Agents)
 	regMaps := make([]map[string]int64, len(keys)*nA)
 	// agent a's registers are regs[first[a]:first[a+1]] (agent by agent)
@@ -180,7 +198,6 @@ func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]w
 				return nil, err
 			}
 		}
-		recs[i] = seen[k]
 		st := &out[i].State
 		st.Regs = regMaps[i*nA : (i+1)*nA : (i+1)*nA]
 		for a := 0; a < nA; a++ {
@@ -195,10 +212,10 @@ func outcomes(ctx context.Context, p *Program, regs []regSlot, seen map[string]w
 			}
 			st.Regs[a] = m
 		}
-		m := mem[i*p.Size : (i+1)*p.Size : (i+1)*p.Size]
-		copy(m, k[8*len(regs):])
-		st.Memory = m
-		out[i].w = &recs[i]
+		st.mem = layout
+		st.own = mem[i*own : (i+1)*own : (i+1)*own]
+		copy(st.own, k[8*len(regs):])
+		out[i].w = seen.rec(seen.index[k])
 	}
 	return out, nil
 }

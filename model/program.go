@@ -1,14 +1,9 @@
 package model
 
-import (
-	"fmt"
-	"sort"
-	"strings"
-)
-
 // This file is the contract between the enumerator (this package) and the
 // litmus front end (scenarios/litmus): a straight-line program over one
-// shared block, and the final states the enumerator reports for it.
+// shared block. The final states the enumerator reports for it are in
+// finalstate.go.
 
 // AccessKind says what a program operation does to shared memory.
 type AccessKind uint8
@@ -55,31 +50,4 @@ type Program struct {
 	Size   int    // bytes in the shared block
 	Init   []byte // initial contents, len(Init) == Size; the block's Init writes
 	Agents []ProgramAgent
-}
-
-// FinalState is one final state of a program: every agent's registers and
-// the final memory (what a plain read that happens after every event sees).
-type FinalState struct {
-	// Regs[a][r] is register r of agent a (index into Program.Agents).
-	Regs   []map[string]int64
-	Memory []byte
-}
-
-// Key returns a canonical string for the state: agents by index, registers
-// by name, then the final memory in hex, e.g. "0:r0=1 1:r0=0 | 01000000".
-// Equal states have equal keys.
-func (s FinalState) Key() string {
-	var b strings.Builder
-	for a, regs := range s.Regs {
-		names := make([]string, 0, len(regs))
-		for r := range regs {
-			names = append(names, r)
-		}
-		sort.Strings(names)
-		for _, r := range names {
-			fmt.Fprintf(&b, "%d:%s=%d ", a, r, regs[r])
-		}
-	}
-	fmt.Fprintf(&b, "| %x", s.Memory)
-	return b.String()
 }

@@ -311,14 +311,14 @@ func (e *enumerator) emit(mo *[]EventID) {
 	for _, r := range e.regs {
 		k = appendKeyReg(k, decode(e.readVal[r.ev], r.sign))
 	}
-	for _, fr := range e.finals {
+	for _, fr := range e.keyFinals {
 		k = append(k, e.readVal[fr]...)
 	}
 	e.keyBuf = k
-	if _, ok := e.found[string(k)]; ok {
+	if _, ok := e.found.index[string(k)]; ok {
 		return
 	}
-	if e.limit > 0 && len(e.found) >= e.limit {
+	if e.limit > 0 && len(e.found.index) >= e.limit {
 		e.err = &TooManyStatesError{Program: e.p.Name, Variant: e.v.Name(), Limit: e.limit}
 		return
 	}
@@ -331,7 +331,7 @@ func (e *enumerator) emit(mo *[]EventID) {
 			e.err = fmt.Errorf("model: internal error: memory-order lost at a leaf of %s", e.p.Name)
 			return
 		}
-		*mo = linearize(sol)
+		*mo = e.sk.compactMO(linearize(sol))
 	}
 	// one pointer-free allocation: values, then sources
 	t := e.sk.total
@@ -344,5 +344,5 @@ func (e *enumerator) emit(mo *[]EventID) {
 		}
 		off += len(e.readVal[r])
 	}
-	e.found[string(k)] = witnessRec{sk: e.sk, mo: *mo, data: data}
+	e.found.add(k, witnessRec{sk: e.sk, mo: *mo, data: data})
 }

@@ -39,8 +39,8 @@ type enumerator struct {
 	p       *Program
 	v       Variant
 	success map[opRef]bool
-	found   map[string]witnessRec // shared by the searches of one call
-	limit   int                   // most states to find (<= 0: no limit)
+	found   *foundStates // shared by the searches of one call
+	limit   int          // most states to find (<= 0: no limit)
 	regs    []regSlot
 	keyBuf  []byte
 	sk      *skeleton
@@ -50,8 +50,11 @@ type enumerator struct {
 	evOp   []opRef    // program operation of each event ({-1,-1} for others)
 	initOf []int      // byte -> init event
 	finals []int      // the final reads, one per cell, in block order
-	isInit []bool
-	writes []int // non-init write events
+	// keyFinals are the final reads of touched cells (finalCells), whose
+	// values are in a state's key; the others always read Init.
+	keyFinals []int
+	isInit    []bool
+	writes    []int // non-init write events
 
 	reads  []readInfo
 	readOf []int // event -> index in reads, or -1
@@ -78,7 +81,7 @@ type enumerator struct {
 	assign   [][]int // per read: source event per byte
 }
 
-func newEnumerator(ctx context.Context, p *Program, v Variant, success map[opRef]bool, found map[string]witnessRec, limit int) *enumerator {
+func newEnumerator(ctx context.Context, p *Program, v Variant, success map[opRef]bool, found *foundStates, limit int) *enumerator {
 	e := &enumerator{ctx: ctx, p: p, v: v, success: success, found: found, limit: limit}
 	e.tickFn = e.tick
 	e.build()
@@ -156,9 +159,16 @@ func (e *enumerator) build() {
 	for _, en := range ends {
 		x.HostSynchronizesWith = append(x.HostSynchronizesWith, [2]EventID{EventID(en), EventID(join)})
 	}
+	var fixed []int // final reads of untouched cells
 	for _, c := range finalCells(p) {
-		e.finals = append(e.finals, add(Event{Kind: ReadSharedMemory, Agent: nA, Name: fmt.Sprintf("final[%d:%d]", c.Start, c.End()),
-			Order: Unordered, NoTear: c.noTear, ByteIndex: c.Start, ElementSize: c.Size}, none))
+		id := add(Event{Kind: ReadSharedMemory, Agent: nA, Name: fmt.Sprintf("final[%d:%d]", c.Start, c.End()),
+			Order: Unordered, NoTear: c.noTear, ByteIndex: c.Start, ElementSize: c.Size}, none)
+		e.finals = append(e.finals, id)
+		if c.touched {
+			e.keyFinals = append(e.keyFinals, id)
+		} else {
+			fixed = append(fixed, id)
+		}
 	}
 	e.x = x
 	n := len(x.Events)
@@ -222,10 +232,16 @@ func (e *enumerator) build() {
 		}
 		e.reads = append(e.reads, ri)
 	}
-	e.sk = &skeleton{x: x}
+	e.sk = &skeleton{x: x, fixed: fixed, init: p.Init, initOf: e.initOf}
+	isFixed := make(map[int]bool, len(fixed))
+	for _, id := range fixed {
+		isFixed[id] = true
+	}
 	for _, ri := range e.reads {
-		e.sk.reads = append(e.sk.reads, ri.id)
-		e.sk.total += x.Events[ri.id].ElementSize
+		if !isFixed[ri.id] {
+			e.sk.reads = append(e.sk.reads, ri.id)
+			e.sk.total += x.Events[ri.id].ElementSize
+		}
 	}
 	e.choice = make([][]int, len(e.reads))
 	for i := range e.reads {
@@ -279,7 +295,8 @@ func (e *enumerator) build() {
 // cell is a range of the block read by one final read.
 type cell struct {
 	Range
-	noTear bool
+	noTear  bool
+	touched bool // some access's range lies in it (else it keeps Init)
 }
 
 // finalCells splits the block into the ranges the final reads read: each
@@ -288,9 +305,9 @@ type cell struct {
 // access touches. A cell read is NoTear, like a plain read through an
 // integer TypedArray, when some access has exactly the cell's range, every
 // such access is NoTear, and the cell is at most 4 bytes and aligned (a
-// plain BigInt64 read is not NoTear).
+// plain BigInt64 read is not NoTear). Cells no access touches are not
+// touched: their final read can only return the initial contents.
 func finalCells(p *Program) []cell {
-	// cover[b]: end of the component starting at or containing b
 	type iv struct{ start, end int }
 	var ivs []iv
 	for _, ag := range p.Agents {
@@ -315,7 +332,7 @@ func finalCells(p *Program) []cell {
 		if c.start > pos {
 			cells = append(cells, cell{Range: Range{Start: pos, Size: c.start - pos}})
 		}
-		cl := cell{Range: Range{Start: c.start, Size: c.end - c.start}}
+		cl := cell{Range: Range{Start: c.start, Size: c.end - c.start}, touched: true}
 		exact, allNoTear := false, true
 		for _, ag := range p.Agents {
 			for _, op := range ag.Ops {

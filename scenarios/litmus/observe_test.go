@@ -10,7 +10,7 @@ import (
 )
 
 func regState(r0 int64, x byte) model.Outcome {
-	return model.Outcome{State: model.FinalState{Regs: []map[string]int64{{"r0": r0}}, Memory: []byte{x, 0, 0, 0}}}
+	return model.Outcome{State: model.NewFinalState([]map[string]int64{{"r0": r0}}, []byte{x, 0, 0, 0})}
 }
 
 // TestObserveHerdSemantics checks the Observation line and herd7's Ok/No
