@@ -37,7 +37,8 @@
 //     a limit on the number of final states, for a memory budget) enumerates
 //     a test under a model variant (model.VariantNames) and returns an
 //     *Observation: Result, Positive, Negative, the States (each with
-//     State.Witness, its witness execution) and Line, herd7's
+//     State.Text, its herd7 text formatted on each call, and State.Witness,
+//     its witness execution) and Line, herd7's
 //     "Observation <name> <Result> <pos> <neg>". Observe does the counting
 //     for outcomes computed elsewhere.
 //   - Expectation, Test.Expected and Observation.Failed check the file's
