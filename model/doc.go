@@ -38,7 +38,9 @@
 //     [Execution.String] prints one.
 //   - [Analyze] derives an [Analysis]: agent-order, reads-from,
 //     synchronizes-with and happens-before as [Relation] values (bitset
-//     rows; [Relation.Has], [Relation.Pairs], [Relation.TransitiveClosure]).
+//     rows shared by copies, like a slice's elements; [NewRelation],
+//     [Relation.Has], [Relation.Add], [Relation.Clone], [Relation.Pairs],
+//     [Relation.TransitiveClosure], [Relation.Irreflexive]).
 //   - [Analysis.ValueOfReadEvent] (ValueOfReadEvent / ComposeWriteEventBytes).
 //
 // # Validity predicates
@@ -89,6 +91,14 @@
 //     [NewFinalState] builds one by hand; [FinalState.Key].
 //   - [SortFuncContext]: the cancellable sort the enumerator (and the litmus
 //     front end) use for large state sets.
+//
+// # Examples
+//
+// The package's examples, checked by go test: building an execution and
+// checking it (Example_checkExecution), enumerating store buffering's
+// outcomes (ExampleEnumerate), a race report (ExampleAnalysis_Races),
+// Relation's sharing (ExampleRelation) and the zero Variant
+// (ExampleVariantByName).
 //
 // # Limitations
 //
