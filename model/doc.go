@@ -22,7 +22,7 @@
 //   - [ModifyOp] ([Add], [Sub], [And], [Or], [Xor], [Exchange],
 //     [CompareExchange]) and [ModifyOp.Apply] on little-endian bytes;
 //     [Event.Modify] for an event, with the 2017 compareExchange's
-//     [Event].Expected.
+//     [Event.Expected].
 //   - [Range]: [Range.Equal], [Range.Overlapping], [Range.Disjoint],
 //     [Range.Intersects], [Range.Contains].
 //
