@@ -31,7 +31,11 @@ func (s bitset) count() int {
 }
 
 // Relation is a binary relation on the events of one execution, stored as
-// one bitset row per event. It is a small value type: Clone copies it.
+// one bitset row per event (n²/64 words for n events). A Relation value is
+// a handle on its bits, like a slice: copying it (assignment, passing it,
+// the fields of Analysis) shares the bits, so Add through one copy shows
+// in all of them. Clone makes an independent copy. The zero Relation is
+// the empty relation on no events.
 type Relation struct {
 	n, words int
 	bits     []uint64
@@ -56,10 +60,11 @@ func (r Relation) Has(a, b EventID) bool {
 	return r.row(int(a)).has(int(b))
 }
 
-// Add relates a to b.
+// Add relates a to b, in place (every copy of r sees it). Like a slice
+// index, it panics when a or b is negative or not below Len.
 func (r Relation) Add(a, b EventID) { r.row(int(a)).set(int(b)) }
 
-// Clone returns an independent copy.
+// Clone returns a copy with bits of its own.
 func (r Relation) Clone() Relation {
 	c := Relation{n: r.n, words: r.words, bits: make([]uint64, len(r.bits))}
 	copy(c.bits, r.bits)

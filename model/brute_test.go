@@ -37,7 +37,7 @@ func bruteForceDRF(t *testing.T, p *Program, v Variant, limit int) (map[string]b
 		for i, c := range cas {
 			success[c] = mask&(1<<i) != 0
 		}
-		e := newEnumerator(context.Background(), p, v, success, map[string]witnessRec{}, 0)
+		e := newEnumerator(context.Background(), p, v, success, newFoundStates(), 0)
 		x := e.x
 		type slotB struct {
 			r, k  int
@@ -96,7 +96,7 @@ func bruteForceDRF(t *testing.T, p *Program, v Variant, limit int) (map[string]b
 				copy(ex.ChosenValues[r], val)
 				if ref := e.evOp[r]; ref.agent >= 0 {
 					op := &p.Agents[ref.agent].Ops[ref.op]
-					if op.Kind == AccessRMW && op.Modify == CompareExchange {
+					if op.Kind == AccessRMW && op.Modify == CompareExchange && x.Events[r].Expected == nil {
 						eq := bytes.Equal(val, leBytes(op.Expected, op.ElementSize))
 						if eq != (x.Events[r].Kind == ReadModifyWriteSharedMemory) {
 							return
@@ -108,21 +108,22 @@ func bruteForceDRF(t *testing.T, p *Program, v Variant, limit int) (map[string]b
 				return
 			}
 			drf = drf && a.DataRaceFree()
-			st := FinalState{Regs: make([]map[string]int64, len(p.Agents)), Memory: []byte{}}
-			for i := range st.Regs {
-				st.Regs[i] = map[string]int64{}
+			regs := make([]map[string]int64, len(p.Agents))
+			for i := range regs {
+				regs[i] = map[string]int64{}
 			}
+			var mem []byte
 			for id, ref := range e.evOp {
 				if ref.agent >= 0 {
 					if op := &p.Agents[ref.agent].Ops[ref.op]; op.Reg != "" {
-						st.Regs[ref.agent][op.Reg] = decode(ex.ChosenValues[id], op.Signed)
+						regs[ref.agent][op.Reg] = decode(ex.ChosenValues[id], op.Signed)
 					}
 				}
 			}
 			for _, fr := range e.finals {
-				st.Memory = append(st.Memory, ex.ChosenValues[fr]...)
+				mem = append(mem, ex.ChosenValues[fr]...)
 			}
-			out[st.Key()] = true
+			out[NewFinalState(regs, mem).Key()] = true
 		}
 		rec(0)
 	}

@@ -20,7 +20,9 @@
 //     part in agent-order and host-synchronizes-with only).
 //   - [Order]: [SeqCst], [Unordered], [Init].
 //   - [ModifyOp] ([Add], [Sub], [And], [Or], [Xor], [Exchange],
-//     [CompareExchange]) and [ModifyOp.Apply] on little-endian bytes.
+//     [CompareExchange]) and [ModifyOp.Apply] on little-endian bytes;
+//     [Event.Modify] for an event, with the 2017 compareExchange's
+//     [Event.Expected].
 //   - [Range]: [Range.Equal], [Range.Overlapping], [Range.Disjoint],
 //     [Range.Intersects], [Range.Contains].
 //
@@ -36,13 +38,16 @@
 //     [Execution.String] prints one.
 //   - [Analyze] derives an [Analysis]: agent-order, reads-from,
 //     synchronizes-with and happens-before as [Relation] values (bitset
-//     rows; [Relation.Has], [Relation.Pairs], [Relation.TransitiveClosure]).
+//     rows shared by copies, like a slice's elements; [NewRelation],
+//     [Relation.Has], [Relation.Add], [Relation.Clone], [Relation.Pairs],
+//     [Relation.TransitiveClosure], [Relation.Irreflexive]).
 //   - [Analysis.ValueOfReadEvent] (ValueOfReadEvent / ComposeWriteEventBytes).
 //
 // # Validity predicates
 //
-// Each returns nil when it holds, or a [*Violation] naming the predicate,
-// the events that break it, and a sentence.
+// Each returns an error: nil when it holds, else a [*Violation] (get it with
+// errors.As) naming the predicate, the events that break it, and a
+// sentence. The error is never a nil *Violation.
 //
 //   - [Analysis.HostSynchronizesWithValid]
 //   - [Analysis.HappensBeforeStrictPartialOrder]
@@ -51,7 +56,8 @@
 //   - [Analysis.TearFreeReads]
 //   - [Analysis.SequentiallyConsistentAtomics] (checks a given memory-order
 //     or searches for one)
-//   - [Analysis.ValidExecution], and [ValidExecution] for an Execution.
+//   - [Analysis.ValidExecution], and [ValidExecution] for an Execution
+//     (which also returns [Execution.Check]'s error for a malformed one).
 //
 // # Races
 //
@@ -60,20 +66,39 @@
 // # Variants
 //
 //   - [ES2024] (current text, after tc39/ecma262 PR #1511), [ES2017] (the
-//     original rule), [SC] (byte-accurate sequential consistency).
+//     2017 text: its memory-order rule, init synchronization, and a failing
+//     compareExchange as a read-modify-write), [SC] (byte-accurate
+//     sequential consistency). docs/memory-model.md tabulates the axes on
+//     which they differ.
 //   - [VariantByName], [VariantNames], [Variant.Name], [Variant.Description].
+//   - The zero Variant names no model: every function that takes a Variant
+//     refuses it with an error wrapping [ErrNoVariant].
 //
 // # Programs and the enumerator
 //
 //   - [Program], [ProgramAgent], [Op], [AccessKind] ([AccessLoad],
 //     [AccessStore], [AccessRMW]): the contract with scenarios/litmus.
-//   - [Program.Validate], [ProgramError], [MaxBlockSize], [MaxOps].
+//   - [Program.Validate], [ProgramError], [MaxBlockSize], [MaxOps],
+//     [MaxCompareExchanges].
 //   - [Enumerate], [EnumerateContext] (stops when its context is done),
 //     [EnumerateLimit] (also gives up with a [*TooManyStatesError] past a
 //     number of final states) → [][Outcome]{[FinalState],
-//     [Outcome.Witness]}; [FinalState.Key].
+//     [Outcome.Witness]}.
+//   - [FinalState]: Regs, and the final memory stored compactly (a base
+//     shared by the states of one call plus each state's bytes of the
+//     cells its program touches), read with [FinalState.MemoryLen],
+//     [FinalState.AppendMemory] and [FinalState.Memory];
+//     [NewFinalState] builds one by hand; [FinalState.Key].
 //   - [SortFuncContext]: the cancellable sort the enumerator (and the litmus
 //     front end) use for large state sets.
+//
+// # Examples
+//
+// The package's examples, checked by go test: building an execution and
+// checking it (Example_checkExecution), enumerating store buffering's
+// outcomes (ExampleEnumerate), a race report (ExampleAnalysis_Races),
+// Relation's sharing (ExampleRelation) and the zero Variant
+// (ExampleVariantByName).
 //
 // # Limitations
 //
@@ -93,13 +118,18 @@
 //     pairs play their role.
 //   - Enumeration is exponential in the worst case (the number of allowed
 //     final states can be); Validate refuses blocks over [MaxBlockSize]
-//     bytes, programs over [MaxOps] operations and more than 12
-//     compareExchange operations; [EnumerateContext] stops promptly when its
-//     context is done (every stage checks it every thousand or so steps),
-//     and [EnumerateLimit] bounds the number of final states, hence memory.
+//     bytes, programs over [MaxOps] operations and more than
+//     [MaxCompareExchanges] compareExchange operations (the search runs
+//     once per combination of their successes); [EnumerateContext] stops
+//     promptly when its context is done (every stage checks it every
+//     thousand or so steps), and [EnumerateLimit] bounds the number of final states, hence memory.
 //     A few accesses can have millions of states: a plain BigInt64 load
 //     racing two plain stores has 1.7 million (each byte from either store
-//     or init, times the final memory), about 200 bytes each in the result.
+//     or init, times the final memory), about 200 bytes each in the
+//     result. What a state costs does not grow with the block's size:
+//     keys, final states and witness records hold only the bytes of the
+//     cells the program touches (a 1,024-byte block costs no more per
+//     state than a 64-byte one).
 //     Register values are int64: a BigUint64 value above 2^63-1 appears as
 //     its two's-complement int64.
 //   - Analyze's relations are dense (n²/64 words for n events) and the
@@ -109,8 +139,8 @@
 //     and short recorded runs.
 //   - Outcomes keep a compact record of each witness, and
 //     [Outcome.Witness] builds the Execution on each call. The executions
-//     of one Enumerate call share their Events, AgentOrder,
-//     HostSynchronizesWith (and, per search leaf, MemoryOrder) slices, and
-//     its outcomes share register maps (one per distinct per-agent
-//     assignment); treat them as read-only.
+//     of one Enumerate call share their Events, AgentOrder and
+//     HostSynchronizesWith slices, and its outcomes share register maps
+//     (one per distinct per-agent assignment) and the base of their final
+//     memory; treat them as read-only.
 package model

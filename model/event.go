@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // Order is the [[Order]] field of a Shared Data Block event: the weakest
 // ordering the memory model guarantees for it.
@@ -51,8 +54,12 @@ const (
 	// CompareExchange is Atomics.compareExchange. Since tc39/ecma262 PR
 	// #2250 a compareExchange whose comparison fails introduces a
 	// ReadSharedMemory event only, so a ReadModifyWriteSharedMemory event
-	// with this op always stands for a successful exchange and its
-	// modification returns the payload (the replacement value).
+	// with this op and no Event.Expected stands for a successful exchange
+	// and Apply returns the payload (the replacement value). The 2017 text
+	// (variant ES2017) makes every compareExchange a read-modify-write
+	// whose modification captures the expected bytes (Event.Expected):
+	// the replacement when the bytes read equal them, else the bytes read,
+	// written back; Event.Modify applies it.
 	CompareExchange
 )
 
@@ -175,6 +182,22 @@ type Event struct {
 	ElementSize int
 	Payload     []byte   // WriteSharedMemory, ReadModifyWriteSharedMemory
 	ModifyOp    ModifyOp // ReadModifyWriteSharedMemory
+	// Expected is nil except for a ReadModifyWriteSharedMemory event with
+	// ModifyOp CompareExchange in the 2017 text's form: the expected bytes
+	// (ElementSize, little-endian) its modification captures. See Modify.
+	Expected []byte
+}
+
+// Modify returns the bytes read-modify-write event e writes when it read
+// `read` (ElementSize bytes, little-endian; a new slice): for a
+// CompareExchange with Expected set (the 2017 text, before tc39/ecma262 PR
+// #2250) the Payload when read equals Expected and a copy of read (written
+// back) otherwise; for every other ModifyOp, ModifyOp.Apply(read, Payload).
+func (e *Event) Modify(read []byte) []byte {
+	if e.ModifyOp == CompareExchange && e.Expected != nil && !bytes.Equal(read, e.Expected) {
+		return append([]byte(nil), read...)
+	}
+	return e.ModifyOp.Apply(read, e.Payload)
 }
 
 // IsRead reports whether e reads memory (ReadSharedMemory or
@@ -205,6 +228,9 @@ func (e *Event) String() string {
 	s := fmt.Sprintf("%s (%s %s %s", e.Name, e.Kind, e.Order, e.Range())
 	if e.Kind == ReadModifyWriteSharedMemory {
 		s += " " + e.ModifyOp.String()
+		if e.Expected != nil {
+			s += fmt.Sprintf(" expected % x", e.Expected)
+		}
 	}
 	if e.Line > 0 {
 		s += fmt.Sprintf(", line %d", e.Line)

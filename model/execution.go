@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -48,6 +49,9 @@ func (x *Execution) Name(id EventID) string {
 // relates host events only, and a memory-order (if given) lists each event
 // once. It does not judge validity; that is ValidExecution's job.
 func (x *Execution) Check() error {
+	if x == nil {
+		return errors.New("model: no execution (nil *Execution)")
+	}
 	n := len(x.Events)
 	seen := make([]bool, n)
 	for a, list := range x.AgentOrder {
@@ -94,6 +98,9 @@ func (x *Execution) Check() error {
 		}
 		if e.Kind == ReadModifyWriteSharedMemory && !e.ModifyOp.Valid() {
 			return fmt.Errorf("event %s has no valid ModifyOp", x.Name(id))
+		}
+		if e.Expected != nil && (e.Kind != ReadModifyWriteSharedMemory || e.ModifyOp != CompareExchange || len(e.Expected) != e.ElementSize) {
+			return fmt.Errorf("event %s: Expected is for a compareExchange read-modify-write, %d bytes", x.Name(id), e.ElementSize)
 		}
 		if e.NoTear && e.ByteIndex%e.ElementSize != 0 {
 			return fmt.Errorf("event %s is NoTear but not aligned (%s)", x.Name(id), e.Range())
@@ -147,8 +154,8 @@ func (x *Execution) Check() error {
 
 // Analysis holds the relations derived from a well-formed candidate
 // execution. Its predicate methods implement ECMA-262's validity
-// conditions; each returns nil when the condition holds and a Violation
-// naming the events that break it otherwise.
+// conditions; each returns a nil error when the condition holds and a
+// *Violation naming the events that break it otherwise.
 type Analysis struct {
 	X *Execution
 	// AgentOrder: E is-agent-order-before D.
@@ -166,7 +173,8 @@ type Analysis struct {
 	HappensBefore Relation
 }
 
-// Analyze checks x (see Execution.Check) and derives its relations.
+// Analyze checks x (see Execution.Check; a nil x is refused) and derives
+// its relations; the error is Check's.
 func Analyze(x *Execution) (*Analysis, error) {
 	if err := x.Check(); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -143,8 +144,10 @@ func FuzzValidExecution(f *testing.F) {
 			return
 		}
 		for _, v := range []Variant{ES2024, ES2017, SC} {
-			if viol := a.ValidExecution(v); viol != nil && (viol.Predicate == "" || viol.Message == "") {
-				t.Fatalf("violation without predicate or message: %#v", viol)
+			err := a.ValidExecution(v)
+			var viol *Violation
+			if err != nil && (!errors.As(err, &viol) || viol.Predicate == "" || viol.Message == "") {
+				t.Fatalf("invalid execution without a Violation naming predicate and message: %#v", err)
 			}
 		}
 		for _, r := range a.Races() {

@@ -169,18 +169,18 @@ func TestEnumerateOrderSigned(t *testing.T) {
 func TestEnumeratorStopsPromptly(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	found := map[string]witnessRec{}
+	found := newFoundStates()
 	e := newEnumerator(ctx, bigTear(), ES2024, map[opRef]bool{}, found, 0)
 	if e.err != nil {
 		t.Fatal(e.err)
 	}
 	e.dfs(0)
-	if !errors.Is(e.err, context.Canceled) || len(found) > 2048 {
-		t.Fatalf("cancelled search: error %v after %d states; want context.Canceled within 2048 states", e.err, len(found))
+	if !errors.Is(e.err, context.Canceled) || len(found.index) > 2048 {
+		t.Fatalf("cancelled search: error %v after %d states; want context.Canceled within 2048 states", e.err, len(found.index))
 	}
 	// and the outcome stage (sorting, decoding) gives up too
 	for i := 0; i < 10000; i++ {
-		found[fmt.Sprintf("%016x", i)] = witnessRec{}
+		found.add([]byte(fmt.Sprintf("%016x", i)), witnessRec{})
 	}
 	if _, err := outcomes(ctx, bigTear(), e.regs, found); !errors.Is(err, context.Canceled) {
 		t.Fatalf("outcomes with a cancelled context: %v", err)

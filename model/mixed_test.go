@@ -28,7 +28,7 @@ func verdicts(t *testing.T, p *Program, cond string, es2024, es2017, sc bool) {
 func memories(outs []Outcome) map[string]bool {
 	m := map[string]bool{}
 	for _, o := range outs {
-		m[string(o.State.Memory)] = true
+		m[string(o.State.Memory())] = true
 	}
 	return m
 }
@@ -162,7 +162,7 @@ func TestFinalMemory(t *testing.T) {
 	// the second cell makes it a mixed-size cell.
 	p = prog("cells", 3, []Op{st(0, 1, na), st(1, 1, na)}, []Op{sized(AccessStore, na, 6, 2, 0x0202, "")})
 	got := finalCells(p)
-	want := []cell{{Range{0, 0, 4}, true}, {Range{0, 4, 4}, true}, {Range{0, 8, 4}, false}}
+	want := []cell{{Range{0, 0, 4}, true, true}, {Range{0, 4, 4}, true, true}, {Range{0, 8, 4}, false, false}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("finalCells = %v, want %v", got, want)
 	}
@@ -178,7 +178,7 @@ func TestFinalMemory(t *testing.T) {
 	// no memory at all
 	p = &Program{Name: "empty", Agents: []ProgramAgent{{Name: "P0"}}}
 	outs := mustEnumerate(t, p, ES2024)
-	if len(outs) != 1 || len(outs[0].State.Memory) != 0 {
+	if len(outs) != 1 || outs[0].State.MemoryLen() != 0 {
 		t.Fatalf("empty program: %v", keys(outs))
 	}
 }
@@ -232,7 +232,7 @@ func outcomeLess(x, y Outcome) bool {
 			return rx[i] < ry[i]
 		}
 	}
-	return bytes.Compare(x.State.Memory, y.State.Memory) < 0
+	return bytes.Compare(x.State.Memory(), y.State.Memory()) < 0
 }
 
 func regsOf(o Outcome) []int64 {
@@ -251,7 +251,7 @@ func regsOf(o Outcome) []int64 {
 }
 
 func TestKey(t *testing.T) {
-	s := FinalState{Regs: []map[string]int64{{"r1": -2, "r0": 1}, {}}, Memory: []byte{0, 0xff}}
+	s := NewFinalState([]map[string]int64{{"r1": -2, "r0": 1}, {}}, []byte{0, 0xff})
 	if got, want := s.Key(), "0:r0=1 0:r1=-2 | 00ff"; got != want {
 		t.Fatalf("Key() = %q, want %q", got, want)
 	}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -18,7 +19,12 @@ const (
 )
 
 // Violation reports a validity condition that does not hold: which one, the
-// events that break it, and a sentence saying how.
+// events that break it, and a sentence saying how. The predicates return it
+// as an error (never a nil *Violation in a non-nil error); get it back with
+// errors.As:
+//
+//	var v *model.Violation
+//	if errors.As(err, &v) { ... v.Predicate, v.Events ... }
 type Violation struct {
 	Predicate string
 	Events    []EventID
@@ -28,7 +34,12 @@ type Violation struct {
 // Error formats the violation as "predicate: message".
 func (v *Violation) Error() string { return v.Predicate + ": " + v.Message }
 
-func (a *Analysis) violation(pred string, ids []EventID, format string, args ...any) *Violation {
+// ErrNoVariant is the error, wrapped, of every function that takes a
+// Variant and is given the zero Variant, which names no memory model: use
+// ES2024, ES2017, SC or VariantByName.
+var ErrNoVariant = errors.New("model: the zero Variant names no memory model (use ES2024, ES2017, SC or VariantByName)")
+
+func (a *Analysis) violation(pred string, ids []EventID, format string, args ...any) error {
 	return &Violation{Predicate: pred, Events: ids, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -41,8 +52,10 @@ func (a *Analysis) names(ids []EventID) string {
 }
 
 // HostSynchronizesWithValid checks the host's relation: a strict partial
-// order on host events with no cycle in its union with agent-order.
-func (a *Analysis) HostSynchronizesWithValid() *Violation {
+// order on host events with no cycle in its union with agent-order. It
+// returns nil, or a *Violation of PredHostSynchronizesWith naming the events
+// of a cycle.
+func (a *Analysis) HostSynchronizesWithValid() error {
 	n := len(a.X.Events)
 	u := NewRelation(n)
 	for i := range u.bits {
@@ -67,8 +80,10 @@ func cycleThrough(c Relation, e EventID) []EventID {
 }
 
 // HappensBeforeStrictPartialOrder checks that happens-before is
-// irreflexive (it is transitive by construction), i.e. has no cycle.
-func (a *Analysis) HappensBeforeStrictPartialOrder() *Violation {
+// irreflexive (it is transitive by construction), i.e. has no cycle. It
+// returns nil, or a *Violation of PredHappensBefore naming the events of a
+// cycle.
+func (a *Analysis) HappensBeforeStrictPartialOrder() error {
 	if ok, e := a.HappensBefore.Irreflexive(); !ok {
 		cyc := cycleThrough(a.HappensBefore, e)
 		return a.violation(PredHappensBefore, cyc, "happens-before has a cycle through %s", a.names(cyc))
@@ -77,17 +92,22 @@ func (a *Analysis) HappensBeforeStrictPartialOrder() *Violation {
 }
 
 // ValueOfReadEvent returns the bytes read event r takes from its sources
-// (ECMA-262 ValueOfReadEvent / ComposeWriteEventBytes): a write contributes
-// its payload, a read-modify-write ModifyOp(its own value read, payload).
-// It returns an error naming the events when the recursion through
-// read-modify-writes does not terminate (a read-modify-write whose value
-// depends on itself), which this package does not accept as a value.
-func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, *Violation) {
+// (ECMA-262 ValueOfReadEvent / ComposeWriteEventBytes), ElementSize bytes,
+// little-endian: a write contributes its payload, a read-modify-write
+// Event.Modify(its own value read). r must be a read or
+// read-modify-write of a.X; otherwise the error says so. It returns a
+// *Violation of PredValidChosenReads naming the events when the recursion
+// through read-modify-writes does not terminate (a read-modify-write whose
+// value depends on itself), which this package does not accept as a value.
+func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
+	if int(r) < 0 || int(r) >= len(a.X.Events) || !a.X.Events[r].IsRead() {
+		return nil, fmt.Errorf("model: ValueOfReadEvent: %s is not a read event", a.X.Name(r))
+	}
 	memo := map[EventID][]byte{}
 	onPath := map[EventID]bool{}
 	var path []EventID
-	var value func(r EventID) ([]byte, *Violation)
-	value = func(r EventID) ([]byte, *Violation) {
+	var value func(r EventID) ([]byte, error)
+	value = func(r EventID) ([]byte, error) {
 		if v, ok := memo[r]; ok {
 			return v, nil
 		}
@@ -110,11 +130,11 @@ func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, *Violation) {
 				out[k] = we.Payload[idx]
 				continue
 			}
-			in, v := value(w)
-			if v != nil {
-				return nil, v
+			in, err := value(w)
+			if err != nil {
+				return nil, err
 			}
-			out[k] = we.ModifyOp.Apply(in, we.Payload)[idx]
+			out[k] = we.Modify(in)[idx]
 		}
 		path = path[:len(path)-1]
 		onPath[r] = false
@@ -125,16 +145,17 @@ func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, *Violation) {
 }
 
 // ValidChosenReads checks that every read's chosen value is the value of
-// the read event as composed from its reads-bytes-from.
-func (a *Analysis) ValidChosenReads() *Violation {
+// the read event as composed from its reads-bytes-from. It returns nil, or
+// a *Violation of PredValidChosenReads naming the read and its sources.
+func (a *Analysis) ValidChosenReads() error {
 	for i := range a.X.Events {
 		if !a.X.Events[i].IsRead() {
 			continue
 		}
 		r := EventID(i)
-		val, v := a.ValueOfReadEvent(r)
-		if v != nil {
-			return v
+		val, err := a.ValueOfReadEvent(r)
+		if err != nil {
+			return err
 		}
 		if !bytes.Equal(val, a.X.ChosenValues[i]) {
 			ids := append([]EventID{r}, uniqueIDs(a.X.ReadsBytesFrom[i])...)
@@ -160,9 +181,18 @@ func uniqueIDs(ids []EventID) []EventID {
 
 // CoherentReads checks, for every byte of every read R taken from W, that
 // R does not happen before W and that no write V to that byte has W
-// happens-before V happens-before R.
-func (a *Analysis) CoherentReads() *Violation {
-	hb := a.HappensBefore
+// happens-before V happens-before R. It returns nil, or a *Violation of
+// PredCoherentReads naming R, W (and V).
+func (a *Analysis) CoherentReads() error {
+	type loc struct{ block, b int }
+	writers := map[loc][]int{}
+	for j := range a.X.Events {
+		if ve := &a.X.Events[j]; ve.IsWrite() {
+			for b := ve.ByteIndex; b < ve.ByteIndex+ve.ElementSize; b++ {
+				writers[loc{ve.Block, b}] = append(writers[loc{ve.Block, b}], j)
+			}
+		}
+	}
 	for i := range a.X.Events {
 		e := &a.X.Events[i]
 		if !e.IsRead() {
@@ -171,15 +201,13 @@ func (a *Analysis) CoherentReads() *Violation {
 		r := EventID(i)
 		for k, w := range a.X.ReadsBytesFrom[i] {
 			b := e.ByteIndex + k
-			if hb.Has(r, w) {
+			v, ok := incoherentSource(a.HappensBefore, i, int(w), writers[loc{e.Block, b}])
+			switch {
+			case ok:
+			case v < 0:
 				return a.violation(PredCoherentReads, []EventID{r, w}, "%s reads byte %d from %s, which it happens before", a.X.Name(r), b, a.X.Name(w))
-			}
-			for j := range a.X.Events {
-				v := EventID(j)
-				ve := &a.X.Events[j]
-				if ve.IsWrite() && ve.Range().Contains(e.Block, b) && hb.Has(w, v) && hb.Has(v, r) {
-					return a.violation(PredCoherentReads, []EventID{r, w, v}, "%s reads byte %d from %s, but %s writes it in between in happens-before", a.X.Name(r), b, a.X.Name(w), a.X.Name(v))
-				}
+			default:
+				return a.violation(PredCoherentReads, []EventID{r, w, EventID(v)}, "%s reads byte %d from %s, but %s writes it in between in happens-before", a.X.Name(r), b, a.X.Name(w), a.X.Name(EventID(v)))
 			}
 		}
 	}
@@ -187,20 +215,14 @@ func (a *Analysis) CoherentReads() *Violation {
 }
 
 // TearFreeReads checks that a NoTear read reads from at most one NoTear
-// write whose range equals its own.
-func (a *Analysis) TearFreeReads() *Violation {
+// write whose range equals its own. It returns nil, or a *Violation of
+// PredTearFreeReads naming the read and those writes.
+func (a *Analysis) TearFreeReads() error {
 	for i := range a.X.Events {
-		e := &a.X.Events[i]
-		if !e.IsRead() || !e.NoTear {
+		if !a.X.Events[i].IsRead() {
 			continue
 		}
-		var eq []EventID
-		for _, w := range uniqueIDs(a.X.ReadsBytesFrom[i]) {
-			we := &a.X.Events[w]
-			if we.NoTear && we.Range().Equal(e.Range()) {
-				eq = append(eq, w)
-			}
-		}
+		eq := appendTearFreeSources(nil, a.X.Events, i, a.X.ReadsBytesFrom[i])
 		if len(eq) > 1 {
 			ids := append([]EventID{EventID(i)}, eq...)
 			return a.violation(PredTearFreeReads, ids, "NoTear read %s takes bytes from %d different NoTear writes with its range: %s", a.X.Name(EventID(i)), len(eq), a.names(eq))
@@ -277,10 +299,16 @@ func (a *Analysis) describe(k moConstraint, v Variant) string {
 
 // SequentiallyConsistentAtomics checks the memory-order condition of
 // variant v (for SC: the byte-accurate total order). When X.MemoryOrder is
-// set, it checks that order; otherwise it searches for one and returns it.
-// A failure names the events of a minimal set of constraints that cannot
-// hold together. The zero Variant is treated as ES2024.
-func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, *Violation) {
+// set, it checks that order and returns it; otherwise it searches for one
+// and returns it (every event once, a linear extension of happens-before).
+// A failure is a *Violation of PredSCAtomics (PredSequential under SC)
+// naming the events of a minimal set of constraints that cannot hold
+// together, or of PredHappensBefore when happens-before has a cycle. The
+// zero Variant gives an error wrapping ErrNoVariant.
+func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, error) {
+	if !v.valid() {
+		return nil, ErrNoVariant
+	}
 	pred := PredSCAtomics
 	if v.rule == ruleSC {
 		pred = PredSequential
@@ -346,38 +374,36 @@ func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, *Violati
 }
 
 // ValidExecution checks every condition of a valid execution under v, in
-// the spec's order, and returns the first that fails (nil when valid).
-func (a *Analysis) ValidExecution(v Variant) *Violation {
-	if viol := a.HostSynchronizesWithValid(); viol != nil {
-		return viol
+// the spec's order, and returns the first that fails as a *Violation (nil
+// when valid). The zero Variant gives an error wrapping ErrNoVariant,
+// before any condition is checked.
+func (a *Analysis) ValidExecution(v Variant) error {
+	if !v.valid() {
+		return ErrNoVariant
 	}
-	if viol := a.HappensBeforeStrictPartialOrder(); viol != nil {
-		return viol
+	for _, check := range []func() error{a.HostSynchronizesWithValid, a.HappensBeforeStrictPartialOrder,
+		a.ValidChosenReads, a.CoherentReads, a.TearFreeReads} {
+		if err := check(); err != nil {
+			return err
+		}
 	}
-	if viol := a.ValidChosenReads(); viol != nil {
-		return viol
-	}
-	if viol := a.CoherentReads(); viol != nil {
-		return viol
-	}
-	if viol := a.TearFreeReads(); viol != nil {
-		return viol
-	}
-	_, viol := a.SequentiallyConsistentAtomics(v)
-	return viol
+	_, err := a.SequentiallyConsistentAtomics(v)
+	return err
 }
 
-// ValidExecution analyzes x and checks it under v. The error reports a
-// malformed candidate execution; the Violation, an invalid one.
-func ValidExecution(x *Execution, v Variant) (*Violation, error) {
+// ValidExecution analyzes x and checks it under v. It returns nil when x is
+// a valid execution; a *Violation (see errors.As) when x is well-formed but
+// invalid; ErrNoVariant (wrapped) for the zero Variant; and otherwise the
+// error of Execution.Check for a malformed x.
+func ValidExecution(x *Execution, v Variant) error {
 	if !v.valid() {
-		return nil, fmt.Errorf("model: no variant given (use VariantByName)")
+		return ErrNoVariant
 	}
 	a, err := Analyze(x)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return a.ValidExecution(v), nil
+	return a.ValidExecution(v)
 }
 
 // Race is a pair of Shared Data Block events in a race.

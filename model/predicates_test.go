@@ -1,6 +1,8 @@
 package model
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -86,11 +88,15 @@ func (b *xb) done(t *testing.T) *Analysis {
 	return a
 }
 
-// wantViolation asserts v is a violation of pred naming every event of ids.
-func wantViolation(t *testing.T, v *Violation, pred string, ids ...EventID) {
+// wantViolation asserts err is a *Violation of pred naming every event of ids.
+func wantViolation(t *testing.T, err error, pred string, ids ...EventID) {
 	t.Helper()
-	if v == nil {
+	if err == nil {
 		t.Fatalf("want a %q violation, got none", pred)
+	}
+	var v *Violation
+	if !errors.As(err, &v) {
+		t.Fatalf("want a %q violation, got the error %v", pred, err)
 	}
 	if v.Predicate != pred {
 		t.Fatalf("want a %q violation, got %v", pred, v)
@@ -109,10 +115,10 @@ func wantViolation(t *testing.T, v *Violation, pred string, ids ...EventID) {
 	}
 }
 
-func wantNone(t *testing.T, v *Violation) {
+func wantNone(t *testing.T, err error) {
 	t.Helper()
-	if v != nil {
-		t.Fatalf("unexpected violation: %v", v)
+	if err != nil {
+		t.Fatalf("unexpected violation: %v", err)
 	}
 }
 
@@ -395,6 +401,87 @@ func TestCheckMalformed(t *testing.T) {
 		mutate(b, r)
 		if _, err := Analyze(b.x); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("mutation %q: Analyze error = %v", want, err)
+		}
+	}
+}
+
+// TestPredicatesNilError stores each predicate's result in an error
+// variable, as callers do: on a valid execution it must be a nil error, not
+// a nil *Violation inside a non-nil error (the typed-nil trap).
+func TestPredicatesNilError(t *testing.T) {
+	b, _, _, ry, _ := mpSC(0)
+	a := b.done(t)
+	var err error
+	for name, check := range map[string]func() error{
+		"HostSynchronizesWithValid":       a.HostSynchronizesWithValid,
+		"HappensBeforeStrictPartialOrder": a.HappensBeforeStrictPartialOrder,
+		"ValidChosenReads":                a.ValidChosenReads,
+		"CoherentReads":                   a.CoherentReads,
+		"TearFreeReads":                   a.TearFreeReads,
+	} {
+		if err = check(); err != nil {
+			t.Errorf("%s on a valid execution: err = %#v, want nil", name, err)
+		}
+	}
+	for _, v := range []Variant{ES2024, ES2017, SC} {
+		if err = a.ValidExecution(v); err != nil {
+			t.Errorf("Analysis.ValidExecution(%s): err = %#v, want nil", v, err)
+		}
+		if _, err = a.SequentiallyConsistentAtomics(v); err != nil {
+			t.Errorf("SequentiallyConsistentAtomics(%s): err = %#v, want nil", v, err)
+		}
+		if err = ValidExecution(b.x, v); err != nil {
+			t.Errorf("ValidExecution(x, %s): err = %#v, want nil", v, err)
+		}
+	}
+	if _, err = a.ValueOfReadEvent(ry); err != nil {
+		t.Errorf("ValueOfReadEvent: err = %#v, want nil", err)
+	}
+	// a violation comes back through errors.As; a non-read has no value
+	b.x.ChosenValues[ry] = []byte{9, 9, 9, 9}
+	var viol *Violation
+	if err = ValidExecution(b.x, ES2024); !errors.As(err, &viol) || viol.Predicate != PredValidChosenReads {
+		t.Errorf("ValidExecution of a wrong chosen value: %v, want a *Violation of %q", err, PredValidChosenReads)
+	}
+	if _, err = a.ValueOfReadEvent(b.init[0]); err == nil || errors.As(err, &viol) {
+		t.Errorf("ValueOfReadEvent of an init write: %v, want an error that is not a Violation", err)
+	}
+	if err = ValidExecution(nil, ES2024); err == nil {
+		t.Error("ValidExecution(nil) accepted")
+	}
+}
+
+// TestZeroVariant checks that every function taking a Variant refuses the
+// zero Variant with ErrNoVariant rather than picking a model.
+func TestZeroVariant(t *testing.T) {
+	var zero Variant
+	b, _, _, _, _ := mpSC(0)
+	a := b.done(t)
+	if _, err := a.SequentiallyConsistentAtomics(zero); !errors.Is(err, ErrNoVariant) {
+		t.Errorf("SequentiallyConsistentAtomics: %v", err)
+	}
+	if err := a.ValidExecution(zero); !errors.Is(err, ErrNoVariant) {
+		t.Errorf("Analysis.ValidExecution: %v", err)
+	}
+	if err := ValidExecution(b.x, zero); !errors.Is(err, ErrNoVariant) {
+		t.Errorf("ValidExecution: %v", err)
+	}
+	p := prog("p", 1, []Op{st(0, 1, na)})
+	if _, err := Enumerate(p, zero); !errors.Is(err, ErrNoVariant) {
+		t.Errorf("Enumerate: %v", err)
+	}
+	if _, err := EnumerateContext(context.Background(), p, zero); !errors.Is(err, ErrNoVariant) {
+		t.Errorf("EnumerateContext: %v", err)
+	}
+	if _, err := EnumerateLimit(context.Background(), p, zero, 10); !errors.Is(err, ErrNoVariant) {
+		t.Errorf("EnumerateLimit: %v", err)
+	}
+	if zero.Name() != "" || zero.String() != "Variant{}" || zero.Description() == "" {
+		t.Errorf("zero Variant: Name %q, String %q, Description %q", zero.Name(), zero.String(), zero.Description())
+	}
+	for _, v := range []Variant{ES2024, ES2017, SC} {
+		if v == zero || !v.valid() {
+			t.Errorf("%s is not a valid variant", v)
 		}
 	}
 }

@@ -2,7 +2,8 @@ package model
 
 // This file is the contract between the enumerator (this package) and the
 // litmus front end (scenarios/litmus): a straight-line program over one
-// shared block, and the final states the enumerator reports for it.
+// shared block. The final states the enumerator reports for it are in
+// finalstate.go.
 
 // AccessKind says what a program operation does to shared memory.
 type AccessKind uint8
@@ -49,12 +50,4 @@ type Program struct {
 	Size   int    // bytes in the shared block
 	Init   []byte // initial contents, len(Init) == Size; the block's Init writes
 	Agents []ProgramAgent
-}
-
-// FinalState is one final state of a program: every agent's registers and
-// the final memory (what a plain read that happens after every event sees).
-type FinalState struct {
-	// Regs[a][r] is register r of agent a (index into Program.Agents).
-	Regs   []map[string]int64
-	Memory []byte
 }

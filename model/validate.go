@@ -11,7 +11,9 @@ const (
 	MaxBlockSize = 1024
 	// MaxOps is the largest number of operations over all agents.
 	MaxOps = 64
-	// MaxCompareExchanges is the largest number of compareExchange operations over all agents.
+	// MaxCompareExchanges is the largest number of Atomics.compareExchange
+	// operations over all agents. Enumerate searches once per combination
+	// of their successes and failures (2^n combinations).
 	MaxCompareExchanges = 12
 )
 
@@ -62,8 +64,10 @@ func fitsIn(v uint64, size int) bool {
 // every operation has a valid kind, order, size (1, 2, 4 or 8) and
 // ModifyOp, lies inside the block, is aligned when NoTear (and every
 // read-modify-write is, being NoTear), and carries values that fit its size
-// (zero- or sign-extended). Errors name the agent, the operation and its
-// line.
+// (zero- or sign-extended), and that the program stays within
+// MaxBlockSize, MaxOps and MaxCompareExchanges. Errors are *ProgramError
+// values naming the agent, the operation and its line (for MaxOps and
+// MaxCompareExchanges: the first operation over the limit).
 func (p *Program) Validate() error {
 	if p == nil {
 		return &ProgramError{Op: -1, Msg: "no program"}
@@ -77,7 +81,7 @@ func (p *Program) Validate() error {
 	if len(p.Init) != p.Size {
 		return perr("", -1, 0, "Init has %d bytes but the block has %d", len(p.Init), p.Size)
 	}
-	total := 0
+	total, cas := 0, 0
 	names := map[string]bool{}
 	for ai, ag := range p.Agents {
 		name := ag.Name
@@ -126,10 +130,16 @@ func (p *Program) Validate() error {
 			if op.Reg != "" && op.Kind == AccessStore {
 				return bad("a store has no result for register %q", op.Reg)
 			}
+			if total > MaxOps {
+				return bad("operation number %d of the program; the enumerator takes at most %d (MaxOps)", total, MaxOps)
+			}
+			if op.Kind == AccessRMW && op.Modify == CompareExchange {
+				cas++
+				if cas > MaxCompareExchanges {
+					return bad("compareExchange number %d of the program; the enumerator takes at most %d (MaxCompareExchanges)", cas, MaxCompareExchanges)
+				}
+			}
 		}
-	}
-	if total > MaxOps {
-		return perr("", -1, 0, "%d operations; the enumerator takes at most %d", total, MaxOps)
 	}
 	return nil
 }

@@ -5,8 +5,14 @@ import (
 	"strings"
 )
 
-// Variant is a version of the memory model's "sequentially consistent
-// atomics" condition, selected by name.
+// Variant is a version of the memory model: ES2024, ES2017 or SC, or one
+// chosen by name with VariantByName. Variants are comparable values.
+//
+// The zero Variant names no model. Every function that takes a Variant
+// (Enumerate, EnumerateContext, EnumerateLimit, ValidExecution,
+// Analysis.ValidExecution, Analysis.SequentiallyConsistentAtomics) refuses
+// it with an error wrapping ErrNoVariant, so that a forgotten variant is
+// never silently some model; its Name is "" and it prints as "Variant{}".
 type Variant struct {
 	name string
 	rule variantRule
@@ -28,9 +34,12 @@ var (
 	// before R, W is seq-cst and W, V have equal ranges, or (c) W happens
 	// before R and V, R is seq-cst and V, R have equal ranges.
 	ES2024 = Variant{"es2024", ruleES2024, "ECMA-262 after PR #1511 (SC-DRF restored, ARMv8 lda/stl allowed)"}
-	// ES2017 is the original rule: when W synchronizes-with R, no write V
-	// of any order with a range equal to R's lies between them in
-	// memory-order.
+	// ES2017 is the 2017 text: when W synchronizes-with R, no write V of
+	// any order with a range equal to R's lies between them in
+	// memory-order; a seq-cst read of only init bytes is
+	// synchronized-with by those init writes; and every compareExchange is
+	// a read-modify-write, a failing one writing back what it read (before
+	// tc39/ecma262 PR #2250).
 	ES2017 = Variant{"es2017", ruleES2017, "ECMA-262 2017 text (before PR #1511)"}
 	// SC treats every event as sequentially consistent, byte by byte: one
 	// total order of all events in which every byte a read returns comes
@@ -59,17 +68,34 @@ func VariantByName(name string) (Variant, error) {
 	return Variant{}, fmt.Errorf("unknown memory model %q (known: %s)", name, strings.Join(VariantNames(), ", "))
 }
 
-// Name is the variant's name.
+// Name is the variant's name ("" for the zero Variant).
 func (v Variant) Name() string { return v.name }
 
 // Description says in a phrase what the variant is.
-func (v Variant) Description() string { return v.doc }
+func (v Variant) Description() string {
+	if !v.valid() {
+		return "no memory model (the zero Variant)"
+	}
+	return v.doc
+}
 
-// String is Name.
-func (v Variant) String() string { return v.name }
+// String is Name, or "Variant{}" for the zero Variant.
+func (v Variant) String() string {
+	if !v.valid() {
+		return "Variant{}"
+	}
+	return v.name
+}
 
 // valid reports whether v is one of the defined variants (not the zero Variant).
 func (v Variant) valid() bool { return v.rule >= ruleES2024 && v.rule <= ruleSC }
+
+// failingCASWrites reports whether a failing compareExchange is a
+// read-modify-write that writes back what it read (the 2017 text) rather
+// than a read (tc39/ecma262 PR #2250). Under SC the two give the same
+// outcomes (writing back the latest value changes nothing in one total
+// order), so SC uses the current text's read.
+func (v Variant) failingCASWrites() bool { return v.rule == ruleES2017 }
 
 // moConstraint is one requirement on memory-order. With v < 0 it requires
 // w before r; otherwise it forbids w before v before r, i.e. it requires

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -132,7 +132,7 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 	}
 
 	var failures []string
-	var results []litmusResult
+	var results []jsonResult
 	for _, t := range tests {
 		for _, m := range models {
 			ctx, cancel := context.Background(), context.CancelFunc(func() {})
@@ -165,25 +165,18 @@ func runLitmus(args []string, stdout, stderr io.Writer) int {
 					pass := !o.Failed()
 					r.Expected, r.Pass = exp.Result.String(), &pass
 				}
+				jr := jsonResult{litmusResult: r}
 				if *states {
-					r.States = []stateResult{}
-					for _, s := range o.States {
-						r.States = append(r.States, stateResult{State: s.Text, Satisfies: s.Satisfies})
-					}
+					jr.states = o // formatted when written
 				}
-				results = append(results, r)
+				results = append(results, jr)
 				continue
 			}
 			printObservation(stdout, o, prefixed, *states)
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if results == nil {
-			results = []litmusResult{}
-		}
-		if err := enc.Encode(results); err != nil {
+		if err := writeJSON(stdout, results); err != nil {
 			fmt.Fprintf(stderr, "sabre litmus: %v\n", err)
 			return 2
 		}
@@ -224,11 +217,14 @@ func printObservation(w io.Writer, o *litmus.Observation, prefixed, states bool)
 		pre = fmt.Sprintf("%-*s", prefixWidth, o.Model)
 	}
 	if states {
+		bw := bufio.NewWriter(w)
+		defer bw.Flush()
+		w = bw
 		t := o.Test
 		fmt.Fprintf(w, "%sTest %s %s\n", pre, t.Name, kindWord(o))
 		fmt.Fprintf(w, "%sStates %d\n", pre, len(o.States))
-		for _, s := range o.States {
-			fmt.Fprintf(w, "%s%s\n", pre, s.Text)
+		for i := range o.States {
+			fmt.Fprintf(w, "%s%s\n", pre, o.States[i].Text()) // formatted here, one at a time
 		}
 		ok := "No"
 		if o.Ok() {

@@ -312,11 +312,18 @@ func (t *Test) RegisterValue(st *model.FinalState, a int, reg string) (Number, b
 	return valueOfRegister(v, k), true
 }
 
-// MemoryValue returns element i of view v in the final memory of st.
+// MemoryValue returns element i of view v in the final memory of st
+// (read with model.FinalState.AppendMemory, without allocating); false when
+// the element is not within the state's memory.
 func (t *Test) MemoryValue(st *model.FinalState, v *View, i int) (Number, bool) {
-	off := v.ByteOffset + i*v.Kind.Size()
-	if i < 0 || i >= v.Length || off+v.Kind.Size() > len(st.Memory) {
+	if i < 0 || i >= v.Length {
 		return Number{}, false
 	}
-	return decode(st.Memory[off:off+v.Kind.Size()], v.Kind), true
+	off := v.ByteOffset + i*v.Kind.Size()
+	var buf [8]byte
+	b, ok := st.AppendMemory(buf[:0], off, off+v.Kind.Size())
+	if !ok {
+		return Number{}, false
+	}
+	return decode(b, v.Kind), true
 }

@@ -52,7 +52,8 @@
 //     with a limit on the number of final states, for a memory budget)
 //     enumerates a test under a model variant ([model.VariantNames]) and
 //     returns an [*Observation]: Result, Positive, Negative, the final
-//     states (each a [State], with [State.Witness], its witness execution) and
+//     states (each a [State], with [State.Text], its herd7 text formatted on
+//     each call, and [State.Witness], its witness execution) and
 //     [Observation.Line], herd7's "Observation <name> <Result> <pos> <neg>";
 //     [Observation.Ok] is herd7's verdict. [Observe] does the counting for
 //     outcomes computed elsewhere.

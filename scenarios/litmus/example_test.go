@@ -26,7 +26,7 @@ expect es2024: Never`
 		}
 		fmt.Println(o.Line(), o.Failed())
 		for _, s := range o.States {
-			fmt.Println(" ", s.Text)
+			fmt.Println(" ", s.Text())
 		}
 	}
 	// Output:

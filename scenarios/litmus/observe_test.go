@@ -10,7 +10,7 @@ import (
 )
 
 func regState(r0 int64, x byte) model.Outcome {
-	return model.Outcome{State: model.FinalState{Regs: []map[string]int64{{"r0": r0}}, Memory: []byte{x, 0, 0, 0}}}
+	return model.Outcome{State: model.NewFinalState([]map[string]int64{{"r0": r0}}, []byte{x, 0, 0, 0})}
 }
 
 // TestObserveHerdSemantics checks the Observation line and herd7's Ok/No
@@ -58,8 +58,8 @@ func TestObserveStatesSortedAndMarked(t *testing.T) {
 	o := Observe(tt, "sc", []model.Outcome{regState(2, 0), regState(1, 0), regState(0, 0)})
 	want := []string{"0:r0=0; x[0]=0;", "0:r0=1; x[0]=0;", "0:r0=2; x[0]=0;"}
 	for i, s := range o.States {
-		if s.Text != want[i] || s.Satisfies != (i == 1) {
-			t.Errorf("state %d = %q satisfies=%v", i, s.Text, s.Satisfies)
+		if s.Text() != want[i] || s.Satisfies != (i == 1) {
+			t.Errorf("state %d = %q satisfies=%v", i, s.Text(), s.Satisfies)
 		}
 	}
 }
@@ -109,8 +109,8 @@ func TestObserveLargeSortedAndCancelled(t *testing.T) {
 		t.Fatalf("%d states, want %d", len(o.States), len(outcomes))
 	}
 	for i := 1; i < len(o.States); i++ {
-		if o.States[i-1].Text >= o.States[i].Text {
-			t.Fatalf("states out of order at %d: %q, %q", i, o.States[i-1].Text, o.States[i].Text)
+		if o.States[i-1].Text() >= o.States[i].Text() {
+			t.Fatalf("states out of order at %d: %q, %q", i, o.States[i-1].Text(), o.States[i].Text())
 		}
 	}
 	if o.States[0].Witness() != nil {
@@ -136,7 +136,7 @@ func TestRunLimit(t *testing.T) {
 	n := len(all.States)
 	for _, s := range all.States {
 		if w := s.Witness(); w == nil {
-			t.Fatalf("state %s has no witness", s.Text)
+			t.Fatalf("state %s has no witness", s.Text())
 		}
 	}
 	if o, err := RunLimit(context.Background(), tt, "es2024", n); err != nil || len(o.States) != n {

@@ -276,10 +276,9 @@ exists (0:r0=-1)`
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &model.FinalState{
-		Regs:   []map[string]int64{{"r0": -1, "r1": 255, "r2": -1, "r3": -1, "r5": 77}},
-		Memory: []byte{0xff, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
-	}
+	fs := model.NewFinalState([]map[string]int64{{"r0": -1, "r1": 255, "r2": -1, "r3": -1, "r5": 77}},
+		[]byte{0xff, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	st := &fs
 	for _, c := range []struct {
 		reg  string
 		want string
