@@ -72,7 +72,7 @@ func (v *Array) ByteIndex(i int) (bi, n int, ok bool) {
 // *atomic.Uint32 and true, when the view qualifies for the fast path and
 // nothing is attached; otherwise nil and false.
 func (v *Array) Word32(i int) (*atomic.Uint32, bool) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v.Shift == 2 && uint(i) < uint(v.Fast) {
+	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached.Int64))) == 0 && v.Shift == 2 && uint(i) < uint(v.Fast) {
 		return (*atomic.Uint32)(unsafe.Add(v.Elems, i<<2)), true
 	}
 	return nil, false
@@ -80,7 +80,7 @@ func (v *Array) Word32(i int) (*atomic.Uint32, bool) {
 
 // Word64 is Word32 for 8-byte integer elements (BigInt64, BigUint64).
 func (v *Array) Word64(i int) (*atomic.Uint64, bool) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v.Shift == 3 && uint(i) < uint(v.Fast) {
+	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached.Int64))) == 0 && v.Shift == 3 && uint(i) < uint(v.Fast) {
 		return (*atomic.Uint64)(unsafe.Add(v.Elems, i<<3)), true
 	}
 	return nil, false
@@ -91,7 +91,7 @@ func (v *Array) Word64(i int) (*atomic.Uint64, bool) {
 // the word's value, and true. Read-modify-writes on it must compare-and-swap
 // the whole word so that neighbouring elements are never disturbed.
 func (v *Array) SubWord(i int) (w *atomic.Uint32, shift uint, ok bool) {
-	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached))) == 0 && v.Shift < 2 && uint(i) < uint(v.Fast) {
+	if atomic.LoadInt64((*int64)(unsafe.Pointer(&attached.Int64))) == 0 && v.Shift < 2 && uint(i) < uint(v.Fast) {
 		bi := v.Offset + i<<v.Shift
 		return (*atomic.Uint32)(unsafe.Add(v.Blk.Base, bi&^3)), SubShift(bi, 1<<v.Shift), true
 	}
@@ -107,7 +107,7 @@ func (v *Array) SubWord(i int) (w *atomic.Uint32, shift uint, ok bool) {
 
 // LoadInt32 returns element i of an Int32 view, read atomically, or slow(i).
 func (v *Array) LoadInt32(i int, slow func(*Array, int) (int64, error)) (x int64, err error) {
-	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached)))) < uint64(v.FastInt32) {
+	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached.Int64)))) < uint64(v.FastInt32) {
 		x = int64(atomic.LoadInt32((*int32)(unsafe.Add(v.Elems, i<<2))))
 		return
 	}
@@ -118,7 +118,7 @@ func (v *Array) LoadInt32(i int, slow func(*Array, int) (int64, error)) (x int64
 // StoreInt32 stores x (modulo 2^32) in element i of an Int32 view
 // atomically and returns x, or returns slow(v, i, x).
 func (v *Array) StoreInt32(i int, x int64, slow func(*Array, int, int64) (int64, error)) (r int64, err error) {
-	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached)))) < uint64(v.FastInt32) {
+	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached.Int64)))) < uint64(v.FastInt32) {
 		atomic.StoreInt32((*int32)(unsafe.Add(v.Elems, i<<2)), int32(x))
 		r = x
 		return
@@ -130,7 +130,7 @@ func (v *Array) StoreInt32(i int, x int64, slow func(*Array, int, int64) (int64,
 // AddInt32 adds x (modulo 2^32) to element i of an Int32 view atomically and
 // returns the previous value, or returns slow(v, i, x).
 func (v *Array) AddInt32(i int, x int64, slow func(*Array, int, int64) (int64, error)) (r int64, err error) {
-	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached)))) < uint64(v.FastInt32) {
+	if v != nil && uint64(i)|uint64(atomic.LoadInt64((*int64)(unsafe.Pointer(&attached.Int64)))) < uint64(v.FastInt32) {
 		r = int64(atomic.AddInt32((*int32)(unsafe.Add(v.Elems, i<<2)), int32(x)) - int32(x))
 		return
 	}
@@ -139,5 +139,5 @@ func (v *Array) AddInt32(i int, x int64, slow func(*Array, int, int64) (int64, e
 }
 
 // Static check that atomic.Int64 is exactly its int64 word, as the fast paths assume.
-var _ [8 - unsafe.Sizeof(attached)]struct{}
-var _ [unsafe.Sizeof(attached) - 8]struct{}
+var _ [8 - unsafe.Sizeof(attached.Int64)]struct{}
+var _ [unsafe.Sizeof(attached.Int64) - 8]struct{}

@@ -22,7 +22,11 @@ type Controller interface {
 // bracket after one atomic load. The unit is larger than any element index,
 // so the Int32 fast paths test "nothing is observed" and "the index is in
 // range" with one compare: uint64(i)|attached < length (see array.go).
-var attached atomic.Int64
+var attached struct {
+	_ [64]byte // alone on its cache line: every operation reads it
+	atomic.Int64
+	_ [56]byte
+}
 
 // AttachedUnit is the unit of the attached count.
 const AttachedUnit = 1 << 40
