@@ -37,7 +37,7 @@ func TestBenchmarkRatios(t *testing.T) {
 		"RawAddInt32": BenchmarkRawAddInt32, "AddInt32": BenchmarkAddInt32,
 		"AddInt8": BenchmarkAddInt8, "AddInt32Recorded": BenchmarkAddInt32Recorded,
 		"AddInt32RecordedParallel": BenchmarkAddInt32RecordedParallel,
-		"ChanPingPong": BenchmarkChanPingPong, "WaitNotifyPingPong": BenchmarkWaitNotifyPingPong,
+		"ChanPingPong":             BenchmarkChanPingPong, "WaitNotifyPingPong": BenchmarkWaitNotifyPingPong,
 	}
 	order := []string{"RawLoadInt32", "LoadInt32", "RawAddInt32", "AddInt32", "AddInt8",
 		"AddInt32Recorded", "AddInt32RecordedParallel", "ChanPingPong", "WaitNotifyPingPong"}
