@@ -66,6 +66,22 @@ func (e *loc) waitElement(v *shared.TypedArray, i int, op string) error {
 	return e.index(a, k, i, op)
 }
 
+// startWait is what Wait and WaitAsync do before they take the location's
+// lock: the expected value as element bits, the EvWait event and its
+// bracket (when anything is attached), the location and its shard.
+func (e *loc) startWait(o *mem.Obs, ev *history.Event, op string, expected int64, timeout time.Duration) (uint64, location, *shard) {
+	bits := e.kind.FromInt64(expected)
+	ev.Kind = history.EvWait
+	ev.Op = op
+	ev.Expected = e.le(bits)
+	ev.Timeout = timeoutArg(timeout)
+	if mem.Attached() {
+		e.begin(o, ev)
+	}
+	l := location{e.blk.ID, e.at}
+	return bits, l, shardOf(l)
+}
+
 func timeoutArg(t time.Duration) int64 {
 	if t >= Forever {
 		return -1
@@ -109,18 +125,9 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 	if a := e.agent; a != nil && !a.CanBlock.Load() {
 		return "", shared.Errorf(shared.TypeError, opWait, "%v cannot block (its [[CanBlock]] is false)", v.Agent())
 	}
-	bits := e.kind.FromInt64(expected)
 	var ev history.Event
-	ev.Kind = history.EvWait
-	ev.Op = opWait
-	ev.Expected = e.le(bits)
-	ev.Timeout = timeoutArg(timeout)
 	var o mem.Obs
-	if mem.Attached() {
-		e.begin(&o, &ev)
-	}
-	l := location{e.blk.ID, e.at}
-	s := shardOf(l)
+	bits, l, s := e.startWait(&o, &ev, opWait, expected, timeout)
 
 	s.mu.Lock()
 	cur := e.blk.Load(e.at, e.size)
@@ -325,18 +332,9 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 	if err := e.waitElement(v, i, opWaitAsync); err != nil {
 		return nil, err
 	}
-	bits := e.kind.FromInt64(expected)
 	var ev history.Event
-	ev.Kind = history.EvWait
-	ev.Op = opWaitAsync
-	ev.Expected = e.le(bits)
-	ev.Timeout = timeoutArg(timeout)
 	var o mem.Obs
-	if mem.Attached() {
-		e.begin(&o, &ev)
-	}
-	l := location{e.blk.ID, e.at}
-	s := shardOf(l)
+	bits, l, s := e.startWait(&o, &ev, opWaitAsync, expected, timeout)
 	d, finite := timeoutOf(timeout)
 
 	s.mu.Lock()

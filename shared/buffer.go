@@ -265,30 +265,8 @@ func copyBytes(src *block, from int, dst *block, to, n int, ag *Agent, op string
 			dst.StoreByte(to+k, src.LoadByte(from+k))
 			continue
 		}
-		var rd history.Event
-		rd.Kind = history.EvRead
-		rd.Order = model.Unordered
-		rd.Op = op
-		rd.ByteIndex = from + k
-		rd.Size = 1
-		var o mem.Obs
-		sup, supplied := o.Begin(src, coreOf(ag), &rd)
-		v := byte(sup)
-		if !supplied {
-			v = src.LoadByte(from + k)
-		}
-		rd.Read = uint64(v)
-		o.End(&rd)
-		var wr history.Event
-		wr.Kind = history.EvWrite
-		wr.Order = model.Unordered
-		wr.Op = op
-		wr.ByteIndex = to + k
-		wr.Size = 1
-		wr.Written = uint64(v)
-		o.Begin(dst, coreOf(ag), &wr)
-		dst.StoreByte(to+k, v)
-		o.End(&wr)
+		v := plainRead(src, coreOf(ag), op, from+k, 1, false)
+		plainWrite(dst, coreOf(ag), op, to+k, 1, false, v)
 	}
 }
 

@@ -5,9 +5,7 @@ import (
 	"math"
 	"math/bits"
 
-	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/internal/mem"
-	"github.com/sabre-mm/sabre/model"
 )
 
 // DataView is ECMAScript's DataView over a Buffer or an ArrayBuffer: reads
@@ -243,21 +241,7 @@ func (v *DataView) get(op string, byteOffset, size int, littleEndian bool) (uint
 	}
 	var raw uint64
 	if mem.Attached() {
-		var ev history.Event
-		ev.Kind = history.EvRead
-		ev.Order = model.Unordered
-		ev.Op = op
-		ev.ByteIndex = bi
-		ev.Size = size
-		var o mem.Obs
-		sup, supplied := o.Begin(v.blk, coreOf(v.agent), &ev)
-		if supplied {
-			raw = sup & mem.Mask(size)
-		} else {
-			raw = v.blk.LoadRange(bi, size)
-		}
-		ev.Read = raw
-		o.End(&ev)
+		raw = plainRead(v.blk, coreOf(v.agent), op, bi, size, false)
 	} else {
 		raw = v.blk.LoadRange(bi, size)
 	}
@@ -279,17 +263,7 @@ func (v *DataView) set(op string, byteOffset, size int, x uint64, littleEndian b
 		x = reverseBytes(x, size)
 	}
 	if mem.Attached() {
-		var ev history.Event
-		ev.Kind = history.EvWrite
-		ev.Order = model.Unordered
-		ev.Op = op
-		ev.ByteIndex = bi
-		ev.Size = size
-		ev.Written = x
-		var o mem.Obs
-		o.Begin(v.blk, coreOf(v.agent), &ev)
-		v.blk.StoreRange(bi, size, x)
-		o.End(&ev)
+		plainWrite(v.blk, coreOf(v.agent), op, bi, size, false, x)
 		return nil
 	}
 	v.blk.StoreRange(bi, size, x)

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"unsafe"
 
-	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/internal/mem"
-	"github.com/sabre-mm/sabre/model"
 )
 
 // TypedArray is a typed view over a Buffer or an ArrayBuffer: ECMAScript's
@@ -227,24 +225,7 @@ func (v *TypedArray) get(op string, i int) (uint64, error) {
 	if !mem.Attached() {
 		return v.arr.Blk.Load(bi, size), nil
 	}
-	var ev history.Event
-	ev.Kind = history.EvRead
-	ev.Order = model.Unordered
-	ev.Op = op
-	ev.ByteIndex = bi
-	ev.Size = size
-	ev.NoTear = v.kind().NoTear(false)
-	var o mem.Obs
-	sup, supplied := o.Begin(v.arr.Blk, v.arr.Agent, &ev)
-	var bits uint64
-	if supplied {
-		bits = mem.FromLE(sup&mem.Mask(size), size)
-	} else {
-		bits = v.arr.Blk.Load(bi, size)
-	}
-	ev.Read = mem.ToLE(bits, size)
-	o.End(&ev)
-	return bits, nil
+	return mem.FromLE(plainRead(v.arr.Blk, v.arr.Agent, op, bi, size, v.kind().NoTear(false)), size), nil
 }
 
 // set is a plain (Unordered) write of element i's bits, through the bracket.
@@ -258,18 +239,7 @@ func (v *TypedArray) set(op string, i int, bits uint64) error {
 		v.arr.Blk.Store(bi, size, bits)
 		return nil
 	}
-	var ev history.Event
-	ev.Kind = history.EvWrite
-	ev.Order = model.Unordered
-	ev.Op = op
-	ev.ByteIndex = bi
-	ev.Size = size
-	ev.NoTear = v.kind().NoTear(false)
-	ev.Written = mem.ToLE(bits, size)
-	var o mem.Obs
-	o.Begin(v.arr.Blk, v.arr.Agent, &ev)
-	v.arr.Blk.Store(bi, size, bits)
-	o.End(&ev)
+	plainWrite(v.arr.Blk, v.arr.Agent, op, bi, size, v.kind().NoTear(false), mem.ToLE(bits, size))
 	return nil
 }
 
