@@ -194,11 +194,15 @@ func (v *DataView) viewLength(op string) (int, error) {
 }
 
 // index validates an access of size bytes at byteOffset in the order of
-// ECMA-262's GetViewValue and SetViewValue — a RangeError for a negative
-// offset (ToIndex), then a TypeError if the buffer is detached, then a
-// RangeError if the access does not fit in the view — and returns the byte
-// index in the buffer.
+// ECMA-262's GetViewValue and SetViewValue — a TypeError if v is not a
+// DataView (RequireInternalSlot), a RangeError for a negative offset
+// (ToIndex), then a TypeError if the buffer is detached, then a RangeError
+// if the access does not fit in the view — and returns the byte index in
+// the buffer.
 func (v *DataView) index(op string, byteOffset, size int) (int, error) {
+	if !v.ok() {
+		return 0, Errorf(TypeError, op, "not a DataView (nil, or not made by NewDataView)")
+	}
 	if byteOffset < 0 {
 		return 0, Errorf(RangeError, op, "offset %d is negative", byteOffset)
 	}

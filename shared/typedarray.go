@@ -56,10 +56,11 @@ func NewLengthTrackingArray(buf Backing, kind Kind, byteOffset int) (*TypedArray
 // View returns a fixed-length view of kind over the whole buffer (whose
 // length must be a multiple of the element size).
 func View(buf Backing, kind Kind) (*TypedArray, error) {
-	if !kind.Valid() {
-		return nil, Errorf(TypeError, "TypedArray", "invalid element kind %v", kind)
+	blk, _ := backingOf(buf)
+	if blk == nil || !kind.Valid() {
+		return newTypedArray(buf, kind, 0, 0, false) // the TypeError
 	}
-	n := buf.ByteLength()
+	n := blk.ByteLength()
 	if n%kind.Size() != 0 {
 		return nil, Errorf(RangeError, kind.ArrayName(), "buffer byte length %d is not a multiple of the element size %d", n, kind.Size())
 	}
