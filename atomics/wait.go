@@ -184,7 +184,9 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 // either settled at once (Async false: NotEqual, or TimedOut for a zero
 // timeout), or a pending waiter (Async true) that settles with OK when
 // notified or TimedOut when its timeout expires — the promise of
-// Atomics.waitAsync. Its methods are safe for concurrent use.
+// Atomics.waitAsync. Its methods are safe for concurrent use. A nil or zero
+// AsyncWait (not returned by WaitAsync) is no wait: Async is false, Done is
+// closed, Value returns "" and false, Await a TypeError, Cancel false.
 type AsyncWait struct {
 	async  bool
 	done   chan struct{}
@@ -204,7 +206,7 @@ func (a *AsyncWait) Async() bool { return a != nil && a.async }
 // Done returns a channel that is closed once the wait has settled (already
 // closed when Async is false).
 func (a *AsyncWait) Done() <-chan struct{} {
-	if a == nil {
+	if a == nil || a.done == nil {
 		return settled
 	}
 	return a.done
@@ -227,8 +229,8 @@ func (a *AsyncWait) Value() (WaitResult, bool) {
 // Await blocks until the wait settles and returns its result, or returns
 // ctx's error if ctx ends first (the waiter then stays enqueued; see Cancel).
 func (a *AsyncWait) Await(ctx context.Context) (WaitResult, error) {
-	if a == nil {
-		return "", shared.Errorf(shared.TypeError, opWaitAsync, "nil AsyncWait")
+	if a == nil || a.done == nil {
+		return "", shared.Errorf(shared.TypeError, opWaitAsync, "not an AsyncWait (nil, or not returned by WaitAsync)")
 	}
 	var done <-chan struct{}
 	if ctx != nil {
