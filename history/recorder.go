@@ -33,6 +33,9 @@ type History struct {
 // never contended by other agents); events of no agent and WaitSettle events,
 // which other goroutines append, go to one shared log. The logs are merged
 // when read.
+//
+// The methods of a nil *Recorder (and of a nil *Log) do nothing and return
+// zero values: Log returns nil, Events, History and Len nil and 0.
 type Recorder struct {
 	mu      sync.Mutex
 	logs    map[int]*Log
@@ -51,6 +54,9 @@ type Log struct {
 
 // Append adds e to the log.
 func (l *Log) Append(e Event) {
+	if l == nil {
+		return
+	}
 	l.mu.Lock()
 	l.events = append(l.events, e)
 	l.mu.Unlock()
@@ -58,6 +64,9 @@ func (l *Log) Append(e Event) {
 
 // Reset discards the log's events, keeping its memory.
 func (l *Log) Reset() {
+	if l == nil {
+		return
+	}
 	l.mu.Lock()
 	clear(l.events)
 	l.events = l.events[:0]
@@ -67,6 +76,9 @@ func (l *Log) Reset() {
 // Log returns the log that events of agent (an agent ID; 0 for none) go to.
 // Callers on a hot path cache it (package shared does, per agent).
 func (r *Recorder) Log(agent int) *Log {
+	if r == nil {
+		return nil
+	}
 	if agent == 0 {
 		return &r.other
 	}
@@ -87,6 +99,9 @@ func (r *Recorder) Log(agent int) *Log {
 // shared log). Operations record through cached logs; Append is for events
 // a host makes itself.
 func (r *Recorder) Append(e Event) {
+	if r == nil {
+		return
+	}
 	if e.Kind == EvWaitSettle {
 		r.other.Append(e)
 		return
@@ -98,6 +113,9 @@ func (r *Recorder) Append(e Event) {
 // wins). Package shared notes each buffer when the recorder is attached to
 // it or first records an access to it.
 func (r *Recorder) AddBuffer(b Buffer) {
+	if r == nil {
+		return
+	}
 	r.mu.Lock()
 	if _, ok := r.buffers[b.ID]; !ok {
 		if r.buffers == nil {
@@ -110,6 +128,9 @@ func (r *Recorder) AddBuffer(b Buffer) {
 
 // HasBuffer reports whether AddBuffer noted the buffer id.
 func (r *Recorder) HasBuffer(id uint64) bool {
+	if r == nil {
+		return false
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, ok := r.buffers[id]
@@ -117,6 +138,9 @@ func (r *Recorder) HasBuffer(id uint64) bool {
 }
 
 func (r *Recorder) allLogs() []*Log {
+	if r == nil {
+		return nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ls := make([]*Log, 0, len(r.logs)+1)
@@ -154,6 +178,9 @@ func compareEvents(a, b Event) int {
 
 // History returns the buffers noted so far, in ID order, and Events.
 func (r *Recorder) History() *History {
+	if r == nil {
+		return nil
+	}
 	ev := r.Events()
 	r.mu.Lock()
 	bufs := make([]Buffer, 0, len(r.buffers))
