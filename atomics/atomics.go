@@ -51,6 +51,12 @@ type loc struct {
 // a detached buffer or a kind Atomics does not accept (with waitable, only
 // Int32 and BigInt64: Atomics.wait, waitAsync and notify); RangeError for an
 // index out of range.
+//
+// After it, ECMA-262's operations convert their value arguments (ToBigInt,
+// ToIntegerOrInfinity) and then RevalidateAtomicAccess, because a
+// conversion may run user code that detaches the buffer. Go's int64 values
+// need no conversion that can fail or run code, so that revalidation has no
+// counterpart here: nothing runs between the validation and the access.
 func element(v *shared.TypedArray, i int, op string, waitable bool) (loc, error) {
 	a := arrayOf(v)
 	if a == nil || a.Blk == nil {
@@ -70,7 +76,9 @@ func element(v *shared.TypedArray, i int, op string, waitable bool) (loc, error)
 	return index(a, k, i, op)
 }
 
-// index is ValidateAtomicAccess's index check, after the view checks.
+// index is ValidateAtomicAccess's index check, after the view checks:
+// ToIndex(i) refuses a negative i (a RangeError), and an i ≥ the length is a
+// RangeError too (ToIndex's bound, 2^53 − 1, is above any length).
 func index(a *mem.Array, k shared.Kind, i int, op string) (loc, error) {
 	bi, n, ok := a.ByteIndex(i)
 	if !ok {

@@ -106,6 +106,11 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 	if err != nil {
 		return "", err
 	}
+	// DoWait steps 6-9 convert the value and the timeout (ToInt32 or
+	// ToBigInt64, ToNumber): nothing to fail for Go's typed arguments. Step
+	// 10, AgentCanSuspend, comes after the index check and before the value
+	// is read, so an agent that cannot block gets its TypeError even when the
+	// element does not hold expected.
 	if a := e.agent; a != nil && !a.CanBlock.Load() {
 		return "", shared.Errorf(shared.TypeError, opWait, "%v cannot block (its [[CanBlock]] is false)", v.Agent())
 	}
@@ -394,6 +399,10 @@ func (a *AsyncWait) expire() {
 // or a view that is neither Int32 nor BigInt64; RangeError for an index out
 // of range.
 func Notify(v *shared.TypedArray, i int, count int) (int, error) {
+	// Atomics.notify: ValidateIntegerTypedArray(waitable) and
+	// ValidateAtomicAccess (the index) first; only then the count,
+	// ToIntegerOrInfinity(count) clamped to 0 (nothing to fail for a Go
+	// int); and only after both, the +0 of a non-shared buffer.
 	e, err := element(v, i, opNotify, true)
 	if err != nil {
 		return 0, err

@@ -99,17 +99,19 @@ func (b *ArrayBuffer) Transfer() (*ArrayBuffer, error) { return b.transfer(-1) }
 
 // TransferToLength is Transfer with a new length: the bytes are copied,
 // truncated or zero-extended, and b is detached. Errors, in ECMA-262's
-// order (ArrayBufferCopyAndDetach): a TypeError for a nil buffer, then ToIndex(newLength) first — a RangeError
-// for a negative length — then a TypeError if b is detached, then a
-// RangeError if newLength is above MaxBufferLength (the allocation fails).
+// order (ArrayBufferCopyAndDetach): a TypeError for a nil buffer
+// (RequireInternalSlot), then ToIndex(newLength) — a RangeError for a
+// negative length or one above 2^53 − 1 — then a TypeError if b is
+// detached, then a RangeError if newLength is above MaxBufferLength (the
+// allocation fails).
 func (b *ArrayBuffer) TransferToLength(newLength int) (*ArrayBuffer, error) {
 	if !b.ok() {
 		return nil, errNoArrayBuffer(opTransfer)
 	}
-	if newLength < 0 {
-		return nil, Errorf(RangeError, opTransfer, "new length %d is negative", newLength)
+	if !isIndex(newLength) {
+		return nil, Errorf(RangeError, opTransfer, "new length %d is not a valid index", newLength)
 	}
-	if b.ok() && !b.blk.Detached() && newLength > MaxBufferLength {
+	if !b.blk.Detached() && newLength > MaxBufferLength {
 		return nil, Errorf(RangeError, opTransfer, "new length %d exceeds %d", newLength, MaxBufferLength)
 	}
 	return b.transfer(newLength)
