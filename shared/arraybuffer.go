@@ -160,7 +160,8 @@ func handOver(old, nb *block, n int64, ag *Agent, op string, moved bool) {
 }
 
 // Slice returns a new ArrayBuffer holding a copy of bytes [start, end)
-// (relative indices as in Buffer.Slice). A TypeError if b is detached.
+// (relative indices as in Buffer.Slice), with b's recorder and controller.
+// A TypeError if b is detached.
 func (b *ArrayBuffer) Slice(start, end int) (*ArrayBuffer, error) {
 	const op = "ArrayBuffer.prototype.slice"
 	if !b.ok() {
@@ -170,7 +171,7 @@ func (b *ArrayBuffer) Slice(start, end int) (*ArrayBuffer, error) {
 		return nil, Errorf(TypeError, op, "ArrayBuffer is detached")
 	}
 	from, to := relativeRange(start, end, b.ByteLength())
-	nb, err := NewArrayBuffer(to-from, CreatedBy(b.agent))
+	nb, err := NewArrayBuffer(to-from, sliceOptions(b.blk, b.agent)...)
 	if err != nil {
 		return nil, err
 	}

@@ -232,18 +232,26 @@ func (b *Buffer) Grow(newLength int) error {
 // [start, end), with ECMAScript's relative indices: negative values count
 // from the end, and both are clamped to [0, ByteLength()]. The copy reads
 // each byte with an Unordered 1-byte read, as the spec's CopyDataBlockBytes.
+// The new buffer keeps b's recorder and controller (as a transfer does), so
+// that a recorded buffer's slices are recorded from their creation.
 func (b *Buffer) Slice(start, end int) (*Buffer, error) {
 	const op = "SharedArrayBuffer.prototype.slice"
 	if !b.ok() {
 		return nil, errNoBuffer(op)
 	}
 	from, to := relativeRange(start, end, b.ByteLength())
-	nb, err := NewBuffer(to-from, CreatedBy(b.agent))
+	nb, err := NewBuffer(to-from, sliceOptions(b.blk, b.agent)...)
 	if err != nil {
 		return nil, err
 	}
 	copyBytes(b.blk, from, nb.blk, 0, to-from, b.agent, op)
 	return nb, nil
+}
+
+// sliceOptions are the options of a slice of blk by agent ag: created by
+// ag, with blk's recorder and controller.
+func sliceOptions(blk *block, ag *Agent) []Option {
+	return []Option{CreatedBy(ag), WithRecorder(blk.Recorder()), WithController(blk.Controller())}
 }
 
 // relativeRange resolves ECMAScript relative start/end indices against length.
