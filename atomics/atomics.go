@@ -52,6 +52,12 @@ type loc struct {
 // Int32 and BigInt64: Atomics.wait, waitAsync and notify); RangeError for an
 // index out of range.
 //
+// After it, ECMA-262's operations convert their value arguments (ToBigInt,
+// ToIntegerOrInfinity) and then RevalidateAtomicAccess, because a
+// conversion may run user code that detaches the buffer. Go's int64 values
+// need no conversion that can fail or run code, so that revalidation has no
+// counterpart here: nothing runs between the validation and the access.
+//
 // It fills e in place (returning the struct costs a store-forwarding stall
 // on every operation).
 func (e *loc) element(v *shared.TypedArray, i int, op string, waitable bool) error {
@@ -73,7 +79,9 @@ func (e *loc) element(v *shared.TypedArray, i int, op string, waitable bool) err
 	return e.index(a, k, i, op)
 }
 
-// index is ValidateAtomicAccess's index check, after the view checks.
+// index is ValidateAtomicAccess's index check, after the view checks:
+// ToIndex(i) refuses a negative i (a RangeError), and an i ≥ the length is a
+// RangeError too (ToIndex's bound, 2^53 − 1, is above any length).
 func (e *loc) index(a *mem.Array, k shared.Kind, i int, op string) error {
 	bi, n, ok := a.ByteIndex(i)
 	if !ok {

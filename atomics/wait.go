@@ -122,6 +122,11 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 	if err := e.waitElement(v, i, opWait); err != nil {
 		return "", err
 	}
+	// DoWait steps 6-9 convert the value and the timeout (ToInt32 or
+	// ToBigInt64, ToNumber): nothing to fail for Go's typed arguments. Step
+	// 10, AgentCanSuspend, comes after the index check and before the value
+	// is read, so an agent that cannot block gets its TypeError even when the
+	// element does not hold expected.
 	if a := e.agent; a != nil && !a.CanBlock.Load() {
 		return "", shared.Errorf(shared.TypeError, opWait, "%v cannot block (its [[CanBlock]] is false)", v.Agent())
 	}
@@ -195,7 +200,9 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 // either settled at once (Async false: NotEqual, or TimedOut for a zero
 // timeout), or a pending waiter (Async true) that settles with OK when
 // notified or TimedOut when its timeout expires — the promise of
-// Atomics.waitAsync. Its methods are safe for concurrent use.
+// Atomics.waitAsync. Its methods are safe for concurrent use. A nil or zero
+// AsyncWait (not returned by WaitAsync) is no wait: Async is false, Done is
+// closed, Value returns "" and false, Await a TypeError, Cancel false.
 type AsyncWait struct {
 	async  bool
 	done   chan struct{}
@@ -215,7 +222,7 @@ func (a *AsyncWait) Async() bool { return a != nil && a.async }
 // Done returns a channel that is closed once the wait has settled (already
 // closed when Async is false).
 func (a *AsyncWait) Done() <-chan struct{} {
-	if a == nil {
+	if a == nil || a.done == nil {
 		return settled
 	}
 	return a.done
@@ -238,8 +245,8 @@ func (a *AsyncWait) Value() (WaitResult, bool) {
 // Await blocks until the wait settles and returns its result, or returns
 // ctx's error if ctx ends first (the waiter then stays enqueued; see Cancel).
 func (a *AsyncWait) Await(ctx context.Context) (WaitResult, error) {
-	if a == nil {
-		return "", shared.Errorf(shared.TypeError, opWaitAsync, "nil AsyncWait")
+	if a == nil || a.done == nil {
+		return "", shared.Errorf(shared.TypeError, opWaitAsync, "not an AsyncWait (nil, or not returned by WaitAsync)")
 	}
 	var done <-chan struct{}
 	if ctx != nil {
@@ -398,6 +405,10 @@ func (a *AsyncWait) expire() {
 // or a view that is neither Int32 nor BigInt64; RangeError for an index out
 // of range.
 func Notify(v *shared.TypedArray, i int, count int) (int, error) {
+	// Atomics.notify: ValidateIntegerTypedArray(waitable) and
+	// ValidateAtomicAccess (the index) first; only then the count,
+	// ToIntegerOrInfinity(count) clamped to 0 (nothing to fail for a Go
+	// int); and only after both, the +0 of a non-shared buffer.
 	var e loc
 	if err := e.element(v, i, opNotify, true); err != nil {
 		return 0, err

@@ -513,3 +513,21 @@ func TestWaitAsyncContextCancel(t *testing.T) {
 		t.Fatal("waiter lists left behind")
 	}
 }
+
+// TestZeroAsyncWait: a zero AsyncWait (not returned by WaitAsync) is no
+// wait. Its Done channel used to be nil and Await to block forever on it.
+func TestZeroAsyncWait(t *testing.T) {
+	for name, a := range map[string]*AsyncWait{"nil": nil, "zero": {}} {
+		select {
+		case <-a.Done():
+		default:
+			t.Fatalf("%s AsyncWait: Done is not closed", name)
+		}
+		if _, err := a.Await(context.Background()); !errors.Is(err, shared.TypeError) {
+			t.Fatalf("%s AsyncWait: Await returned %v, not a TypeError", name, err)
+		}
+		if r, ok := a.Value(); ok || r != "" || a.Async() || a.Cancel() {
+			t.Fatalf("%s AsyncWait: Value, Async, Cancel", name)
+		}
+	}
+}

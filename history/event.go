@@ -153,12 +153,21 @@ type Event struct {
 	Return int64
 }
 
-// Ref returns the reference to e: its agent and sequence number.
-func (e *Event) Ref() Ref { return Ref{e.Agent, e.Seq} }
+// Ref returns the reference to e: its agent and sequence number (the zero
+// Ref for a nil *Event).
+func (e *Event) Ref() Ref {
+	if e == nil {
+		return Ref{}
+	}
+	return Ref{e.Agent, e.Seq}
+}
 
 // Range returns the memory model's byte range of a memory event, with block
-// as the block number.
+// as the block number (the zero Range for a nil *Event).
 func (e *Event) Range(block int) model.Range {
+	if e == nil {
+		return model.Range{}
+	}
 	return model.Range{Block: block, Start: e.ByteIndex, Size: e.Size}
 }
 

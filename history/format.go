@@ -35,6 +35,9 @@ type FormatError struct {
 }
 
 func (e *FormatError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
 	var b strings.Builder
 	if e.Line > 0 {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
@@ -147,11 +150,14 @@ func toWire(e *Event) wireEvent {
 // Write writes h in the history file format (docs/history.md): a header
 // line naming the format, its version and the buffers, then one JSON object
 // per event, each on its own line. h must pass Validate; Write reports the
-// first fault otherwise and writes nothing. Read(Write(h)) equals h, and
-// Write of that equals Write(h) byte for byte.
+// first fault otherwise and writes nothing; a nil w is an error. Read(Write(h))
+// equals h, and Write of that equals Write(h) byte for byte.
 func Write(w io.Writer, h *History) error {
 	if err := h.Validate(); err != nil {
 		return err
+	}
+	if w == nil {
+		return errors.New("history: Write to a nil io.Writer")
 	}
 	bw := bufio.NewWriter(w)
 	hd := wireHeader{Format: FormatName, Version: FormatVersion, Buffers: []wireBuffer{}}
@@ -176,8 +182,12 @@ func Write(w io.Writer, h *History) error {
 // format or version, a line that is not one JSON object, an unknown field,
 // a value of the wrong type, a name (kind, order, modifyOp) that does not
 // exist, a payload that is not Size bytes of hex, and every fault Validate
-// finds. A line longer than MaxLineBytes is an error. Read never panics.
+// finds. A line longer than MaxLineBytes is an error, and so is a nil r.
+// Read never panics.
 func Read(r io.Reader) (*History, error) {
+	if r == nil {
+		return nil, errors.New("history: Read from a nil io.Reader")
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
 	line := 0

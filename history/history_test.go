@@ -3,6 +3,7 @@ package history_test
 import (
 	"bytes"
 	"errors"
+	"math"
 	"os"
 	"reflect"
 	"strings"
@@ -272,5 +273,43 @@ func TestDocExample(t *testing.T) {
 	}
 	if len(x.HostSynchronizesWith) != 1 {
 		t.Errorf("%d host-synchronizes-with pairs, want the notify's one", len(x.HostSynchronizesWith))
+	}
+}
+
+// TestValidateRefusesIndexOverflow: an event whose ByteIndex+Size overflows
+// int is out of its buffer; Validate used to accept it (the sum wrapped to a
+// negative number, below every buffer's length).
+func TestValidateRefusesIndexOverflow(t *testing.T) {
+	for _, e := range []history.Event{
+		{Agent: 1, Seq: 1, Kind: history.EvRead, Order: model.Unordered, Buffer: 1, ByteIndex: math.MaxInt, Size: 1},
+		{Agent: 1, Seq: 1, Kind: history.EvRead, Order: model.Unordered, Buffer: 1, ByteIndex: math.MaxInt - 2, Size: 8},
+		{Agent: 1, Seq: 1, Kind: history.EvInit, Order: model.Init, Buffer: 1, ByteIndex: 1, Size: math.MaxInt},
+	} {
+		h := &history.History{Buffers: []history.Buffer{{ID: 1, Shared: true, Length: 8, MaxLength: 8}}, Events: []history.Event{e}}
+		var fe *history.FormatError
+		if err := h.Validate(); !errors.As(err, &fe) || fe.Field != "index" {
+			t.Errorf("Validate of %v: %v, want an index error", e, err)
+		}
+	}
+}
+
+// TestNilRecorderAndLog: a nil *Recorder and a nil *Log record nothing and
+// report nothing.
+func TestNilRecorderAndLog(t *testing.T) {
+	var r *history.Recorder
+	r.Append(history.Event{Kind: history.EvRead})
+	r.AddBuffer(history.Buffer{ID: 1})
+	r.Reset()
+	if r.Log(1) != nil || r.Events() != nil || r.History() != nil || r.Len() != 0 || r.HasBuffer(1) {
+		t.Fatal("nil Recorder")
+	}
+	var l *history.Log
+	l.Append(&history.Event{})
+	l.Reset()
+	if _, err := history.Read(nil); err == nil {
+		t.Fatal("Read(nil)")
+	}
+	if err := history.Write(nil, &history.History{}); err == nil {
+		t.Fatal("Write(nil, ...)")
 	}
 }

@@ -33,6 +33,9 @@ type History struct {
 // never contended by other agents); events of no agent and WaitSettle events,
 // which other goroutines append, go to one shared log. The logs are merged
 // when read.
+//
+// The methods of a nil *Recorder (and of a nil *Log) do nothing and return
+// zero values: Log returns nil, Events, History and Len nil and 0.
 type Recorder struct {
 	mu      sync.Mutex
 	logs    map[int]*Log
@@ -49,9 +52,13 @@ type Log struct {
 	events []Event
 }
 
-// Append adds a copy of *e to the log. (A pointer, so that the 192-byte
-// event is copied once, into the log, on the recording path.)
+// Append adds a copy of *e to the log (nothing for a nil log or event). (A
+// pointer, so that the 192-byte event is copied once, into the log, on the
+// recording path.)
 func (l *Log) Append(e *Event) {
+	if l == nil || e == nil {
+		return
+	}
 	l.mu.Lock()
 	l.events = append(l.events, *e)
 	l.mu.Unlock()
@@ -59,6 +66,9 @@ func (l *Log) Append(e *Event) {
 
 // Reset discards the log's events, keeping its memory.
 func (l *Log) Reset() {
+	if l == nil {
+		return
+	}
 	l.mu.Lock()
 	clear(l.events)
 	l.events = l.events[:0]
@@ -68,6 +78,9 @@ func (l *Log) Reset() {
 // Log returns the log that events of agent (an agent ID; 0 for none) go to.
 // Callers on a hot path cache it (package shared does, per agent).
 func (r *Recorder) Log(agent int) *Log {
+	if r == nil {
+		return nil
+	}
 	if agent == 0 {
 		return &r.other
 	}
@@ -88,6 +101,9 @@ func (r *Recorder) Log(agent int) *Log {
 // shared log). Operations record through cached logs; Append is for events
 // a host makes itself.
 func (r *Recorder) Append(e Event) {
+	if r == nil {
+		return
+	}
 	if e.Kind == EvWaitSettle {
 		r.other.Append(&e)
 		return
@@ -99,6 +115,9 @@ func (r *Recorder) Append(e Event) {
 // wins). Package shared notes each buffer when the recorder is attached to
 // it or first records an access to it.
 func (r *Recorder) AddBuffer(b Buffer) {
+	if r == nil {
+		return
+	}
 	r.mu.Lock()
 	if _, ok := r.buffers[b.ID]; !ok {
 		if r.buffers == nil {
@@ -111,6 +130,9 @@ func (r *Recorder) AddBuffer(b Buffer) {
 
 // HasBuffer reports whether AddBuffer noted the buffer id.
 func (r *Recorder) HasBuffer(id uint64) bool {
+	if r == nil {
+		return false
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, ok := r.buffers[id]
@@ -118,6 +140,9 @@ func (r *Recorder) HasBuffer(id uint64) bool {
 }
 
 func (r *Recorder) allLogs() []*Log {
+	if r == nil {
+		return nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ls := make([]*Log, 0, len(r.logs)+1)
@@ -155,6 +180,9 @@ func compareEvents(a, b Event) int {
 
 // History returns the buffers noted so far, in ID order, and Events.
 func (r *Recorder) History() *History {
+	if r == nil {
+		return nil
+	}
 	ev := r.Events()
 	r.mu.Lock()
 	bufs := make([]Buffer, 0, len(r.buffers))

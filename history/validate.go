@@ -108,7 +108,7 @@ func validateMemory(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 	if !ok {
 		return f("buffer", "buffer %d is not declared in the header", e.Buffer)
 	}
-	if e.ByteIndex < 0 || e.Size < 1 || e.ByteIndex+e.Size > b.MaxLength {
+	if e.ByteIndex < 0 || e.Size < 1 || e.ByteIndex > b.MaxLength-e.Size { // ByteIndex+Size > MaxLength, without overflow
 		return f("index", "bytes [%d, %d) are not within buffer %d's %d bytes", e.ByteIndex, e.ByteIndex+e.Size, e.Buffer, b.MaxLength)
 	}
 	if e.Kind != EvInit && e.Size > 8 {

@@ -17,6 +17,9 @@ import (
 //
 // The methods of a nil *Agent do nothing and return zero values (ID 0,
 // CanBlock false, a nil Recorder); Start on a nil *Agent starts a root agent.
+// A zero Agent (one not made by NewAgent, such as &Agent{}) is no agent
+// either: it behaves as a nil *Agent, and buffers and views bound to it are
+// bound to no agent.
 type Agent struct {
 	core mem.Agent // first: agentOf converts a *mem.Agent back
 }
@@ -24,9 +27,13 @@ type Agent struct {
 // agentOf returns the *Agent whose core is a (nil for nil).
 func agentOf(a *mem.Agent) *Agent { return (*Agent)(unsafe.Pointer(a)) }
 
-// coreOf returns a's core, or nil.
+// ok reports whether a is an agent made by NewAgent (not nil, not a zero
+// Agent, whose ID 0 would collide with the events of no agent).
+func (a *Agent) ok() bool { return a != nil && a.core.ID != 0 }
+
+// coreOf returns a's core, or nil (also for a zero Agent).
 func coreOf(a *Agent) *mem.Agent {
-	if a == nil {
+	if !a.ok() {
 		return nil
 	}
 	return &a.core
@@ -43,7 +50,7 @@ func NewAgent(name string) *Agent {
 // ID returns the agent's identity in recorded histories (never 0; 0 for a
 // nil agent).
 func (a *Agent) ID() int {
-	if a == nil {
+	if !a.ok() {
 		return 0
 	}
 	return a.core.ID
@@ -51,26 +58,26 @@ func (a *Agent) ID() int {
 
 // Name returns the name given to the agent.
 func (a *Agent) Name() string {
-	if a == nil {
+	if !a.ok() {
 		return ""
 	}
 	return a.core.Name
 }
 
 func (a *Agent) String() string {
-	if a == nil {
+	if !a.ok() {
 		return "no agent"
 	}
 	return fmt.Sprintf("agent %d (%s)", a.core.ID, a.core.Name)
 }
 
 // CanBlock reports the agent's [[CanBlock]]: whether Atomics.wait may suspend it.
-func (a *Agent) CanBlock() bool { return a != nil && a.core.CanBlock.Load() }
+func (a *Agent) CanBlock() bool { return a.ok() && a.core.CanBlock.Load() }
 
 // SetCanBlock sets [[CanBlock]]; an agent that cannot block (like a browser's
 // main thread) gets a TypeError from Atomics.wait.
 func (a *Agent) SetCanBlock(ok bool) {
-	if a != nil {
+	if a.ok() {
 		a.core.CanBlock.Store(ok)
 	}
 }
@@ -78,14 +85,14 @@ func (a *Agent) SetCanBlock(ok bool) {
 // SetRecorder attaches r to the agent (nil detaches): every operation the
 // agent performs is recorded in r. Agents it starts inherit the recorder.
 func (a *Agent) SetRecorder(r *history.Recorder) {
-	if a != nil {
+	if a.ok() {
 		a.core.SetRecorder(r)
 	}
 }
 
 // Recorder returns the recorder attached to the agent, or nil.
 func (a *Agent) Recorder() *history.Recorder {
-	if a == nil {
+	if !a.ok() {
 		return nil
 	}
 	return a.core.Recorder()
@@ -95,14 +102,14 @@ func (a *Agent) Recorder() *history.Recorder {
 // agent performs calls c first (see Controller). Agents it starts inherit
 // the controller.
 func (a *Agent) SetController(c Controller) {
-	if a != nil {
+	if a.ok() {
 		a.core.SetController(c)
 	}
 }
 
 // Controller returns the controller attached to the agent, or nil.
 func (a *Agent) Controller() Controller {
-	if a == nil {
+	if !a.ok() {
 		return nil
 	}
 	return a.core.Controller()
@@ -125,7 +132,7 @@ func (a *Agent) hostEvent(ev *history.Event) mem.Obs {
 // stamped with the agent, its next agent-order position and the instants,
 // the controller sees it, and the recorder records it.
 func (a *Agent) Record(ev history.Event) {
-	if a == nil {
+	if !a.ok() {
 		return
 	}
 	ev.Buffer = 0
@@ -149,7 +156,7 @@ type Handle struct {
 // Join as an error. A nil parent starts a root agent.
 func (a *Agent) Start(name string, f func(child *Agent) error) *Handle {
 	child := NewAgent(name)
-	if a != nil {
+	if a.ok() {
 		if r := a.core.Recorder(); r != nil {
 			child.core.SetRecorder(r)
 		}
@@ -163,7 +170,7 @@ func (a *Agent) Start(name string, f func(child *Agent) error) *Handle {
 	o.End(&ev)
 	h := &Handle{child: child, done: make(chan struct{}), token: history.NewSyncToken()}
 	if f == nil {
-		h.err = fmt.Errorf("%v: Start was given a nil function", child)
+		h.err = Errorf(TypeError, "agent.start", "%v: Start was given a nil function", child)
 	}
 	go func() {
 		defer close(h.done)

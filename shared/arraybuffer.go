@@ -99,17 +99,19 @@ func (b *ArrayBuffer) Transfer() (*ArrayBuffer, error) { return b.transfer(-1) }
 
 // TransferToLength is Transfer with a new length: the bytes are copied,
 // truncated or zero-extended, and b is detached. Errors, in ECMA-262's
-// order (ArrayBufferCopyAndDetach): a TypeError for a nil buffer, then ToIndex(newLength) first — a RangeError
-// for a negative length — then a TypeError if b is detached, then a
-// RangeError if newLength is above MaxBufferLength (the allocation fails).
+// order (ArrayBufferCopyAndDetach): a TypeError for a nil buffer
+// (RequireInternalSlot), then ToIndex(newLength) — a RangeError for a
+// negative length or one above 2^53 − 1 — then a TypeError if b is
+// detached, then a RangeError if newLength is above MaxBufferLength (the
+// allocation fails).
 func (b *ArrayBuffer) TransferToLength(newLength int) (*ArrayBuffer, error) {
 	if !b.ok() {
 		return nil, errNoArrayBuffer(opTransfer)
 	}
-	if newLength < 0 {
-		return nil, Errorf(RangeError, opTransfer, "new length %d is negative", newLength)
+	if !isIndex(newLength) {
+		return nil, Errorf(RangeError, opTransfer, "new length %d is not a valid index", newLength)
 	}
-	if b.ok() && !b.blk.Detached() && newLength > MaxBufferLength {
+	if !b.blk.Detached() && newLength > MaxBufferLength {
 		return nil, Errorf(RangeError, opTransfer, "new length %d exceeds %d", newLength, MaxBufferLength)
 	}
 	return b.transfer(newLength)
@@ -159,7 +161,8 @@ func handOver(old, nb *block, n int64, ag *Agent, op string, moved bool) {
 }
 
 // Slice returns a new ArrayBuffer holding a copy of bytes [start, end)
-// (relative indices as in Buffer.Slice). A TypeError if b is detached.
+// (relative indices as in Buffer.Slice), with b's recorder and controller.
+// A TypeError if b is detached.
 func (b *ArrayBuffer) Slice(start, end int) (*ArrayBuffer, error) {
 	const op = "ArrayBuffer.prototype.slice"
 	if !b.ok() {
@@ -169,7 +172,7 @@ func (b *ArrayBuffer) Slice(start, end int) (*ArrayBuffer, error) {
 		return nil, Errorf(TypeError, op, "ArrayBuffer is detached")
 	}
 	from, to := relativeRange(start, end, b.ByteLength())
-	nb, err := NewArrayBuffer(to-from, CreatedBy(b.agent))
+	nb, err := NewArrayBuffer(to-from, sliceOptions(b.blk, b.agent)...)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,14 @@ type block = mem.Block
 // length when it is made, so that growing never moves memory.
 const MaxBufferLength = min(1<<32, math.MaxInt)
 
+// maxIndex is 2^53 − 1, the largest integer ECMAScript's ToIndex accepts.
+const maxIndex = 1<<53 - 1
+
+// isIndex reports whether ToIndex accepts x, as a Number: a RangeError
+// unless 0 ≤ x ≤ 2^53 − 1. (Go's int has no fractions, NaN or infinities,
+// so ToIndex's ToIntegerOrInfinity step has nothing to do.)
+func isIndex(x int) bool { return x >= 0 && int64(x) <= maxIndex }
+
 // Option configures a new Buffer or ArrayBuffer.
 type Option func(*options)
 
@@ -195,6 +203,7 @@ func (b *Buffer) SetController(c Controller) {
 // Grow sets the length to newLength, as SharedArrayBuffer.prototype.grow: a
 // TypeError if the buffer is not growable, a RangeError if newLength is
 // below the current length or above the maximum. The new bytes are zero.
+// Growing to the current length does nothing (and records nothing).
 // Concurrent grows are serialised; readers see the length change atomically.
 func (b *Buffer) Grow(newLength int) error {
 	const op = "SharedArrayBuffer.prototype.grow"
@@ -207,6 +216,9 @@ func (b *Buffer) Grow(newLength int) error {
 	b.blk.GrowMu.Lock()
 	defer b.blk.GrowMu.Unlock()
 	cur := b.blk.ByteLength()
+	if newLength == cur {
+		return nil // ECMA-262: "If newByteLength = currentByteLength, return undefined" — no grow happens
+	}
 	if newLength < cur || newLength > b.blk.Max {
 		return Errorf(RangeError, op, "new length %d is not in [%d, %d]", newLength, cur, b.blk.Max)
 	}
@@ -231,18 +243,26 @@ func (b *Buffer) Grow(newLength int) error {
 // [start, end), with ECMAScript's relative indices: negative values count
 // from the end, and both are clamped to [0, ByteLength()]. The copy reads
 // each byte with an Unordered 1-byte read, as the spec's CopyDataBlockBytes.
+// The new buffer keeps b's recorder and controller (as a transfer does), so
+// that a recorded buffer's slices are recorded from their creation.
 func (b *Buffer) Slice(start, end int) (*Buffer, error) {
 	const op = "SharedArrayBuffer.prototype.slice"
 	if !b.ok() {
 		return nil, errNoBuffer(op)
 	}
 	from, to := relativeRange(start, end, b.ByteLength())
-	nb, err := NewBuffer(to-from, CreatedBy(b.agent))
+	nb, err := NewBuffer(to-from, sliceOptions(b.blk, b.agent)...)
 	if err != nil {
 		return nil, err
 	}
 	copyBytes(b.blk, from, nb.blk, 0, to-from, b.agent, op)
 	return nb, nil
+}
+
+// sliceOptions are the options of a slice of blk by agent ag: created by
+// ag, with blk's recorder and controller.
+func sliceOptions(blk *block, ag *Agent) []Option {
+	return []Option{CreatedBy(ag), WithRecorder(blk.Recorder()), WithController(blk.Controller())}
 }
 
 // relativeRange resolves ECMAScript relative start/end indices against length.

@@ -54,12 +54,17 @@ func NewLengthTrackingDataView(buf Backing, byteOffset int) (*DataView, error) {
 }
 
 func newDataView(buf Backing, byteOffset, byteLength int, tracking bool) (*DataView, error) {
+	// ECMA-262 DataView(buffer, byteOffset, byteLength): RequireInternalSlot
+	// (TypeError), ToIndex(byteOffset), the detached check, offset > length,
+	// and only then ToIndex(byteLength) and the bounds. (The second detached
+	// and bounds checks after OrdinaryCreateFromConstructor guard against
+	// user code run by the prototype lookup; Go runs none in between.)
 	blk, ag, ok := backingBlock(buf)
 	if !ok {
 		return nil, Errorf(TypeError, dataViewOp, "no buffer")
 	}
-	if byteOffset < 0 {
-		return nil, Errorf(RangeError, dataViewOp, "start offset %d is negative", byteOffset)
+	if !isIndex(byteOffset) {
+		return nil, Errorf(RangeError, dataViewOp, "start offset %d is not a valid index", byteOffset)
 	}
 	if blk.Detached() {
 		return nil, Errorf(TypeError, dataViewOp, "buffer is detached")
@@ -73,8 +78,8 @@ func newDataView(buf Backing, byteOffset, byteLength int, tracking bool) (*DataV
 	case tracking && !blk.Growable:
 		length = n - byteOffset
 	case !tracking:
-		if byteLength < 0 {
-			return nil, Errorf(RangeError, dataViewOp, "byte length %d is negative", byteLength)
+		if !isIndex(byteLength) {
+			return nil, Errorf(RangeError, dataViewOp, "byte length %d is not a valid index", byteLength)
 		}
 		if byteLength > n-byteOffset {
 			return nil, Errorf(RangeError, dataViewOp, "byte length %d at offset %d is outside the bounds of the buffer (byte length %d)", byteLength, byteOffset, n)
@@ -192,13 +197,19 @@ func (v *DataView) viewLength(op string) (int, error) {
 }
 
 // index validates an access of size bytes at byteOffset in the order of
-// ECMA-262's GetViewValue and SetViewValue — a RangeError for a negative
-// offset (ToIndex), then a TypeError if the buffer is detached, then a
+// ECMA-262's GetViewValue and SetViewValue — a TypeError if v is not a
+// DataView (RequireInternalSlot), a RangeError for an offset ToIndex refuses,
+// then a TypeError if the buffer is detached (IsViewOutOfBounds), then a
 // RangeError if the access does not fit in the view — and returns the byte
-// index in the buffer.
+// index in the buffer. (SetViewValue's ToNumber or ToBigInt of the value
+// and both ToBoolean(littleEndian) steps come between ToIndex and the
+// detached check; Go's typed arguments need no conversion that could fail.)
 func (v *DataView) index(op string, byteOffset, size int) (int, error) {
-	if byteOffset < 0 {
-		return 0, Errorf(RangeError, op, "offset %d is negative", byteOffset)
+	if !v.ok() {
+		return 0, Errorf(TypeError, op, "not a DataView (nil, or not made by NewDataView)")
+	}
+	if !isIndex(byteOffset) {
+		return 0, Errorf(RangeError, op, "offset %d is not a valid index", byteOffset)
 	}
 	n, err := v.viewLength(op)
 	if err != nil {

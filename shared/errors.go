@@ -60,6 +60,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
 	if e.Op == "" {
 		return e.Kind.String() + ": " + e.Msg
 	}
@@ -69,13 +72,21 @@ func (e *Error) Error() string {
 // Is reports whether target is e's kind (NotShareable errors are TypeErrors too).
 func (e *Error) Is(target error) bool {
 	k, ok := target.(ErrorKind)
-	if !ok {
+	if !ok || e == nil {
 		return false
 	}
 	return k == e.Kind || (e.Kind == NotShareable && k == TypeError)
 }
 
-// Errorf returns an *Error of the given kind for operation op.
+// Errorf returns an *Error of the given kind for operation op. A kind that
+// is none of the ErrorKinds above makes a TypeError (whose message names the
+// invalid kind), so that every *Error this module makes has a kind a
+// JavaScript layer can map.
 func Errorf(kind ErrorKind, op, format string, args ...any) error {
-	return &Error{Kind: kind, Op: op, Msg: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	if kind < TypeError || kind > NotShareable {
+		msg = fmt.Sprintf("%s (made with invalid %v)", msg, kind)
+		kind = TypeError
+	}
+	return &Error{Kind: kind, Op: op, Msg: msg}
 }

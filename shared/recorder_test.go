@@ -101,14 +101,22 @@ func TestRecordGrowSliceTransfer(t *testing.T) {
 		t.Fatalf("%v", ev)
 	}
 	r.Reset()
-	if _, err := g.Slice(1, 3); err != nil {
+	sl, err := g.Slice(1, 3)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// Two bytes copied: a 1-byte model.Unordered read of the source for each
-	// (the new buffer has no recorder).
+	// The slice keeps the source's recorder: its Init, then for each of the
+	// two bytes copied a 1-byte model.Unordered read of the source and a
+	// write of the slice.
 	ev = r.Events()
-	if len(ev) != 2 || ev[0].Kind != history.EvRead || ev[0].ByteIndex != 1 || ev[1].ByteIndex != 2 || ev[0].Size != 1 {
+	if sl.Recorder() != r || len(ev) != 5 || ev[0].Kind != history.EvInit || ev[0].Buffer != sl.ID() || ev[0].Size != 2 ||
+		ev[1].Kind != history.EvRead || ev[1].Buffer != g.ID() || ev[1].ByteIndex != 1 || ev[1].Size != 1 ||
+		ev[2].Kind != history.EvWrite || ev[2].Buffer != sl.ID() || ev[2].ByteIndex != 0 ||
+		ev[3].ByteIndex != 2 || ev[4].ByteIndex != 1 {
 		t.Fatalf("%v", ev)
+	}
+	if err := r.History().Validate(); err != nil {
+		t.Fatal(err)
 	}
 	r.Reset()
 	ab, _ := NewArrayBuffer(4, WithRecorder(r))

@@ -54,10 +54,11 @@ func NewLengthTrackingArray(buf Backing, kind Kind, byteOffset int) (*TypedArray
 // View returns a fixed-length view of kind over the whole buffer (whose
 // length must be a multiple of the element size).
 func View(buf Backing, kind Kind) (*TypedArray, error) {
-	if !kind.Valid() {
-		return nil, Errorf(TypeError, "TypedArray", "invalid element kind %v", kind)
+	blk, _ := backingOf(buf)
+	if blk == nil || !kind.Valid() {
+		return newTypedArray(buf, kind, 0, 0, false) // the TypeError
 	}
-	n := buf.ByteLength()
+	n := blk.ByteLength()
 	if n%kind.Size() != 0 {
 		return nil, Errorf(RangeError, kind.ArrayName(), "buffer byte length %d is not a multiple of the element size %d", n, kind.Size())
 	}
@@ -79,10 +80,13 @@ func newTypedArray(buf Backing, kind Kind, byteOffset, length int, tracking bool
 	size := kind.Size()
 	// ECMA-262 InitializeTypedArrayFromArrayBuffer: ToIndex(byteOffset), its
 	// alignment, ToIndex(length), then the detached check, then the bounds.
-	if byteOffset < 0 || byteOffset%size != 0 {
+	// (The TypedArray constructor's choice of element type, and the
+	// RequireInternalSlot of its buffer argument, come before: the nil
+	// buffer and invalid kind TypeErrors above.)
+	if !isIndex(byteOffset) || byteOffset%size != 0 {
 		return nil, Errorf(RangeError, op, "start offset %d is not a non-negative multiple of the element size %d", byteOffset, size)
 	}
-	if !tracking && (length < 0 || length > MaxBufferLength) {
+	if !tracking && !isIndex(length) {
 		return nil, Errorf(RangeError, op, "invalid typed array length %d", length)
 	}
 	if blk.Detached() {
@@ -102,7 +106,7 @@ func newTypedArray(buf Backing, kind Kind, byteOffset, length int, tracking bool
 		} else {
 			length = -1
 		}
-	} else if byteOffset+length*size > n {
+	} else if length > (n-byteOffset)/size { // offset + length × size > n, without overflow
 		return nil, Errorf(RangeError, op, "invalid typed array length %d at offset %d over %d bytes", length, byteOffset, n)
 	}
 	v := &TypedArray{arr: mem.Array{Blk: blk, Agent: coreOf(ag), Kind: uint8(kind), Shift: kind.shift(), Offset: byteOffset, Length: length}}
