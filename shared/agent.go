@@ -130,14 +130,24 @@ func (a *Agent) hostEvent(ev *history.Event) mem.Obs {
 // Record passes ev, a host event of the agent's own (for example one a
 // JavaScript host makes for a promise job), through the bracket: it is
 // stamped with the agent, its next agent-order position and the instants,
-// the controller sees it, and the recorder records it.
-func (a *Agent) Record(ev history.Event) {
+// the controller sees it, and the recorder records it. Only host kinds that
+// are in agent-order may be recorded this way (Notify, QueuePut, QueueGet,
+// Transfer, AgentStart, AgentBegin, AgentEnd, AgentJoin, Grow): a memory
+// access, a WaitSettle or an invalid kind is a TypeError, since recording it
+// without performing it would make the history lie. A nil or zero agent is
+// a TypeError too.
+func (a *Agent) Record(ev history.Event) error {
+	const op = "Agent.Record"
 	if !a.ok() {
-		return
+		return Errorf(TypeError, op, "no agent (nil, or not made by NewAgent)")
 	}
-	ev.Buffer = 0
+	if !ev.Kind.Valid() || ev.Kind.IsMemory() || ev.Kind == history.EvWaitSettle {
+		return Errorf(TypeError, op, "a %v event cannot be recorded by hand: only host events in agent-order can", ev.Kind)
+	}
+	ev.Buffer, ev.Order, ev.Read, ev.Written, ev.ModifyOp = 0, 0, 0, 0, 0
 	o := a.hostEvent(&ev)
 	o.End(&ev)
+	return nil
 }
 
 // Handle is a started agent, to be joined.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sabre-mm/sabre/history"
 )
 
 // TestJoinContext: a join can be given up on; the agent runs on and a later
@@ -46,5 +48,29 @@ func TestJoinReportsGoexit(t *testing.T) {
 	h = NewAgent("main").Start("panicker", func(*Agent) error { panic("boom") })
 	if err := h.Join(nil); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("Join = %v, want the panic", err)
+	}
+}
+
+// TestRecordHostEventsOnly: Agent.Record takes host events in agent-order
+// and refuses what it cannot honestly record.
+func TestRecordHostEventsOnly(t *testing.T) {
+	a := NewAgent("host")
+	r := history.NewRecorder()
+	a.SetRecorder(r)
+	defer a.SetRecorder(nil)
+	if err := a.Record(history.Event{Kind: history.EvQueuePut, Op: "postMessage", Sync: 7}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []history.Kind{0, history.EvRead, history.EvWrite, history.EvRMW, history.EvInit, history.EvWait, history.EvWaitSettle, 200} {
+		if err := a.Record(history.Event{Kind: k}); !errors.Is(err, TypeError) {
+			t.Errorf("Record of a %v event: %v, want a TypeError", k, err)
+		}
+	}
+	h := r.History()
+	if len(h.Events) != 1 || h.Events[0].Agent != a.ID() || h.Events[0].Seq != 1 || h.Events[0].Sync != 7 {
+		t.Fatalf("recorded %v", h.Events)
+	}
+	if err := h.Validate(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -76,7 +76,9 @@ func TestZeroAgentIsNoAgent(t *testing.T) {
 	zero.SetRecorder(r)
 	zero.SetCanBlock(true)
 	zero.SetController(nil)
-	zero.Record(history.Event{Kind: history.EvQueuePut})
+	if err := zero.Record(history.Event{Kind: history.EvQueuePut}); !errors.Is(err, TypeError) {
+		t.Fatalf("Record on a zero Agent: %v", err)
+	}
 	if zero.Recorder() != nil || zero.Controller() != nil || zero.CanBlock() || zero.ID() != 0 || zero.Name() != "" || zero.String() != "no agent" {
 		t.Fatal("a zero Agent must act as a nil one")
 	}
