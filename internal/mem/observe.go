@@ -116,8 +116,13 @@ func (a *Agent) logIn(r *history.Recorder) *history.Log {
 	return l
 }
 
-// unattributed numbers the events of no agent (they need unique names).
-var unattributed atomic.Uint64
+// unattributed numbers the events of no agent (they need unique names). It
+// is alone on its cache line, like attached.
+var unattributed struct {
+	_ [64]byte
+	atomic.Uint64
+	_ [56]byte
+}
 
 // Obs is the bracket of one access: who observes it. The zero Obs observes
 // nothing (End does nothing, Await simply waits).
@@ -125,7 +130,6 @@ type Obs struct {
 	ag         *Agent
 	rec1, rec2 *history.Recorder
 	ctrl       Controller
-	blk        *Block
 }
 
 // Observed reports whether anyone observes the access.
@@ -141,7 +145,7 @@ func (o *Obs) Controlled() bool { return o.ctrl != nil }
 // (nil for none): the recorders of both and the controller of the agent, or
 // else of the block. Callers test Attached first.
 func (o *Obs) Observe(blk *Block, ag *Agent) {
-	o.ag, o.blk, o.rec1, o.rec2, o.ctrl = ag, blk, nil, nil, nil
+	o.ag, o.rec1, o.rec2, o.ctrl = ag, nil, nil, nil
 	if blk != nil {
 		o.rec1 = blk.rec.Load()
 		if c := blk.ctrl.Load(); c != nil {
