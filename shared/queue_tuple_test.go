@@ -3,6 +3,7 @@ package shared
 import (
 	"context"
 	"errors"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -291,7 +292,9 @@ func TestQueueTupleWorkIsLinear(t *testing.T) {
 		if memRatio > 30 {
 			t.Errorf("%s: 10 times deeper allocated %.1f times as much; linear work allocates about 10 times", o.name, memRatio)
 		}
-		if timeRatio > 30 {
+		// Time is only checked on request (SABRE_BENCH_RATIOS=1, as the other
+		// timing ratios): on a loaded machine it varies; allocation does not.
+		if timeRatio > 30 && os.Getenv("SABRE_BENCH_RATIOS") == "1" {
 			t.Errorf("%s: 10 times deeper took %.1f times as long; linear work takes about 10 times", o.name, timeRatio)
 		}
 	}
