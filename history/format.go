@@ -20,18 +20,23 @@ const (
 	FormatVersion = 1
 )
 
-// MaxLineBytes is the longest line Read accepts (1 MiB): far above any
-// event (a Notify that woke thousands of waiters still fits).
-const MaxLineBytes = 1 << 20
+// MaxLineBytes is the longest line Read accepts, and so the longest Write
+// writes (16 MiB): a Notify that woke half a million waiters still fits.
+// Write refuses a history with a longer line rather than write a file Read
+// would refuse.
+const MaxLineBytes = 16 << 20
 
 // FormatError is a fault in a history file or History: the line (1 is the
 // header; 0 when the History did not come from a file), the event's index in
-// History.Events (-1 for the header), the field, and what is wrong.
+// History.Events (-1 when the fault is not in an event), the buffer's index
+// in History.Buffers (-1 when it is not in a buffer), the field, and what is
+// wrong.
 type FormatError struct {
-	Line  int
-	Event int
-	Field string
-	Msg   string
+	Line   int
+	Event  int
+	Buffer int
+	Field  string
+	Msg    string
 }
 
 func (e *FormatError) Error() string {
@@ -39,10 +44,13 @@ func (e *FormatError) Error() string {
 		return "<nil>"
 	}
 	var b strings.Builder
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0:
 		fmt.Fprintf(&b, "line %d: ", e.Line)
-	} else if e.Event >= 0 {
+	case e.Event >= 0:
 		fmt.Fprintf(&b, "event %d: ", e.Event)
+	case e.Buffer >= 0:
+		fmt.Fprintf(&b, "buffer %d: ", e.Buffer)
 	}
 	if e.Field != "" {
 		fmt.Fprintf(&b, "field %q: ", e.Field)
@@ -51,10 +59,12 @@ func (e *FormatError) Error() string {
 	return b.String()
 }
 
+// wireHeader is the first line; Buffers lines describing one buffer each
+// follow it, then the events.
 type wireHeader struct {
-	Format  string       `json:"format"`
-	Version int          `json:"version"`
-	Buffers []wireBuffer `json:"buffers"`
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	Buffers int    `json:"buffers"`
 }
 
 type wireBuffer struct {
@@ -159,22 +169,36 @@ func Write(w io.Writer, h *History) error {
 	if w == nil {
 		return errors.New("history: Write to a nil io.Writer")
 	}
-	bw := bufio.NewWriter(w)
-	hd := wireHeader{Format: FormatName, Version: FormatVersion, Buffers: []wireBuffer{}}
-	for _, b := range h.Buffers {
-		hd.Buffers = append(hd.Buffers, wireBuffer(b))
-	}
-	enc := json.NewEncoder(bw)
+	// Encode every line first, so that a history Read would refuse (a line
+	// over MaxLineBytes) writes nothing.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(hd); err != nil {
+	line := func(v any, event, buffer int) error {
+		start := buf.Len()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		if n := buf.Len() - start; n > MaxLineBytes {
+			return &FormatError{Event: event, Buffer: buffer, Msg: fmt.Sprintf("its line would be %d bytes, over the %d Read accepts (MaxLineBytes)", n, MaxLineBytes)}
+		}
+		return nil
+	}
+	if err := line(wireHeader{Format: FormatName, Version: FormatVersion, Buffers: len(h.Buffers)}, -1, -1); err != nil {
 		return err
 	}
-	for i := range h.Events {
-		if err := enc.Encode(toWire(&h.Events[i])); err != nil {
+	for i, b := range h.Buffers {
+		if err := line(wireBuffer(b), -1, i); err != nil {
 			return err
 		}
 	}
-	return bw.Flush()
+	for i := range h.Events {
+		if err := line(toWire(&h.Events[i]), i, -1); err != nil {
+			return err
+		}
+	}
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 // Read reads a history written by Write. Malformed input gives a
@@ -201,7 +225,7 @@ func Read(r io.Reader) (*History, error) {
 		}
 		if err := sc.Err(); err != nil {
 			if errors.Is(err, bufio.ErrTooLong) {
-				return nil, &FormatError{Line: line + 1, Event: -1, Msg: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
+				return nil, &FormatError{Buffer: -1, Line: line + 1, Event: -1, Msg: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
 			}
 			return nil, err
 		}
@@ -209,7 +233,7 @@ func Read(r io.Reader) (*History, error) {
 	}
 	b, err := next()
 	if err == io.EOF {
-		return nil, &FormatError{Line: 1, Event: -1, Msg: "empty input: no header line"}
+		return nil, &FormatError{Buffer: -1, Line: 1, Event: -1, Msg: "empty input: no header line"}
 	} else if err != nil {
 		return nil, err
 	}
@@ -218,14 +242,31 @@ func Read(r io.Reader) (*History, error) {
 		return nil, lineError(line, -1, err)
 	}
 	if hd.Format != FormatName {
-		return nil, &FormatError{Line: line, Event: -1, Field: "format", Msg: fmt.Sprintf("is %q, not %q", hd.Format, FormatName)}
+		return nil, &FormatError{Buffer: -1, Line: line, Event: -1, Field: "format", Msg: fmt.Sprintf("is %q, not %q", hd.Format, FormatName)}
 	}
 	if hd.Version != FormatVersion {
-		return nil, &FormatError{Line: line, Event: -1, Field: "version", Msg: fmt.Sprintf("version %d is not supported (this reader reads version %d)", hd.Version, FormatVersion)}
+		return nil, &FormatError{Buffer: -1, Line: line, Event: -1, Field: "version", Msg: fmt.Sprintf("version %d is not supported (this reader reads version %d)", hd.Version, FormatVersion)}
+	}
+	if hd.Buffers < 0 {
+		return nil, &FormatError{Line: line, Event: -1, Buffer: -1, Field: "buffers", Msg: fmt.Sprintf("negative count %d", hd.Buffers)}
 	}
 	h := &History{}
-	for _, wb := range hd.Buffers {
+	var bufLines []int
+	for i := 0; i < hd.Buffers; i++ {
+		b, err := next()
+		if err == io.EOF {
+			return nil, &FormatError{Line: line + 1, Event: -1, Buffer: i, Msg: fmt.Sprintf("the header announces %d buffers; the input ends after %d", hd.Buffers, i)}
+		} else if err != nil {
+			return nil, err
+		}
+		var wb wireBuffer
+		if err := decodeStrict(b, &wb); err != nil {
+			fe := lineError(line, -1, err)
+			fe.Buffer = i
+			return nil, fe
+		}
 		h.Buffers = append(h.Buffers, Buffer(wb))
+		bufLines = append(bufLines, line)
 	}
 	lines := []int{}
 	for {
@@ -250,9 +291,12 @@ func Read(r io.Reader) (*History, error) {
 	if err := h.Validate(); err != nil {
 		var fe *FormatError
 		if errors.As(err, &fe) {
-			if fe.Event >= 0 && fe.Event < len(lines) {
+			switch {
+			case fe.Event >= 0 && fe.Event < len(lines):
 				fe.Line = lines[fe.Event]
-			} else {
+			case fe.Buffer >= 0 && fe.Buffer < len(bufLines):
+				fe.Line = bufLines[fe.Buffer]
+			default:
 				fe.Line = 1
 			}
 		}
@@ -278,7 +322,7 @@ func decodeStrict(b []byte, v any) error {
 // lineError turns a JSON decoding error into a FormatError naming the field
 // where it can.
 func lineError(line, event int, err error) *FormatError {
-	fe := &FormatError{Line: line, Event: event, Msg: err.Error()}
+	fe := &FormatError{Buffer: -1, Line: line, Event: event, Msg: err.Error()}
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
@@ -297,11 +341,11 @@ func lineError(line, event int, err error) *FormatError {
 func parsePayload(field, s string, size int) (uint64, *FormatError) {
 	n := payloadBytes(size)
 	if len(s) != 2*n {
-		return 0, &FormatError{Field: field, Msg: fmt.Sprintf("%q is not %d bytes of hex (the event's size)", s, n)}
+		return 0, &FormatError{Buffer: -1, Field: field, Msg: fmt.Sprintf("%q is not %d bytes of hex (the event's size)", s, n)}
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil {
-		return 0, &FormatError{Field: field, Msg: fmt.Sprintf("%q is not hex", s)}
+		return 0, &FormatError{Buffer: -1, Field: field, Msg: fmt.Sprintf("%q is not hex", s)}
 	}
 	var x uint64
 	for j, c := range b {
@@ -316,7 +360,7 @@ func fromWire(w *wireEvent) (Event, *FormatError) {
 		Sync: w.Sync, Peer: w.Peer, Call: w.Call, Return: w.Return}
 	k, ok := ParseKind(w.Kind)
 	if !ok {
-		return e, &FormatError{Field: "kind", Msg: fmt.Sprintf("unknown kind %q", w.Kind)}
+		return e, &FormatError{Buffer: -1, Field: "kind", Msg: fmt.Sprintf("unknown kind %q", w.Kind)}
 	}
 	e.Kind = k
 	if w.Order != "" {
@@ -326,11 +370,11 @@ func fromWire(w *wireEvent) (Event, *FormatError) {
 			}
 		}
 		if e.Order == 0 {
-			return e, &FormatError{Field: "order", Msg: fmt.Sprintf("unknown order %q (seq-cst, unordered or init)", w.Order)}
+			return e, &FormatError{Buffer: -1, Field: "order", Msg: fmt.Sprintf("unknown order %q (seq-cst, unordered or init)", w.Order)}
 		}
 	}
 	if e.Size < 0 {
-		return e, &FormatError{Field: "size", Msg: fmt.Sprintf("negative size %d", e.Size)}
+		return e, &FormatError{Buffer: -1, Field: "size", Msg: fmt.Sprintf("negative size %d", e.Size)}
 	}
 	var ferr *FormatError
 	field := func(name, s string, dst *uint64, want bool) {
@@ -339,12 +383,12 @@ func fromWire(w *wireEvent) (Event, *FormatError) {
 		}
 		if s == "" {
 			if want {
-				ferr = &FormatError{Field: name, Msg: "missing"}
+				ferr = &FormatError{Buffer: -1, Field: name, Msg: "missing"}
 			}
 			return
 		}
 		if !want {
-			ferr = &FormatError{Field: name, Msg: fmt.Sprintf("not allowed on a %s event", k)}
+			ferr = &FormatError{Buffer: -1, Field: name, Msg: fmt.Sprintf("not allowed on a %s event", k)}
 			return
 		}
 		*dst, ferr = parsePayload(name, s, e.Size)
@@ -352,7 +396,7 @@ func fromWire(w *wireEvent) (Event, *FormatError) {
 	if w.ModifyOp != "" {
 		op, ok := modifyOpNames[w.ModifyOp]
 		if !ok {
-			return e, &FormatError{Field: "modifyOp", Msg: fmt.Sprintf("unknown modifyOp %q", w.ModifyOp)}
+			return e, &FormatError{Buffer: -1, Field: "modifyOp", Msg: fmt.Sprintf("unknown modifyOp %q", w.ModifyOp)}
 		}
 		e.ModifyOp = op
 	}

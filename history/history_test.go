@@ -87,7 +87,8 @@ func TestConvertIsDeterministic(t *testing.T) {
 	}
 }
 
-const header = `{"format":"sabre-history","version":1,"buffers":[{"id":1,"shared":true,"length":8,"maxLength":8}]}` + "\n"
+const header = `{"format":"sabre-history","version":1,"buffers":1}` + "\n" +
+	`{"id":1,"shared":true,"length":8,"maxLength":8}` + "\n"
 
 // A small valid history: init, a write of 5, a read of 5.
 const small = header +
@@ -136,27 +137,36 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{"empty", "", "line 1: empty input"},
 		{"not json", "hello\n", "line 1: not JSON"},
-		{"wrong format", `{"format":"x","version":1,"buffers":[]}` + "\n", `line 1: field "format"`},
-		{"wrong version", `{"format":"sabre-history","version":9,"buffers":[]}` + "\n", `line 1: field "version": version 9`},
-		{"unknown header field", `{"format":"sabre-history","version":1,"buffers":[],"x":1}` + "\n", `line 1: field "x": unknown field`},
-		{"bad kind", ev(`{"agent":1,"seq":1,"kind":"jump","call":1,"return":1}`), `line 2: field "kind": unknown kind "jump"`},
-		{"bad order", ev(`{"agent":1,"seq":1,"kind":"read","order":"relaxed","buffer":1,"size":1,"read":"00","call":1,"return":1}`), `line 2: field "order"`},
-		{"wrong type", ev(`{"agent":"one","seq":1,"kind":"read","call":1,"return":1}`), `line 2: field "agent"`},
-		{"short payload", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":1,"size":4,"read":"05","call":1,"return":1}`), `line 2: field "read": "05" is not 4 bytes`},
-		{"not hex", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":1,"size":1,"read":"zz","call":1,"return":1}`), `line 2: field "read": "zz" is not hex`},
-		{"missing payload", ev(`{"agent":1,"seq":1,"kind":"write","order":"unordered","buffer":1,"size":1,"call":1,"return":1}`), `line 2: field "written": missing`},
-		{"payload on host event", ev(`{"agent":1,"seq":1,"kind":"notify","read":"00","call":1,"return":1}`), `line 2: field "read": not allowed`},
-		{"undeclared buffer", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":7,"size":1,"read":"00","call":1,"return":1}`), `line 2: field "buffer": buffer 7 is not declared`},
-		{"out of bounds", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":1,"index":6,"size":4,"read":"00000000","call":1,"return":1}`), `line 2: field "index"`},
-		{"no seq", ev(`{"agent":1,"kind":"notify","call":1,"return":1}`), `line 2: field "seq": missing`},
-		{"duplicate seq", ev(`{"agent":1,"seq":1,"kind":"notify","call":1,"return":1}` + "\n" + `{"agent":1,"seq":1,"kind":"notify","call":2,"return":2}`), `line 3: field "seq": a1#1 appears twice`},
-		{"return before call", ev(`{"agent":1,"seq":1,"kind":"notify","call":5,"return":4}`), `line 2: field "return"`},
-		{"rmw arithmetic", ev(`{"agent":1,"seq":1,"kind":"rmw","order":"seq-cst","buffer":1,"size":1,"noTear":true,"read":"01","written":"05","modifyOp":"add","operand":"01","call":1,"return":1}`), `line 2: field "written": 0x5 is not add(0x1, 0x1) = 0x2`},
-		{"plain rmw", ev(`{"agent":1,"seq":1,"kind":"rmw","order":"unordered","buffer":1,"size":1,"noTear":true,"read":"01","written":"02","modifyOp":"add","operand":"01","call":1,"return":1}`), `line 2: field "order"`},
-		{"torn notear", ev(`{"agent":1,"seq":1,"kind":"read","order":"seq-cst","buffer":1,"index":1,"size":4,"noTear":true,"read":"00000000","call":1,"return":1}`), `line 2: field "noTear"`},
-		{"failing cas that matched", ev(`{"agent":1,"seq":1,"kind":"read","order":"seq-cst","buffer":1,"size":1,"noTear":true,"read":"01","modifyOp":"compareExchange","operand":"02","expected":"01","call":1,"return":1}`), `line 2: field "stored"`},
-		{"two values", ev(`{"agent":1,"seq":1,"kind":"notify","call":1,"return":1} {}`), `line 2: more than one JSON value`},
-		{"long line", header + `{"op":"` + strings.Repeat("x", history.MaxLineBytes) + `"}` + "\n", "line 2: line longer than"},
+		{"wrong format", `{"format":"x","version":1,"buffers":0}` + "\n", `line 1: field "format"`},
+		{"wrong version", `{"format":"sabre-history","version":9,"buffers":0}` + "\n", `line 1: field "version": version 9`},
+		{"unknown header field", `{"format":"sabre-history","version":1,"buffers":0,"x":1}` + "\n", `line 1: field "x": unknown field`},
+		{"negative buffer count", `{"format":"sabre-history","version":1,"buffers":-1}` + "\n", `line 1: field "buffers": negative count`},
+		{"missing buffer lines", `{"format":"sabre-history","version":1,"buffers":2}` + "\n" + `{"id":1,"shared":true,"length":8,"maxLength":8}` + "\n", `line 3: the header announces 2 buffers`},
+		{"bad buffer line", `{"format":"sabre-history","version":1,"buffers":1}` + "\n" + `{"id":"x"}` + "\n", `line 2: field "id"`},
+		{"buffer twice", `{"format":"sabre-history","version":1,"buffers":2}` + "\n" + `{"id":1,"length":8,"maxLength":8}` + "\n" + `{"id":1,"length":8,"maxLength":8}` + "\n", `line 3: field "id": buffer 1 is declared twice`},
+		{"payload the kind lacks", ev(`{"agent":1,"seq":1,"kind":"write","order":"unordered","buffer":1,"size":1,"written":"01","expected":"01","call":1,"return":1}`), `line 3: field "expected": not allowed`},
+		{"negative size", ev(`{"agent":1,"seq":1,"kind":"grow","size":-5,"call":1,"return":1}`), `line 3: field "size": negative size -5`},
+		{"host event on an undeclared buffer", ev(`{"agent":1,"seq":1,"kind":"notify","buffer":9,"call":1,"return":1}`), `line 3: field "buffer": buffer 9 is not declared`},
+		{"woken on a wait", ev(`{"agent":1,"seq":1,"kind":"wait","order":"seq-cst","buffer":1,"size":4,"noTear":true,"read":"00000000","expected":"00000000","woken":[{"agent":1,"seq":1}],"call":1,"return":1}`), `line 3: field "woken": only a notify`},
+		{"two senders of a token", ev(`{"agent":1,"seq":1,"kind":"queue-put","sync":4,"call":1,"return":1}`+"\n"+`{"agent":1,"seq":2,"kind":"agent-start","sync":4,"call":2,"return":2}`), `line 4: field "sync": token 4 is sent by event 0 already`},
+		{"bad kind", ev(`{"agent":1,"seq":1,"kind":"jump","call":1,"return":1}`), `line 3: field "kind": unknown kind "jump"`},
+		{"bad order", ev(`{"agent":1,"seq":1,"kind":"read","order":"relaxed","buffer":1,"size":1,"read":"00","call":1,"return":1}`), `line 3: field "order"`},
+		{"wrong type", ev(`{"agent":"one","seq":1,"kind":"read","call":1,"return":1}`), `line 3: field "agent"`},
+		{"short payload", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":1,"size":4,"read":"05","call":1,"return":1}`), `line 3: field "read": "05" is not 4 bytes`},
+		{"not hex", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":1,"size":1,"read":"zz","call":1,"return":1}`), `line 3: field "read": "zz" is not hex`},
+		{"missing payload", ev(`{"agent":1,"seq":1,"kind":"write","order":"unordered","buffer":1,"size":1,"call":1,"return":1}`), `line 3: field "written": missing`},
+		{"payload on host event", ev(`{"agent":1,"seq":1,"kind":"notify","read":"00","call":1,"return":1}`), `line 3: field "read": not allowed`},
+		{"undeclared buffer", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":7,"size":1,"read":"00","call":1,"return":1}`), `line 3: field "buffer": buffer 7 is not declared`},
+		{"out of bounds", ev(`{"agent":1,"seq":1,"kind":"read","order":"unordered","buffer":1,"index":6,"size":4,"read":"00000000","call":1,"return":1}`), `line 3: field "index"`},
+		{"no seq", ev(`{"agent":1,"kind":"notify","call":1,"return":1}`), `line 3: field "seq": missing`},
+		{"duplicate seq", ev(`{"agent":1,"seq":1,"kind":"notify","call":1,"return":1}` + "\n" + `{"agent":1,"seq":1,"kind":"notify","call":2,"return":2}`), `line 4: field "seq": a1#1 appears twice`},
+		{"return before call", ev(`{"agent":1,"seq":1,"kind":"notify","call":5,"return":4}`), `line 3: field "return"`},
+		{"rmw arithmetic", ev(`{"agent":1,"seq":1,"kind":"rmw","order":"seq-cst","buffer":1,"size":1,"noTear":true,"read":"01","written":"05","modifyOp":"add","operand":"01","call":1,"return":1}`), `line 3: field "written": 0x5 is not add(0x1, 0x1) = 0x2`},
+		{"plain rmw", ev(`{"agent":1,"seq":1,"kind":"rmw","order":"unordered","buffer":1,"size":1,"noTear":true,"read":"01","written":"02","modifyOp":"add","operand":"01","call":1,"return":1}`), `line 3: field "order"`},
+		{"torn notear", ev(`{"agent":1,"seq":1,"kind":"read","order":"seq-cst","buffer":1,"index":1,"size":4,"noTear":true,"read":"00000000","call":1,"return":1}`), `line 3: field "noTear"`},
+		{"failing cas that matched", ev(`{"agent":1,"seq":1,"kind":"read","order":"seq-cst","buffer":1,"size":1,"noTear":true,"read":"01","modifyOp":"compareExchange","operand":"02","expected":"01","call":1,"return":1}`), `line 3: field "stored"`},
+		{"two values", ev(`{"agent":1,"seq":1,"kind":"notify","call":1,"return":1} {}`), `line 3: more than one JSON value`},
+		{"long line", header + `{"op":"` + strings.Repeat("x", history.MaxLineBytes) + `"}` + "\n", "line 3: line longer than"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := history.Read(strings.NewReader(c.in))

@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/sabre-mm/sabre/model"
 )
@@ -26,15 +27,24 @@ const MaxBufferLength = 1 << 32
 //     Size bytes; an RMW's Written equal to ModifyOp.Apply(Read, Operand)
 //     and a compareExchange's Stored agreeing with its kind and with
 //     whether Read equalled Expected;
-//   - Woken refers to Wait events of the history.
+//   - no event carries a field its kind does not have (the file format
+//     could not write it): payloads beyond those above, Woken on anything
+//     but a Notify; Size ≥ 0; Op and Result valid UTF-8; a Buffer, on any
+//     kind, declared in the header;
+//   - a Sync token is sent by at most one event (AgentStart, AgentEnd,
+//     QueuePut, Notify).
+//
+// Woken may name waits the history does not contain: a Notify is recorded
+// when it returns, the waits it woke when they return, and another
+// recorder may have recorded them.
 func (h *History) Validate() error {
 	if h == nil {
-		return &FormatError{Event: -1, Msg: "nil History"}
+		return &FormatError{Buffer: -1, Event: -1, Msg: "nil History"}
 	}
 	bufs := make(map[uint64]Buffer, len(h.Buffers))
 	for i, b := range h.Buffers {
 		f := func(field, format string, args ...any) error {
-			return &FormatError{Event: -1, Field: fmt.Sprintf("buffers[%d].%s", i, field), Msg: fmt.Sprintf(format, args...)}
+			return &FormatError{Buffer: i, Event: -1, Field: field, Msg: fmt.Sprintf(format, args...)}
 		}
 		switch {
 		case b.ID == 0:
@@ -49,11 +59,11 @@ func (h *History) Validate() error {
 		bufs[b.ID] = b
 	}
 	seqs := make(map[Ref]bool, len(h.Events))
-	waits := make(map[Ref]bool)
+	senders := make(map[uint64]int)
 	for i := range h.Events {
 		e := &h.Events[i]
 		f := func(field, format string, args ...any) error {
-			return &FormatError{Event: i, Field: field, Msg: fmt.Sprintf(format, args...)}
+			return &FormatError{Buffer: -1, Event: i, Field: field, Msg: fmt.Sprintf(format, args...)}
 		}
 		if !e.Kind.Valid() {
 			return f("kind", "invalid kind %d", e.Kind)
@@ -77,18 +87,58 @@ func (h *History) Validate() error {
 			}
 			seqs[e.Ref()] = true
 		}
-		if e.Kind == EvWait {
-			waits[e.Ref()] = true
+		if err := validateFields(e, bufs, f); err != nil {
+			return err
 		}
 		if err := validateMemory(e, bufs, f); err != nil {
 			return err
 		}
-	}
-	for i := range h.Events {
-		for j, r := range h.Events[i].Woken {
-			if !waits[r] {
-				return &FormatError{Event: i, Field: fmt.Sprintf("woken[%d]", j), Msg: fmt.Sprintf("%v is not a wait event of the history", r)}
+		switch e.Kind {
+		case EvAgentStart, EvAgentEnd, EvQueuePut, EvNotify:
+			if e.Sync == 0 {
+				break
 			}
+			if j, ok := senders[e.Sync]; ok {
+				return f("sync", "token %d is sent by event %d already: a host-synchronizes-with token has one sending end", e.Sync, j)
+			}
+			senders[e.Sync] = i
+		}
+	}
+	return nil
+}
+
+// validateFields refuses what the file format cannot carry for e's kind.
+func validateFields(e *Event, bufs map[uint64]Buffer, f func(field, format string, args ...any) error) error {
+	if e.Size < 0 {
+		return f("size", "negative size %d", e.Size)
+	}
+	if !utf8.ValidString(e.Op) {
+		return f("op", "not valid UTF-8")
+	}
+	if !utf8.ValidString(e.Result) {
+		return f("result", "not valid UTF-8")
+	}
+	if e.Buffer != 0 {
+		if _, ok := bufs[e.Buffer]; !ok {
+			return f("buffer", "buffer %d is not declared in the header", e.Buffer)
+		}
+	}
+	if len(e.Woken) > 0 && e.Kind != EvNotify {
+		return f("woken", "only a notify wakes waiters, not a %s", e.Kind)
+	}
+	k := e.Kind
+	for _, p := range []struct {
+		name    string
+		v       uint64
+		allowed bool
+	}{
+		{"read", e.Read, k == EvRead || k == EvRMW || k == EvWait},
+		{"written", e.Written, k == EvWrite || k == EvRMW},
+		{"operand", e.Operand, e.ModifyOp != 0},
+		{"expected", e.Expected, e.ModifyOp == model.CompareExchange || k == EvWait},
+	} {
+		if p.v != 0 && !p.allowed {
+			return f(p.name, "a %s event has no %s", k, p.name)
 		}
 	}
 	return nil

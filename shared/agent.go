@@ -3,6 +3,7 @@ package shared
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -144,7 +145,16 @@ func (a *Agent) Record(ev history.Event) error {
 	if !ev.Kind.Valid() || ev.Kind.IsMemory() || ev.Kind == history.EvWaitSettle {
 		return Errorf(TypeError, op, "a %v event cannot be recorded by hand: only host events in agent-order can", ev.Kind)
 	}
-	ev.Buffer, ev.Order, ev.Read, ev.Written, ev.ModifyOp = 0, 0, 0, 0, 0
+	if ev.Size < 0 {
+		return Errorf(RangeError, op, "negative size %d", ev.Size)
+	}
+	if len(ev.Woken) > 0 && ev.Kind != history.EvNotify {
+		return Errorf(TypeError, op, "only a notify wakes waiters, not a %v", ev.Kind)
+	}
+	// A host event touches no memory: the memory fields are not its to set.
+	ev.Buffer, ev.Order, ev.NoTear, ev.Read, ev.Written = 0, 0, false, 0, 0
+	ev.ModifyOp, ev.Operand, ev.Expected = 0, 0, 0
+	ev.Op, ev.Result = strings.ToValidUTF8(ev.Op, "\uFFFD"), strings.ToValidUTF8(ev.Result, "\uFFFD")
 	o := a.hostEvent(&ev)
 	o.End(&ev)
 	return nil
@@ -193,7 +203,7 @@ func (a *Agent) Start(name string, f func(child *Agent) error) *Handle {
 			}
 			res := "ok"
 			if h.err != nil {
-				res = h.err.Error()
+				res = resultText(h.err)
 			}
 			end := history.Event{Kind: history.EvAgentEnd, Op: "agent.end", Sync: h.token, Result: res}
 			o := child.hostEvent(&end)
@@ -210,6 +220,20 @@ func (a *Agent) Start(name string, f func(child *Agent) error) *Handle {
 		returned = true
 	}()
 	return h
+}
+
+// maxResult bounds the error text an EvAgentEnd event records: a history
+// line stays small, whatever an agent's error says.
+const maxResult = 4096
+
+// resultText is err's text as an event's Result: valid UTF-8, at most
+// maxResult bytes.
+func resultText(err error) string {
+	s := strings.ToValidUTF8(err.Error(), "\uFFFD")
+	if len(s) > maxResult {
+		s = strings.ToValidUTF8(s[:maxResult], "") + "…"
+	}
+	return s
 }
 
 // Agent returns the started agent (nil for a nil Handle).

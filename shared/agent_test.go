@@ -1,12 +1,14 @@
 package shared
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sabre-mm/sabre/history"
 )
@@ -71,6 +73,37 @@ func TestRecordHostEventsOnly(t *testing.T) {
 		t.Fatalf("recorded %v", h.Events)
 	}
 	if err := h.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAgentEndResultIsBounded: an agent's error text is recorded as valid
+// UTF-8 of bounded length, so the history still writes and reads back.
+func TestAgentEndResultIsBounded(t *testing.T) {
+	main := NewAgent("main")
+	r := history.NewRecorder()
+	main.SetRecorder(r)
+	defer main.SetRecorder(nil)
+	h := main.Start("noisy", func(*Agent) error {
+		return errors.New(strings.Repeat("\xff", 2<<20))
+	})
+	if err := h.Join(main); err == nil {
+		t.Fatal("no error")
+	}
+	var end history.Event
+	for _, e := range r.Events() {
+		if e.Kind == history.EvAgentEnd {
+			end = e
+		}
+	}
+	if len(end.Result) > maxResult+len("…") || !utf8.ValidString(end.Result) {
+		t.Fatalf("recorded a %d-byte result (valid UTF-8: %v)", len(end.Result), utf8.ValidString(end.Result))
+	}
+	var buf bytes.Buffer
+	if err := history.Write(&buf, r.History()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := history.Read(&buf); err != nil {
 		t.Fatal(err)
 	}
 }
