@@ -302,20 +302,26 @@ func (c *conv) readsBytesFrom() error {
 		unique := true
 		for k := range rbf {
 			ws := writers[[3]int{e.Block, e.ByteIndex + k, int(val[k])}]
-			// The candidates are the writes that began before the read returned.
+			// The candidates are the writes that began before the read
+			// returned, but not the read itself (an RMW that wrote back the
+			// byte it read is a writer of this value too): constant time,
+			// not a scan, as one value may be written very often.
 			n := sort.Search(len(ws), func(j int) bool { return call(ws[j]) > src.Return })
-			cands := ws[:n]
-			if n > 0 && cands[n-1] == model.EventID(id) { // an RMW never reads from itself
-				cands = cands[:n-1]
-			} else if i := slices.Index(cands, model.EventID(id)); i >= 0 {
-				cands = slices.Delete(slices.Clone(cands), i, i+1)
+			self := e.IsWrite() && c.byteWritten(model.EventID(id), e.ByteIndex+k) == val[k]
+			count := n
+			if self {
+				count--
 			}
-			if len(cands) == 0 {
+			if count <= 0 {
 				return fmt.Errorf("history: event %d (%v) read %#02x at byte %d of buffer %d, which no recorded write (nor the initial zero) wrote before it returned: the history is incomplete or wrong",
 					c.out.Source[id], src.Ref(), val[k], e.ByteIndex+k, src.Buffer)
 			}
-			rbf[k] = cands[len(cands)-1] // the latest
-			unique = unique && len(cands) == 1
+			latest := ws[n-1]
+			if latest == model.EventID(id) {
+				latest = ws[n-2]
+			}
+			rbf[k] = latest
+			unique = unique && count == 1
 		}
 		x.ReadsBytesFrom[id] = rbf
 		x.ChosenValues[id] = val

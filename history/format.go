@@ -169,36 +169,49 @@ func Write(w io.Writer, h *History) error {
 	if w == nil {
 		return errors.New("history: Write to a nil io.Writer")
 	}
-	// Encode every line first, so that a history Read would refuse (a line
-	// over MaxLineBytes) writes nothing.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	line := func(v any, event, buffer int) error {
-		start := buf.Len()
-		if err := enc.Encode(v); err != nil {
+	// Two passes: the first encodes every line only to measure it, so that a
+	// history Read would refuse (a line over MaxLineBytes) writes nothing;
+	// the second writes. Memory stays at one line, whatever the history's size.
+	for pass := 0; pass < 2; pass++ {
+		var out *bufio.Writer
+		var line bytes.Buffer
+		enc := json.NewEncoder(&line)
+		enc.SetEscapeHTML(false)
+		if pass == 1 {
+			out = bufio.NewWriterSize(w, 1<<16)
+		}
+		emit := func(v any, event, buffer int) error {
+			line.Reset()
+			if err := enc.Encode(v); err != nil {
+				return err
+			}
+			if line.Len() > MaxLineBytes {
+				return &FormatError{Event: event, Buffer: buffer, Msg: fmt.Sprintf("its line would be %d bytes, over the %d Read accepts (MaxLineBytes)", line.Len(), MaxLineBytes)}
+			}
+			if out != nil {
+				_, err := out.Write(line.Bytes())
+				return err
+			}
+			return nil
+		}
+		if err := emit(wireHeader{Format: FormatName, Version: FormatVersion, Buffers: len(h.Buffers)}, -1, -1); err != nil {
 			return err
 		}
-		if n := buf.Len() - start; n > MaxLineBytes {
-			return &FormatError{Event: event, Buffer: buffer, Msg: fmt.Sprintf("its line would be %d bytes, over the %d Read accepts (MaxLineBytes)", n, MaxLineBytes)}
+		for i, b := range h.Buffers {
+			if err := emit(wireBuffer(b), -1, i); err != nil {
+				return err
+			}
 		}
-		return nil
-	}
-	if err := line(wireHeader{Format: FormatName, Version: FormatVersion, Buffers: len(h.Buffers)}, -1, -1); err != nil {
-		return err
-	}
-	for i, b := range h.Buffers {
-		if err := line(wireBuffer(b), -1, i); err != nil {
-			return err
+		for i := range h.Events {
+			if err := emit(toWire(&h.Events[i]), i, -1); err != nil {
+				return err
+			}
 		}
-	}
-	for i := range h.Events {
-		if err := line(toWire(&h.Events[i]), i, -1); err != nil {
-			return err
+		if out != nil {
+			return out.Flush()
 		}
 	}
-	_, err := buf.WriteTo(w)
-	return err
+	return nil
 }
 
 // Read reads a history written by Write. Malformed input gives a

@@ -148,7 +148,7 @@ func TestReadErrors(t *testing.T) {
 		{"negative size", ev(`{"agent":1,"seq":1,"kind":"grow","size":-5,"call":1,"return":1}`), `line 3: field "size": negative size -5`},
 		{"host event on an undeclared buffer", ev(`{"agent":1,"seq":1,"kind":"notify","buffer":9,"call":1,"return":1}`), `line 3: field "buffer": buffer 9 is not declared`},
 		{"woken on a wait", ev(`{"agent":1,"seq":1,"kind":"wait","order":"seq-cst","buffer":1,"size":4,"noTear":true,"read":"00000000","expected":"00000000","woken":[{"agent":1,"seq":1}],"call":1,"return":1}`), `line 3: field "woken": only a notify`},
-		{"two senders of a token", ev(`{"agent":1,"seq":1,"kind":"queue-put","sync":4,"call":1,"return":1}`+"\n"+`{"agent":1,"seq":2,"kind":"agent-start","sync":4,"call":2,"return":2}`), `line 4: field "sync": token 4 is sent by event 0 already`},
+		{"two senders of a token", ev(`{"agent":1,"seq":1,"kind":"queue-put","sync":4,"call":1,"return":1}` + "\n" + `{"agent":1,"seq":2,"kind":"agent-start","sync":4,"call":2,"return":2}`), `line 4: field "sync": token 4 is sent by event 0 already`},
 		{"bad kind", ev(`{"agent":1,"seq":1,"kind":"jump","call":1,"return":1}`), `line 3: field "kind": unknown kind "jump"`},
 		{"bad order", ev(`{"agent":1,"seq":1,"kind":"read","order":"relaxed","buffer":1,"size":1,"read":"00","call":1,"return":1}`), `line 3: field "order"`},
 		{"wrong type", ev(`{"agent":"one","seq":1,"kind":"read","call":1,"return":1}`), `line 3: field "agent"`},
@@ -322,4 +322,63 @@ func TestNilRecorderAndLog(t *testing.T) {
 	if err := history.Write(nil, &history.History{}); err == nil {
 		t.Fatal("Write(nil, ...)")
 	}
+}
+
+// FuzzWrite: any History that passes Validate is written and read back
+// exactly (Write never writes what Read refuses, and drops nothing).
+func FuzzWrite(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+	f.Add([]byte("\x03\x01\x04\x08\x00\x02\xff\xfe\x10\x20\x30\x05\x06\x07"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		pos := 0
+		next := func() uint64 {
+			if pos >= len(in) {
+				return 0
+			}
+			pos++
+			return uint64(in[pos-1])
+		}
+		word := func() uint64 {
+			var x uint64
+			for j := 0; j < 8; j++ {
+				x |= next() << (8 * j)
+			}
+			return x
+		}
+		h := &history.History{Buffers: []history.Buffer{{ID: 1, Shared: true, Length: 16, MaxLength: 16}, {ID: 2, Length: 8, MaxLength: 8}}}
+		strs := []string{"", "Atomics.add", "Int32Array.get", "ok", "\xff", "é", strings.Repeat("x", 300)}
+		for len(h.Events) < 12 && pos < len(in) {
+			e := history.Event{
+				Agent: int(next() % 4), Seq: next() % 6, Kind: history.Kind(next() % 17), Order: model.Order(next() % 4),
+				NoTear: next()%2 == 0, ModifyOp: model.ModifyOp(next() % 9), Stored: next()%2 == 0,
+				Op: strs[next()%uint64(len(strs))], Buffer: next() % 3, ByteIndex: int(next()%20) - 2, Size: int(next()%12) - 1,
+				Read: word() >> (8 * (next() % 9)), Written: word() >> (8 * (next() % 9)),
+				Operand: word() >> (8 * (next() % 9)), Expected: word() >> (8 * (next() % 9)),
+				Timeout: int64(next()) - 1, Count: int64(next()) - 1, Result: strs[next()%uint64(len(strs))],
+				Item: next(), Sync: next() % 4, Peer: next(), Call: int64(next()), Return: int64(next()),
+			}
+			for n := next() % 3; n > 0; n-- {
+				e.Woken = append(e.Woken, history.Ref{Agent: int(next() % 4), Seq: next() % 6})
+			}
+			h.Events = append(h.Events, e)
+		}
+		if h.Validate() != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := history.Write(&buf, h); err != nil {
+			t.Fatalf("Write refused a valid history: %v", err)
+		}
+		h2, err := history.Read(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatalf("Read refused what Write wrote: %v\n%s", err, buf.String())
+		}
+		if len(h.Events) == 0 {
+			h.Events = nil
+		}
+		if !reflect.DeepEqual(h, h2) {
+			t.Fatalf("round trip changed the history:\n%+v\n%+v", h, h2)
+		}
+		_, _ = history.Convert(h)
+	})
 }

@@ -123,6 +123,9 @@ func validateFields(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 			return f("buffer", "buffer %d is not declared in the header", e.Buffer)
 		}
 	}
+	if e.ModifyOp != 0 && (!e.ModifyOp.Valid() || (e.Kind != EvRMW && e.Kind != EvRead)) {
+		return f("modifyOp", "a %s event has no modifyOp %v", e.Kind, e.ModifyOp)
+	}
 	if len(e.Woken) > 0 && e.Kind != EvNotify {
 		return f("woken", "only a notify wakes waiters, not a %s", e.Kind)
 	}

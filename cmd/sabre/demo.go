@@ -48,6 +48,11 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	}
 	var rec *history.Recorder
 	var out *os.File
+	if *record != "" && int64(*agents)*int64(*iters) > maxRecordedIncrements {
+		fmt.Fprintf(stderr, "sabre demo: -record keeps every event in memory: -agents %d × -iterations %d = %d increments (3 events each) is more than the %d it records; lower one of them\n",
+			*agents, *iters, int64(*agents)*int64(*iters), maxRecordedIncrements)
+		return 2
+	}
 	if *record != "" {
 		f, err := os.Create(*record)
 		if err != nil {
@@ -99,6 +104,9 @@ func writeHistory(w io.Writer, f *os.File, h *history.History) error {
 const (
 	maxDemoAgents     = 256
 	maxDemoIterations = 10_000_000
+	// maxRecordedIncrements bounds a recorded run: 3 events an increment,
+	// about 200 bytes an event in memory, about 3 million events in all.
+	maxRecordedIncrements = 1_000_000
 )
 
 // checkDemoFlags reports which flag is out of range, if one is.

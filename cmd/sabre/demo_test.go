@@ -83,6 +83,7 @@ func TestDemoBadFlags(t *testing.T) {
 			"-agents 256 × -iterations 8388608 = 2147483648 increments, more than the Int32 counter holds (2147483647)"},
 		{[]string{"demo", "-agents", "215", "-iterations", "10000000"}, "more than the Int32 counter holds"},
 		{[]string{"demo", "extra"}, `unexpected argument "extra"`},
+		{[]string{"demo", "-agents", "8", "-iterations", "200000", "-record", "/dev/null"}, "-record keeps every event in memory"},
 		{[]string{"demo", "-nope"}, "flag provided but not defined"},
 	} {
 		var out, errb bytes.Buffer
