@@ -122,41 +122,67 @@ func (b *ArrayBuffer) transfer(newLength int) (*ArrayBuffer, error) {
 		return nil, errNoArrayBuffer(opTransfer)
 	}
 	old := b.blk
-	n, ok := old.Detach()
-	if !ok {
+	if old.Detached() {
 		return nil, Errorf(TypeError, opTransfer, "ArrayBuffer is detached")
 	}
-	if newLength < 0 || newLength == int(n) {
+	moved := newLength < 0 || newLength == old.ByteLength()
+	// The controller sees the transfer before the buffer is detached.
+	var t transferBracket
+	t.begin(old, coreOf(b.agent), opTransfer, moved)
+	n, ok := old.Detach()
+	if !ok { // another transfer won the race since the check above
+		return nil, Errorf(TypeError, opTransfer, "ArrayBuffer is detached")
+	}
+	if moved {
 		nb := old.MoveTo(n, coreOf(b.agent))
-		handOver(old, nb, n, b.agent, opTransfer, true)
+		t.end(old, nb, n)
 		return &ArrayBuffer{blk: nb, agent: b.agent}, nil
 	}
 	nb := mem.NewBlock(newLength, newLength, false, false)
 	nb.Creator = coreOf(b.agent)
-	handOver(old, nb, n, b.agent, opTransfer, false)
+	t.end(old, nb, n)
 	initBytes(nb, b.agent, opTransfer, 0, newLength)
 	copyBytes(old, 0, nb, 0, min(newLength, int(n)), b.agent, opTransfer)
 	return &ArrayBuffer{blk: nb, agent: b.agent}, nil
 }
 
-// handOver gives nb old's recorder and controller and passes the transfer of
-// n bytes from old to nb by agent ag through the bracket (moved: without a
-// copy, nb is old's memory).
-func handOver(old, nb *block, n int64, ag *Agent, op string, moved bool) {
+// transferBracket is the bracket of one ArrayBuffer transfer: begun before
+// the source is detached (so that a controller sees the transfer before it
+// happens, and not while a Queue's lock is held), ended once the new block
+// exists.
+type transferBracket struct {
+	o  mem.Obs
+	ev history.Event
+}
+
+// begin opens the bracket of a transfer of old by ag (moved: without a copy).
+func (t *transferBracket) begin(old *block, ag *mem.Agent, op string, moved bool) {
+	if !mem.Attached() {
+		return
+	}
+	t.ev.Kind = history.EvTransfer
+	t.ev.Op = op
+	t.ev.Size = old.ByteLength()
+	t.ev.Stored = moved
+	t.o.Begin(old, ag, &t.ev)
+}
+
+// end gives nb old's recorder and controller and closes the bracket of the
+// transfer of n bytes from old to nb.
+func (t *transferBracket) end(old, nb *block, n int64) {
 	if r := old.Recorder(); r != nil {
 		nb.SetRecorder(r)
 	}
 	if c := old.Controller(); c != nil {
 		nb.SetController(c)
 	}
-	if mem.Attached() {
-		ev := history.Event{Kind: history.EvTransfer, Op: op, Size: int(n), Peer: nb.ID, Stored: moved}
-		var o mem.Obs
-		o.Begin(old, coreOf(ag), &ev)
-		o.End(&ev)
-		if r := nb.Recorder(); r != nil && moved {
-			r.AddBuffer(history.Buffer{ID: nb.ID, Length: int(n), MaxLength: int(n)})
-		}
+	if !t.o.Recorded() {
+		return
+	}
+	t.ev.Size, t.ev.Peer = int(n), nb.ID
+	t.o.End(&t.ev)
+	if r := nb.Recorder(); r != nil && t.ev.Stored {
+		r.AddBuffer(history.Buffer{ID: nb.ID, Length: int(n), MaxLength: int(n)})
 	}
 }
 

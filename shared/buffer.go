@@ -213,30 +213,38 @@ func (b *Buffer) Grow(newLength int) error {
 	if !b.blk.Growable {
 		return Errorf(TypeError, op, "buffer is not growable")
 	}
-	b.blk.GrowMu.Lock()
-	defer b.blk.GrowMu.Unlock()
-	cur := b.blk.ByteLength()
-	if newLength == cur {
-		return nil // ECMA-262: "If newByteLength = currentByteLength, return undefined" — no grow happens
-	}
-	if newLength < cur || newLength > b.blk.Max {
-		return Errorf(RangeError, op, "new length %d is not in [%d, %d]", newLength, cur, b.blk.Max)
-	}
-	if mem.Attached() {
-		var ev history.Event
-		ev.Kind = history.EvGrow
-		ev.Op = op
-		ev.ByteIndex = cur
-		ev.Size = newLength - cur
+	for {
+		// The controller sees the grow before it happens and before the
+		// grow lock is taken (another agent's Grow must not wait for a
+		// paused one); if a concurrent Grow changed the length meanwhile,
+		// the attempt starts again.
+		cur := b.blk.ByteLength()
+		if newLength == cur {
+			return nil // ECMA-262: "If newByteLength = currentByteLength, return undefined" — no grow happens
+		}
+		if newLength < cur || newLength > b.blk.Max {
+			return Errorf(RangeError, op, "new length %d is not in [%d, %d]", newLength, cur, b.blk.Max)
+		}
 		var o mem.Obs
-		o.Begin(b.blk, coreOf(b.agent), &ev)
+		var ev history.Event
+		if mem.Attached() {
+			ev.Kind = history.EvGrow
+			ev.Op = op
+			ev.ByteIndex = cur
+			ev.Size = newLength - cur
+			o.Begin(b.blk, coreOf(b.agent), &ev)
+		}
+		b.blk.GrowMu.Lock()
+		if b.blk.ByteLength() != cur {
+			b.blk.GrowMu.Unlock()
+			continue
+		}
 		b.blk.Len.Store(int64(newLength))
+		b.blk.GrowMu.Unlock()
 		o.End(&ev)
 		initBytes(b.blk, b.agent, op, cur, newLength)
 		return nil
 	}
-	b.blk.Len.Store(int64(newLength))
-	return nil
 }
 
 // Slice returns a new fixed-length Buffer holding a copy of bytes

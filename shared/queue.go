@@ -388,6 +388,9 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 			ev.Sync, ev.Item = history.NewSyncToken(), itemIDs.Add(1)
 		}
 	}
+	// A controller sees the transfers before the lock is taken; they are
+	// recorded only if the put succeeds.
+	p.beginTransfers(op)
 	s.mu.Lock()
 	if !s.room() {
 		if !ws.block {
@@ -414,6 +417,7 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 	s.deliver(queueItem{v: p.v, token: ev.Sync, id: ev.Item})
 	s.grant() // a granted slot handed straight to a waiting get is free again
 	s.mu.Unlock()
+	p.endTransfers()
 	ev.Result = "ok"
 	o.End(&ev)
 	return nil
@@ -489,6 +493,10 @@ type parcel struct {
 	listed   map[*block]int    // transfer list position of each listed block
 	used     map[*block]bool   // listed blocks that occur in the item
 	moved    map[*block]*block // after commit: each transferred block's new block
+	// newBlocks[i] is transfer[i]'s new block (after commit); brackets[i]
+	// the bracket of its transfer.
+	newBlocks []*block
+	brackets  []transferBracket
 
 	// The walk of the item's tuples (see value): the tuples from the item
 	// down to the one being validated, each at the index of its element being
@@ -856,16 +864,38 @@ func (p *parcel) commit(op string) error {
 	p.moved = make(map[*block]*block, len(p.transfer))
 	for i, b := range p.transfer {
 		old, n := b.blk, lengths[i]
-		ag := p.sender
-		if ag == nil {
-			ag = b.agent
-		}
-		nb := old.MoveTo(n, coreOf(ag))
-		handOver(old, nb, n, ag, op, true)
+		nb := old.MoveTo(n, coreOf(p.transferAgent(i)))
+		p.newBlocks = append(p.newBlocks, nb)
 		p.moved[old] = nb
 	}
 	p.v = p.rewrite(p.v)
 	return nil
+}
+
+// transferAgent is the agent to which transfer i is attributed: the sender,
+// or else the buffer's own agent.
+func (p *parcel) transferAgent(i int) *Agent {
+	if p.sender != nil {
+		return p.sender
+	}
+	return p.transfer[i].agent
+}
+
+// beginTransfers opens the brackets of the parcel's transfers, before the
+// queue's lock is taken: a controller may pause the agent in them.
+func (p *parcel) beginTransfers(op string) {
+	p.brackets = make([]transferBracket, len(p.transfer))
+	for i, b := range p.transfer {
+		p.brackets[i].begin(b.blk, coreOf(p.transferAgent(i)), op, true)
+	}
+}
+
+// endTransfers closes them once the transfers happened (commit succeeded),
+// after the queue's lock is released.
+func (p *parcel) endTransfers() {
+	for i, b := range p.transfer {
+		p.brackets[i].end(b.blk, p.newBlocks[i], int64(p.newBlocks[i].ByteLength()))
+	}
 }
 
 // rewrite replaces the transferred buffers in v (the parcel's own copy) by
