@@ -89,9 +89,13 @@ func (a *alternator) Before(ev *history.Event) (uint64, bool) {
 	return 0, false
 }
 
-func (a *alternator) Block(ev *history.Event, ready <-chan struct{}) (bool, error) {
-	<-ready
-	return false, nil
+func (a *alternator) Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (bool, error) {
+	select {
+	case <-ready:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 }
 
 // step is what a run of TestControllerAlternates observed, with the run's
@@ -197,9 +201,13 @@ func (s *staleReader) Before(ev *history.Event) (uint64, bool) {
 	return 0, false
 }
 
-func (s *staleReader) Block(ev *history.Event, ready <-chan struct{}) (bool, error) {
-	<-ready
-	return false, nil
+func (s *staleReader) Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (bool, error) {
+	select {
+	case <-ready:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 }
 
 // TestControllerSuppliesOlderWrite: (b) an Unordered read returns the bytes
@@ -284,7 +292,7 @@ var errDeadlock = errors.New("deadlock: every agent is blocked")
 
 func (d *deadlockDetector) Before(ev *history.Event) (uint64, bool) { return 0, false }
 
-func (d *deadlockDetector) Block(ev *history.Event, ready <-chan struct{}) (bool, error) {
+func (d *deadlockDetector) Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (bool, error) {
 	d.mu.Lock()
 	d.blocked[ev.Agent] = fmt.Sprintf("agent %d is blocked on %s at b%d[%d]", ev.Agent, ev.Op, ev.Buffer, ev.ByteIndex)
 	if len(d.blocked) == d.want {
@@ -373,5 +381,91 @@ func TestControllerReportsDeadlock(t *testing.T) {
 	}
 	if n, _ := atomics.Notify(v, 2, atomics.All); n != 0 {
 		t.Errorf("a cancelled waiter was still listed at index 2 (%d woken)", n)
+	}
+}
+
+// waiter is a controller that lets every blocked operation wait for ready
+// or its context, as a scheduler that honours cancellation does.
+type waiter struct{}
+
+func (waiter) Before(*history.Event) (uint64, bool) { return 0, false }
+func (waiter) Block(ctx context.Context, _ *history.Event, ready <-chan struct{}) (bool, error) {
+	select {
+	case <-ready:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// hasty is a controller that lets blocked operations go on at once, before
+// they can complete: a controller's mistake.
+type hasty struct{}
+
+func (hasty) Before(*history.Event) (uint64, bool) { return 0, false }
+func (hasty) Block(context.Context, *history.Event, <-chan struct{}) (bool, error) {
+	return false, nil
+}
+
+// TestControllerHonoursContext: under a controller, a host still releases
+// an agent blocked in WaitContext or Queue.Get by ending the context, and
+// nothing is left behind.
+func TestControllerHonoursContext(t *testing.T) {
+	main := shared.NewAgent("main")
+	main.SetController(waiter{})
+	defer main.SetController(nil)
+	buf, _ := shared.NewBuffer(8)
+	v, _ := shared.View(buf.For(main), shared.Int32)
+	q := shared.NewQueue(1).For(main)
+	for _, what := range []string{"wait", "get"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			var err error
+			if what == "wait" {
+				_, err = atomics.WaitContext(ctx, v, 0, 0, atomics.Forever)
+			} else {
+				_, err = q.Get(ctx)
+			}
+			done <- err
+		}()
+		time.Sleep(10 * time.Millisecond) // let it block (not needed for correctness)
+		cancel()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("%s ended with %v, want context.Canceled", what, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s: the cancelled context did not release the agent", what)
+		}
+	}
+	if n, _ := atomics.Notify(v, 0, atomics.All); n != 0 {
+		t.Errorf("a cancelled wait left a waiter (%d woken)", n)
+	}
+}
+
+// TestControllerCannotInventWakeups: a controller that resumes a Wait
+// before any Notify does not make the Wait return "ok", and leaves no
+// waiter behind for a later Notify to count.
+func TestControllerCannotInventWakeups(t *testing.T) {
+	main := shared.NewAgent("main")
+	main.SetController(hasty{})
+	buf, _ := shared.NewBuffer(8)
+	v, _ := shared.View(buf.For(main), shared.Int32)
+	res, err := atomics.Wait(v, 0, 0, atomics.Forever)
+	main.SetController(nil)
+	if err == nil || res == atomics.OK {
+		t.Fatalf("Wait = %q, %v: a wake-up nobody sent", res, err)
+	}
+	if n, _ := atomics.Notify(v, 0, atomics.All); n != 0 {
+		t.Fatalf("a ghost waiter was left: Notify woke %d", n)
+	}
+	q := shared.NewQueue(1).For(main)
+	main.SetController(hasty{})
+	_, err = q.Get(context.Background())
+	main.SetController(nil)
+	if !errors.Is(err, shared.QueueEmpty) {
+		t.Fatalf("Get on an empty queue, resumed early: %v", err)
 	}
 }

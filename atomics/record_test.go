@@ -152,3 +152,49 @@ func TestRecordedWaitNotify(t *testing.T) {
 		t.Errorf("settlement %v after notify %v", st, n2)
 	}
 }
+
+// TestWokenOrderMatchesCallOrder: a Notify's Woken list is in the order of
+// the woken Waits' Call instants, so FIFO order can be checked from a
+// history alone.
+func TestWokenOrderMatchesCallOrder(t *testing.T) {
+	rec := history.NewRecorder()
+	buf, err := shared.NewBuffer(8, shared.WithRecorder(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buf.SetRecorder(nil)
+	v, _ := shared.View(buf, shared.Int32)
+	const n = 8
+	done := make(chan struct{})
+	for k := 0; k < n; k++ {
+		go func() {
+			Wait(v.For(shared.NewAgent("w")), 0, 0, Forever)
+			done <- struct{}{}
+		}()
+	}
+	eventually(t, "all waiting", func() bool { return count(v, 0) == n })
+	if k, _ := Notify(v, 0, All); k != n {
+		t.Fatalf("woke %d", k)
+	}
+	for k := 0; k < n; k++ {
+		<-done
+	}
+	calls := map[history.Ref]int64{}
+	var woken []history.Ref
+	for _, e := range rec.Events() {
+		switch e.Kind {
+		case history.EvWait:
+			calls[e.Ref()] = e.Call
+		case history.EvNotify:
+			woken = e.Woken
+		}
+	}
+	if len(woken) != n {
+		t.Fatalf("notify lists %d woken", len(woken))
+	}
+	for k := 1; k < n; k++ {
+		if calls[woken[k-1]] >= calls[woken[k]] {
+			t.Fatalf("woken %v at calls %d, %d: not in Call order", woken, calls[woken[k-1]], calls[woken[k]])
+		}
+	}
+}

@@ -135,6 +135,12 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 	bits, l, s := e.startWait(&o, &ev, opWait, expected, timeout)
 
 	s.mu.Lock()
+	if o.Observed() {
+		// The Call instant is taken inside the critical section, so that
+		// waits on one location enqueue in the order of their Call instants
+		// (and a checker can check a Notify's FIFO order from a history).
+		ev.Call = history.Now()
+	}
 	cur := e.blk.Load(e.at, e.size)
 	ev.Read = e.le(cur)
 	if cur != bits {
@@ -345,6 +351,12 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 	d, finite := timeoutOf(timeout)
 
 	s.mu.Lock()
+	if o.Observed() {
+		// The Call instant is taken inside the critical section, so that
+		// waits on one location enqueue in the order of their Call instants
+		// (and a checker can check a Notify's FIFO order from a history).
+		ev.Call = history.Now()
+	}
 	cur := e.blk.Load(e.at, e.size)
 	var a *AsyncWait
 	res := "async"
@@ -438,6 +450,9 @@ func Notify(v *shared.TypedArray, i int, count int) (int, error) {
 			woken = &ev.Woken
 		}
 		s.mu.Lock()
+		if o.Observed() {
+			ev.Call = history.Now() // inside the critical section, as a Wait's
+		}
 		// Woken waiters record the token when anything observes; so does this Notify.
 		n = s.notify(l, c, observed, &ev.Sync, woken)
 		s.mu.Unlock()

@@ -90,8 +90,10 @@ func (r Ref) String() string { return fmt.Sprintf("a%d#%d", r.Agent, r.Seq) }
 // operation takes effect and Return after, so the effect happened within the
 // closed interval [Call, Return], and an operation whose Return is below
 // another's Call finished before the other began. For a blocking operation
-// the interval includes the time blocked. An event with no duration (an
-// Init, a WaitSettle) has Call equal to Return.
+// the interval includes the time blocked. A Wait's and a Notify's Call is
+// taken inside the location's waiter-list critical section, so waits on one
+// location enqueue in the order of their Call instants. A WaitSettle, which
+// has no duration, has Call equal to Return.
 type Event struct {
 	// Agent is the agent's ID; 0 when the operation was not attributed to
 	// an agent.

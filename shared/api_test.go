@@ -61,7 +61,7 @@ func recorded() shared.Option { return shared.WithRecorder(history.NewRecorder()
 type passthrough struct{}
 
 func (passthrough) Before(*history.Event) (uint64, bool) { return 0, false }
-func (passthrough) Block(*history.Event, <-chan struct{}) (bool, error) {
+func (passthrough) Block(context.Context, *history.Event, <-chan struct{}) (bool, error) {
 	return true, nil
 }
 

@@ -206,7 +206,9 @@ func (b *ArrayBuffer) Slice(start, end int) (*ArrayBuffer, error) {
 	return nb, nil
 }
 
-// Bytes returns a copy of the contents; a TypeError if detached.
+// Bytes returns a copy of the contents, a snapshot for inspection and tests
+// that no recorder or controller sees (as Buffer.Bytes); a TypeError if
+// detached.
 func (b *ArrayBuffer) Bytes() ([]byte, error) {
 	if !b.ok() {
 		return nil, errNoArrayBuffer("ArrayBuffer")

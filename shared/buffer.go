@@ -298,9 +298,10 @@ func copyBytes(src *block, from int, dst *block, to, n int, ag *Agent, op string
 	}
 }
 
-// Bytes returns a copy of bytes [0, ByteLength()) read with Unordered reads
-// that are not observed: a snapshot for inspection and tests (nil for a nil
-// or zero Buffer).
+// Bytes returns a copy of bytes [0, ByteLength()): a snapshot for
+// inspection and tests (nil for a nil or zero Buffer). Its reads are the one
+// access to a buffer's bytes that no recorder or controller sees: they are
+// not part of any agent's program.
 func (b *Buffer) Bytes() []byte {
 	if !b.ok() {
 		return nil

@@ -1,6 +1,8 @@
 package shared
 
 import (
+	"context"
+
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/internal/mem"
 )
@@ -34,7 +36,7 @@ import (
 //     scheduler simulates the weak behaviours the memory model allows. For
 //     any other kind, supplied is ignored.
 //
-//   - Block(ev, ready) when an operation would block the agent: a Wait that
+//   - Block(ctx, ev, ready) when an operation would block the agent: a Wait that
 //     enqueued its waiter, a Queue put on a full queue or get on an empty
 //     one, a Join of an agent still running. ready is closed when the
 //     operation can complete (a Notify removed the waiter; the put has its
@@ -47,7 +49,13 @@ import (
 //     an error saying so), or a non-nil err to cancel it
 //     (for example a deadlock report: every agent blocked) — then the
 //     operation ends as if its context had been cancelled, leaving no
-//     waiter behind, and returns an error wrapping err. For a pending
+//     waiter behind, and returns an error wrapping err. ctx is the
+//     operation's context (WaitContext's, Queue.Put's, JoinContext's;
+//     never nil): Block must return once it is done, so that a host can
+//     release an agent blocked under a scheduler, and the operation then
+//     ends with ctx's error. Returning (false, nil) before ready is closed
+//     is a controller's mistake: the operation ends as if cancelled, with
+//     an error saying so, rather than report what did not happen. For a pending
 //     waitAsync with a timeout, Block is called on a goroutine of its own
 //     with an EvWaitSettle event: timedOut true expires the waiter.
 //
@@ -55,7 +63,7 @@ import (
 // scheduler that runs one agent at a time serialises them by blocking.
 type Controller interface {
 	Before(ev *history.Event) (read uint64, supplied bool)
-	Block(ev *history.Event, ready <-chan struct{}) (timedOut bool, err error)
+	Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (timedOut bool, err error)
 }
 
 var _ mem.Controller = Controller(nil) // the same method set as the bracket's

@@ -1,6 +1,7 @@
 package shared
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -29,9 +30,13 @@ func (p *pauser) Before(ev *history.Event) (uint64, bool) {
 	return 0, false
 }
 
-func (p *pauser) Block(ev *history.Event, ready <-chan struct{}) (bool, error) {
-	<-ready
-	return false, nil
+func (p *pauser) Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (bool, error) {
+	select {
+	case <-ready:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 }
 
 // within runs f on its own goroutine and fails the test if it has not

@@ -45,7 +45,9 @@
 //   - Every access to a buffer's bytes and every host operation passes one
 //     bracket (internal/mem), where the recorder (a history.Recorder) and
 //     the Controller attached to the buffer or the agent observe it. The raw
-//     memory operations are internal: no caller can bypass the observers.
+//     memory operations are internal: no caller can bypass the observers
+//     (Bytes, a snapshot for inspection and tests, is the one unobserved
+//     read).
 //     Recorded events are package history's (docs/history.md).
 //   - Controller: the interface a scheduler implements: Before (a scheduling
 //     point, and the bytes a read returns) and Block (the outcome of an

@@ -90,7 +90,7 @@ type supplier struct {
 }
 
 func (s *supplier) Before(ev *history.Event) (uint64, bool) { s.seen = *ev; return s.read, true }
-func (s *supplier) Block(ev *history.Event, ready <-chan struct{}) (bool, error) {
+func (s *supplier) Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (bool, error) {
 	return true, nil // times out whatever it is asked
 }
 

@@ -14,7 +14,7 @@ import (
 // every observed access takes effect; Block when an operation would block.
 type Controller interface {
 	Before(ev *history.Event) (read uint64, supplied bool)
-	Block(ev *history.Event, ready <-chan struct{}) (timedOut bool, err error)
+	Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (timedOut bool, err error)
 }
 
 // Attached counts the recorders and controllers attached to any block or
@@ -237,21 +237,44 @@ func (o *Obs) Append(ev *history.Event) {
 // controller said timed out: it ends as if cancelled.
 var ErrNoTimeout = errors.New("the controller timed out an operation that has no timeout")
 
+// ErrNotReady is the error of an operation whose controller let it go on
+// (Block returned no timeout and no error) before it could complete (ready
+// was not closed): it ends as if cancelled, so that no waiter is left behind
+// and nothing is reported that did not happen.
+var ErrNotReady = errors.New("the controller resumed an operation that could not complete yet")
+
 // Await blocks the calling agent until ready is closed (or yields a value),
 // the timeout passes (timeout < 0: none), or ctx ends (nil: never). With a
 // controller observing the access, the controller decides instead
-// (Controller.Block): the goroutine does not block on ready itself. It
-// reports whether the wait timed out, or the context's (or controller's)
-// error if it was cancelled.
+// (Controller.Block, which is given ctx and must return once it is done):
+// the goroutine does not block on ready itself. It reports whether the wait
+// timed out, or the context's (or controller's) error if it was cancelled;
+// ErrNoTimeout or ErrNotReady if the controller's answer was impossible.
 func (o *Obs) Await(ev *history.Event, ready <-chan struct{}, timeout time.Duration, ctx context.Context) (timedOut bool, err error) {
 	if o.ctrl != nil {
+		if ctx == nil {
+			ctx = context.Background()
+		}
 		c := *ev
-		timedOut, err = o.ctrl.Block(&c, ready)
-		if timedOut && timeout < 0 && err == nil {
+		timedOut, err = o.ctrl.Block(ctx, &c, ready)
+		switch {
+		case err != nil:
+			return false, err
+		case timedOut && timeout < 0:
 			// Only an operation with a timeout can time out.
 			return false, ErrNoTimeout
+		case timedOut:
+			return true, nil
 		}
-		return timedOut, err
+		select {
+		case <-ready:
+			return false, nil
+		default:
+		}
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, ErrNotReady
 	}
 	var done <-chan struct{}
 	if ctx != nil {
