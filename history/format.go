@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/sabre-mm/sabre/model"
@@ -329,7 +330,64 @@ func decodeStrict(b []byte, v any) error {
 	if dec.More() {
 		return errors.New("more than one JSON value on the line")
 	}
+	return checkKeys(b, v)
+}
+
+// checkKeys refuses what encoding/json lets through: a key given twice (the
+// last would win) and a key in another case than the format's ("AGENT").
+func checkKeys(b []byte, v any) error {
+	names := fieldNames(v)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil { // {
+		return err
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string)
+		if !names[key] {
+			return &keyError{key, "unknown field (names are case-sensitive)"}
+		}
+		if seen[key] {
+			return &keyError{key, "given twice"}
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// keyError is a fault in a line's keys.
+type keyError struct{ key, msg string }
+
+func (e *keyError) Error() string { return fmt.Sprintf("key %q: %s", e.key, e.msg) }
+
+var wireNames = map[reflect.Type]map[string]bool{}
+
+// fieldNames returns the JSON names of the fields of *v's struct type.
+func fieldNames(v any) map[string]bool {
+	t := reflect.TypeOf(v).Elem()
+	if m, ok := wireNames[t]; ok {
+		return m
+	}
+	m := map[string]bool{}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		m[name] = true
+	}
+	return m
+}
+
+func init() {
+	for _, v := range []any{&wireHeader{}, &wireBuffer{}, &wireEvent{}} {
+		wireNames[reflect.TypeOf(v).Elem()] = fieldNames(v)
+	}
 }
 
 // lineError turns a JSON decoding error into a FormatError naming the field
@@ -344,6 +402,10 @@ func lineError(line, event int, err error) *FormatError {
 		fe.Msg = fmt.Sprintf("a JSON %s where a %s belongs", te.Value, te.Type)
 	case errors.As(err, &se):
 		fe.Msg = fmt.Sprintf("not JSON (offset %d): %v", se.Offset, se)
+	case errors.As(err, new(*keyError)):
+		var ke *keyError
+		errors.As(err, &ke)
+		fe.Field, fe.Msg = ke.key, ke.msg
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		fe.Field = strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		fe.Msg = "unknown field"
@@ -357,8 +419,8 @@ func parsePayload(field, s string, size int) (uint64, *FormatError) {
 		return 0, &FormatError{Buffer: -1, Field: field, Msg: fmt.Sprintf("%q is not %d bytes of hex (the event's size)", s, n)}
 	}
 	b, err := hex.DecodeString(s)
-	if err != nil {
-		return 0, &FormatError{Buffer: -1, Field: field, Msg: fmt.Sprintf("%q is not hex", s)}
+	if err != nil || strings.ToLower(s) != s {
+		return 0, &FormatError{Buffer: -1, Field: field, Msg: fmt.Sprintf("%q is not lower-case hex", s)}
 	}
 	var x uint64
 	for j, c := range b {
