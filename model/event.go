@@ -89,8 +89,12 @@ func (m ModifyOp) Valid() bool { return m >= Add && m <= CompareExchange }
 
 // Apply returns the bytes m writes when it read `read` with payload
 // `payload` (little-endian, equal lengths; the shorter length is used if
-// they differ). It does not modify its arguments.
+// they differ). It does not modify its arguments. For a ModifyOp that is
+// not Valid it returns nil: no operation, so no bytes written.
 func (m ModifyOp) Apply(read, payload []byte) []byte {
+	if !m.Valid() {
+		return nil
+	}
 	n := len(read)
 	if len(payload) < n {
 		n = len(payload)
@@ -126,7 +130,7 @@ func (m ModifyOp) Apply(read, payload []byte) []byte {
 		for i := 0; i < n; i++ {
 			out[i] = read[i] ^ payload[i]
 		}
-	default: // Exchange, CompareExchange (successful)
+	case Exchange, CompareExchange: // CompareExchange: a successful one
 		copy(out, payload[:n])
 	}
 	return out
@@ -192,7 +196,9 @@ type Event struct {
 // `read` (ElementSize bytes, little-endian; a new slice): for a
 // CompareExchange with Expected set (the 2017 text, before tc39/ecma262 PR
 // #2250) the Payload when read equals Expected and a copy of read (written
-// back) otherwise; for every other ModifyOp, ModifyOp.Apply(read, Payload).
+// back) otherwise; for every other ModifyOp, ModifyOp.Apply(read, Payload),
+// which is nil when the ModifyOp is not Valid (as in an event that is no
+// read-modify-write).
 func (e *Event) Modify(read []byte) []byte {
 	if e.ModifyOp == CompareExchange && e.Expected != nil && !bytes.Equal(read, e.Expected) {
 		return append([]byte(nil), read...)
