@@ -45,8 +45,11 @@ type TooManyStatesError struct {
 }
 
 // Error formats the error as "program P: more than N allowed final states
-// under V".
+// under V" ("<nil>" for a nil e).
 func (e *TooManyStatesError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
 	return fmt.Sprintf("program %s: more than %d allowed final states under %s (the limit)", e.Program, e.Limit, e.Variant)
 }
 

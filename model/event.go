@@ -198,8 +198,17 @@ type Event struct {
 // #2250) the Payload when read equals Expected and a copy of read (written
 // back) otherwise; for every other ModifyOp, ModifyOp.Apply(read, Payload),
 // which is nil when the ModifyOp is not Valid (as in an event that is no
-// read-modify-write).
+// read-modify-write). A nil e gives nil.
 func (e *Event) Modify(read []byte) []byte {
+	if e == nil {
+		return nil
+	}
+	return e.modify(read)
+}
+
+// modify is Modify for an event known to exist (the predicates' and the
+// enumerator's inner loops).
+func (e *Event) modify(read []byte) []byte {
 	if e.ModifyOp == CompareExchange && e.Expected != nil && !bytes.Equal(read, e.Expected) {
 		return append([]byte(nil), read...)
 	}
@@ -207,27 +216,35 @@ func (e *Event) Modify(read []byte) []byte {
 }
 
 // IsRead reports whether e reads memory (ReadSharedMemory or
-// ReadModifyWriteSharedMemory).
+// ReadModifyWriteSharedMemory); false for a nil e. (The nil check costs
+// nothing where the compiler knows e is not nil, as for &x.Events[i].)
 func (e *Event) IsRead() bool {
-	return e.Kind == ReadSharedMemory || e.Kind == ReadModifyWriteSharedMemory
+	return e != nil && (e.Kind == ReadSharedMemory || e.Kind == ReadModifyWriteSharedMemory)
 }
 
 // IsWrite reports whether e writes memory (WriteSharedMemory or
-// ReadModifyWriteSharedMemory).
+// ReadModifyWriteSharedMemory); false for a nil e.
 func (e *Event) IsWrite() bool {
-	return e.Kind == WriteSharedMemory || e.Kind == ReadModifyWriteSharedMemory
+	return e != nil && (e.Kind == WriteSharedMemory || e.Kind == ReadModifyWriteSharedMemory)
 }
 
-// IsMemory reports whether e is a Shared Data Block event.
+// IsMemory reports whether e is a Shared Data Block event; false for a
+// nil e.
 func (e *Event) IsMemory() bool { return e.IsRead() || e.IsWrite() }
 
-// Range returns the event's byte range.
+// Range returns the event's byte range; the zero Range for a nil e.
 func (e *Event) Range() Range {
+	if e == nil {
+		return Range{}
+	}
 	return Range{Block: e.Block, Start: e.ByteIndex, Size: e.ElementSize}
 }
 
-// String describes the event for reports.
+// String describes the event for reports ("<nil>" for a nil e).
 func (e *Event) String() string {
+	if e == nil {
+		return "<nil>"
+	}
 	if e.Kind == HostEvent {
 		return fmt.Sprintf("%s (host)", e.Name)
 	}

@@ -32,9 +32,11 @@ type Execution struct {
 	MemoryOrder []EventID
 }
 
-// Name returns the name of event id for reports.
+// Name returns the name of event id for reports: its Name, "e<id>" when it
+// has none, and "event <id>" for an id that is no event of x (or when x is
+// nil).
 func (x *Execution) Name(id EventID) string {
-	if int(id) < 0 || int(id) >= len(x.Events) {
+	if x == nil || int(id) < 0 || int(id) >= len(x.Events) {
 		return fmt.Sprintf("event %d", id)
 	}
 	if n := x.Events[id].Name; n != "" {

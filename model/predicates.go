@@ -31,8 +31,13 @@ type Violation struct {
 	Message   string
 }
 
-// Error formats the violation as "predicate: message".
-func (v *Violation) Error() string { return v.Predicate + ": " + v.Message }
+// Error formats the violation as "predicate: message" ("<nil>" for a nil v).
+func (v *Violation) Error() string {
+	if v == nil {
+		return "<nil>"
+	}
+	return v.Predicate + ": " + v.Message
+}
 
 // ErrNoVariant is the error, wrapped, of every function that takes a
 // Variant and is given the zero Variant, which names no memory model: use
@@ -134,7 +139,7 @@ func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			out[k] = we.Modify(in)[idx]
+			out[k] = we.modify(in)[idx]
 		}
 		path = path[:len(path)-1]
 		onPath[r] = false

@@ -27,8 +27,12 @@ type ProgramError struct {
 	Msg     string
 }
 
-// Error formats the error as "program: agent P0 op 2 (line 7): msg".
+// Error formats the error as "program: agent P0 op 2 (line 7): msg"
+// ("<nil>" for a nil e).
 func (e *ProgramError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
 	s := "program"
 	if e.Program != "" {
 		s += " " + e.Program
