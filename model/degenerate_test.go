@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 )
@@ -81,5 +82,45 @@ func TestZeroBuilder(t *testing.T) {
 	}
 	if _, err := b.Execution(); err == nil || !strings.Contains(err.Error(), "agent 5") {
 		t.Fatalf("Execution after an event of no agent: %v", err)
+	}
+}
+
+// TestNewRelationDegenerate: NewRelation(n) for n ≤ 0 and for n too large
+// to be of use is the zero Relation. NewRelation(-1) used to make a
+// relation whose Len was -1, and NewRelation(math.MaxInt) panicked in make.
+func TestNewRelationDegenerate(t *testing.T) {
+	for _, n := range []int{0, -1, -64, math.MinInt, maxRelationLen + 1, math.MaxInt / 64, math.MaxInt} {
+		r := NewRelation(n)
+		if r.Len() != 0 || r.bits != nil || len(r.Pairs()) != 0 {
+			t.Errorf("NewRelation(%d): Len %d, %d words", n, r.Len(), len(r.bits))
+		}
+	}
+	if !relationFits(maxRelationLen) || relationFits(maxRelationLen+1) || relationFits(0) {
+		t.Error("relationFits")
+	}
+	if r := NewRelation(65); r.Len() != 65 || len(r.bits) != 65*2 {
+		t.Errorf("NewRelation(65): Len %d, %d words", r.Len(), len(r.bits))
+	}
+}
+
+// TestRelationAddOutOfRange: Add of a pair that is not in the relation
+// changes nothing and reports false; it used to panic like a slice index
+// (on the zero Relation, for Add(0, 0)).
+func TestRelationAddOutOfRange(t *testing.T) {
+	var zero Relation
+	if zero.Add(0, 0) {
+		t.Error("the zero Relation took a pair")
+	}
+	r := NewRelation(3)
+	for _, p := range [][2]EventID{{-1, 0}, {0, -1}, {3, 0}, {0, 3}, {math.MinInt, 1}, {1, math.MaxInt}} {
+		if r.Add(p[0], p[1]) {
+			t.Errorf("Add(%d, %d) on 3 events reported true", p[0], p[1])
+		}
+	}
+	if len(r.Pairs()) != 0 {
+		t.Fatalf("out-of-range Adds changed the relation: %v", r.Pairs())
+	}
+	if !r.Add(2, 0) || !r.Has(2, 0) || len(r.Pairs()) != 1 {
+		t.Fatal("Add(2, 0)")
 	}
 }

@@ -176,18 +176,22 @@ type Analysis struct {
 }
 
 // Analyze checks x (see Execution.Check; a nil x is refused) and derives
-// its relations; the error is Check's.
+// its relations; the error is Check's, or says that x has more events than
+// a Relation holds (see NewRelation).
 func Analyze(x *Execution) (*Analysis, error) {
 	if err := x.Check(); err != nil {
 		return nil, err
 	}
 	n := len(x.Events)
+	if n > 0 && !relationFits(n) {
+		return nil, fmt.Errorf("model: Analyze: the execution has %d events, more than a Relation holds", n)
+	}
 	a := &Analysis{X: x, AgentOrder: NewRelation(n), ReadsFrom: NewRelation(n),
 		HostSynchronizesWith: NewRelation(n), SynchronizesWith: NewRelation(n)}
 	for _, list := range x.AgentOrder {
 		for i := range list {
 			for j := i + 1; j < len(list); j++ {
-				a.AgentOrder.Add(list[i], list[j])
+				a.AgentOrder.set(int(list[i]), int(list[j]))
 			}
 		}
 	}
@@ -196,15 +200,15 @@ func Analyze(x *Execution) (*Analysis, error) {
 			continue
 		}
 		for _, w := range x.ReadsBytesFrom[r] {
-			a.ReadsFrom.Add(EventID(r), w)
+			a.ReadsFrom.set(r, int(w))
 			if synchronizes(&x.Events[w], &x.Events[r]) {
-				a.SynchronizesWith.Add(w, EventID(r))
+				a.SynchronizesWith.set(int(w), r)
 			}
 		}
 	}
 	for _, p := range x.HostSynchronizesWith {
-		a.HostSynchronizesWith.Add(p[0], p[1])
-		a.SynchronizesWith.Add(p[0], p[1])
+		a.HostSynchronizesWith.set(int(p[0]), int(p[1]))
+		a.SynchronizesWith.set(int(p[0]), int(p[1]))
 	}
 	hb := NewRelation(n)
 	for i := range hb.bits {
@@ -216,7 +220,7 @@ func Analyze(x *Execution) (*Analysis, error) {
 		}
 		for d := range x.Events {
 			if d != e && x.Events[d].IsMemory() && initBefore(&x.Events[e], &x.Events[d]) {
-				hb.Add(EventID(e), EventID(d))
+				hb.set(e, d)
 			}
 		}
 	}
