@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -123,4 +124,115 @@ func TestRelationAddOutOfRange(t *testing.T) {
 	if !r.Add(2, 0) || !r.Has(2, 0) || len(r.Pairs()) != 1 {
 		t.Fatal("Add(2, 0)")
 	}
+}
+
+// smallExecution is a well-formed execution with a data race: P0 writes
+// byte 0 plainly, P1 reads it, both after init.
+func smallExecution(t *testing.T) *Execution {
+	t.Helper()
+	b := NewBuilder()
+	main, p0, p1 := b.Agent("main"), b.Agent("P0"), b.Agent("P1")
+	b.Init(main, 0, []byte{0})
+	w := b.Write(p0, Unordered, true, 0, 0, []byte{1})
+	b.Read(p1, Unordered, true, 0, 0, 1, []EventID{w}, []byte{1})
+	x, err := b.Execution()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// analysisErrors calls every method of Analysis that returns an error.
+func analysisErrors(a *Analysis) map[string]error {
+	_, sca := a.SequentiallyConsistentAtomics(ES2024)
+	_, value := a.ValueOfReadEvent(2)
+	return map[string]error{
+		"HostSynchronizesWithValid":       a.HostSynchronizesWithValid(),
+		"HappensBeforeStrictPartialOrder": a.HappensBeforeStrictPartialOrder(),
+		"ValueOfReadEvent":                value,
+		"ValidChosenReads":                a.ValidChosenReads(),
+		"CoherentReads":                   a.CoherentReads(),
+		"TearFreeReads":                   a.TearFreeReads(),
+		"SequentiallyConsistentAtomics":   sca,
+		"ValidExecution":                  a.ValidExecution(ES2024),
+	}
+}
+
+// TestAnalysisNotUsable: on a nil *Analysis, the zero Analysis, one built
+// by hand without its relations and one whose X was made malformed after
+// Analyze, every method that returns an error returns one that is no
+// *Violation and says what is wrong, Races and DataRaces return nil and
+// DataRaceFree false. They used to dereference nil or index past the
+// relations' bits.
+func TestAnalysisNotUsable(t *testing.T) {
+	malformed, err := Analyze(smallExecution(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	malformed.X.ReadsBytesFrom[2] = nil // the read now takes its byte from nowhere
+	cases := []struct {
+		name string
+		a    *Analysis
+		want string
+	}{
+		{"nil", nil, "nil *Analysis"},
+		{"zero", &Analysis{}, "X is nil"},
+		{"no relations", &Analysis{X: smallExecution(t)}, "relations are not over the 3 events"},
+		{"malformed X", malformed, "X is not a well-formed execution: read P1:0 needs reads-bytes-from"},
+	}
+	for _, c := range cases {
+		for m, err := range analysisErrors(c.a) {
+			var v *Violation
+			switch {
+			case err == nil:
+				t.Errorf("%s: %s: no error", c.name, m)
+			case errors.As(err, &v):
+				t.Errorf("%s: %s: a *Violation: %v", c.name, m, err)
+			case !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "Analysis."+m):
+				t.Errorf("%s: %s: error %q does not say %q", c.name, m, err, c.want)
+			}
+		}
+		if c.a.Races() != nil || c.a.DataRaces() != nil || c.a.DataRaceFree() {
+			t.Errorf("%s: races reported", c.name)
+		}
+	}
+	// The zero Variant is refused before the Analysis is looked at, as
+	// documented.
+	if err := (*Analysis)(nil).ValidExecution(Variant{}); !errors.Is(err, ErrNoVariant) {
+		t.Errorf("nil Analysis, zero Variant: %v", err)
+	}
+}
+
+// TestAnalysisUsable: an Analysis made by Analyze, and one built by hand
+// over an empty execution, give the predicates' results.
+func TestAnalysisUsable(t *testing.T) {
+	a, err := Analyze(smallExecution(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m, err := range analysisErrors(a) {
+		if err != nil {
+			t.Errorf("%s: %v", m, err)
+		}
+	}
+	if rs := a.DataRaces(); len(rs) != 1 || rs[0] != (Race{E: 1, D: 2, Data: true}) || len(a.Races()) != 1 || a.DataRaceFree() {
+		t.Errorf("races: %v", a.Races())
+	}
+	for _, a := range []*Analysis{{X: &Execution{}}, must(Analyze(&Execution{}))} {
+		for m, err := range analysisErrors(a) {
+			if (err != nil) != (m == "ValueOfReadEvent") { // event 2 does not exist
+				t.Errorf("empty execution: %s: %v", m, err)
+			}
+		}
+		if a.Races() != nil || !a.DataRaceFree() {
+			t.Error("empty execution: races")
+		}
+	}
+}
+
+func must[T any](x T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return x
 }

@@ -47,7 +47,9 @@
 //
 // Each returns an error: nil when it holds, else a [*Violation] (get it with
 // errors.As) naming the predicate, the events that break it, and a
-// sentence. The error is never a nil *Violation.
+// sentence. The error is never a nil *Violation. On an Analysis not made
+// by Analyze that lacks what Analyze gives it (nil, zero, a malformed X)
+// the error says so and is no *Violation; see [Analysis].
 //
 //   - [Analysis.HostSynchronizesWithValid]
 //   - [Analysis.HappensBeforeStrictPartialOrder]

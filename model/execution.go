@@ -158,6 +158,14 @@ func (x *Execution) Check() error {
 // execution. Its predicate methods implement ECMA-262's validity
 // conditions; each returns a nil error when the condition holds and a
 // *Violation naming the events that break it otherwise.
+//
+// Every method first checks that the Analysis is usable: not nil, with an
+// X that is well-formed (Execution.Check) and relations over X's events,
+// as Analyze makes it. On one that is not (a nil *Analysis, the zero
+// Analysis, one built by hand without its relations, one whose X was made
+// malformed after Analyze) the predicates and ValueOfReadEvent return an
+// error that is not a *Violation and names what is wrong; Races and
+// DataRaces return nil, and DataRaceFree false.
 type Analysis struct {
 	X *Execution
 	// AgentOrder: E is-agent-order-before D.

@@ -44,6 +44,28 @@ func (v *Violation) Error() string {
 // ES2024, ES2017, SC or VariantByName.
 var ErrNoVariant = errors.New("model: the zero Variant names no memory model (use ES2024, ES2017, SC or VariantByName)")
 
+// usable returns nil when a can be analysed: made by Analyze, or built by
+// hand with X well-formed (Execution.Check) and every relation over X's
+// events; otherwise an error naming what is missing, for method op. The
+// exported methods call it once, on entry; their work is done by
+// unexported methods that trust a.
+func (a *Analysis) usable(op string) error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("model: Analysis.%s: nil *Analysis (make one with Analyze)", op)
+	case a.X == nil:
+		return fmt.Errorf("model: Analysis.%s: the Analysis has no execution (X is nil; make one with Analyze)", op)
+	}
+	n := len(a.X.Events)
+	if a.AgentOrder.n != n || a.ReadsFrom.n != n || a.HostSynchronizesWith.n != n || a.SynchronizesWith.n != n || a.HappensBefore.n != n {
+		return fmt.Errorf("model: Analysis.%s: the Analysis's relations are not over the %d events of X (make it with Analyze)", op, n)
+	}
+	if err := a.X.Check(); err != nil {
+		return fmt.Errorf("model: Analysis.%s: X is not a well-formed execution: %w", op, err)
+	}
+	return nil
+}
+
 func (a *Analysis) violation(pred string, ids []EventID, format string, args ...any) error {
 	return &Violation{Predicate: pred, Events: ids, Message: fmt.Sprintf(format, args...)}
 }
@@ -61,6 +83,13 @@ func (a *Analysis) names(ids []EventID) string {
 // returns nil, or a *Violation of PredHostSynchronizesWith naming the events
 // of a cycle.
 func (a *Analysis) HostSynchronizesWithValid() error {
+	if err := a.usable("HostSynchronizesWithValid"); err != nil {
+		return err
+	}
+	return a.hostSynchronizesWithValid()
+}
+
+func (a *Analysis) hostSynchronizesWithValid() error {
 	n := len(a.X.Events)
 	u := NewRelation(n)
 	for i := range u.bits {
@@ -89,6 +118,13 @@ func cycleThrough(c Relation, e EventID) []EventID {
 // returns nil, or a *Violation of PredHappensBefore naming the events of a
 // cycle.
 func (a *Analysis) HappensBeforeStrictPartialOrder() error {
+	if err := a.usable("HappensBeforeStrictPartialOrder"); err != nil {
+		return err
+	}
+	return a.happensBeforeStrictPartialOrder()
+}
+
+func (a *Analysis) happensBeforeStrictPartialOrder() error {
 	if ok, e := a.HappensBefore.Irreflexive(); !ok {
 		cyc := cycleThrough(a.HappensBefore, e)
 		return a.violation(PredHappensBefore, cyc, "happens-before has a cycle through %s", a.names(cyc))
@@ -105,6 +141,13 @@ func (a *Analysis) HappensBeforeStrictPartialOrder() error {
 // through read-modify-writes does not terminate (a read-modify-write whose
 // value depends on itself), which this package does not accept as a value.
 func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
+	if err := a.usable("ValueOfReadEvent"); err != nil {
+		return nil, err
+	}
+	return a.valueOfReadEvent(r)
+}
+
+func (a *Analysis) valueOfReadEvent(r EventID) ([]byte, error) {
 	if int(r) < 0 || int(r) >= len(a.X.Events) || !a.X.Events[r].IsRead() {
 		return nil, fmt.Errorf("model: ValueOfReadEvent: %s is not a read event", a.X.Name(r))
 	}
@@ -153,12 +196,19 @@ func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
 // the read event as composed from its reads-bytes-from. It returns nil, or
 // a *Violation of PredValidChosenReads naming the read and its sources.
 func (a *Analysis) ValidChosenReads() error {
+	if err := a.usable("ValidChosenReads"); err != nil {
+		return err
+	}
+	return a.validChosenReads()
+}
+
+func (a *Analysis) validChosenReads() error {
 	for i := range a.X.Events {
 		if !a.X.Events[i].IsRead() {
 			continue
 		}
 		r := EventID(i)
-		val, err := a.ValueOfReadEvent(r)
+		val, err := a.valueOfReadEvent(r)
 		if err != nil {
 			return err
 		}
@@ -189,6 +239,13 @@ func uniqueIDs(ids []EventID) []EventID {
 // happens-before V happens-before R. It returns nil, or a *Violation of
 // PredCoherentReads naming R, W (and V).
 func (a *Analysis) CoherentReads() error {
+	if err := a.usable("CoherentReads"); err != nil {
+		return err
+	}
+	return a.coherentReads()
+}
+
+func (a *Analysis) coherentReads() error {
 	type loc struct{ block, b int }
 	writers := map[loc][]int{}
 	for j := range a.X.Events {
@@ -223,6 +280,13 @@ func (a *Analysis) CoherentReads() error {
 // write whose range equals its own. It returns nil, or a *Violation of
 // PredTearFreeReads naming the read and those writes.
 func (a *Analysis) TearFreeReads() error {
+	if err := a.usable("TearFreeReads"); err != nil {
+		return err
+	}
+	return a.tearFreeReads()
+}
+
+func (a *Analysis) tearFreeReads() error {
 	for i := range a.X.Events {
 		if !a.X.Events[i].IsRead() {
 			continue
@@ -314,6 +378,13 @@ func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, error) {
 	if !v.valid() {
 		return nil, ErrNoVariant
 	}
+	if err := a.usable("SequentiallyConsistentAtomics"); err != nil {
+		return nil, err
+	}
+	return a.sequentiallyConsistentAtomics(v)
+}
+
+func (a *Analysis) sequentiallyConsistentAtomics(v Variant) ([]EventID, error) {
 	pred := PredSCAtomics
 	if v.rule == ruleSC {
 		pred = PredSequential
@@ -347,7 +418,7 @@ func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, error) {
 		return mo, nil
 	}
 	if ok, _ := a.HappensBefore.Irreflexive(); !ok {
-		return nil, a.HappensBeforeStrictPartialOrder()
+		return nil, a.happensBeforeStrictPartialOrder()
 	}
 	sol, ok := solveOrder(a.HappensBefore, cs, nil)
 	if ok {
@@ -386,13 +457,20 @@ func (a *Analysis) ValidExecution(v Variant) error {
 	if !v.valid() {
 		return ErrNoVariant
 	}
-	for _, check := range []func() error{a.HostSynchronizesWithValid, a.HappensBeforeStrictPartialOrder,
-		a.ValidChosenReads, a.CoherentReads, a.TearFreeReads} {
+	if err := a.usable("ValidExecution"); err != nil {
+		return err
+	}
+	return a.validExecution(v)
+}
+
+func (a *Analysis) validExecution(v Variant) error {
+	for _, check := range []func() error{a.hostSynchronizesWithValid, a.happensBeforeStrictPartialOrder,
+		a.validChosenReads, a.coherentReads, a.tearFreeReads} {
 		if err := check(); err != nil {
 			return err
 		}
 	}
-	_, err := a.SequentiallyConsistentAtomics(v)
+	_, err := a.sequentiallyConsistentAtomics(v)
 	return err
 }
 
@@ -408,7 +486,7 @@ func ValidExecution(x *Execution, v Variant) error {
 	if err != nil {
 		return err
 	}
-	return a.ValidExecution(v)
+	return a.validExecution(v)
 }
 
 // Race is a pair of Shared Data Block events in a race.
@@ -422,8 +500,16 @@ type Race struct {
 // Races lists the pairs (E, D), E < D, that are in a race: neither happens
 // before the other, and either both write intersecting ranges or one
 // reads-from the other. (The spec's "it is not the case that both E
-// happens-before D and D happens-before E" is read as "neither".)
+// happens-before D and D happens-before E" is read as "neither".) It
+// returns nil for an Analysis that is not usable (see Analysis).
 func (a *Analysis) Races() []Race {
+	if a.usable("Races") != nil {
+		return nil
+	}
+	return a.races()
+}
+
+func (a *Analysis) races() []Race {
 	var out []Race
 	x := a.X
 	for i := range x.Events {
@@ -447,10 +533,18 @@ func (a *Analysis) Races() []Race {
 	return out
 }
 
-// DataRaces lists the races that are data races.
+// DataRaces lists the races that are data races (nil for an Analysis that
+// is not usable).
 func (a *Analysis) DataRaces() []Race {
+	if a.usable("DataRaces") != nil {
+		return nil
+	}
+	return a.dataRaces()
+}
+
+func (a *Analysis) dataRaces() []Race {
 	var out []Race
-	for _, r := range a.Races() {
+	for _, r := range a.races() {
 		if r.Data {
 			out = append(out, r)
 		}
@@ -458,5 +552,9 @@ func (a *Analysis) DataRaces() []Race {
 	return out
 }
 
-// DataRaceFree reports whether no two events are in a data race.
-func (a *Analysis) DataRaceFree() bool { return len(a.DataRaces()) == 0 }
+// DataRaceFree reports whether no two events are in a data race. It
+// reports false for an Analysis that is not usable: it vouches for no
+// execution.
+func (a *Analysis) DataRaceFree() bool {
+	return a.usable("DataRaceFree") == nil && len(a.dataRaces()) == 0
+}
