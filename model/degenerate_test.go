@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"strings"
@@ -235,4 +236,31 @@ func must[T any](x T, err error) T {
 		panic(err)
 	}
 	return x
+}
+
+// TestNilContextAndCmp: EnumerateContext and EnumerateLimit with a nil
+// context, and SortFuncContext with a nil context or comparison function,
+// return an error naming it; they used to call through nil.
+func TestNilContextAndCmp(t *testing.T) {
+	p := prog("SB", 2, []Op{st(0, 1, sc), ld("r0", 1, sc)}, []Op{st(1, 1, sc), ld("r0", 0, sc)})
+	if outs, err := EnumerateContext(nil, p, ES2024); outs != nil || err == nil || !strings.Contains(err.Error(), "nil context") {
+		t.Errorf("EnumerateContext(nil): %v, %v", outs, err)
+	}
+	if outs, err := EnumerateLimit(nil, p, ES2024, 10); outs != nil || err == nil || !strings.Contains(err.Error(), "nil context") {
+		t.Errorf("EnumerateLimit(nil): %v, %v", outs, err)
+	}
+	s := []int{3, 1, 2}
+	if err := SortFuncContext(nil, s, func(a, b int) int { return a - b }); err == nil || !strings.Contains(err.Error(), "nil context") {
+		t.Errorf("SortFuncContext(nil ctx): %v", err)
+	}
+	if err := SortFuncContext(context.Background(), s, nil); err == nil || !strings.Contains(err.Error(), "nil comparison") {
+		t.Errorf("SortFuncContext(nil cmp): %v", err)
+	}
+	if s[0] != 3 || s[1] != 1 || s[2] != 2 {
+		t.Errorf("s changed: %v", s)
+	}
+	var empty []int
+	if err := SortFuncContext(context.Background(), empty, nil); err == nil {
+		t.Error("a nil cmp is an error even for an empty slice")
+	}
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -63,7 +64,7 @@ func Enumerate(p *Program, v Variant) ([]Outcome, error) {
 }
 
 // EnumerateContext is Enumerate that stops with ctx's error when ctx is
-// done (and returns no outcomes).
+// done (and returns no outcomes). A nil ctx is an error.
 //
 // Each operation becomes one event; the block's creator (an extra agent
 // "main") performs the init writes, starts every agent and joins them
@@ -104,6 +105,9 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	if ctx == nil {
+		return nil, errors.New("model: nil context.Context (use context.Background())")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
