@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -262,5 +263,36 @@ func TestNilContextAndCmp(t *testing.T) {
 	var empty []int
 	if err := SortFuncContext(context.Background(), empty, nil); err == nil {
 		t.Error("a nil cmp is an error even for an empty slice")
+	}
+}
+
+// TestValidateHostileProgram: Validate refuses an operation whose byte
+// index is so large that ByteIndex+ElementSize overflows (it used to pass
+// it, and Enumerate then indexed Init at a negative offset and panicked),
+// and a program with more than MaxAgents agents (each costs events even
+// without operations, so they made Enumerate's relations grow without
+// bound).
+func TestValidateHostileProgram(t *testing.T) {
+	for _, idx := range []int{math.MaxInt, math.MaxInt - 3, math.MaxInt - 7, math.MinInt, -1} {
+		p := prog("far", 2, []Op{{Kind: AccessLoad, Order: sc, ByteIndex: idx, ElementSize: 8, Reg: "r"}})
+		var pe *ProgramError
+		if err := p.Validate(); !errors.As(err, &pe) || !strings.Contains(err.Error(), "outside the 8-byte block") {
+			t.Errorf("byte index %d: %v", idx, err)
+		}
+		if outs, err := Enumerate(p, ES2024); outs != nil || err == nil {
+			t.Errorf("Enumerate with byte index %d: %v", idx, err)
+		}
+	}
+	p := prog("crowd", 1)
+	for i := 0; i <= MaxAgents; i++ {
+		p.Agents = append(p.Agents, ProgramAgent{Name: fmt.Sprint("P", i)})
+	}
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "MaxAgents") {
+		t.Errorf("%d agents: %v", len(p.Agents), err)
+	}
+	p.Agents = p.Agents[:MaxAgents]
+	p.Agents[0].Ops = []Op{ld("r0", 0, sc)}
+	if outs, err := Enumerate(p, ES2024); err != nil || len(outs) != 1 {
+		t.Errorf("%d agents: %d outcomes, %v", len(p.Agents), len(outs), err)
 	}
 }

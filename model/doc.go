@@ -80,8 +80,8 @@
 //
 //   - [Program], [ProgramAgent], [Op], [AccessKind] ([AccessLoad],
 //     [AccessStore], [AccessRMW]): the contract with scenarios/litmus.
-//   - [Program.Validate], [ProgramError], [MaxBlockSize], [MaxOps],
-//     [MaxCompareExchanges].
+//   - [Program.Validate], [ProgramError], [MaxBlockSize], [MaxAgents],
+//     [MaxOps], [MaxCompareExchanges].
 //   - [Enumerate], [EnumerateContext] (stops when its context is done),
 //     [EnumerateLimit] (also gives up with a [*TooManyStatesError] past a
 //     number of final states) → [][Outcome]{[FinalState],
@@ -120,9 +120,9 @@
 //     pairs play their role.
 //   - Enumeration is exponential in the worst case (the number of allowed
 //     final states can be); Validate refuses blocks over [MaxBlockSize]
-//     bytes, programs over [MaxOps] operations and more than
-//     [MaxCompareExchanges] compareExchange operations (the search runs
-//     once per combination of their successes); [EnumerateContext] stops
+//     bytes, programs over [MaxAgents] agents or [MaxOps] operations, and
+//     more than [MaxCompareExchanges] compareExchange operations (the
+//     search runs once per combination of their successes); [EnumerateContext] stops
 //     promptly when its context is done (every stage checks it every
 //     thousand or so steps), and [EnumerateLimit] bounds the number of final states, hence memory.
 //     A few accesses can have millions of states: a plain BigInt64 load
