@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 )
@@ -294,5 +295,62 @@ func TestValidateHostileProgram(t *testing.T) {
 	p.Agents[0].Ops = []Op{ld("r0", 0, sc)}
 	if outs, err := Enumerate(p, ES2024); err != nil || len(outs) != 1 {
 		t.Errorf("%d agents: %d outcomes, %v", len(p.Agents), len(outs), err)
+	}
+}
+
+// TestRangeExtremes: Intersects, Overlapping, Disjoint and Contains agree
+// with exact arithmetic for ranges at the extremes of int, where End
+// overflows (they used to compare against the wrapped End and answer
+// wrongly: Range{Start: MaxInt, Size: 1} did not contain byte MaxInt).
+func TestRangeExtremes(t *testing.T) {
+	vals := []int{math.MinInt, math.MinInt + 1, -2, -1, 0, 1, 2, 3, math.MaxInt - 1, math.MaxInt}
+	bi := func(x int) *big.Int { return big.NewInt(int64(x)) }
+	end := func(r Range) *big.Int { return new(big.Int).Add(bi(r.Start), bi(r.Size)) }
+	str := func(r Range) string { return fmt.Sprintf("{Block: %d, Start: %d, Size: %d}", r.Block, r.Start, r.Size) }
+	var rs []Range
+	for _, s := range vals {
+		for _, n := range vals {
+			rs = append(rs, Range{Start: s, Size: n})
+		}
+	}
+	for _, r := range rs {
+		for _, b := range vals {
+			want := r.Size > 0 && b >= r.Start && bi(b).Cmp(end(r)) < 0
+			if got := r.Contains(0, b); got != want {
+				t.Errorf("%s.Contains(%d) = %v", str(r), b, got)
+			}
+		}
+		for _, o := range rs {
+			want := r.Size > 0 && o.Size > 0 && bi(r.Start).Cmp(end(o)) < 0 && bi(o.Start).Cmp(end(r)) < 0
+			if got := r.Intersects(o); got != want {
+				t.Errorf("%s.Intersects(%s) = %v", str(r), str(o), got)
+			}
+			if r.Overlapping(o) != (want && r != o) || r.Disjoint(o) != (!want && r != o) {
+				t.Errorf("%s vs %s: Overlapping %v Disjoint %v", str(r), str(o), r.Overlapping(o), r.Disjoint(o))
+			}
+		}
+		if r.Intersects(Range{Block: 1, Start: r.Start, Size: r.Size}) || r.Contains(1, r.Start) {
+			t.Errorf("%s meets a range of another block", str(r))
+		}
+	}
+}
+
+// TestCheckRangeOverflow: Check refuses an event whose range reaches past
+// the largest int; it used to pass the event and report its read as
+// taking a byte from a write whose (wrapped) range did not hold it.
+func TestCheckRangeOverflow(t *testing.T) {
+	b := NewBuilder()
+	a := b.Agent("a")
+	w := b.Write(a, Unordered, false, 0, math.MaxInt, []byte{1})
+	b.Read(a, Unordered, false, 0, math.MaxInt, 1, []EventID{w}, []byte{1})
+	if _, err := b.Execution(); err == nil || !strings.Contains(err.Error(), "reach past the largest int") {
+		t.Fatalf("Execution: %v", err)
+	}
+	b = NewBuilder()
+	a = b.Agent("a")
+	w = b.Write(a, Unordered, false, 0, math.MaxInt-1, []byte{1})
+	b.Read(a, Unordered, false, 0, math.MaxInt-1, 1, []EventID{w}, []byte{1})
+	if _, err := b.Execution(); err != nil {
+		t.Fatalf("a 1-byte range ending at the largest int: %v", err)
 	}
 }

@@ -261,12 +261,17 @@ func (e *Event) String() string {
 	return s + ")"
 }
 
-// Range is the byte range of an event: Size bytes from Start in Block.
+// Range is the byte range of an event: Size bytes from Start in Block. A
+// Range with Size ≤ 0 holds no byte. Intersects, Overlapping, Disjoint and
+// Contains are exact for every Range, even one that reaches past the
+// largest int (which Execution.Check refuses in an event).
 type Range struct {
 	Block, Start, Size int
 }
 
-// End is one past the last byte of the range.
+// End is one past the last byte of the range: Start+Size, which wraps
+// around as int addition does for a range that reaches past the largest
+// int.
 func (r Range) End() int { return r.Start + r.Size }
 
 // String formats the range as block:[start,end).
@@ -279,7 +284,16 @@ func (r Range) Equal(o Range) bool { return r == o }
 
 // Intersects reports whether the ranges share at least one byte.
 func (r Range) Intersects(o Range) bool {
-	return r.Block == o.Block && r.Start < o.End() && o.Start < r.End() && r.Size > 0 && o.Size > 0
+	if r.Block != o.Block || r.Size <= 0 || o.Size <= 0 {
+		return false
+	}
+	// The later start lies in the earlier range. The difference of the
+	// starts, taken as a uint, is exact (it lies in [0, 2^64)); End could
+	// overflow.
+	if r.Start <= o.Start {
+		return uint(o.Start-r.Start) < uint(r.Size)
+	}
+	return uint(r.Start-o.Start) < uint(o.Size)
 }
 
 // Overlapping reports whether the ranges overlap in the spec's sense: same
@@ -291,5 +305,5 @@ func (r Range) Disjoint(o Range) bool { return !r.Intersects(o) && !r.Equal(o) }
 
 // Contains reports whether byte index b of block lies in the range.
 func (r Range) Contains(block, b int) bool {
-	return r.Block == block && b >= r.Start && b < r.End()
+	return r.Block == block && r.Size > 0 && b >= r.Start && uint(b-r.Start) < uint(r.Size)
 }

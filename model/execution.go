@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Execution is a candidate execution: the events of every agent in
@@ -46,10 +47,13 @@ func (x *Execution) Name(id EventID) string {
 }
 
 // Check reports whether x is a well-formed candidate execution: agents and
-// agent-order agree, every read has one source per byte whose range holds
-// that byte and which is not the read itself, host-synchronizes-with
-// relates host events only, and a memory-order (if given) lists each event
-// once. It does not judge validity; that is ValidExecution's job.
+// agent-order agree, every event has a valid kind, every memory event a
+// valid order and a non-empty range that ends below the largest int,
+// every read has one source per byte whose range holds that byte and
+// which is not the read itself, host-synchronizes-with relates host
+// events only, and a memory-order (if given) lists each event once. It
+// does not judge validity; that is ValidExecution's job. A nil x is an
+// error.
 func (x *Execution) Check() error {
 	if x == nil {
 		return errors.New("model: no execution (nil *Execution)")
@@ -86,6 +90,9 @@ func (x *Execution) Check() error {
 		}
 		if e.ElementSize <= 0 || e.ByteIndex < 0 {
 			return fmt.Errorf("event %s has an empty or negative range %s", x.Name(id), e.Range())
+		}
+		if e.ElementSize > math.MaxInt-e.ByteIndex {
+			return fmt.Errorf("event %s: %d bytes at byte index %d reach past the largest int", x.Name(id), e.ElementSize, e.ByteIndex)
 		}
 		switch {
 		case e.Kind == ReadModifyWriteSharedMemory && (e.Order != SeqCst || !e.NoTear):
