@@ -354,3 +354,49 @@ func TestCheckRangeOverflow(t *testing.T) {
 		t.Fatalf("a 1-byte range ending at the largest int: %v", err)
 	}
 }
+
+// TestValueOfReadEventMalformed: ValueOfReadEvent checks only the events
+// the value depends on (so that its cost does not grow with X), each as
+// Execution.Check would: a malformed one gives Check's error, never a
+// panic, a value or a *Violation.
+func TestValueOfReadEventMalformed(t *testing.T) {
+	// Events: init 0 and 1, P0's write 2 (byte 0), P0's add 3 (byte 1),
+	// P1's read 4 of bytes 0-1 from 2 and 3.
+	build := func() *Analysis {
+		b := NewBuilder()
+		main, p0, p1 := b.Agent("main"), b.Agent("P0"), b.Agent("P1")
+		init := b.Init(main, 0, []byte{0, 0})
+		w := b.Write(p0, Unordered, true, 0, 0, []byte{7})
+		add := b.ReadModifyWrite(p0, Add, 0, 1, []byte{2}, []EventID{init[1]}, []byte{0})
+		b.Read(p1, Unordered, false, 0, 0, 2, []EventID{w, add}, []byte{7, 2})
+		return must(Analyze(must(b.Execution())))
+	}
+	if v, err := build().ValueOfReadEvent(4); err != nil || !bytes.Equal(v, []byte{7, 2}) {
+		t.Fatalf("value: % x, %v", v, err)
+	}
+	cases := map[string]func(x *Execution){
+		"source out of range":   func(x *Execution) { x.ReadsBytesFrom[4][0] = 99 },
+		"negative source":       func(x *Execution) { x.ReadsBytesFrom[4][1] = -1 },
+		"reads from itself":     func(x *Execution) { x.ReadsBytesFrom[4][0] = 4 },
+		"a host source":         func(x *Execution) { x.Events[2] = Event{Kind: HostEvent, Agent: 1} },
+		"a read source":         func(x *Execution) { x.ReadsBytesFrom[4][0] = 4; x.ReadsBytesFrom[4][1] = 4 },
+		"another block":         func(x *Execution) { x.Events[2].Block = 1 },
+		"long payload":          func(x *Execution) { x.Events[2].Payload = []byte{7, 7} },
+		"byte not held":         func(x *Execution) { x.ReadsBytesFrom[4][1] = 2 },
+		"ModifyOp(99)":          func(x *Execution) { x.Events[3].ModifyOp = 99 },
+		"too few sources":       func(x *Execution) { x.ReadsBytesFrom[4] = x.ReadsBytesFrom[4][:1] },
+		"no sources of the rmw": func(x *Execution) { x.ReadsBytesFrom[3] = nil },
+		"huge element size":     func(x *Execution) { x.Events[4].ElementSize = math.MaxInt },
+		"short ReadsBytesFrom":  func(x *Execution) { x.ReadsBytesFrom = x.ReadsBytesFrom[:4] },
+		"range past MaxInt":     func(x *Execution) { x.Events[4].ByteIndex = math.MaxInt - 1 },
+	}
+	for name, mutate := range cases {
+		a := build()
+		mutate(a.X)
+		v, err := a.ValueOfReadEvent(4)
+		var viol *Violation
+		if v != nil || err == nil || errors.As(err, &viol) || !strings.Contains(err.Error(), "X is not a well-formed execution") {
+			t.Errorf("%s: % x, %v", name, v, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -50,6 +51,15 @@ var ErrNoVariant = errors.New("model: the zero Variant names no memory model (us
 // exported methods call it once, on entry; their work is done by
 // unexported methods that trust a.
 func (a *Analysis) usable(op string) error {
+	if err := a.shaped(op); err != nil {
+		return err
+	}
+	return a.wellFormed(op)
+}
+
+// shaped is the part of usable that takes constant time: a and X are not
+// nil and the relations are over X's events.
+func (a *Analysis) shaped(op string) error {
 	switch {
 	case a == nil:
 		return fmt.Errorf("model: Analysis.%s: nil *Analysis (make one with Analyze)", op)
@@ -60,6 +70,12 @@ func (a *Analysis) usable(op string) error {
 	if a.AgentOrder.n != n || a.ReadsFrom.n != n || a.HostSynchronizesWith.n != n || a.SynchronizesWith.n != n || a.HappensBefore.n != n {
 		return fmt.Errorf("model: Analysis.%s: the Analysis's relations are not over the %d events of X (make it with Analyze)", op, n)
 	}
+	return nil
+}
+
+// wellFormed is the part of usable that takes linear time: Execution.Check
+// of X.
+func (a *Analysis) wellFormed(op string) error {
 	if err := a.X.Check(); err != nil {
 		return fmt.Errorf("model: Analysis.%s: X is not a well-formed execution: %w", op, err)
 	}
@@ -140,13 +156,30 @@ func (a *Analysis) happensBeforeStrictPartialOrder() error {
 // *Violation of PredValidChosenReads naming the events when the recursion
 // through read-modify-writes does not terminate (a read-modify-write whose
 // value depends on itself), which this package does not accept as a value.
+// Unlike the predicates, it does not check the whole of X on entry, only
+// the events its value depends on: its cost does not grow with X's size.
 func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
-	if err := a.usable("ValueOfReadEvent"); err != nil {
+	if err := a.shaped("ValueOfReadEvent"); err != nil {
 		return nil, err
 	}
-	return a.valueOfReadEvent(r)
+	v, err := a.valueOfReadEvent(r)
+	if err == errMalformed {
+		if err = a.wellFormed("ValueOfReadEvent"); err == nil {
+			err = errors.New("model: Analysis.ValueOfReadEvent: X is not a well-formed execution")
+		}
+	}
+	return v, err
 }
 
+// errMalformed is valueOfReadEvent's error when an event it visits is not
+// as Execution.Check requires (which an Analysis made by Analyze rules
+// out); ValueOfReadEvent then reports Check's error.
+var errMalformed = errors.New("malformed execution")
+
+// valueOfReadEvent checks each event it visits as Execution.Check would
+// (one source per byte, each another event, a write of the read's block
+// whose payload fits its range and holds the byte), so that a malformed X
+// gives errMalformed, not a panic or a value.
 func (a *Analysis) valueOfReadEvent(r EventID) ([]byte, error) {
 	if int(r) < 0 || int(r) >= len(a.X.Events) || !a.X.Events[r].IsRead() {
 		return nil, fmt.Errorf("model: ValueOfReadEvent: %s is not a read event", a.X.Name(r))
@@ -170,19 +203,35 @@ func (a *Analysis) valueOfReadEvent(r EventID) ([]byte, error) {
 		onPath[r] = true
 		path = append(path, r)
 		e := &a.X.Events[r]
+		if e.ElementSize <= 0 || e.ByteIndex < 0 || e.ElementSize > math.MaxInt-e.ByteIndex ||
+			int(r) >= len(a.X.ReadsBytesFrom) || len(a.X.ReadsBytesFrom[r]) != e.ElementSize {
+			return nil, errMalformed
+		}
 		out := make([]byte, e.ElementSize)
 		for k, w := range a.X.ReadsBytesFrom[r] {
+			if uint(w) >= uint(len(a.X.Events)) || w == r {
+				return nil, errMalformed
+			}
 			we := &a.X.Events[w]
-			idx := e.ByteIndex + k - we.ByteIndex
-			if we.Kind == WriteSharedMemory {
-				out[k] = we.Payload[idx]
-				continue
+			if we.Block != e.Block || we.ByteIndex < 0 || len(we.Payload) != we.ElementSize {
+				return nil, errMalformed
 			}
-			in, err := value(w)
-			if err != nil {
-				return nil, err
+			idx := e.ByteIndex + k - we.ByteIndex // in [0, we.ElementSize) when we holds the byte
+			var src []byte
+			switch we.Kind {
+			case WriteSharedMemory:
+				src = we.Payload
+			case ReadModifyWriteSharedMemory:
+				in, err := value(w)
+				if err != nil {
+					return nil, err
+				}
+				src = we.modify(in)
 			}
-			out[k] = we.modify(in)[idx]
+			if uint(idx) >= uint(len(src)) {
+				return nil, errMalformed
+			}
+			out[k] = src[idx]
 		}
 		path = path[:len(path)-1]
 		onPath[r] = false
