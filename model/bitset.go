@@ -1,6 +1,9 @@
 package model
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // bitset is a set of small non-negative integers (event IDs).
 type bitset []uint64
@@ -41,10 +44,29 @@ type Relation struct {
 	bits     []uint64
 }
 
-// NewRelation returns the empty relation on n events.
+// maxRelationLen is the most events a Relation is over: its bits take
+// n²/8 bytes, 128 GiB at this size (and the transitive closure n³/64
+// word operations), so no larger relation is of use.
+const maxRelationLen = 1 << 20
+
+// NewRelation returns the empty relation on n events, whose bits take
+// n·⌈n/64⌉ words (n²/8 bytes: 112 MB for n = 30,000). For n ≤ 0 it
+// returns the zero Relation, the empty relation on no events; so it does
+// for an n too large to be of use: over 2^20 (1,048,576), or whose n²/8
+// bytes an int cannot count (over about 131,000 on 32-bit platforms).
+// Len tells which; Analyze refuses executions with that many events.
 func NewRelation(n int) Relation {
+	if !relationFits(n) {
+		return Relation{}
+	}
 	w := (n + 63) / 64
 	return Relation{n: n, words: w, bits: make([]uint64, n*w)}
+}
+
+// relationFits reports whether NewRelation(n) is a relation on n > 0
+// events.
+func relationFits(n int) bool {
+	return n > 0 && n <= maxRelationLen && n <= math.MaxInt/8/((n+63)/64)
 }
 
 // Len is the number of events the relation is over.
@@ -60,9 +82,20 @@ func (r Relation) Has(a, b EventID) bool {
 	return r.row(int(a)).has(int(b))
 }
 
-// Add relates a to b, in place (every copy of r sees it). Like a slice
-// index, it panics when a or b is negative or not below Len.
-func (r Relation) Add(a, b EventID) { r.row(int(a)).set(int(b)) }
+// Add relates a to b, in place (every copy of r sees it), and reports
+// true. When a or b is not an event of the relation (negative, or not
+// below Len) it changes nothing and reports false.
+func (r Relation) Add(a, b EventID) bool {
+	if uint(a) >= uint(r.n) || uint(b) >= uint(r.n) {
+		return false
+	}
+	r.set(int(a), int(b))
+	return true
+}
+
+// set is Add for events known to be in range (Analyze's and the
+// enumerator's loops).
+func (r Relation) set(a, b int) { r.row(a).set(b) }
 
 // Clone returns a copy with bits of its own.
 func (r Relation) Clone() Relation {

@@ -1,13 +1,22 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
 
 // Builder assembles an Execution event by event, for checkers that turn a
 // recorded run into a candidate execution and for tests. Events get names
-// "<agent>:<index>" unless named; Execution runs Execution.Check.
+// "<agent>:<index>" unless named; Execution runs Execution.Check, so the
+// methods that add events accept any argument and a malformed event shows
+// up as Execution's error. The methods return -1 for an event of an agent
+// that was not added (Execution then reports it).
+//
+// The zero Builder is empty, like NewBuilder's. A nil *Builder builds
+// nothing: Agent and the methods that add events return -1 (no agent, no
+// event), Init returns nil, HostSynchronizesWith does nothing, and
+// Execution returns an error.
 type Builder struct {
 	x      Execution
 	agents []string
@@ -17,14 +26,20 @@ type Builder struct {
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder { return &Builder{} }
 
-// Agent adds an agent and returns its index.
+// Agent adds an agent and returns its index (-1 for a nil b).
 func (b *Builder) Agent(name string) int {
+	if b == nil {
+		return -1
+	}
 	b.agents = append(b.agents, name)
 	b.x.AgentOrder = append(b.x.AgentOrder, nil)
 	return len(b.agents) - 1
 }
 
 func (b *Builder) add(e Event) EventID {
+	if b == nil {
+		return -1
+	}
 	if e.Agent < 0 || e.Agent >= len(b.agents) {
 		if b.err == nil {
 			b.err = fmt.Errorf("model: builder: event for agent %d, which was not added", e.Agent)
@@ -44,8 +59,11 @@ func (b *Builder) add(e Event) EventID {
 
 // Init appends the init writes of a new block (one 1-byte write per byte
 // of contents) to agent's events, as CreateSharedByteDataBlock does, and
-// returns them by byte index.
+// returns them by byte index (nil for a nil b).
 func (b *Builder) Init(agent, block int, contents []byte) []EventID {
+	if b == nil {
+		return nil
+	}
 	ids := make([]EventID, len(contents))
 	for i, c := range contents {
 		ids[i] = b.add(Event{Kind: WriteSharedMemory, Agent: agent, Name: fmt.Sprintf("init[%d]", i), Order: Init, NoTear: true,
@@ -79,7 +97,7 @@ func (b *Builder) ReadModifyWrite(agent int, m ModifyOp, block, index int, paylo
 }
 
 func (b *Builder) setRead(id EventID, sources []EventID, chosen []byte) {
-	if id < 0 {
+	if b == nil || id < 0 {
 		return
 	}
 	b.x.ReadsBytesFrom[id] = append([]EventID(nil), sources...)
@@ -94,11 +112,19 @@ func (b *Builder) Host(agent int, name string) EventID {
 
 // HostSynchronizesWith records that host event e host-synchronizes-with d.
 func (b *Builder) HostSynchronizesWith(e, d EventID) {
+	if b == nil {
+		return
+	}
 	b.x.HostSynchronizesWith = append(b.x.HostSynchronizesWith, [2]EventID{e, d})
 }
 
-// Execution returns the built execution after Execution.Check.
+// Execution returns the built execution after Execution.Check: its error
+// for a malformed execution, the first event of an agent that was not
+// added, or a nil b.
 func (b *Builder) Execution() (*Execution, error) {
+	if b == nil {
+		return nil, errors.New("model: builder: nil *Builder")
+	}
 	if b.err != nil {
 		return nil, b.err
 	}
@@ -112,8 +138,11 @@ func (b *Builder) Execution() (*Execution, error) {
 // String lists the execution agent by agent: each event with its kind,
 // order and range, what a read took each byte from and the value it
 // returned, then the host-synchronizes-with pairs and the memory-order
-// (when given).
+// (when given). A nil x prints as "<nil>".
 func (x *Execution) String() string {
+	if x == nil {
+		return "<nil>"
+	}
 	var s strings.Builder
 	for a, list := range x.AgentOrder {
 		fmt.Fprintf(&s, "agent %d:\n", a)

@@ -47,7 +47,9 @@
 //
 // Each returns an error: nil when it holds, else a [*Violation] (get it with
 // errors.As) naming the predicate, the events that break it, and a
-// sentence. The error is never a nil *Violation.
+// sentence. The error is never a nil *Violation. On an Analysis not made
+// by Analyze that lacks what Analyze gives it (nil, zero, a malformed X)
+// the error says so and is no *Violation; see [Analysis].
 //
 //   - [Analysis.HostSynchronizesWithValid]
 //   - [Analysis.HappensBeforeStrictPartialOrder]
@@ -78,8 +80,8 @@
 //
 //   - [Program], [ProgramAgent], [Op], [AccessKind] ([AccessLoad],
 //     [AccessStore], [AccessRMW]): the contract with scenarios/litmus.
-//   - [Program.Validate], [ProgramError], [MaxBlockSize], [MaxOps],
-//     [MaxCompareExchanges].
+//   - [Program.Validate], [ProgramError], [MaxBlockSize], [MaxAgents],
+//     [MaxOps], [MaxCompareExchanges].
 //   - [Enumerate], [EnumerateContext] (stops when its context is done),
 //     [EnumerateLimit] (also gives up with a [*TooManyStatesError] past a
 //     number of final states) → [][Outcome]{[FinalState],
@@ -91,6 +93,23 @@
 //     [NewFinalState] builds one by hand; [FinalState.Key].
 //   - [SortFuncContext]: the cancellable sort the enumerator (and the litmus
 //     front end) use for large state sets.
+//
+// # Degenerate input
+//
+// No input makes this package panic. Methods of nil or zero values, and
+// functions given nil, invalid enum values (an Order, ModifyOp or
+// EventKind that is none of the constants) or hostile integers, return an
+// error where they return one, naming what was nil or invalid and never a
+// *Violation, and otherwise a zero value or their documented result: a
+// nil *Event neither reads nor writes, a nil *Builder builds nothing (its
+// methods return -1 and Execution an error), [ModifyOp.Apply] of an
+// invalid op is nil, [NewRelation] of n ≤ 0 is the zero Relation,
+// [Relation.Add] of a pair out of range reports false, and the predicates
+// of an [Analysis] that lacks what Analyze gives it (a nil or zero one,
+// one without its relations, one with a malformed X) return an error.
+// Resources are the limit: Analyze's relations take n²/8 bytes each for n
+// events (see [NewRelation]). TestAPIDegenerateInput checks all this for
+// every exported function and method.
 //
 // # Examples
 //
@@ -118,11 +137,12 @@
 //     pairs play their role.
 //   - Enumeration is exponential in the worst case (the number of allowed
 //     final states can be); Validate refuses blocks over [MaxBlockSize]
-//     bytes, programs over [MaxOps] operations and more than
-//     [MaxCompareExchanges] compareExchange operations (the search runs
-//     once per combination of their successes); [EnumerateContext] stops
-//     promptly when its context is done (every stage checks it every
-//     thousand or so steps), and [EnumerateLimit] bounds the number of final states, hence memory.
+//     bytes, programs over [MaxAgents] agents or [MaxOps] operations, and
+//     more than [MaxCompareExchanges] compareExchange operations (the
+//     search runs once per combination of their successes);
+//     [EnumerateContext] stops promptly when its context is done (every
+//     stage checks it every thousand or so steps), and [EnumerateLimit]
+//     bounds the number of final states, hence memory.
 //     A few accesses can have millions of states: a plain BigInt64 load
 //     racing two plain stores has 1.7 million (each byte from either store
 //     or init, times the final memory), about 200 bytes each in the

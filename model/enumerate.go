@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -45,8 +46,11 @@ type TooManyStatesError struct {
 }
 
 // Error formats the error as "program P: more than N allowed final states
-// under V".
+// under V" ("<nil>" for a nil e).
 func (e *TooManyStatesError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
 	return fmt.Sprintf("program %s: more than %d allowed final states under %s (the limit)", e.Program, e.Limit, e.Variant)
 }
 
@@ -60,7 +64,7 @@ func Enumerate(p *Program, v Variant) ([]Outcome, error) {
 }
 
 // EnumerateContext is Enumerate that stops with ctx's error when ctx is
-// done (and returns no outcomes).
+// done (and returns no outcomes). A nil ctx is an error.
 //
 // Each operation becomes one event; the block's creator (an extra agent
 // "main") performs the init writes, starts every agent and joins them
@@ -101,6 +105,9 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	if ctx == nil {
+		return nil, errors.New("model: nil context.Context (use context.Background())")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

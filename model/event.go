@@ -89,8 +89,12 @@ func (m ModifyOp) Valid() bool { return m >= Add && m <= CompareExchange }
 
 // Apply returns the bytes m writes when it read `read` with payload
 // `payload` (little-endian, equal lengths; the shorter length is used if
-// they differ). It does not modify its arguments.
+// they differ). It does not modify its arguments. For a ModifyOp that is
+// not Valid it returns nil: no operation, so no bytes written.
 func (m ModifyOp) Apply(read, payload []byte) []byte {
+	if !m.Valid() {
+		return nil
+	}
 	n := len(read)
 	if len(payload) < n {
 		n = len(payload)
@@ -126,7 +130,7 @@ func (m ModifyOp) Apply(read, payload []byte) []byte {
 		for i := 0; i < n; i++ {
 			out[i] = read[i] ^ payload[i]
 		}
-	default: // Exchange, CompareExchange (successful)
+	case Exchange, CompareExchange: // CompareExchange: a successful one
 		copy(out, payload[:n])
 	}
 	return out
@@ -192,8 +196,19 @@ type Event struct {
 // `read` (ElementSize bytes, little-endian; a new slice): for a
 // CompareExchange with Expected set (the 2017 text, before tc39/ecma262 PR
 // #2250) the Payload when read equals Expected and a copy of read (written
-// back) otherwise; for every other ModifyOp, ModifyOp.Apply(read, Payload).
+// back) otherwise; for every other ModifyOp, ModifyOp.Apply(read, Payload),
+// which is nil when the ModifyOp is not Valid (as in an event that is no
+// read-modify-write). A nil e gives nil.
 func (e *Event) Modify(read []byte) []byte {
+	if e == nil {
+		return nil
+	}
+	return e.modify(read)
+}
+
+// modify is Modify for an event known to exist (the predicates' and the
+// enumerator's inner loops).
+func (e *Event) modify(read []byte) []byte {
 	if e.ModifyOp == CompareExchange && e.Expected != nil && !bytes.Equal(read, e.Expected) {
 		return append([]byte(nil), read...)
 	}
@@ -201,27 +216,35 @@ func (e *Event) Modify(read []byte) []byte {
 }
 
 // IsRead reports whether e reads memory (ReadSharedMemory or
-// ReadModifyWriteSharedMemory).
+// ReadModifyWriteSharedMemory); false for a nil e. (The nil check costs
+// nothing where the compiler knows e is not nil, as for &x.Events[i].)
 func (e *Event) IsRead() bool {
-	return e.Kind == ReadSharedMemory || e.Kind == ReadModifyWriteSharedMemory
+	return e != nil && (e.Kind == ReadSharedMemory || e.Kind == ReadModifyWriteSharedMemory)
 }
 
 // IsWrite reports whether e writes memory (WriteSharedMemory or
-// ReadModifyWriteSharedMemory).
+// ReadModifyWriteSharedMemory); false for a nil e.
 func (e *Event) IsWrite() bool {
-	return e.Kind == WriteSharedMemory || e.Kind == ReadModifyWriteSharedMemory
+	return e != nil && (e.Kind == WriteSharedMemory || e.Kind == ReadModifyWriteSharedMemory)
 }
 
-// IsMemory reports whether e is a Shared Data Block event.
+// IsMemory reports whether e is a Shared Data Block event; false for a
+// nil e.
 func (e *Event) IsMemory() bool { return e.IsRead() || e.IsWrite() }
 
-// Range returns the event's byte range.
+// Range returns the event's byte range; the zero Range for a nil e.
 func (e *Event) Range() Range {
+	if e == nil {
+		return Range{}
+	}
 	return Range{Block: e.Block, Start: e.ByteIndex, Size: e.ElementSize}
 }
 
-// String describes the event for reports.
+// String describes the event for reports ("<nil>" for a nil e).
 func (e *Event) String() string {
+	if e == nil {
+		return "<nil>"
+	}
 	if e.Kind == HostEvent {
 		return fmt.Sprintf("%s (host)", e.Name)
 	}
@@ -238,12 +261,17 @@ func (e *Event) String() string {
 	return s + ")"
 }
 
-// Range is the byte range of an event: Size bytes from Start in Block.
+// Range is the byte range of an event: Size bytes from Start in Block. A
+// Range with Size ≤ 0 holds no byte. Intersects, Overlapping, Disjoint and
+// Contains are exact for every Range, even one that reaches past the
+// largest int (which Execution.Check refuses in an event).
 type Range struct {
 	Block, Start, Size int
 }
 
-// End is one past the last byte of the range.
+// End is one past the last byte of the range: Start+Size, which wraps
+// around as int addition does for a range that reaches past the largest
+// int.
 func (r Range) End() int { return r.Start + r.Size }
 
 // String formats the range as block:[start,end).
@@ -256,7 +284,16 @@ func (r Range) Equal(o Range) bool { return r == o }
 
 // Intersects reports whether the ranges share at least one byte.
 func (r Range) Intersects(o Range) bool {
-	return r.Block == o.Block && r.Start < o.End() && o.Start < r.End() && r.Size > 0 && o.Size > 0
+	if r.Block != o.Block || r.Size <= 0 || o.Size <= 0 {
+		return false
+	}
+	// The later start lies in the earlier range. The difference of the
+	// starts, taken as a uint, is exact (it lies in [0, 2^64)); End could
+	// overflow.
+	if r.Start <= o.Start {
+		return uint(o.Start-r.Start) < uint(r.Size)
+	}
+	return uint(r.Start-o.Start) < uint(o.Size)
 }
 
 // Overlapping reports whether the ranges overlap in the spec's sense: same
@@ -268,5 +305,5 @@ func (r Range) Disjoint(o Range) bool { return !r.Intersects(o) && !r.Equal(o) }
 
 // Contains reports whether byte index b of block lies in the range.
 func (r Range) Contains(block, b int) bool {
-	return r.Block == block && b >= r.Start && b < r.End()
+	return r.Block == block && r.Size > 0 && b >= r.Start && uint(b-r.Start) < uint(r.Size)
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Execution is a candidate execution: the events of every agent in
@@ -32,9 +33,11 @@ type Execution struct {
 	MemoryOrder []EventID
 }
 
-// Name returns the name of event id for reports.
+// Name returns the name of event id for reports: its Name, "e<id>" when it
+// has none, and "event <id>" for an id that is no event of x (or when x is
+// nil).
 func (x *Execution) Name(id EventID) string {
-	if int(id) < 0 || int(id) >= len(x.Events) {
+	if x == nil || int(id) < 0 || int(id) >= len(x.Events) {
 		return fmt.Sprintf("event %d", id)
 	}
 	if n := x.Events[id].Name; n != "" {
@@ -44,10 +47,13 @@ func (x *Execution) Name(id EventID) string {
 }
 
 // Check reports whether x is a well-formed candidate execution: agents and
-// agent-order agree, every read has one source per byte whose range holds
-// that byte and which is not the read itself, host-synchronizes-with
-// relates host events only, and a memory-order (if given) lists each event
-// once. It does not judge validity; that is ValidExecution's job.
+// agent-order agree, every event has a valid kind, every memory event a
+// valid order and a non-empty range that ends below the largest int,
+// every read has one source per byte whose range holds that byte and
+// which is not the read itself, host-synchronizes-with relates host
+// events only, and a memory-order (if given) lists each event once. It
+// does not judge validity; that is ValidExecution's job. A nil x is an
+// error.
 func (x *Execution) Check() error {
 	if x == nil {
 		return errors.New("model: no execution (nil *Execution)")
@@ -84,6 +90,9 @@ func (x *Execution) Check() error {
 		}
 		if e.ElementSize <= 0 || e.ByteIndex < 0 {
 			return fmt.Errorf("event %s has an empty or negative range %s", x.Name(id), e.Range())
+		}
+		if e.ElementSize > math.MaxInt-e.ByteIndex {
+			return fmt.Errorf("event %s: %d bytes at byte index %d reach past the largest int", x.Name(id), e.ElementSize, e.ByteIndex)
 		}
 		switch {
 		case e.Kind == ReadModifyWriteSharedMemory && (e.Order != SeqCst || !e.NoTear):
@@ -156,6 +165,14 @@ func (x *Execution) Check() error {
 // execution. Its predicate methods implement ECMA-262's validity
 // conditions; each returns a nil error when the condition holds and a
 // *Violation naming the events that break it otherwise.
+//
+// Every method first checks that the Analysis is usable: not nil, with an
+// X that is well-formed (Execution.Check) and relations over X's events,
+// as Analyze makes it. On one that is not (a nil *Analysis, the zero
+// Analysis, one built by hand without its relations, one whose X was made
+// malformed after Analyze) the predicates and ValueOfReadEvent return an
+// error that is not a *Violation and names what is wrong; Races and
+// DataRaces return nil, and DataRaceFree false.
 type Analysis struct {
 	X *Execution
 	// AgentOrder: E is-agent-order-before D.
@@ -174,18 +191,22 @@ type Analysis struct {
 }
 
 // Analyze checks x (see Execution.Check; a nil x is refused) and derives
-// its relations; the error is Check's.
+// its relations; the error is Check's, or says that x has more events than
+// a Relation holds (see NewRelation).
 func Analyze(x *Execution) (*Analysis, error) {
 	if err := x.Check(); err != nil {
 		return nil, err
 	}
 	n := len(x.Events)
+	if n > 0 && !relationFits(n) {
+		return nil, fmt.Errorf("model: Analyze: the execution has %d events, more than a Relation holds", n)
+	}
 	a := &Analysis{X: x, AgentOrder: NewRelation(n), ReadsFrom: NewRelation(n),
 		HostSynchronizesWith: NewRelation(n), SynchronizesWith: NewRelation(n)}
 	for _, list := range x.AgentOrder {
 		for i := range list {
 			for j := i + 1; j < len(list); j++ {
-				a.AgentOrder.Add(list[i], list[j])
+				a.AgentOrder.set(int(list[i]), int(list[j]))
 			}
 		}
 	}
@@ -194,15 +215,15 @@ func Analyze(x *Execution) (*Analysis, error) {
 			continue
 		}
 		for _, w := range x.ReadsBytesFrom[r] {
-			a.ReadsFrom.Add(EventID(r), w)
+			a.ReadsFrom.set(r, int(w))
 			if synchronizes(&x.Events[w], &x.Events[r]) {
-				a.SynchronizesWith.Add(w, EventID(r))
+				a.SynchronizesWith.set(int(w), r)
 			}
 		}
 	}
 	for _, p := range x.HostSynchronizesWith {
-		a.HostSynchronizesWith.Add(p[0], p[1])
-		a.SynchronizesWith.Add(p[0], p[1])
+		a.HostSynchronizesWith.set(int(p[0]), int(p[1]))
+		a.SynchronizesWith.set(int(p[0]), int(p[1]))
 	}
 	hb := NewRelation(n)
 	for i := range hb.bits {
@@ -214,7 +235,7 @@ func Analyze(x *Execution) (*Analysis, error) {
 		}
 		for d := range x.Events {
 			if d != e && x.Events[d].IsMemory() && initBefore(&x.Events[e], &x.Events[d]) {
-				hb.Add(EventID(e), EventID(d))
+				hb.set(e, d)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -31,13 +32,55 @@ type Violation struct {
 	Message   string
 }
 
-// Error formats the violation as "predicate: message".
-func (v *Violation) Error() string { return v.Predicate + ": " + v.Message }
+// Error formats the violation as "predicate: message" ("<nil>" for a nil v).
+func (v *Violation) Error() string {
+	if v == nil {
+		return "<nil>"
+	}
+	return v.Predicate + ": " + v.Message
+}
 
 // ErrNoVariant is the error, wrapped, of every function that takes a
 // Variant and is given the zero Variant, which names no memory model: use
 // ES2024, ES2017, SC or VariantByName.
 var ErrNoVariant = errors.New("model: the zero Variant names no memory model (use ES2024, ES2017, SC or VariantByName)")
+
+// usable returns nil when a can be analysed: made by Analyze, or built by
+// hand with X well-formed (Execution.Check) and every relation over X's
+// events; otherwise an error naming what is missing, for method op. The
+// exported methods call it once, on entry; their work is done by
+// unexported methods that trust a.
+func (a *Analysis) usable(op string) error {
+	if err := a.shaped(op); err != nil {
+		return err
+	}
+	return a.wellFormed(op)
+}
+
+// shaped is the part of usable that takes constant time: a and X are not
+// nil and the relations are over X's events.
+func (a *Analysis) shaped(op string) error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("model: Analysis.%s: nil *Analysis (make one with Analyze)", op)
+	case a.X == nil:
+		return fmt.Errorf("model: Analysis.%s: the Analysis has no execution (X is nil; make one with Analyze)", op)
+	}
+	n := len(a.X.Events)
+	if a.AgentOrder.n != n || a.ReadsFrom.n != n || a.HostSynchronizesWith.n != n || a.SynchronizesWith.n != n || a.HappensBefore.n != n {
+		return fmt.Errorf("model: Analysis.%s: the Analysis's relations are not over the %d events of X (make it with Analyze)", op, n)
+	}
+	return nil
+}
+
+// wellFormed is the part of usable that takes linear time: Execution.Check
+// of X.
+func (a *Analysis) wellFormed(op string) error {
+	if err := a.X.Check(); err != nil {
+		return fmt.Errorf("model: Analysis.%s: X is not a well-formed execution: %w", op, err)
+	}
+	return nil
+}
 
 func (a *Analysis) violation(pred string, ids []EventID, format string, args ...any) error {
 	return &Violation{Predicate: pred, Events: ids, Message: fmt.Sprintf(format, args...)}
@@ -56,6 +99,13 @@ func (a *Analysis) names(ids []EventID) string {
 // returns nil, or a *Violation of PredHostSynchronizesWith naming the events
 // of a cycle.
 func (a *Analysis) HostSynchronizesWithValid() error {
+	if err := a.usable("HostSynchronizesWithValid"); err != nil {
+		return err
+	}
+	return a.hostSynchronizesWithValid()
+}
+
+func (a *Analysis) hostSynchronizesWithValid() error {
 	n := len(a.X.Events)
 	u := NewRelation(n)
 	for i := range u.bits {
@@ -84,6 +134,13 @@ func cycleThrough(c Relation, e EventID) []EventID {
 // returns nil, or a *Violation of PredHappensBefore naming the events of a
 // cycle.
 func (a *Analysis) HappensBeforeStrictPartialOrder() error {
+	if err := a.usable("HappensBeforeStrictPartialOrder"); err != nil {
+		return err
+	}
+	return a.happensBeforeStrictPartialOrder()
+}
+
+func (a *Analysis) happensBeforeStrictPartialOrder() error {
 	if ok, e := a.HappensBefore.Irreflexive(); !ok {
 		cyc := cycleThrough(a.HappensBefore, e)
 		return a.violation(PredHappensBefore, cyc, "happens-before has a cycle through %s", a.names(cyc))
@@ -99,7 +156,31 @@ func (a *Analysis) HappensBeforeStrictPartialOrder() error {
 // *Violation of PredValidChosenReads naming the events when the recursion
 // through read-modify-writes does not terminate (a read-modify-write whose
 // value depends on itself), which this package does not accept as a value.
+// Unlike the predicates, it does not check the whole of X on entry, only
+// the events its value depends on: its cost does not grow with X's size.
 func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
+	if err := a.shaped("ValueOfReadEvent"); err != nil {
+		return nil, err
+	}
+	v, err := a.valueOfReadEvent(r)
+	if err == errMalformed {
+		if err = a.wellFormed("ValueOfReadEvent"); err == nil {
+			err = errors.New("model: Analysis.ValueOfReadEvent: X is not a well-formed execution")
+		}
+	}
+	return v, err
+}
+
+// errMalformed is valueOfReadEvent's error when an event it visits is not
+// as Execution.Check requires (which an Analysis made by Analyze rules
+// out); ValueOfReadEvent then reports Check's error.
+var errMalformed = errors.New("malformed execution")
+
+// valueOfReadEvent checks each event it visits as Execution.Check would
+// (one source per byte, each another event, a write of the read's block
+// whose payload fits its range and holds the byte), so that a malformed X
+// gives errMalformed, not a panic or a value.
+func (a *Analysis) valueOfReadEvent(r EventID) ([]byte, error) {
 	if int(r) < 0 || int(r) >= len(a.X.Events) || !a.X.Events[r].IsRead() {
 		return nil, fmt.Errorf("model: ValueOfReadEvent: %s is not a read event", a.X.Name(r))
 	}
@@ -122,19 +203,35 @@ func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
 		onPath[r] = true
 		path = append(path, r)
 		e := &a.X.Events[r]
+		if e.ElementSize <= 0 || e.ByteIndex < 0 || e.ElementSize > math.MaxInt-e.ByteIndex ||
+			int(r) >= len(a.X.ReadsBytesFrom) || len(a.X.ReadsBytesFrom[r]) != e.ElementSize {
+			return nil, errMalformed
+		}
 		out := make([]byte, e.ElementSize)
 		for k, w := range a.X.ReadsBytesFrom[r] {
+			if uint(w) >= uint(len(a.X.Events)) || w == r {
+				return nil, errMalformed
+			}
 			we := &a.X.Events[w]
-			idx := e.ByteIndex + k - we.ByteIndex
-			if we.Kind == WriteSharedMemory {
-				out[k] = we.Payload[idx]
-				continue
+			if we.Block != e.Block || we.ByteIndex < 0 || len(we.Payload) != we.ElementSize {
+				return nil, errMalformed
 			}
-			in, err := value(w)
-			if err != nil {
-				return nil, err
+			idx := e.ByteIndex + k - we.ByteIndex // in [0, we.ElementSize) when we holds the byte
+			var src []byte
+			switch we.Kind {
+			case WriteSharedMemory:
+				src = we.Payload
+			case ReadModifyWriteSharedMemory:
+				in, err := value(w)
+				if err != nil {
+					return nil, err
+				}
+				src = we.modify(in)
 			}
-			out[k] = we.Modify(in)[idx]
+			if uint(idx) >= uint(len(src)) {
+				return nil, errMalformed
+			}
+			out[k] = src[idx]
 		}
 		path = path[:len(path)-1]
 		onPath[r] = false
@@ -148,12 +245,19 @@ func (a *Analysis) ValueOfReadEvent(r EventID) ([]byte, error) {
 // the read event as composed from its reads-bytes-from. It returns nil, or
 // a *Violation of PredValidChosenReads naming the read and its sources.
 func (a *Analysis) ValidChosenReads() error {
+	if err := a.usable("ValidChosenReads"); err != nil {
+		return err
+	}
+	return a.validChosenReads()
+}
+
+func (a *Analysis) validChosenReads() error {
 	for i := range a.X.Events {
 		if !a.X.Events[i].IsRead() {
 			continue
 		}
 		r := EventID(i)
-		val, err := a.ValueOfReadEvent(r)
+		val, err := a.valueOfReadEvent(r)
 		if err != nil {
 			return err
 		}
@@ -184,6 +288,13 @@ func uniqueIDs(ids []EventID) []EventID {
 // happens-before V happens-before R. It returns nil, or a *Violation of
 // PredCoherentReads naming R, W (and V).
 func (a *Analysis) CoherentReads() error {
+	if err := a.usable("CoherentReads"); err != nil {
+		return err
+	}
+	return a.coherentReads()
+}
+
+func (a *Analysis) coherentReads() error {
 	type loc struct{ block, b int }
 	writers := map[loc][]int{}
 	for j := range a.X.Events {
@@ -218,6 +329,13 @@ func (a *Analysis) CoherentReads() error {
 // write whose range equals its own. It returns nil, or a *Violation of
 // PredTearFreeReads naming the read and those writes.
 func (a *Analysis) TearFreeReads() error {
+	if err := a.usable("TearFreeReads"); err != nil {
+		return err
+	}
+	return a.tearFreeReads()
+}
+
+func (a *Analysis) tearFreeReads() error {
 	for i := range a.X.Events {
 		if !a.X.Events[i].IsRead() {
 			continue
@@ -309,6 +427,13 @@ func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, error) {
 	if !v.valid() {
 		return nil, ErrNoVariant
 	}
+	if err := a.usable("SequentiallyConsistentAtomics"); err != nil {
+		return nil, err
+	}
+	return a.sequentiallyConsistentAtomics(v)
+}
+
+func (a *Analysis) sequentiallyConsistentAtomics(v Variant) ([]EventID, error) {
 	pred := PredSCAtomics
 	if v.rule == ruleSC {
 		pred = PredSequential
@@ -342,7 +467,7 @@ func (a *Analysis) SequentiallyConsistentAtomics(v Variant) ([]EventID, error) {
 		return mo, nil
 	}
 	if ok, _ := a.HappensBefore.Irreflexive(); !ok {
-		return nil, a.HappensBeforeStrictPartialOrder()
+		return nil, a.happensBeforeStrictPartialOrder()
 	}
 	sol, ok := solveOrder(a.HappensBefore, cs, nil)
 	if ok {
@@ -381,13 +506,20 @@ func (a *Analysis) ValidExecution(v Variant) error {
 	if !v.valid() {
 		return ErrNoVariant
 	}
-	for _, check := range []func() error{a.HostSynchronizesWithValid, a.HappensBeforeStrictPartialOrder,
-		a.ValidChosenReads, a.CoherentReads, a.TearFreeReads} {
+	if err := a.usable("ValidExecution"); err != nil {
+		return err
+	}
+	return a.validExecution(v)
+}
+
+func (a *Analysis) validExecution(v Variant) error {
+	for _, check := range []func() error{a.hostSynchronizesWithValid, a.happensBeforeStrictPartialOrder,
+		a.validChosenReads, a.coherentReads, a.tearFreeReads} {
 		if err := check(); err != nil {
 			return err
 		}
 	}
-	_, err := a.SequentiallyConsistentAtomics(v)
+	_, err := a.sequentiallyConsistentAtomics(v)
 	return err
 }
 
@@ -403,7 +535,7 @@ func ValidExecution(x *Execution, v Variant) error {
 	if err != nil {
 		return err
 	}
-	return a.ValidExecution(v)
+	return a.validExecution(v)
 }
 
 // Race is a pair of Shared Data Block events in a race.
@@ -417,8 +549,16 @@ type Race struct {
 // Races lists the pairs (E, D), E < D, that are in a race: neither happens
 // before the other, and either both write intersecting ranges or one
 // reads-from the other. (The spec's "it is not the case that both E
-// happens-before D and D happens-before E" is read as "neither".)
+// happens-before D and D happens-before E" is read as "neither".) It
+// returns nil for an Analysis that is not usable (see Analysis).
 func (a *Analysis) Races() []Race {
+	if a.usable("Races") != nil {
+		return nil
+	}
+	return a.races()
+}
+
+func (a *Analysis) races() []Race {
 	var out []Race
 	x := a.X
 	for i := range x.Events {
@@ -442,10 +582,18 @@ func (a *Analysis) Races() []Race {
 	return out
 }
 
-// DataRaces lists the races that are data races.
+// DataRaces lists the races that are data races (nil for an Analysis that
+// is not usable).
 func (a *Analysis) DataRaces() []Race {
+	if a.usable("DataRaces") != nil {
+		return nil
+	}
+	return a.dataRaces()
+}
+
+func (a *Analysis) dataRaces() []Race {
 	var out []Race
-	for _, r := range a.Races() {
+	for _, r := range a.races() {
 		if r.Data {
 			out = append(out, r)
 		}
@@ -453,5 +601,9 @@ func (a *Analysis) DataRaces() []Race {
 	return out
 }
 
-// DataRaceFree reports whether no two events are in a data race.
-func (a *Analysis) DataRaceFree() bool { return len(a.DataRaces()) == 0 }
+// DataRaceFree reports whether no two events are in a data race. It
+// reports false for an Analysis that is not usable: it vouches for no
+// execution.
+func (a *Analysis) DataRaceFree() bool {
+	return a.usable("DataRaceFree") == nil && len(a.dataRaces()) == 0
+}

@@ -290,7 +290,7 @@ func (e *enumerator) values(order []int, k int, mo *[]EventID) {
 			copy(e.readVal[r], val)
 			copy(e.assign[r], src)
 			if R.Kind == ReadModifyWriteSharedMemory {
-				e.writeVal[r] = R.Modify(val)
+				e.writeVal[r] = R.modify(val)
 			}
 			e.values(order, k+1, mo)
 			return

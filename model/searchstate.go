@@ -186,17 +186,17 @@ func (e *enumerator) build() {
 	for _, list := range x.AgentOrder {
 		for i := range list {
 			for j := i + 1; j < len(list); j++ {
-				hb.Add(list[i], list[j])
+				hb.set(int(list[i]), int(list[j]))
 			}
 		}
 	}
 	for _, pr := range x.HostSynchronizesWith {
-		hb.Add(pr[0], pr[1])
+		hb.set(int(pr[0]), int(pr[1]))
 	}
 	for _, id := range e.initOf {
 		for d := range x.Events {
 			if x.Events[d].IsMemory() && !e.isInit[d] && initBefore(&x.Events[id], &x.Events[d]) {
-				hb.Add(EventID(id), EventID(d))
+				hb.set(id, d)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"slices"
 )
 
@@ -10,8 +11,15 @@ import (
 // place, then merged pairwise, with ctx checked between runs and every 1024
 // merged elements. The enumerator sorts its states with it, and so does the
 // litmus front end, so that a deadline interrupts even a million-state sort.
-// On error s is left permuted, not sorted.
+// On error s is left permuted, not sorted. A nil ctx or cmp is an error,
+// and s is left as it was.
 func SortFuncContext[T any](ctx context.Context, s []T, cmp func(a, b T) int) error {
+	switch {
+	case ctx == nil:
+		return errors.New("model: SortFuncContext: nil context.Context")
+	case cmp == nil:
+		return errors.New("model: SortFuncContext: nil comparison function")
+	}
 	const run = 4096
 	for i := 0; i < len(s); i += run {
 		if err := ctx.Err(); err != nil {

@@ -11,6 +11,10 @@ const (
 	MaxBlockSize = 1024
 	// MaxOps is the largest number of operations over all agents.
 	MaxOps = 64
+	// MaxAgents is the largest number of agents. An agent costs events
+	// even without operations (its start and end), and every event a row
+	// of each relation, so agents are bounded like operations.
+	MaxAgents = 64
 	// MaxCompareExchanges is the largest number of Atomics.compareExchange
 	// operations over all agents. Enumerate searches once per combination
 	// of their successes and failures (2^n combinations).
@@ -27,8 +31,12 @@ type ProgramError struct {
 	Msg     string
 }
 
-// Error formats the error as "program: agent P0 op 2 (line 7): msg".
+// Error formats the error as "program: agent P0 op 2 (line 7): msg"
+// ("<nil>" for a nil e).
 func (e *ProgramError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
 	s := "program"
 	if e.Program != "" {
 		s += " " + e.Program
@@ -65,9 +73,9 @@ func fitsIn(v uint64, size int) bool {
 // ModifyOp, lies inside the block, is aligned when NoTear (and every
 // read-modify-write is, being NoTear), and carries values that fit its size
 // (zero- or sign-extended), and that the program stays within
-// MaxBlockSize, MaxOps and MaxCompareExchanges. Errors are *ProgramError
-// values naming the agent, the operation and its line (for MaxOps and
-// MaxCompareExchanges: the first operation over the limit).
+// MaxBlockSize, MaxAgents, MaxOps and MaxCompareExchanges. Errors are
+// *ProgramError values naming the agent, the operation and its line (for
+// MaxOps and MaxCompareExchanges: the first operation over the limit).
 func (p *Program) Validate() error {
 	if p == nil {
 		return &ProgramError{Op: -1, Msg: "no program"}
@@ -80,6 +88,9 @@ func (p *Program) Validate() error {
 	}
 	if len(p.Init) != p.Size {
 		return perr("", -1, 0, "Init has %d bytes but the block has %d", len(p.Init), p.Size)
+	}
+	if len(p.Agents) > MaxAgents {
+		return perr("", -1, 0, "%d agents; the enumerator takes at most %d (MaxAgents)", len(p.Agents), MaxAgents)
 	}
 	total, cas := 0, 0
 	names := map[string]bool{}
@@ -115,8 +126,8 @@ func (p *Program) Validate() error {
 			default:
 				return bad("element size %d is not 1, 2, 4 or 8", op.ElementSize)
 			}
-			if op.ByteIndex < 0 || op.ByteIndex+op.ElementSize > p.Size {
-				return bad("bytes [%d,%d) are outside the %d-byte block", op.ByteIndex, op.ByteIndex+op.ElementSize, p.Size)
+			if op.ByteIndex < 0 || op.ByteIndex > p.Size-op.ElementSize { // ByteIndex+ElementSize could overflow
+				return bad("%d bytes at byte index %d are outside the %d-byte block", op.ElementSize, op.ByteIndex, p.Size)
 			}
 			if (op.NoTear || op.Kind == AccessRMW) && op.ByteIndex%op.ElementSize != 0 {
 				return bad("a NoTear access must be aligned: byte index %d is not a multiple of %d", op.ByteIndex, op.ElementSize)
