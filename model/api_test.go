@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sabre-mm/sabre/internal/apitest"
 	"math"
 	"reflect"
 	"testing"
@@ -97,7 +98,7 @@ func casProgram() *model.Program {
 // programs are SB and CAS, then programs Validate refuses: an operation
 // whose end overflows int, more agents than MaxAgents, an operation of no
 // kind, an invalid ModifyOp or Order, Init shorter than the block.
-func programs() []value {
+func programs() []apitest.Value {
 	far := func() *model.Program {
 		p := sb()
 		p.Agents[0].Ops[1].ByteIndex = math.MaxInt - 3
@@ -114,15 +115,15 @@ func programs() []value {
 	badOp := func() *model.Program { p := casProgram(); p.Agents[1].Ops[1].Modify = 99; return p }
 	badOrder := func() *model.Program { p := sb(); p.Agents[1].Ops[1].Order = 200; return p }
 	shortInit := func() *model.Program { p := sb(); p.Init = p.Init[:3]; return p }
-	return []value{
-		val("SB", false, sb),
-		val("CAS", false, casProgram),
-		val("far op", true, far),
-		val("MaxAgents+1 agents", true, crowd),
-		val("op of no kind", true, noKind),
-		val("ModifyOp(99)", true, badOp),
-		val("Order(200)", true, badOrder),
-		val("short Init", true, shortInit),
+	return []apitest.Value{
+		apitest.V("SB", false, sb),
+		apitest.V("CAS", false, casProgram),
+		apitest.V("far op", true, far),
+		apitest.V("MaxAgents+1 agents", true, crowd),
+		apitest.V("op of no kind", true, noKind),
+		apitest.V("ModifyOp(99)", true, badOp),
+		apitest.V("Order(200)", true, badOrder),
+		apitest.V("short Init", true, shortInit),
 	}
 }
 
@@ -130,47 +131,47 @@ func analysis(x *model.Execution) *model.Analysis { return must(model.Analyze(x)
 
 // modelSuite is package model's whole exported API, with the values to call
 // it with.
-func modelSuite() *suite {
-	variants := []value{
-		val("ES2024", false, func() model.Variant { return model.ES2024 }),
-		val("ES2017", false, func() model.Variant { return model.ES2017 }),
-		val("SC", false, func() model.Variant { return model.SC }),
+func modelSuite() *apitest.Suite {
+	variants := []apitest.Value{
+		apitest.V("ES2024", false, func() model.Variant { return model.ES2024 }),
+		apitest.V("ES2017", false, func() model.Variant { return model.ES2017 }),
+		apitest.V("SC", false, func() model.Variant { return model.SC }),
 	}
-	executions := []value{
-		val("racy", false, racy),
-		val("empty", false, func() *model.Execution { return &model.Execution{} }),
-		val("malformed", true, malformed),
-		val("range past MaxInt", true, farRange),
+	executions := []apitest.Value{
+		apitest.V("racy", false, racy),
+		apitest.V("empty", false, func() *model.Execution { return &model.Execution{} }),
+		apitest.V("malformed", true, malformed),
+		apitest.V("range past MaxInt", true, farRange),
 	}
-	contexts := []value{
-		val("background", false, context.Background),
-		val("canceled", false, func() context.Context {
+	contexts := []apitest.Value{
+		apitest.V("background", false, context.Background),
+		apitest.V("canceled", false, func() context.Context {
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			return ctx
 		}),
 	}
-	orders := []value{
-		val("SeqCst", false, func() model.Order { return model.SeqCst }),
-		val("Unordered", false, func() model.Order { return model.Unordered }),
-		val("Init", false, func() model.Order { return model.Init }),
-		val("Order(4)", true, func() model.Order { return model.Init + 1 }),
+	orders := []apitest.Value{
+		apitest.V("SeqCst", false, func() model.Order { return model.SeqCst }),
+		apitest.V("Unordered", false, func() model.Order { return model.Unordered }),
+		apitest.V("Init", false, func() model.Order { return model.Init }),
+		apitest.V("Order(4)", true, func() model.Order { return model.Init + 1 }),
 	}
-	modifyOps := []value{
-		val("Add", false, func() model.ModifyOp { return model.Add }),
-		val("Sub", false, func() model.ModifyOp { return model.Sub }),
-		val("CompareExchange", false, func() model.ModifyOp { return model.CompareExchange }),
-		val("ModifyOp(8)", true, func() model.ModifyOp { return model.CompareExchange + 1 }),
+	modifyOps := []apitest.Value{
+		apitest.V("Add", false, func() model.ModifyOp { return model.Add }),
+		apitest.V("Sub", false, func() model.ModifyOp { return model.Sub }),
+		apitest.V("CompareExchange", false, func() model.ModifyOp { return model.CompareExchange }),
+		apitest.V("ModifyOp(8)", true, func() model.ModifyOp { return model.CompareExchange + 1 }),
 	}
-	ranges := []value{
-		val("b0[0,4)", false, func() model.Range { return model.Range{Start: 0, Size: 4} }),
-		val("b0[2,3)", false, func() model.Range { return model.Range{Start: 2, Size: 1} }),
-		val("b1[0,4)", false, func() model.Range { return model.Range{Block: 1, Size: 4} }),
-		val("{MaxInt, 1}", false, func() model.Range { return model.Range{Start: math.MaxInt, Size: 1} }),
-		val("{MinInt, MinInt}", false, func() model.Range { return model.Range{Start: math.MinInt, Size: math.MinInt} }),
-		val("{-4, 8}", false, func() model.Range { return model.Range{Start: -4, Size: 8} }),
+	ranges := []apitest.Value{
+		apitest.V("b0[0,4)", false, func() model.Range { return model.Range{Start: 0, Size: 4} }),
+		apitest.V("b0[2,3)", false, func() model.Range { return model.Range{Start: 2, Size: 1} }),
+		apitest.V("b1[0,4)", false, func() model.Range { return model.Range{Block: 1, Size: 4} }),
+		apitest.V("{MaxInt, 1}", false, func() model.Range { return model.Range{Start: math.MaxInt, Size: 1} }),
+		apitest.V("{MinInt, MinInt}", false, func() model.Range { return model.Range{Start: math.MinInt, Size: math.MinInt} }),
+		apitest.V("{-4, 8}", false, func() model.Range { return model.Range{Start: -4, Size: 8} }),
 	}
-	values := map[reflect.Type][]value{
+	values := map[reflect.Type][]apitest.Value{
 		typeOf[model.Variant]():    variants,
 		typeOf[*model.Execution](): executions,
 		typeOf[*model.Program]():   programs(),
@@ -179,33 +180,33 @@ func modelSuite() *suite {
 		typeOf[model.ModifyOp]():   modifyOps,
 		typeOf[model.Range]():      ranges,
 		typeOf[model.EventID](): {
-			val("0", false, func() model.EventID { return 0 }),
-			val("4", false, func() model.EventID { return 4 }),
-			val("9", false, func() model.EventID { return 9 }),
+			apitest.V("0", false, func() model.EventID { return 0 }),
+			apitest.V("4", false, func() model.EventID { return 4 }),
+			apitest.V("9", false, func() model.EventID { return 9 }),
 		},
 		typeOf[int](): {
-			val("1", false, func() int { return 1 }),
-			val("2", false, func() int { return 2 }),
-			val("4", false, func() int { return 4 }),
-			val("70", false, func() int { return 70 }),
+			apitest.V("1", false, func() int { return 1 }),
+			apitest.V("2", false, func() int { return 2 }),
+			apitest.V("4", false, func() int { return 4 }),
+			apitest.V("70", false, func() int { return 70 }),
 		},
 		typeOf[[]byte](): {
-			val("[1]", false, func() []byte { return []byte{1} }),
-			val("[1 0]", false, func() []byte { return []byte{1, 0} }),
-			val("[ff ff ff ff]", false, func() []byte { return []byte{0xff, 0xff, 0xff, 0xff} }),
+			apitest.V("[1]", false, func() []byte { return []byte{1} }),
+			apitest.V("[1 0]", false, func() []byte { return []byte{1, 0} }),
+			apitest.V("[ff ff ff ff]", false, func() []byte { return []byte{0xff, 0xff, 0xff, 0xff} }),
 		},
 		typeOf[[]model.EventID](): {
-			val("[0]", false, func() []model.EventID { return []model.EventID{0} }),
-			val("[0 1]", false, func() []model.EventID { return []model.EventID{0, 1} }),
-			val("[-1 MaxInt]", false, func() []model.EventID { return []model.EventID{-1, math.MaxInt} }),
+			apitest.V("[0]", false, func() []model.EventID { return []model.EventID{0} }),
+			apitest.V("[0 1]", false, func() []model.EventID { return []model.EventID{0, 1} }),
+			apitest.V("[-1 MaxInt]", false, func() []model.EventID { return []model.EventID{-1, math.MaxInt} }),
 		},
 		typeOf[[]map[string]int64](): {
-			val("[{r0: 1}]", false, func() []map[string]int64 { return []map[string]int64{{"r0": 1}} }),
-			val("[nil]", false, func() []map[string]int64 { return []map[string]int64{nil} }),
+			apitest.V("[{r0: 1}]", false, func() []map[string]int64 { return []map[string]int64{{"r0": 1}} }),
+			apitest.V("[nil]", false, func() []map[string]int64 { return []map[string]int64{nil} }),
 		},
 		typeOf[[]int](): {
-			val("[3 1 2]", false, func() []int { return []int{3, 1, 2} }),
-			val("10000 descending", false, func() []int {
+			apitest.V("[3 1 2]", false, func() []int { return []int{3, 1, 2} }),
+			apitest.V("10000 descending", false, func() []int {
 				s := make([]int, 10000)
 				for i := range s {
 					s[i] = len(s) - i
@@ -214,10 +215,10 @@ func modelSuite() *suite {
 			}),
 		},
 		typeOf[func(a, b int) int](): {
-			val("cmp", false, func() func(a, b int) int { return func(a, b int) int { return a - b } }),
+			apitest.V("cmp", false, func() func(a, b int) int { return func(a, b int) int { return a - b } }),
 		},
 	}
-	valid := map[reflect.Type]value{
+	valid := map[reflect.Type]apitest.Value{
 		typeOf[model.Variant]():      variants[0],
 		typeOf[*model.Execution]():   executions[0],
 		typeOf[*model.Program]():     values[typeOf[*model.Program]()][0],
@@ -239,27 +240,27 @@ func modelSuite() *suite {
 		typeOf[func(a, b int) int](): true,
 	}
 
-	enumValues := func(broken []uint8, valid []uint8, mk func(uint8) any) []value {
-		var vs []value
+	enumValues := func(broken []uint8, valid []uint8, mk func(uint8) any) []apitest.Value {
+		var vs []apitest.Value
 		for _, b := range broken {
-			vs = append(vs, value{name: fmt.Sprint(b), broken: true, make: func() reflect.Value { return reflect.ValueOf(mk(b)) }})
+			vs = append(vs, apitest.Value{Name: fmt.Sprint(b), Broken: true, Make: func() reflect.Value { return reflect.ValueOf(mk(b)) }})
 		}
 		for _, b := range valid {
-			vs = append(vs, value{name: fmt.Sprint(mk(b)), make: func() reflect.Value { return reflect.ValueOf(mk(b)) }})
+			vs = append(vs, apitest.Value{Name: fmt.Sprint(mk(b)), Make: func() reflect.Value { return reflect.ValueOf(mk(b)) }})
 		}
 		return vs
 	}
 	invalid := []uint8{0, 99, 255}
-	event := func(name string, e model.Event) value {
-		return val(name, false, func() *model.Event { return &e })
+	event := func(name string, e model.Event) apitest.Value {
+		return apitest.V(name, false, func() *model.Event { return &e })
 	}
 	outcomes := func(p *model.Program, v model.Variant) []model.Outcome { return must(model.Enumerate(p, v)) }
-	receivers := map[string][]value{
+	receivers := map[string][]apitest.Value{
 		"Order": enumValues(invalid, []uint8{1, 2, 3}, func(b uint8) any { return model.Order(b) }),
 		"ModifyOp": enumValues(append(invalid, uint8(model.CompareExchange)+1), []uint8{1, 2, 3, 4, 5, 6, 7},
 			func(b uint8) any { return model.ModifyOp(b) }),
 		"EventKind": enumValues(invalid, []uint8{1, 2, 3, 4}, func(b uint8) any { return model.EventKind(b) }),
-		"Event": append(nilAndZero[model.Event](true),
+		"Event": append(apitest.NilAndZero[model.Event](true),
 			event("write", racy().Events[4]),
 			event("add", racy().Events[5]),
 			event("cas (2017)", racy().Events[len(racy().Events)-1]),
@@ -267,34 +268,34 @@ func modelSuite() *suite {
 			event("rmw with ModifyOp(99)", model.Event{Kind: model.ReadModifyWriteSharedMemory, ModifyOp: 99, ElementSize: 2, Payload: []byte{1, 2}}),
 		),
 		"Range": ranges,
-		"Execution": append(nilAndZero[model.Execution](false),
-			val("racy", false, racy),
-			val("malformed", true, malformed),
-			val("range past MaxInt", true, farRange),
-			val("witness", false, func() *model.Execution { return outcomes(sb(), model.ES2024)[0].Witness() }),
+		"Execution": append(apitest.NilAndZero[model.Execution](false),
+			apitest.V("racy", false, racy),
+			apitest.V("malformed", true, malformed),
+			apitest.V("range past MaxInt", true, farRange),
+			apitest.V("witness", false, func() *model.Execution { return outcomes(sb(), model.ES2024)[0].Witness() }),
 		),
-		"Analysis": append(nilAndZero[model.Analysis](true),
-			val("X without relations", true, func() *model.Analysis { return &model.Analysis{X: racy()} }),
-			val("X made malformed", true, func() *model.Analysis {
+		"Analysis": append(apitest.NilAndZero[model.Analysis](true),
+			apitest.V("X without relations", true, func() *model.Analysis { return &model.Analysis{X: racy()} }),
+			apitest.V("X made malformed", true, func() *model.Analysis {
 				a := analysis(racy())
 				a.X = malformed()
 				return a
 			}),
-			val("X grown", true, func() *model.Analysis {
+			apitest.V("X grown", true, func() *model.Analysis {
 				a := analysis(racy())
 				a.X.Events = append(a.X.Events, model.Event{Kind: model.HostEvent})
 				a.X.AgentOrder[0] = append(a.X.AgentOrder[0], model.EventID(len(a.X.Events)-1))
 				return a
 			}),
-			val("racy", false, func() *model.Analysis { return analysis(racy()) }),
-			val("empty", false, func() *model.Analysis { return analysis(&model.Execution{}) }),
-			val("hand-built empty", false, func() *model.Analysis { return &model.Analysis{X: &model.Execution{}} }),
-			val("witness with its memory-order", false, func() *model.Analysis {
+			apitest.V("racy", false, func() *model.Analysis { return analysis(racy()) }),
+			apitest.V("empty", false, func() *model.Analysis { return analysis(&model.Execution{}) }),
+			apitest.V("hand-built empty", false, func() *model.Analysis { return &model.Analysis{X: &model.Execution{}} }),
+			apitest.V("witness with its memory-order", false, func() *model.Analysis {
 				return analysis(outcomes(casProgram(), model.ES2017)[0].Witness())
 			}),
 		),
-		"Builder": append(nilAndZero[model.Builder](false),
-			val("with agents and init", false, func() *model.Builder {
+		"Builder": append(apitest.NilAndZero[model.Builder](false),
+			apitest.V("with agents and init", false, func() *model.Builder {
 				b := model.NewBuilder()
 				a := b.Agent("a")
 				b.Agent("b")
@@ -303,24 +304,24 @@ func modelSuite() *suite {
 			}),
 		),
 		"Relation": {
-			val("zero", false, func() model.Relation { return model.Relation{} }),
-			val("NewRelation(-1)", false, func() model.Relation { return model.NewRelation(-1) }),
-			val("3 events, a cycle", false, func() model.Relation {
+			apitest.V("zero", false, func() model.Relation { return model.Relation{} }),
+			apitest.V("NewRelation(-1)", false, func() model.Relation { return model.NewRelation(-1) }),
+			apitest.V("3 events, a cycle", false, func() model.Relation {
 				r := model.NewRelation(3)
 				r.Add(0, 1)
 				r.Add(1, 2)
 				r.Add(2, 0)
 				return r
 			}),
-			val("70 events", false, func() model.Relation {
+			apitest.V("70 events", false, func() model.Relation {
 				r := model.NewRelation(70)
 				r.Add(0, 65)
 				r.Add(65, 69)
 				return r
 			}),
 		},
-		"Violation": append(nilAndZero[model.Violation](false),
-			val("coherent reads", false, func() *model.Violation {
+		"Violation": append(apitest.NilAndZero[model.Violation](false),
+			apitest.V("coherent reads", false, func() *model.Violation {
 				x := racy() // P1's read (event 8) reads init, not P0's write before the send
 				x.ReadsBytesFrom[8] = []model.EventID{0, 1}
 				x.ChosenValues[8] = []byte{0, 0}
@@ -330,16 +331,16 @@ func modelSuite() *suite {
 				}
 				return v
 			})),
-		"ProgramError": append(nilAndZero[model.ProgramError](false),
-			val("from Validate", false, func() *model.ProgramError {
+		"ProgramError": append(apitest.NilAndZero[model.ProgramError](false),
+			apitest.V("from Validate", false, func() *model.ProgramError {
 				var pe *model.ProgramError
-				if !errors.As(programs()[4].make().Interface().(*model.Program).Validate(), &pe) {
+				if !errors.As(programs()[4].Make().Interface().(*model.Program).Validate(), &pe) {
 					panic("no ProgramError")
 				}
 				return pe
 			})),
-		"TooManyStatesError": append(nilAndZero[model.TooManyStatesError](false),
-			val("from EnumerateLimit", false, func() *model.TooManyStatesError {
+		"TooManyStatesError": append(apitest.NilAndZero[model.TooManyStatesError](false),
+			apitest.V("from EnumerateLimit", false, func() *model.TooManyStatesError {
 				_, err := model.EnumerateLimit(context.Background(), sb(), model.ES2024, 1)
 				var te *model.TooManyStatesError
 				if !errors.As(err, &te) {
@@ -347,23 +348,23 @@ func modelSuite() *suite {
 				}
 				return te
 			})),
-		"Program": append(nilAndZero[model.Program](false), programs()...),
+		"Program": append(apitest.NilAndZero[model.Program](false), programs()...),
 		"FinalState": {
-			val("zero", false, func() model.FinalState { return model.FinalState{} }),
-			val("NewFinalState", false, func() model.FinalState {
+			apitest.V("zero", false, func() model.FinalState { return model.FinalState{} }),
+			apitest.V("NewFinalState", false, func() model.FinalState {
 				return model.NewFinalState([]map[string]int64{{"r0": 1}, nil}, []byte{1, 2, 3, 4})
 			}),
-			val("from Enumerate", false, func() model.FinalState { return outcomes(sb(), model.ES2024)[1].State }),
+			apitest.V("from Enumerate", false, func() model.FinalState { return outcomes(sb(), model.ES2024)[1].State }),
 		},
 		"Outcome": {
-			val("zero", true, func() model.Outcome { return model.Outcome{} }),
-			val("from Enumerate", false, func() model.Outcome { return outcomes(casProgram(), model.ES2024)[0] }),
+			apitest.V("zero", true, func() model.Outcome { return model.Outcome{} }),
+			apitest.V("from Enumerate", false, func() model.Outcome { return outcomes(casProgram(), model.ES2024)[0] }),
 		},
-		"Variant": append([]value{val("zero", true, func() model.Variant { return model.Variant{} })}, variants...),
+		"Variant": append([]apitest.Value{apitest.V("zero", true, func() model.Variant { return model.Variant{} })}, variants...),
 	}
-	return &suite{
-		dir: ".",
-		funcs: map[string]any{
+	return &apitest.Suite{
+		Dir: ".",
+		Funcs: map[string]any{
 			"Analyze":          model.Analyze,
 			"Enumerate":        model.Enumerate,
 			"EnumerateContext": model.EnumerateContext,
@@ -376,11 +377,11 @@ func modelSuite() *suite {
 			"VariantByName":    model.VariantByName,
 			"VariantNames":     model.VariantNames,
 		},
-		receivers:  receivers,
-		values:     values,
-		valid:      valid,
-		brokenZero: brokenZero,
-		exempt: map[string]string{
+		Receivers:  receivers,
+		Values:     values,
+		Valid:      valid,
+		BrokenZero: brokenZero,
+		Exempt: map[string]string{
 			"String":                  "describes the value (\"<nil>\" for nil)",
 			"Error":                   "describes the error (\"<nil>\" for nil)",
 			"Execution.Name":          "names the event (\"event N\" for none)",
@@ -392,11 +393,11 @@ func modelSuite() *suite {
 			"Builder.ReadModifyWrite": "the event's ID (-1 on a nil *Builder); bad arguments show in Builder.Execution",
 			"Builder.Host":            "the event's ID (-1 on a nil *Builder); bad arguments show in Builder.Execution",
 		},
-		checkError: modelErrors,
+		CheckError: modelErrors,
 	}
 }
 
-// modelErrors is the suite's checkError: every error has a message, and no
+// modelErrors is the suite's CheckError: every error has a message, and no
 // error is a typed nil (a nil *Violation, *ProgramError or
 // *TooManyStatesError in a non-nil error). On degenerate input the error is
 // never a *Violation: a nil or malformed input is not a well-formed
@@ -427,10 +428,10 @@ func modelErrors(err error, broken bool) error {
 // error that is no *Violation, and entry points without one return zero
 // values (or their documented result).
 func TestAPIDegenerateInput(t *testing.T) {
-	n, calls := modelSuite().run(t)
+	n, calls := modelSuite().Run(t)
 	t.Logf("package model: %d entry points, %d calls", n, calls)
 }
 
 // TestAPIComplete fails when package model exports a function or method
 // that TestAPIDegenerateInput does not call.
-func TestAPIComplete(t *testing.T) { modelSuite().checkComplete(t) }
+func TestAPIComplete(t *testing.T) { modelSuite().CheckComplete(t) }
