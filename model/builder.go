@@ -153,10 +153,10 @@ func (x *Execution) String() string {
 			}
 			e := &x.Events[id]
 			fmt.Fprintf(&s, "  %s", e.String())
-			if e.IsWrite() {
+			if e.isWrite() {
 				fmt.Fprintf(&s, " payload % x", e.Payload)
 			}
-			if e.IsRead() && int(id) < len(x.ReadsBytesFrom) {
+			if e.isRead() && int(id) < len(x.ReadsBytesFrom) {
 				names := make([]string, len(x.ReadsBytesFrom[id]))
 				for i, w := range x.ReadsBytesFrom[id] {
 					names[i] = x.Name(w)

@@ -325,6 +325,10 @@ func TestRangeExtremes(t *testing.T) {
 			if got := r.Intersects(o); got != want {
 				t.Errorf("%s.Intersects(%s) = %v", str(r), str(o), got)
 			}
+			fits := func(r Range) bool { return end(r).IsInt64() && end(r).Int64() == int64(r.End()) }
+			if fits(r) && fits(o) && r.intersects(o) != want {
+				t.Errorf("%s.intersects(%s) = %v", str(r), str(o), !want)
+			}
 			if r.Overlapping(o) != (want && r != o) || r.Disjoint(o) != (!want && r != o) {
 				t.Errorf("%s vs %s: Overlapping %v Disjoint %v", str(r), str(o), r.Overlapping(o), r.Disjoint(o))
 			}

@@ -216,27 +216,39 @@ func (e *Event) modify(read []byte) []byte {
 }
 
 // IsRead reports whether e reads memory (ReadSharedMemory or
-// ReadModifyWriteSharedMemory); false for a nil e. (The nil check costs
-// nothing where the compiler knows e is not nil, as for &x.Events[i].)
-func (e *Event) IsRead() bool {
-	return e != nil && (e.Kind == ReadSharedMemory || e.Kind == ReadModifyWriteSharedMemory)
-}
+// ReadModifyWriteSharedMemory); false for a nil e.
+func (e *Event) IsRead() bool { return e != nil && e.isRead() }
 
 // IsWrite reports whether e writes memory (WriteSharedMemory or
 // ReadModifyWriteSharedMemory); false for a nil e.
-func (e *Event) IsWrite() bool {
-	return e != nil && (e.Kind == WriteSharedMemory || e.Kind == ReadModifyWriteSharedMemory)
-}
+func (e *Event) IsWrite() bool { return e != nil && e.isWrite() }
 
 // IsMemory reports whether e is a Shared Data Block event; false for a
 // nil e.
-func (e *Event) IsMemory() bool { return e.IsRead() || e.IsWrite() }
+func (e *Event) IsMemory() bool { return e != nil && e.isMemory() }
 
 // Range returns the event's byte range; the zero Range for a nil e.
 func (e *Event) Range() Range {
 	if e == nil {
 		return Range{}
 	}
+	return e.byteRange()
+}
+
+// isRead, isWrite, isMemory and byteRange are IsRead, IsWrite, IsMemory
+// and Range for an event known to exist: the package's loops over
+// x.Events call them, without the nil checks of the API's entry points.
+func (e *Event) isRead() bool {
+	return e.Kind == ReadSharedMemory || e.Kind == ReadModifyWriteSharedMemory
+}
+
+func (e *Event) isWrite() bool {
+	return e.Kind == WriteSharedMemory || e.Kind == ReadModifyWriteSharedMemory
+}
+
+func (e *Event) isMemory() bool { return e.isRead() || e.isWrite() }
+
+func (e *Event) byteRange() Range {
 	return Range{Block: e.Block, Start: e.ByteIndex, Size: e.ElementSize}
 }
 
@@ -248,7 +260,7 @@ func (e *Event) String() string {
 	if e.Kind == HostEvent {
 		return fmt.Sprintf("%s (host)", e.Name)
 	}
-	s := fmt.Sprintf("%s (%s %s %s", e.Name, e.Kind, e.Order, e.Range())
+	s := fmt.Sprintf("%s (%s %s %s", e.Name, e.Kind, e.Order, e.byteRange())
 	if e.Kind == ReadModifyWriteSharedMemory {
 		s += " " + e.ModifyOp.String()
 		if e.Expected != nil {
@@ -294,6 +306,14 @@ func (r Range) Intersects(o Range) bool {
 		return uint(o.Start-r.Start) < uint(r.Size)
 	}
 	return uint(r.Start-o.Start) < uint(o.Size)
+}
+
+// intersects is Intersects for ranges whose End does not overflow, as for
+// the events of a checked execution or program: cheaper, so that
+// initBefore, called for every pair of an init write and an event, stays
+// inlined.
+func (r Range) intersects(o Range) bool {
+	return r.Block == o.Block && r.Start < o.End() && o.Start < r.End() && r.Size > 0 && o.Size > 0
 }
 
 // Overlapping reports whether the ranges overlap in the spec's sense: same

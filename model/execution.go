@@ -89,7 +89,7 @@ func (x *Execution) Check() error {
 			continue
 		}
 		if e.ElementSize <= 0 || e.ByteIndex < 0 {
-			return fmt.Errorf("event %s has an empty or negative range %s", x.Name(id), e.Range())
+			return fmt.Errorf("event %s has an empty or negative range %s", x.Name(id), e.byteRange())
 		}
 		if e.ElementSize > math.MaxInt-e.ByteIndex {
 			return fmt.Errorf("event %s: %d bytes at byte index %d reach past the largest int", x.Name(id), e.ElementSize, e.ByteIndex)
@@ -102,7 +102,7 @@ func (x *Execution) Check() error {
 		case e.Kind == WriteSharedMemory && e.Order != SeqCst && e.Order != Unordered && e.Order != Init:
 			return fmt.Errorf("event %s: a WriteSharedMemory event has no valid order", x.Name(id))
 		}
-		if e.IsWrite() && len(e.Payload) != e.ElementSize {
+		if e.isWrite() && len(e.Payload) != e.ElementSize {
 			return fmt.Errorf("event %s has a payload of %d bytes for an element size of %d", x.Name(id), len(e.Payload), e.ElementSize)
 		}
 		if e.Kind == ReadModifyWriteSharedMemory && !e.ModifyOp.Valid() {
@@ -112,9 +112,9 @@ func (x *Execution) Check() error {
 			return fmt.Errorf("event %s: Expected is for a compareExchange read-modify-write, %d bytes", x.Name(id), e.ElementSize)
 		}
 		if e.NoTear && e.ByteIndex%e.ElementSize != 0 {
-			return fmt.Errorf("event %s is NoTear but not aligned (%s)", x.Name(id), e.Range())
+			return fmt.Errorf("event %s is NoTear but not aligned (%s)", x.Name(id), e.byteRange())
 		}
-		if !e.IsRead() {
+		if !e.isRead() {
 			continue
 		}
 		if i >= len(x.ReadsBytesFrom) || len(x.ReadsBytesFrom[i]) != e.ElementSize {
@@ -128,11 +128,11 @@ func (x *Execution) Check() error {
 				return fmt.Errorf("read %s reads byte %d from itself", x.Name(id), e.ByteIndex+k)
 			}
 			we := &x.Events[w]
-			if !we.IsWrite() {
+			if !we.isWrite() {
 				return fmt.Errorf("read %s byte %d reads from %s, which is not a write", x.Name(id), e.ByteIndex+k, x.Name(w))
 			}
-			if !we.Range().Contains(e.Block, e.ByteIndex+k) {
-				return fmt.Errorf("read %s byte %d reads from %s, whose range %s does not hold it", x.Name(id), e.ByteIndex+k, x.Name(w), we.Range())
+			if !we.byteRange().Contains(e.Block, e.ByteIndex+k) {
+				return fmt.Errorf("read %s byte %d reads from %s, whose range %s does not hold it", x.Name(id), e.ByteIndex+k, x.Name(w), we.byteRange())
 			}
 		}
 		if i >= len(x.ChosenValues) || x.ChosenValues[i] == nil {
@@ -211,7 +211,7 @@ func Analyze(x *Execution) (*Analysis, error) {
 		}
 	}
 	for r := range x.Events {
-		if !x.Events[r].IsRead() {
+		if !x.Events[r].isRead() {
 			continue
 		}
 		for _, w := range x.ReadsBytesFrom[r] {
@@ -230,11 +230,11 @@ func Analyze(x *Execution) (*Analysis, error) {
 		hb.bits[i] = a.AgentOrder.bits[i] | a.SynchronizesWith.bits[i]
 	}
 	for e := range x.Events {
-		if x.Events[e].Order != Init || !x.Events[e].IsWrite() {
+		if x.Events[e].Order != Init || !x.Events[e].isWrite() {
 			continue
 		}
 		for d := range x.Events {
-			if d != e && x.Events[d].IsMemory() && initBefore(&x.Events[e], &x.Events[d]) {
+			if d != e && x.Events[d].isMemory() && initBefore(&x.Events[e], &x.Events[d]) {
 				hb.set(e, d)
 			}
 		}
@@ -246,7 +246,7 @@ func Analyze(x *Execution) (*Analysis, error) {
 // synchronizes reports whether a read r that reads-from w is synchronized
 // with it: both seq-cst with equal ranges.
 func synchronizes(w, r *Event) bool {
-	return w.Order == SeqCst && r.Order == SeqCst && w.Range().Equal(r.Range())
+	return w.Order == SeqCst && r.Order == SeqCst && w.byteRange().Equal(r.byteRange())
 }
 
 // initBefore is this package's reading of the happens-before clause for
@@ -257,5 +257,5 @@ func initBefore(e, d *Event) bool {
 	if d.Order == Init {
 		return false
 	}
-	return e.Range().Intersects(d.Range())
+	return e.byteRange().intersects(d.byteRange())
 }

@@ -181,7 +181,7 @@ var errMalformed = errors.New("malformed execution")
 // whose payload fits its range and holds the byte), so that a malformed X
 // gives errMalformed, not a panic or a value.
 func (a *Analysis) valueOfReadEvent(r EventID) ([]byte, error) {
-	if int(r) < 0 || int(r) >= len(a.X.Events) || !a.X.Events[r].IsRead() {
+	if int(r) < 0 || int(r) >= len(a.X.Events) || !a.X.Events[r].isRead() {
 		return nil, fmt.Errorf("model: ValueOfReadEvent: %s is not a read event", a.X.Name(r))
 	}
 	memo := map[EventID][]byte{}
@@ -253,7 +253,7 @@ func (a *Analysis) ValidChosenReads() error {
 
 func (a *Analysis) validChosenReads() error {
 	for i := range a.X.Events {
-		if !a.X.Events[i].IsRead() {
+		if !a.X.Events[i].isRead() {
 			continue
 		}
 		r := EventID(i)
@@ -298,7 +298,7 @@ func (a *Analysis) coherentReads() error {
 	type loc struct{ block, b int }
 	writers := map[loc][]int{}
 	for j := range a.X.Events {
-		if ve := &a.X.Events[j]; ve.IsWrite() {
+		if ve := &a.X.Events[j]; ve.isWrite() {
 			for b := ve.ByteIndex; b < ve.ByteIndex+ve.ElementSize; b++ {
 				writers[loc{ve.Block, b}] = append(writers[loc{ve.Block, b}], j)
 			}
@@ -306,7 +306,7 @@ func (a *Analysis) coherentReads() error {
 	}
 	for i := range a.X.Events {
 		e := &a.X.Events[i]
-		if !e.IsRead() {
+		if !e.isRead() {
 			continue
 		}
 		r := EventID(i)
@@ -337,7 +337,7 @@ func (a *Analysis) TearFreeReads() error {
 
 func (a *Analysis) tearFreeReads() error {
 	for i := range a.X.Events {
-		if !a.X.Events[i].IsRead() {
+		if !a.X.Events[i].isRead() {
 			continue
 		}
 		eq := appendTearFreeSources(nil, a.X.Events, i, a.X.ReadsBytesFrom[i])
@@ -355,7 +355,7 @@ func (a *Analysis) constraints(v Variant) []moConstraint {
 	x := a.X
 	var writes []int
 	for i := range x.Events {
-		if x.Events[i].IsWrite() {
+		if x.Events[i].isWrite() {
 			writes = append(writes, i)
 		}
 	}
@@ -363,7 +363,7 @@ func (a *Analysis) constraints(v Variant) []moConstraint {
 	var sc []scSource
 	for i := range x.Events {
 		e := &x.Events[i]
-		if !e.IsRead() {
+		if !e.isRead() {
 			continue
 		}
 		allInit := true
@@ -377,7 +377,7 @@ func (a *Analysis) constraints(v Variant) []moConstraint {
 			for k, w := range x.ReadsBytesFrom[i] {
 				var others []int
 				for _, o := range writes {
-					if x.Events[o].Range().Contains(e.Block, e.ByteIndex+k) {
+					if x.Events[o].byteRange().Contains(e.Block, e.ByteIndex+k) {
 						others = append(others, o)
 					}
 				}
@@ -564,17 +564,17 @@ func (a *Analysis) races() []Race {
 	for i := range x.Events {
 		for j := i + 1; j < len(x.Events); j++ {
 			e, d := &x.Events[i], &x.Events[j]
-			if !e.IsMemory() || !d.IsMemory() {
+			if !e.isMemory() || !d.isMemory() {
 				continue
 			}
 			E, D := EventID(i), EventID(j)
 			if a.HappensBefore.Has(E, D) || a.HappensBefore.Has(D, E) {
 				continue
 			}
-			race := (e.IsWrite() && d.IsWrite() && e.Range().Intersects(d.Range())) ||
+			race := (e.isWrite() && d.isWrite() && e.byteRange().Intersects(d.byteRange())) ||
 				a.ReadsFrom.Has(E, D) || a.ReadsFrom.Has(D, E)
 			if race {
-				data := e.Order != SeqCst || d.Order != SeqCst || e.Range().Overlapping(d.Range())
+				data := e.Order != SeqCst || d.Order != SeqCst || e.byteRange().Overlapping(d.byteRange())
 				out = append(out, Race{E: E, D: D, Data: data})
 			}
 		}

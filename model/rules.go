@@ -31,7 +31,7 @@ func incoherentSource(hb Relation, r, w int, writers []int) (v int, ok bool) {
 // equals r's. A read is tear free when at most one distinct write it
 // reads from is counted.
 func tearFreeCounts(r, w *Event) bool {
-	return r.NoTear && w.NoTear && w.Range().Equal(r.Range())
+	return r.NoTear && w.NoTear && w.byteRange().Equal(r.byteRange())
 }
 
 // appendTearFreeSources appends to dst the distinct writes among srcs

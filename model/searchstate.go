@@ -177,7 +177,7 @@ func (e *enumerator) build() {
 		e.isInit[id] = true
 	}
 	for i := range x.Events {
-		if x.Events[i].IsWrite() && !e.isInit[i] {
+		if x.Events[i].isWrite() && !e.isInit[i] {
 			e.writes = append(e.writes, i)
 		}
 	}
@@ -195,7 +195,7 @@ func (e *enumerator) build() {
 	}
 	for _, id := range e.initOf {
 		for d := range x.Events {
-			if x.Events[d].IsMemory() && !e.isInit[d] && initBefore(&x.Events[id], &x.Events[d]) {
+			if x.Events[d].isMemory() && !e.isInit[d] && initBefore(&x.Events[id], &x.Events[d]) {
 				hb.set(id, d)
 			}
 		}
@@ -217,7 +217,7 @@ func (e *enumerator) build() {
 	for o := 0; o < maxOps; o++ {
 		for a := range p.Agents {
 			for _, id := range x.AgentOrder[a] {
-				if e.evOp[id] == (opRef{a, o}) && x.Events[id].IsRead() {
+				if e.evOp[id] == (opRef{a, o}) && x.Events[id].isRead() {
 					readIDs = append(readIDs, int(id))
 				}
 			}
@@ -366,7 +366,7 @@ func (e *enumerator) segments(r int) []segment {
 	R := &x.Events[r]
 	cuts := map[int]bool{R.ByteIndex: true, R.ByteIndex + R.ElementSize: true}
 	for _, w := range e.writes {
-		W := x.Events[w].Range()
+		W := x.Events[w].byteRange()
 		for _, c := range []int{W.Start, W.End()} {
 			if c > R.ByteIndex && c < R.ByteIndex+R.ElementSize {
 				cuts[c] = true
@@ -382,7 +382,7 @@ func (e *enumerator) segments(r int) []segment {
 	for i := 0; i+1 < len(pts); i++ {
 		s := segment{start: pts[i], end: pts[i+1], initRep: e.initOf[pts[i]]}
 		for _, w := range e.writes {
-			if x.Events[w].Range().Contains(0, s.start) {
+			if x.Events[w].byteRange().Contains(0, s.start) {
 				s.writers = append(s.writers, w)
 			}
 		}

@@ -151,9 +151,9 @@ func appendConstraints(dst []moConstraint, v Variant, ev []Event, hb Relation, r
 			if !p.sw {
 				continue
 			}
-			rr := ev[p.r].Range()
+			rr := ev[p.r].byteRange()
 			for _, o := range writes {
-				if o != p.w && o != p.r && ev[o].Range().Equal(rr) {
+				if o != p.w && o != p.r && ev[o].byteRange().Equal(rr) {
 					dst = append(dst, moConstraint{w: p.w, v: o, r: p.r, rule: 'a'})
 				}
 			}
@@ -168,11 +168,11 @@ func appendConstraints(dst []moConstraint, v Variant, ev []Event, hb Relation, r
 					continue
 				}
 				switch {
-				case p.sw && V.Range().Equal(R.Range()):
+				case p.sw && V.byteRange().Equal(R.byteRange()):
 					dst = append(dst, moConstraint{w: p.w, v: o, r: p.r, rule: 'a'})
-				case wr && hb.row(o).has(p.r) && W.Order == SeqCst && W.Range().Equal(V.Range()):
+				case wr && hb.row(o).has(p.r) && W.Order == SeqCst && W.byteRange().Equal(V.byteRange()):
 					dst = append(dst, moConstraint{w: p.w, v: o, r: p.r, rule: 'b'})
-				case wr && hb.row(p.w).has(o) && R.Order == SeqCst && V.Range().Equal(R.Range()):
+				case wr && hb.row(p.w).has(o) && R.Order == SeqCst && V.byteRange().Equal(R.byteRange()):
 					dst = append(dst, moConstraint{w: p.w, v: o, r: p.r, rule: 'c'})
 				}
 			}
