@@ -20,8 +20,9 @@ const (
 	// MaxBlockSize is the largest shared block, in bytes: the end of the
 	// highest view may not exceed it. It is model.MaxBlockSize.
 	MaxBlockSize = model.MaxBlockSize
-	// MaxAgents is the largest number of agents (P0 … P63).
-	MaxAgents = 64
+	// MaxAgents is the largest number of agents (P0 … P63): the model's
+	// limit, model.MaxAgents.
+	MaxAgents = model.MaxAgents
 	// MaxStmts is the largest number of statements over all agents (each
 	// is one model operation). It is model.MaxOps.
 	MaxStmts = model.MaxOps
