@@ -455,8 +455,8 @@ func TestControllerCannotInventWakeups(t *testing.T) {
 	v, _ := shared.View(buf.For(main), shared.Int32)
 	res, err := atomics.Wait(v, 0, 0, atomics.Forever)
 	main.SetController(nil)
-	if err == nil || res == atomics.OK {
-		t.Fatalf("Wait = %q, %v: a wake-up nobody sent", res, err)
+	if !errors.Is(err, shared.ErrNotReady) || res == atomics.OK {
+		t.Fatalf("Wait = %q, %v: a wake-up nobody sent (want ErrNotReady)", res, err)
 	}
 	if n, _ := atomics.Notify(v, 0, atomics.All); n != 0 {
 		t.Fatalf("a ghost waiter was left: Notify woke %d", n)

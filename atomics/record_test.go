@@ -1,6 +1,8 @@
 package atomics
 
 import (
+	"context"
+	"errors"
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/model"
 	"testing"
@@ -196,5 +198,38 @@ func TestWokenOrderMatchesCallOrder(t *testing.T) {
 		if calls[woken[k-1]] >= calls[woken[k]] {
 			t.Fatalf("woken %v at calls %d, %d: not in Call order", woken, calls[woken[k-1]], calls[woken[k]])
 		}
+	}
+}
+
+// TestCancelledWaitIsRecordedAsCancelled: a Wait its context cancelled is
+// recorded with Result "cancelled", not an ECMAScript outcome it did not
+// have.
+func TestCancelledWaitIsRecordedAsCancelled(t *testing.T) {
+	rec := history.NewRecorder()
+	buf, err := shared.NewBuffer(8, shared.WithRecorder(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buf.SetRecorder(nil)
+	v, _ := shared.View(buf, shared.Int32)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := WaitContext(ctx, v, 0, 0, Forever)
+		done <- err
+	}()
+	eventually(t, "enqueued", func() bool { return count(v, 0) == 1 })
+	cancel()
+	if err := recv(t, done, "the cancelled wait"); !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	var got string
+	for _, e := range rec.Events() {
+		if e.Kind == history.EvWait {
+			got = e.Result
+		}
+	}
+	if got != Cancelled {
+		t.Fatalf("recorded %q, want %q", got, Cancelled)
 	}
 }

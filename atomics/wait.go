@@ -22,6 +22,12 @@ const (
 	TimedOut WaitResult = "timed-out" // the timeout expired first
 )
 
+// Cancelled is the Result a recorded Wait or WaitAsync has when its context
+// or its controller cancelled it (Wait returned the context's or the
+// controller's error): not an ECMAScript outcome, but what happened. Its
+// waiter list is left as a timeout would leave it.
+const Cancelled = "cancelled"
+
 // Forever is the timeout that never expires: Atomics.wait's default
 // (+Infinity). Any timeout at or above it waits forever; a negative timeout
 // is 0, as ECMA-262 clamps it.
@@ -191,6 +197,11 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 		}
 	}
 	ev.Result, ev.Sync = string(res), w.token
+	if cause != nil {
+		// Not an outcome ECMAScript has: the host cancelled the wait (its
+		// waiter list is left as a timeout would leave it).
+		ev.Result = Cancelled
+	}
 	if !w.closeWake {
 		w.token, w.ref = 0, history.Ref{}
 		syncWaiters.Put(w)
@@ -218,6 +229,7 @@ type AsyncWait struct {
 	timer  *time.Timer // guarded by s.mu
 	stop   func() bool // stops the context's AfterFunc; guarded by s.mu
 	obs    mem.Obs     // the bracket of the WaitAsync, to record the settlement
+	ctx    context.Context
 	settle history.Event
 }
 
@@ -287,13 +299,16 @@ func (a *AsyncWait) Cancel() bool {
 		return false
 	}
 	a.s.remove(a.w)
-	a.settleWith(TimedOut)
+	a.settleWith(TimedOut, Cancelled)
 	return true
 }
 
 // settleWith records the result and wakes everyone awaiting it. The caller
 // holds a.s.mu and has just removed a.w from its list, so it runs once.
-func (a *AsyncWait) settleWith(r WaitResult) {
+//
+// recorded is the settlement's recorded Result: r's, or Cancelled when the
+// wait was withdrawn.
+func (a *AsyncWait) settleWith(r WaitResult, recorded string) {
 	if a.timer != nil {
 		a.timer.Stop()
 	}
@@ -303,7 +318,7 @@ func (a *AsyncWait) settleWith(r WaitResult) {
 	a.result = r
 	if a.obs.Recorded() {
 		ev := a.settle
-		ev.Result, ev.Sync = string(r), a.w.token
+		ev.Result, ev.Sync = recorded, a.w.token
 		ev.Call = history.Now()
 		ev.Return = ev.Call
 		a.obs.Append(&ev)
@@ -365,8 +380,11 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 		a, res = &AsyncWait{done: settled, result: NotEqual}, string(NotEqual)
 	case finite && d == 0:
 		a, res = &AsyncWait{done: settled, result: TimedOut}, string(TimedOut)
+	case ctx != nil && ctx.Err() != nil:
+		// Already cancelled: withdrawn before it is enqueued, as Cancel would.
+		a, res = &AsyncWait{done: settled, result: TimedOut}, Cancelled
 	default:
-		a = &AsyncWait{async: true, done: make(chan struct{}), s: s, obs: o,
+		a = &AsyncWait{async: true, done: make(chan struct{}), s: s, obs: o, ctx: ctx,
 			settle: history.Event{Agent: ev.Agent, Kind: history.EvWaitSettle, Op: opWaitAsync, Buffer: ev.Buffer, ByteIndex: e.at, Size: e.size}}
 		a.w = &waiter{async: a, ref: ev.Ref()}
 		s.enqueue(l, a.w)
@@ -390,8 +408,11 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 // timeout expires before a Notify settles it.
 func (a *AsyncWait) controlledTimeout() {
 	ev := a.settle
-	timedOut, err := a.obs.Await(&ev, a.done, -1, nil)
-	if timedOut || err != nil {
+	timedOut, err := a.obs.Await(&ev, a.done, -1, a.ctx)
+	switch {
+	case err != nil:
+		a.Cancel()
+	case timedOut:
 		a.expire()
 	}
 }
@@ -402,7 +423,7 @@ func (a *AsyncWait) expire() {
 	defer a.s.mu.Unlock()
 	if a.w.listed {
 		a.s.remove(a.w)
-		a.settleWith(TimedOut)
+		a.settleWith(TimedOut, string(TimedOut))
 	}
 }
 

@@ -531,3 +531,23 @@ func TestZeroAsyncWait(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitAsyncContextAlreadyDone: a waitAsync whose context has already
+// ended is never enqueued, so it cannot absorb a Notify meant for others.
+func TestWaitAsyncContextAlreadyDone(t *testing.T) {
+	v := newView(t, true, shared.Int32, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for k := 0; k < 100; k++ {
+		a, err := WaitAsyncContext(ctx, v, 0, 0, Forever)
+		if err != nil || a.Async() {
+			t.Fatalf("WaitAsyncContext with an ended context: async %v, %v", a.Async(), err)
+		}
+		if res, ok := a.Value(); !ok || res != TimedOut {
+			t.Fatalf("settled with %q, %v", res, ok)
+		}
+		if n, _ := Notify(v, 0, 1); n != 0 {
+			t.Fatalf("iteration %d: a withdrawn waiter absorbed a Notify", k)
+		}
+	}
+}

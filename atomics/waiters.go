@@ -149,7 +149,7 @@ func (s *shard) notify(loc location, c int, tokens bool, token *uint64, woken *[
 		}
 		switch {
 		case w.async != nil:
-			w.async.settleWith(OK)
+			w.async.settleWith(OK, string(OK))
 		case w.closeWake:
 			close(w.wake)
 		default:

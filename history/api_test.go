@@ -59,14 +59,15 @@ func historySuite() *apitest.Suite {
 	return &apitest.Suite{
 		Dir: ".",
 		Funcs: map[string]any{
-			"ToExecution":  history.ToExecution,
-			"Convert":      history.Convert,
-			"Write":        history.Write,
-			"Read":         history.Read,
-			"NewRecorder":  history.NewRecorder,
-			"ParseKind":    history.ParseKind,
-			"Now":          history.Now,
-			"NewSyncToken": history.NewSyncToken,
+			"ToExecution":     history.ToExecution,
+			"Convert":         history.Convert,
+			"Write":           history.Write,
+			"Read":            history.Read,
+			"NewRecorder":     history.NewRecorder,
+			"ParseKind":       history.ParseKind,
+			"Now":             history.Now,
+			"NewSyncToken":    history.NewSyncToken,
+			"IssuedSyncToken": history.IssuedSyncToken,
 		},
 		Receivers: map[string][]apitest.Value{
 			"Recorder": append(apitest.NilAndZero[history.Recorder](false),

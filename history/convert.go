@@ -98,6 +98,8 @@ type conv struct {
 	// touched[b]: the bytes of block b that some memory event other than
 	// Init accesses, sorted.
 	touched map[int][]int
+	// inited: the bytes whose init write has been made.
+	inited map[[2]int]bool
 	// recv / send: model events per Sync token.
 	send, recv map[uint64][]model.EventID
 }
@@ -111,15 +113,29 @@ func (c *conv) blocks() {
 			alias[e.Peer] = e.Buffer
 		}
 	}
+	// root follows a buffer's aliases to the buffer whose memory it is,
+	// remembering every answer (so a chain of n moves costs n, not n²); a
+	// cycle ends where it closes.
+	roots := map[uint64]uint64{}
 	root := func(id uint64) uint64 {
-		for n := 0; n < len(alias); n++ { // bounded: a cycle cannot loop forever
-			p, ok := alias[id]
-			if !ok {
+		var path []uint64
+		r := id
+		for {
+			if known, ok := roots[r]; ok {
+				r = known
 				break
 			}
-			id = p
+			p, ok := alias[r]
+			if !ok || slices.Contains(path, r) {
+				break
+			}
+			path = append(path, r)
+			r = p
 		}
-		return id
+		for _, x := range path {
+			roots[x] = r
+		}
+		return r
 	}
 	ids := make([]uint64, 0, len(c.h.Buffers))
 	for _, b := range c.h.Buffers {
@@ -203,6 +219,7 @@ func (c *conv) events() error {
 	x := c.out.Execution
 	x.AgentOrder = make([][]model.EventID, len(c.ids))
 	c.send, c.recv = map[uint64][]model.EventID{}, map[uint64][]model.EventID{}
+	c.inited = map[[2]int]bool{}
 	for a, list := range c.ids {
 		for _, i := range list {
 			e := &c.h.Events[i]
@@ -210,10 +227,15 @@ func (c *conv) events() error {
 			mem := model.Event{Order: e.Order, NoTear: e.NoTear, Block: blk, ByteIndex: e.ByteIndex, ElementSize: e.Size}
 			switch e.Kind {
 			case EvInit:
-				// Only the touched bytes of [ByteIndex, ByteIndex+Size): a
-				// cost in the events, not in the bytes a buffer has.
+				// Only the touched bytes of [ByteIndex, ByteIndex+Size), and
+				// each once however many Init events cover it: a cost in the
+				// events, not in the bytes a buffer has.
 				t := c.touched[blk]
 				for j := sort.SearchInts(t, e.ByteIndex); j < len(t) && t[j] < e.ByteIndex+e.Size; j++ {
+					if c.inited[[2]int{blk, t[j]}] {
+						continue
+					}
+					c.inited[[2]int{blk, t[j]}] = true
 					c.add(a, i, model.Event{Kind: model.WriteSharedMemory, Order: model.Init, Block: blk, ByteIndex: t[j],
 						ElementSize: 1, Payload: []byte{0}, Name: fmt.Sprintf("init b%d[%d]", e.Buffer, t[j])})
 				}

@@ -136,9 +136,11 @@ type Event struct {
 	// Woken lists the waiters a Notify woke, in the order it woke them:
 	// each is the Wait event that enqueued the waiter.
 	Woken []Ref
-	// Result: Wait: "ok", "not-equal", "timed-out", or "async" for a
+	// Result: Wait: "ok", "not-equal", "timed-out", "cancelled" (its context
+	// or controller ended it; its waiter list is left as a timeout leaves
+	// it), or "async" for a
 	// waitAsync that enqueued a waiter (its WaitSettle event gives the
-	// outcome); WaitSettle: "ok" or "timed-out"; Notify: the number woken;
+	// outcome); WaitSettle: "ok", "timed-out" or "cancelled"; Notify: the number woken;
 	// Queue events: "ok", "full", "empty"; AgentEnd: "ok" or the error.
 	Result string
 	// Item identifies the item of a Queue put and of the get that took it.
@@ -232,3 +234,6 @@ var syncTokens atomic.Uint64
 // NewSyncToken returns a fresh, process-wide unique token for a
 // host-synchronizes-with edge (never 0).
 func NewSyncToken() uint64 { return syncTokens.Add(1) }
+
+// IssuedSyncToken reports whether NewSyncToken has returned t.
+func IssuedSyncToken(t uint64) bool { return t != 0 && t <= syncTokens.Load() }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sabre-mm/sabre/model"
 )
@@ -322,6 +323,9 @@ func Read(r io.Reader) (*History, error) {
 // decodeStrict decodes one JSON object, refusing unknown fields and
 // anything after the object.
 func decodeStrict(b []byte, v any) error {
+	if !utf8.Valid(b) {
+		return &keyError{"", "not valid UTF-8 (encoding/json would replace the bad bytes silently)"}
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -355,9 +359,24 @@ func checkKeys(b []byte, v any) error {
 			return &keyError{key, "given twice"}
 		}
 		seen[key] = true
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
 			return err
+		}
+		if key == "woken" { // the one field whose value holds objects
+			var refs []json.RawMessage
+			if err := json.Unmarshal(raw, &refs); err != nil {
+				return err
+			}
+			for _, r := range refs {
+				if err := checkKeys(r, &wireRef{}); err != nil {
+					var ke *keyError
+					if errors.As(err, &ke) {
+						ke.key = "woken." + ke.key
+					}
+					return err
+				}
+			}
 		}
 	}
 	return nil
@@ -385,7 +404,7 @@ func fieldNames(v any) map[string]bool {
 }
 
 func init() {
-	for _, v := range []any{&wireHeader{}, &wireBuffer{}, &wireEvent{}} {
+	for _, v := range []any{&wireHeader{}, &wireBuffer{}, &wireEvent{}, &wireRef{}} {
 		wireNames[reflect.TypeOf(v).Elem()] = fieldNames(v)
 	}
 }

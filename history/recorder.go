@@ -7,7 +7,8 @@ import (
 )
 
 // Buffer describes a buffer that events refer to: its ID (Event.Buffer),
-// whether it is a SharedArrayBuffer, its byte length when it was made and its
+// whether it is a SharedArrayBuffer, its byte length when the recorder first
+// saw it (when it was made, for a recorder attached from the start) and its
 // maximum byte length (equal unless growable).
 type Buffer struct {
 	ID        uint64
@@ -185,7 +186,7 @@ func (r *Recorder) History() *History {
 	}
 	ev := r.Events()
 	r.mu.Lock()
-	bufs := make([]Buffer, 0, len(r.buffers))
+	var bufs []Buffer // nil when there are none, as Read gives back
 	for _, b := range r.buffers {
 		bufs = append(bufs, b)
 	}

@@ -136,7 +136,9 @@ func (a *Agent) hostEvent(ev *history.Event) mem.Obs {
 // Transfer, AgentStart, AgentBegin, AgentEnd, AgentJoin, Grow): a memory
 // access, a WaitSettle or an invalid kind is a TypeError, since recording it
 // without performing it would make the history lie. A nil or zero agent is
-// a TypeError too.
+// a TypeError too, and so is a Sync token that history.NewSyncToken did not
+// issue (a token names one edge: take a fresh one for each, and record its
+// sending end once).
 func (a *Agent) Record(ev history.Event) error {
 	const op = "Agent.Record"
 	if !a.ok() {
@@ -150,6 +152,12 @@ func (a *Agent) Record(ev history.Event) error {
 	}
 	if len(ev.Woken) > 0 && ev.Kind != history.EvNotify {
 		return Errorf(TypeError, op, "only a notify wakes waiters, not a %v", ev.Kind)
+	}
+	if ev.Sync != 0 && !history.IssuedSyncToken(ev.Sync) {
+		return Errorf(TypeError, op, "sync token %d was not issued by history.NewSyncToken", ev.Sync)
+	}
+	if len(ev.Woken) == 0 {
+		ev.Woken = nil
 	}
 	// A host event touches no memory: the memory fields are not its to set.
 	ev.Buffer, ev.Order, ev.NoTear, ev.Read, ev.Written = 0, 0, false, 0, 0

@@ -60,8 +60,12 @@ func TestRecordHostEventsOnly(t *testing.T) {
 	r := history.NewRecorder()
 	a.SetRecorder(r)
 	defer a.SetRecorder(nil)
-	if err := a.Record(history.Event{Kind: history.EvQueuePut, Op: "postMessage", Sync: 7}); err != nil {
+	tok := history.NewSyncToken()
+	if err := a.Record(history.Event{Kind: history.EvQueuePut, Op: "postMessage", Sync: tok}); err != nil {
 		t.Fatal(err)
+	}
+	if err := a.Record(history.Event{Kind: history.EvQueuePut, Sync: 1 << 60}); !errors.Is(err, TypeError) {
+		t.Errorf("Record with a token nobody issued: %v", err)
 	}
 	for _, k := range []history.Kind{0, history.EvRead, history.EvWrite, history.EvRMW, history.EvInit, history.EvWait, history.EvWaitSettle, 200} {
 		if err := a.Record(history.Event{Kind: k}); !errors.Is(err, TypeError) {
@@ -69,7 +73,7 @@ func TestRecordHostEventsOnly(t *testing.T) {
 		}
 	}
 	h := r.History()
-	if len(h.Events) != 1 || h.Events[0].Agent != a.ID() || h.Events[0].Seq != 1 || h.Events[0].Sync != 7 {
+	if len(h.Events) != 1 || h.Events[0].Agent != a.ID() || h.Events[0].Seq != 1 || h.Events[0].Sync != tok {
 		t.Fatalf("recorded %v", h.Events)
 	}
 	if err := h.Validate(); err != nil {

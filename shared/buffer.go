@@ -75,15 +75,20 @@ func makeBlock(op string, length, maxLength int, shared, growable bool, opts []O
 func initBytes(blk *block, ag *Agent, op string, from, to int) {
 	if to > from && mem.Attached() {
 		var ev history.Event
-		ev.Kind = history.EvInit
-		ev.Order = model.Init
-		ev.Op = op
-		ev.ByteIndex = from
-		ev.Size = to - from
+		initEvent(&ev, op, from, to)
 		var o mem.Obs
 		o.Begin(blk, coreOf(ag), &ev)
 		o.End(&ev)
 	}
+}
+
+// initEvent fills ev as the Init event of bytes [from, to).
+func initEvent(ev *history.Event, op string, from, to int) {
+	ev.Kind = history.EvInit
+	ev.Order = model.Init
+	ev.Op = op
+	ev.ByteIndex = from
+	ev.Size = to - from
 }
 
 // Buffer is a SharedArrayBuffer: a fixed-length or growable block of bytes
@@ -225,14 +230,18 @@ func (b *Buffer) Grow(newLength int) error {
 		if newLength < cur || newLength > b.blk.Max {
 			return Errorf(RangeError, op, "new length %d is not in [%d, %d]", newLength, cur, b.blk.Max)
 		}
-		var o mem.Obs
-		var ev history.Event
+		// Both brackets, the grow's and its new bytes' Init, open before
+		// the new length is published.
+		var o, oi mem.Obs
+		var ev, init history.Event
 		if mem.Attached() {
 			ev.Kind = history.EvGrow
 			ev.Op = op
 			ev.ByteIndex = cur
 			ev.Size = newLength - cur
 			o.Begin(b.blk, coreOf(b.agent), &ev)
+			initEvent(&init, op, cur, newLength)
+			oi.Begin(b.blk, coreOf(b.agent), &init)
 		}
 		b.blk.GrowMu.Lock()
 		if b.blk.ByteLength() != cur {
@@ -242,7 +251,7 @@ func (b *Buffer) Grow(newLength int) error {
 		b.blk.Len.Store(int64(newLength))
 		b.blk.GrowMu.Unlock()
 		o.End(&ev)
-		initBytes(b.blk, b.agent, op, cur, newLength)
+		oi.End(&init)
 		return nil
 	}
 }

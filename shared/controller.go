@@ -67,3 +67,17 @@ type Controller interface {
 }
 
 var _ mem.Controller = Controller(nil) // the same method set as the bracket's
+
+// The errors an operation ends with when its controller's answer was
+// impossible (errors.Is finds them in what Wait, Join and the Queue return):
+//
+//   - ErrNotReady: Block returned neither a timeout nor an error before the
+//     operation could complete (ready was not closed);
+//   - ErrNoTimeout: Block said an operation that has no timeout timed out.
+//
+// The operation ends as if cancelled: nothing is left in a waiter list and
+// nothing is reported that did not happen.
+var (
+	ErrNotReady  = mem.ErrNotReady
+	ErrNoTimeout = mem.ErrNoTimeout
+)

@@ -872,14 +872,10 @@ func (p *parcel) commit(op string) error {
 	return nil
 }
 
-// transferAgent is the agent to which transfer i is attributed: the sender,
-// or else the buffer's own agent.
-func (p *parcel) transferAgent(i int) *Agent {
-	if p.sender != nil {
-		return p.sender
-	}
-	return p.transfer[i].agent
-}
+// transferAgent is the agent to which transfer i is attributed: the
+// sender (nil when the queue handle is bound to no agent: then the
+// transfer is an event of no agent, not one of another agent's order).
+func (p *parcel) transferAgent(int) *Agent { return p.sender }
 
 // beginTransfers opens the brackets of the parcel's transfers, before the
 // queue's lock is taken: a controller may pause the agent in them.
