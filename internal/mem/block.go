@@ -40,9 +40,9 @@ type Block struct {
 	Creator   *Agent
 	GrowMu    sync.Mutex // serialises Grow
 	observers            // the recorder and controller attached to the block
-	// noted is the last recorder that was told about the block
+	// noted are the last two recorders that were told about the block
 	// (Recorder.AddBuffer), so that Begin tells each recorder once.
-	noted atomic.Pointer[history.Recorder]
+	noted [2]atomic.Pointer[history.Recorder]
 }
 
 var blockIDs atomic.Uint64

@@ -88,7 +88,8 @@ type Agent struct {
 	Name     string
 	seq      atomic.Uint64
 	CanBlock atomic.Bool
-	log      atomic.Pointer[logRef] // the agent's log in its last recorder
+	log      [2]atomic.Pointer[logRef] // the agent's logs in its last two recorders
+	logNext  uint8                     // which entry of log to replace next (the agent's goroutine only)
 	observers
 }
 
@@ -106,13 +107,17 @@ func NewAgent(name string) *Agent {
 	return a
 }
 
-// logIn returns a's log in r, caching it.
+// logIn returns a's log in r, caching it (two entries: an access is
+// recorded in at most two recorders, the buffer's and the agent's).
 func (a *Agent) logIn(r *history.Recorder) *history.Log {
-	if l := a.log.Load(); l != nil && l.rec == r {
-		return l.log
+	for i := range a.log {
+		if l := a.log[i].Load(); l != nil && l.rec == r {
+			return l.log
+		}
 	}
 	l := r.Log(a.ID)
-	a.log.Store(&logRef{r, l})
+	a.log[a.logNext&1].Store(&logRef{r, l})
+	a.logNext++
 	return l
 }
 
@@ -182,10 +187,10 @@ func (o *Obs) Begin(blk *Block, ag *Agent, ev *history.Event) (read uint64, supp
 	}
 	if blk != nil {
 		ev.Buffer = blk.ID
-		if r := o.rec1; r != nil && blk.noted.Load() != r {
+		if r := o.rec1; r != nil && !blk.notedIn(r) {
 			note(blk, r)
 		}
-		if r := o.rec2; r != nil && blk.noted.Load() != r {
+		if r := o.rec2; r != nil && !blk.notedIn(r) {
 			note(blk, r)
 		}
 	}
@@ -200,10 +205,21 @@ func (o *Obs) Begin(blk *Block, ag *Agent, ev *history.Event) (read uint64, supp
 	return read, supplied
 }
 
-// note tells r about blk (Recorder.AddBuffer) and remembers it did.
+// note tells r about blk (Recorder.AddBuffer) and remembers it did, in
+// the entry of blk.noted the other recorder of the access does not hold.
 func note(blk *Block, r *history.Recorder) {
 	r.AddBuffer(blk.Info())
-	blk.noted.Store(r)
+	if blk.noted[0].Load() == nil {
+		blk.noted[0].Store(r)
+		return
+	}
+	blk.noted[1].Store(blk.noted[0].Load())
+	blk.noted[0].Store(r)
+}
+
+// notedIn reports whether blk was noted in r lately.
+func (b *Block) notedIn(r *history.Recorder) bool {
+	return b.noted[0].Load() == r || b.noted[1].Load() == r
 }
 
 // End closes the bracket: it stamps the return instant and appends ev to
