@@ -159,13 +159,7 @@ func TestRecordedWaitNotify(t *testing.T) {
 // the woken Waits' Call instants, so FIFO order can be checked from a
 // history alone.
 func TestWokenOrderMatchesCallOrder(t *testing.T) {
-	rec := history.NewRecorder()
-	buf, err := shared.NewBuffer(8, shared.WithRecorder(rec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer buf.SetRecorder(nil)
-	v, _ := shared.View(buf, shared.Int32)
+	rec, v := recordedView(t)
 	const n = 8
 	done := make(chan struct{})
 	for k := 0; k < n; k++ {
@@ -205,13 +199,7 @@ func TestWokenOrderMatchesCallOrder(t *testing.T) {
 // recorded with Result "cancelled", not an ECMAScript outcome it did not
 // have.
 func TestCancelledWaitIsRecordedAsCancelled(t *testing.T) {
-	rec := history.NewRecorder()
-	buf, err := shared.NewBuffer(8, shared.WithRecorder(rec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer buf.SetRecorder(nil)
-	v, _ := shared.View(buf, shared.Int32)
+	rec, v := recordedView(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -232,4 +220,18 @@ func TestCancelledWaitIsRecordedAsCancelled(t *testing.T) {
 	if got != Cancelled {
 		t.Fatalf("recorded %q, want %q", got, Cancelled)
 	}
+}
+
+// recordedView returns a recorder and an Int32 view of a new 8-byte buffer
+// it records; the recorder is detached when the test ends.
+func recordedView(t *testing.T) (*history.Recorder, *shared.TypedArray) {
+	t.Helper()
+	rec := history.NewRecorder()
+	buf, err := shared.NewBuffer(8, shared.WithRecorder(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { buf.SetRecorder(nil) })
+	v, _ := shared.View(buf, shared.Int32)
+	return rec, v
 }

@@ -16,7 +16,7 @@
 //   - [Kind]: [EvRead], [EvWrite], [EvRMW], [EvInit], [EvWait], [EvWaitSettle],
 //     [EvNotify], [EvQueuePut], [EvQueueGet], [EvTransfer], [EvAgentStart],
 //     [EvAgentBegin], [EvAgentEnd], [EvAgentJoin], [EvGrow]; [ParseKind].
-//   - [Now]: the recorders' logical clock; [NewSyncToken].
+//   - [Now]: the recorders' logical clock; [NewSyncToken], [IssuedSyncToken].
 //
 // # Recording
 //

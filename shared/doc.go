@@ -51,7 +51,8 @@
 //     Recorded events are package history's (docs/history.md).
 //   - Controller: the interface a scheduler implements: Before (a scheduling
 //     point, and the bytes a read returns) and Block (the outcome of an
-//     operation that would block).
+//     operation that would block, under the operation's context);
+//     ErrNotReady and ErrNoTimeout, the errors of impossible answers.
 //
 // # Queue
 //
