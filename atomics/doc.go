@@ -78,8 +78,9 @@
 // their ModifyOp and Operand; a successful CompareExchange with Stored), all
 // SeqCst and NoTear; EvWait with the expected value, the value read, the
 // Timeout (-1 for Forever) and the result ("async" for a WaitAsync that
-// enqueued; Cancelled for one its context or controller ended); EvWaitSettle when a pending WaitAsync settles; EvNotify with the
-// Count (-1 for All), the number woken (Result) and which waiters (Woken, in
+// enqueued; Cancelled for a wait its context or controller ended);
+// EvWaitSettle when a pending WaitAsync settles; EvNotify with the Count
+// (-1 for All), the number woken (Result) and which waiters (Woken, in
 // FIFO order). A Notify and the waits it wakes share a Sync token (a
 // host-synchronizes-with edge). A controller is called before each
 // operation takes effect (it may pause the agent, or supply the bytes a Load
