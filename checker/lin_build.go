@@ -1,0 +1,493 @@
+package checker
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/anishathalye/porcupine"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
+)
+
+type linKind uint8
+
+const (
+	linMem linKind = iota
+	linWait
+	linQueue
+)
+
+// Sub-kinds of operation.
+const (
+	memLoad uint8 = iota
+	memStore
+	memRMW
+	memInit
+
+	waitEnqueue
+	waitNotify
+	waitLeave      // a sync wait that timed out or was cancelled: it leaves the list
+	waitLeaveAsync // a waitAsync's timed-out or cancelled settlement
+
+	queuePut
+	queueGet
+)
+
+// linOp is one porcupine operation's input (its output is nil: the
+// operation carries what it returned).
+type linOp struct {
+	kind  linKind
+	sub   uint8
+	ev    int // index in History.Events, -1 for none
+	label string
+
+	// memory: the component (its block, first byte and length) and the
+	// access within it.
+	block, base, span int
+	off, size         int
+	read, written     uint64
+
+	// waiter lists
+	ref   history.Ref // the wait that enqueues or leaves
+	agent int
+	count int64         // notify's count, -1 for all
+	woken []history.Ref // the waiters a notify woke, in order
+	async bool
+
+	// queues
+	ok      bool
+	item    uint64
+	maxsize int64 // ≤ 0: unbounded
+	queue   uint64
+	wait    *waitKey
+}
+
+type waitKey struct {
+	buf   uint64
+	index int
+}
+
+type linBuilder struct {
+	h          *history.History
+	ops        []porcupine.Operation
+	parts      [][]porcupine.Operation
+	skipped    []string
+	skippedOps int
+	findings   []Finding
+	clients    map[int]int
+	root       func(uint64) uint64
+}
+
+func newLinBuilder(h *history.History) *linBuilder {
+	b := &linBuilder{h: h, clients: map[int]int{0: 0}}
+	b.root = bufferRoots(h)
+	agents := []int{}
+	for i := range h.Events {
+		if a := h.Events[i].Agent; a != 0 {
+			if _, ok := b.clients[a]; !ok {
+				b.clients[a] = -1
+				agents = append(agents, a)
+			}
+		}
+	}
+	slices.Sort(agents)
+	for i, a := range agents {
+		b.clients[a] = i + 1
+	}
+	return b
+}
+
+// bufferRoots returns the function that maps a buffer ID to the ID of the
+// buffer whose memory it is: an ArrayBuffer transfer that moved the bytes
+// (Event.Stored) makes the new buffer the same memory as the old one.
+func bufferRoots(h *history.History) func(uint64) uint64 {
+	alias := map[uint64]uint64{}
+	for i := range h.Events {
+		e := &h.Events[i]
+		if e.Kind == history.EvTransfer && e.Stored && e.Peer != 0 && e.Peer != e.Buffer {
+			alias[e.Peer] = e.Buffer
+		}
+	}
+	memo := map[uint64]uint64{}
+	return func(id uint64) uint64 {
+		if r, ok := memo[id]; ok {
+			return r
+		}
+		var path []uint64
+		seen := map[uint64]bool{}
+		r := id
+		for {
+			if m, ok := memo[r]; ok {
+				r = m
+				break
+			}
+			next, ok := alias[r]
+			if !ok || seen[r] {
+				break
+			}
+			seen[r] = true
+			path = append(path, r)
+			r = next
+		}
+		for _, p := range path {
+			memo[p] = r
+		}
+		memo[id] = r
+		return r
+	}
+}
+
+// instants: porcupine orders calls before returns at equal times; scaling
+// by two leaves room for the odd instants derived operations need.
+func at(t int64) int64 { return 2 * t }
+
+func (b *linBuilder) add(part []porcupine.Operation, op *linOp, agent int, call, ret int64) []porcupine.Operation {
+	return append(part, porcupine.Operation{ClientId: b.clients[agent], Input: op, Call: call, Return: ret})
+}
+
+func (b *linBuilder) finding(msg string, events ...int) {
+	f := Finding{Message: msg}
+	for _, i := range events {
+		f.Events = append(f.Events, RefOf(b.h, i))
+	}
+	b.findings = append(b.findings, f)
+}
+
+func (b *linBuilder) build() {
+	wokenBy := b.buildWaiters()
+	b.buildMemory(wokenBy)
+	b.buildQueues()
+	for _, p := range b.parts {
+		b.ops = append(b.ops, p...)
+	}
+}
+
+type span struct {
+	block, start, end int
+	skip              bool
+	ops               []porcupine.Operation
+}
+
+// buildMemory makes one partition per component of seq-cst accesses.
+func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
+	h := b.h
+	type acc struct{ start, end int }
+	byBlock := map[uint64][]acc{}
+	for i := range h.Events {
+		e := &h.Events[i]
+		if isSCAccess(e) {
+			r := b.root(e.Buffer)
+			byBlock[r] = append(byBlock[r], acc{e.ByteIndex, e.ByteIndex + e.Size})
+		}
+	}
+	comps := map[uint64][]*span{}
+	var blocks []uint64
+	for blk, accs := range byBlock {
+		blocks = append(blocks, blk)
+		slices.SortFunc(accs, func(x, y acc) int { return cmp.Compare(x.start, y.start) })
+		var cs []*span
+		for _, a := range accs {
+			if n := len(cs); n > 0 && a.start < cs[n-1].end {
+				cs[n-1].end = max(cs[n-1].end, a.end)
+				continue
+			}
+			cs = append(cs, &span{start: a.start, end: a.end})
+		}
+		comps[blk] = cs
+	}
+	slices.Sort(blocks)
+	// find returns the components of blk overlapping [s, e).
+	find := func(blk uint64, s, e int) []*span {
+		cs := comps[blk]
+		i := sort.Search(len(cs), func(i int) bool { return cs[i].end > s })
+		j := i
+		for j < len(cs) && cs[j].start < e {
+			j++
+		}
+		return cs[i:j]
+	}
+	for i := range h.Events {
+		e := &h.Events[i]
+		if !e.Kind.IsMemory() {
+			continue
+		}
+		blk := b.root(e.Buffer)
+		switch {
+		case e.Kind == history.EvInit:
+			for _, c := range find(blk, e.ByteIndex, e.ByteIndex+e.Size) {
+				s, end := max(c.start, e.ByteIndex), min(c.end, e.ByteIndex+e.Size)
+				op := &linOp{kind: linMem, sub: memInit, ev: i, off: s - c.start, size: end - s}
+				op.label = fmt.Sprintf("init %s[%d:%d]", bufName(blk), s, end)
+				c.ops = b.add(c.ops, op, e.Agent, at(e.Call), at(e.Return))
+			}
+		case e.Order == model.Unordered:
+			for _, c := range find(blk, e.ByteIndex, e.ByteIndex+e.Size) {
+				c.skip = true
+			}
+		default:
+			c := find(blk, e.ByteIndex, e.ByteIndex+e.Size)[0]
+			op := &linOp{kind: linMem, ev: i, off: e.ByteIndex - c.start, size: e.Size, read: e.Read, written: e.Written}
+			ret := at(e.Return)
+			switch e.Kind {
+			case history.EvWrite:
+				op.sub = memStore
+			case history.EvRMW:
+				op.sub = memRMW
+			default:
+				op.sub = memLoad
+				if e.Kind == history.EvWait {
+					// The value check happened before the notify that woke it.
+					if n, ok := wokenBy[e.Ref()]; ok {
+						ret = min(ret, at(h.Events[n].Call))
+					}
+				}
+			}
+			op.label = e.String()
+			c.ops = b.add(c.ops, op, e.Agent, at(e.Call), ret)
+		}
+	}
+	for _, blk := range blocks {
+		for _, c := range comps[blk] {
+			if c.skip {
+				b.skipped = append(b.skipped, fmt.Sprintf("%s[%d:%d]: unordered accesses (see the conformance check)", bufName(blk), c.start, c.end))
+				b.skippedOps += len(c.ops)
+				continue
+			}
+			for _, o := range c.ops {
+				op := o.Input.(*linOp)
+				op.block, op.base, op.span = int(blk), c.start, c.end-c.start
+			}
+			if len(c.ops) > 0 {
+				b.parts = append(b.parts, c.ops)
+			}
+		}
+	}
+}
+
+func bufName(id uint64) string { return fmt.Sprintf("b%d", id) }
+
+// isSCAccess reports whether e is a seq-cst access of memory (not Init).
+func isSCAccess(e *history.Event) bool {
+	switch e.Kind {
+	case history.EvRead, history.EvWrite, history.EvRMW, history.EvWait:
+		return e.Order == model.SeqCst
+	}
+	return false
+}
+
+// buildWaiters makes one partition per waiter list, and returns, for each
+// wait a notify woke, the notify's index.
+func (b *linBuilder) buildWaiters() map[history.Ref]int {
+	h := b.h
+	wokenBy := map[history.Ref]int{}
+	waits := map[history.Ref]int{}
+	lists := map[waitKey][]porcupine.Operation{}
+	incomplete := map[waitKey]string{}
+	var keys []waitKey
+	keyOf := func(e *history.Event) waitKey {
+		k := waitKey{b.root(e.Buffer), e.ByteIndex}
+		if _, ok := lists[k]; !ok {
+			keys = append(keys, k)
+			lists[k] = nil
+		}
+		return k
+	}
+	for i := range h.Events {
+		if e := &h.Events[i]; e.Kind == history.EvWait {
+			waits[e.Ref()] = i
+		}
+	}
+	for i := range h.Events {
+		e := &h.Events[i]
+		if e.Kind != history.EvNotify {
+			continue
+		}
+		k := keyOf(e)
+		if n, err := parseCount(e.Result); err != nil || n != len(e.Woken) {
+			incomplete[k] = fmt.Sprintf("notify %v woke %s waiters but names %d (waits not recorded)", e.Ref(), e.Result, len(e.Woken))
+		}
+		for _, w := range e.Woken {
+			if j, ok := wokenBy[w]; ok {
+				b.finding(fmt.Sprintf("wait %v was woken twice: by notify %v and by notify %v", w, h.Events[j].Ref(), e.Ref()), j, i)
+			}
+			wokenBy[w] = i
+			if _, ok := waits[w]; !ok {
+				incomplete[k] = fmt.Sprintf("notify %v woke wait %v, which the history does not hold", e.Ref(), w)
+			}
+		}
+		op := &linOp{kind: linWait, sub: waitNotify, ev: i, count: e.Count, woken: e.Woken, label: e.String()}
+		lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Call))
+	}
+	asyncWoken := map[history.Ref]bool{}
+	for i := range h.Events {
+		e := &h.Events[i]
+		switch e.Kind {
+		case history.EvWait:
+			eq := e.Read == e.Expected
+			switch {
+			case e.Result == "not-equal" && eq:
+				b.finding(fmt.Sprintf("wait %v returned \"not-equal\" but read %#x, the value it expected", e.Ref(), e.Read), i)
+			case e.Result != "not-equal" && !eq:
+				b.finding(fmt.Sprintf("wait %v returned %q but read %#x where it expected %#x: it should have returned \"not-equal\" without waiting", e.Ref(), e.Result, e.Read, e.Expected), i)
+			}
+			async := e.Op == "Atomics.waitAsync"
+			enqueued := e.Result != "not-equal" && (!async || e.Result == "async")
+			if !enqueued {
+				continue
+			}
+			k := keyOf(e)
+			op := &linOp{kind: linWait, sub: waitEnqueue, ev: i, ref: e.Ref(), agent: e.Agent, async: async, label: e.String()}
+			lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Call))
+			_, woken := wokenBy[e.Ref()]
+			switch e.Result {
+			case "ok":
+				if !woken {
+					b.finding(fmt.Sprintf("wait %v returned \"ok\", but no notify in the history woke it", e.Ref()), i)
+				}
+			case "timed-out", "cancelled":
+				if e.Result == "timed-out" && e.Timeout < 0 {
+					b.finding(fmt.Sprintf("wait %v returned \"timed-out\" but had no timeout", e.Ref()), i)
+				}
+				leave := &linOp{kind: linWait, sub: waitLeave, ev: i, ref: e.Ref(), agent: e.Agent, label: e.Ref().String() + " leaves (" + e.Result + ")"}
+				lists[k] = b.add(lists[k], leave, e.Agent, at(e.Call)+1, at(e.Return))
+			case "async":
+				asyncWoken[e.Ref()] = woken
+			}
+		case history.EvWaitSettle:
+			k := keyOf(e)
+			if e.Result == "ok" {
+				continue // the notify that removed it names it
+			}
+			op := &linOp{kind: linWait, sub: waitLeaveAsync, ev: i, agent: e.Agent, label: fmt.Sprintf("a%d waitAsync settles (%s)", e.Agent, e.Result)}
+			lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Return))
+		}
+	}
+	// An async waiter a notify woke is not the one a timed-out settlement
+	// of the same agent removed: mark them.
+	for _, ops := range lists {
+		for _, o := range ops {
+			if op := o.Input.(*linOp); op.sub == waitEnqueue && op.async {
+				op.ok = asyncWoken[op.ref]
+			}
+		}
+	}
+	for _, k := range keys {
+		ops := lists[k]
+		key := k
+		if why, ok := incomplete[k]; ok {
+			b.skipped = append(b.skipped, fmt.Sprintf("waiter list %s[%d]: %s", bufName(k.buf), k.index, why))
+			b.skippedOps += len(ops)
+			continue
+		}
+		for _, o := range ops {
+			o.Input.(*linOp).wait = &key
+		}
+		if len(ops) > 0 {
+			b.parts = append(b.parts, ops)
+		}
+	}
+	return wokenBy
+}
+
+func parseCount(s string) (int, error) {
+	var n int
+	_, err := fmt.Sscanf(s, "%d", &n)
+	return n, err
+}
+
+// buildQueues makes one partition per queue.
+func (b *linBuilder) buildQueues() {
+	h := b.h
+	queues := map[uint64][]porcupine.Operation{}
+	var ids []uint64
+	puts := map[uint64]map[uint64]int{} // queue → item → put
+	for i := range h.Events {
+		e := &h.Events[i]
+		if e.Kind == history.EvQueuePut && e.Result == "ok" {
+			if puts[e.Peer] == nil {
+				puts[e.Peer] = map[uint64]int{}
+			}
+			if j, ok := puts[e.Peer][e.Item]; ok {
+				b.finding(fmt.Sprintf("queue %d: item %d was put twice, by %v and %v", e.Peer, e.Item, h.Events[j].Ref(), e.Ref()), j, i)
+			}
+			puts[e.Peer][e.Item] = i
+		}
+	}
+	got := map[[2]uint64]int{}
+	broken := map[uint64]bool{}
+	for i := range h.Events {
+		e := &h.Events[i]
+		if e.Kind != history.EvQueuePut && e.Kind != history.EvQueueGet {
+			continue
+		}
+		q := e.Peer
+		if _, ok := queues[q]; !ok {
+			ids = append(ids, q)
+			queues[q] = nil
+		}
+		op := &linOp{kind: linQueue, ev: i, ok: e.Result == "ok", item: e.Item, maxsize: e.Count, queue: q, label: e.String()}
+		if e.Kind == history.EvQueuePut {
+			op.sub = queuePut
+		} else {
+			op.sub = queueGet
+			if op.ok {
+				key := [2]uint64{q, e.Item}
+				if j, ok := got[key]; ok {
+					b.finding(fmt.Sprintf("queue %d: item %d was taken twice, by %v and by %v", q, e.Item, h.Events[j].Ref(), e.Ref()), j, i)
+					broken[q] = true
+				}
+				got[key] = i
+				if _, ok := puts[q][e.Item]; !ok && len(puts[q]) > 0 {
+					b.finding(fmt.Sprintf("queue %d: get %v took item %d, which no put in the history enqueued", q, e.Ref(), e.Item), i)
+					broken[q] = true
+				}
+			}
+		}
+		queues[q] = b.add(queues[q], op, e.Agent, at(e.Call), at(e.Return))
+	}
+	for _, q := range ids {
+		ops := queues[q]
+		switch {
+		case broken[q]:
+			// Already illegal; porcupine would only say so again.
+		case len(puts[q]) == 0 && hasGetOK(ops):
+			b.skipped = append(b.skipped, fmt.Sprintf("queue %d: its gets took items but the history holds none of its puts", q))
+			b.skippedOps += len(ops)
+		default:
+			b.parts = append(b.parts, ops)
+		}
+	}
+}
+
+func hasGetOK(ops []porcupine.Operation) bool {
+	for _, o := range ops {
+		if op := o.Input.(*linOp); op.sub == queueGet && op.ok {
+			return true
+		}
+	}
+	return false
+}
+
+// partName names the partition op belongs to.
+func (op *linOp) partName(h *history.History) string {
+	switch op.kind {
+	case linMem:
+		return fmt.Sprintf("memory %s[%d:%d]", bufName(uint64(op.block)), op.base, op.base+op.span)
+	case linWait:
+		if op.wait != nil {
+			return fmt.Sprintf("waiter list %s[%d]", bufName(op.wait.buf), op.wait.index)
+		}
+		return "a waiter list"
+	}
+	return fmt.Sprintf("queue %d", op.queue)
+}
+
+func (op *linOp) describe(h *history.History) string {
+	if op.ev >= 0 && op.sub != waitLeave && op.sub != waitLeaveAsync && op.sub != memInit {
+		return h.Events[op.ev].Ref().String() + " " + h.Events[op.ev].Op
+	}
+	return op.label
+}

@@ -1,0 +1,315 @@
+package checker_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sabre-mm/sabre/checker"
+	"github.com/sabre-mm/sabre/history"
+)
+
+func lin(t *testing.T, h *history.History) *checker.LinReport {
+	t.Helper()
+	r, err := checker.Linearizability(context.Background(), h, checker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Check != checker.Lin || r.Reason == "" {
+		t.Fatalf("report lacks its check or reason: %+v", r.Result)
+	}
+	return r
+}
+
+func wantLin(t *testing.T, h *history.History, want checker.Verdict, mention ...string) *checker.LinReport {
+	t.Helper()
+	r := lin(t, h)
+	if r.Verdict != want {
+		t.Fatalf("verdict %v, want %v: %s %v", r.Verdict, want, r.Reason, r.Findings)
+	}
+	if want == checker.Illegal && len(r.Findings) == 0 {
+		t.Fatalf("illegal without findings: %+v", r.Result)
+	}
+	text := r.Reason
+	for _, f := range r.Findings {
+		text += "\n" + f.Message
+	}
+	for _, m := range mention {
+		if !strings.Contains(text, m) {
+			t.Errorf("report does not mention %q:\n%s", m, text)
+		}
+	}
+	return r
+}
+
+func TestLinMemory(t *testing.T) {
+	t.Run("lost update", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.add1(2, 0, 4, 0, 3, 6)
+		b.add1(3, 0, 4, 0, 4, 7)
+		r := wantLin(t, &b.h, checker.Illegal, "memory b1[0:4]", "a3#1 Atomics.add", "its read-modify-write read 00000000 but the bytes held 01000000")
+		if len(r.Findings[0].Events) == 0 {
+			t.Error("the finding names no events")
+		}
+	})
+	t.Run("sequential adds", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.add1(2, 0, 4, 0, 3, 6)
+		b.add1(3, 0, 4, 1, 4, 7)
+		b.load(2, 0, 4, 2, 8, 9)
+		wantLin(t, &b.h, checker.Ok)
+	})
+	t.Run("stale load", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.store(2, 4, 4, 1, 3, 4)
+		b.load(3, 4, 4, 0, 5, 6)
+		wantLin(t, &b.h, checker.Illegal, "a3#1 Atomics.load", "it read 00000000 but the bytes held 01000000")
+	})
+	t.Run("load concurrent with store", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.store(2, 4, 4, 1, 3, 6)
+		b.load(3, 4, 4, 0, 4, 5)
+		b.load(3, 4, 4, 1, 7, 8)
+		wantLin(t, &b.h, checker.Ok)
+	})
+	t.Run("torn 64-bit load", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.store(2, 0, 8, 0x1111111111111111, 3, 10)
+		b.store(3, 0, 8, 0x2222222222222222, 4, 11)
+		b.load(4, 0, 8, 0x2222222211111111, 5, 12)
+		wantLin(t, &b.h, checker.Illegal, "memory b1[0:8]")
+	})
+	t.Run("overlapping sizes share a component", func(t *testing.T) {
+		b := newHist(16)
+		b.init(1, 2)
+		b.store(2, 0, 8, 0x0000000200000001, 3, 4)
+		b.load(3, 4, 4, 2, 5, 6)
+		b.load(3, 0, 2, 1, 7, 8)
+		r := wantLin(t, &b.h, checker.Ok)
+		if r.Partitions != 1 {
+			t.Errorf("%d partitions, want 1", r.Partitions)
+		}
+		b.load(3, 2, 2, 5, 9, 10)
+		wantLin(t, &b.h, checker.Illegal)
+	})
+	t.Run("large component", func(t *testing.T) {
+		b := newHist(32)
+		b.init(1, 2)
+		b.store(2, 0, 8, 1, 3, 4)
+		b.store(2, 4, 8, 2, 5, 6)
+		b.store(2, 8, 8, 3, 7, 8)
+		b.load(3, 0, 4, 1, 9, 10)
+		b.load(3, 4, 4, 2, 11, 12)
+		b.load(3, 8, 8, 3, 13, 14)
+		r := wantLin(t, &b.h, checker.Ok)
+		if r.Partitions != 1 {
+			t.Errorf("%d partitions, want 1", r.Partitions)
+		}
+		b.load(3, 12, 4, 9, 15, 16)
+		wantLin(t, &b.h, checker.Illegal, "memory b1[0:16]")
+	})
+	t.Run("unknown initial bytes are fixed by the first read", func(t *testing.T) {
+		b := newHist(8)
+		b.load(2, 0, 4, 5, 1, 2)
+		b.load(3, 0, 4, 5, 3, 4)
+		wantLin(t, &b.h, checker.Ok)
+		b.load(3, 0, 4, 6, 5, 6)
+		wantLin(t, &b.h, checker.Illegal)
+	})
+	t.Run("unordered accesses are left to conformance", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.plainStore(2, 0, 4, 1, 3, 4)
+		b.load(3, 0, 4, 0, 5, 6)
+		b.store(2, 4, 4, 1, 3, 4)
+		r := wantLin(t, &b.h, checker.Ok)
+		if r.Skipped == 0 || len(r.SkippedParts) != 1 || !strings.Contains(r.SkippedParts[0], "unordered") {
+			t.Errorf("skipped %d %v", r.Skipped, r.SkippedParts)
+		}
+	})
+}
+
+func TestLinWaitNotify(t *testing.T) {
+	t.Run("fifo", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		w1 := b.wait(2, 0, 0, 0, "ok", 3, 20)
+		b.wait(3, 0, 0, 0, "timed-out", 4, 30)
+		b.notify(4, 0, 1, []history.Ref{w1}, 5, 6)
+		wantLin(t, &b.h, checker.Ok)
+	})
+	t.Run("newest first", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		w1 := b.wait(2, 0, 0, 0, "ok", 3, 20)
+		w2 := b.wait(3, 0, 0, 0, "ok", 4, 30)
+		b.notify(4, 0, 1, []history.Ref{w2}, 5, 6)
+		b.notify(4, 0, 1, []history.Ref{w1}, 7, 8)
+		wantLin(t, &b.h, checker.Illegal, "waiter list b1[0]", "woke [a3#1]", "oldest")
+	})
+	t.Run("notify before the wait enqueued", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		n := b.notify(4, 0, 1, nil, 3, 4)
+		w := b.wait(2, 0, 0, 0, "ok", 5, 20)
+		n.Woken, n.Result = []history.Ref{w}, "1"
+		wantLin(t, &b.h, checker.Illegal)
+	})
+	t.Run("timed out after a notify removed it", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		w := b.wait(2, 0, 0, 0, "timed-out", 3, 20)
+		b.notify(4, 0, 1, []history.Ref{w}, 5, 6)
+		wantLin(t, &b.h, checker.Illegal, "no longer waiting")
+	})
+	t.Run("lost wake-up", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		w := b.wait(2, 0, 0, 0, "ok", 3, 20)
+		b.notify(4, 0, 1, nil, 5, 6) // should have woken w
+		b.notify(4, 0, 1, []history.Ref{w}, 7, 8)
+		wantLin(t, &b.h, checker.Illegal, "it woke [] but the list held waiters [a2#1]")
+	})
+	t.Run("ok without a notify", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.wait(2, 0, 0, 0, "ok", 3, 20)
+		wantLin(t, &b.h, checker.Illegal, "no notify in the history woke it")
+	})
+	t.Run("not-equal must differ", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.wait(2, 0, 0, 0, "not-equal", 3, 4)
+		wantLin(t, &b.h, checker.Illegal, "returned \"not-equal\"")
+	})
+	t.Run("the value check is a seq-cst read", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.store(3, 0, 4, 7, 3, 4)
+		b.wait(2, 0, 0, 0, "timed-out", 5, 20)
+		wantLin(t, &b.h, checker.Illegal, "memory b1[0:4]")
+	})
+	t.Run("waits the history lacks", func(t *testing.T) {
+		b := newHist(8)
+		b.init(1, 2)
+		b.notify(4, 0, 1, []history.Ref{{Agent: 9, Seq: 9}}, 5, 6)
+		r := wantLin(t, &b.h, checker.Ok)
+		if len(r.SkippedParts) != 1 {
+			t.Errorf("skipped %v", r.SkippedParts)
+		}
+	})
+}
+
+func TestLinQueue(t *testing.T) {
+	t.Run("fifo", func(t *testing.T) {
+		b := newHist(8)
+		b.put(2, 1, "ok", 0, 1, 2)
+		b.put(2, 2, "ok", 0, 3, 4)
+		b.get(3, 1, "ok", 0, 5, 6)
+		b.get(3, 2, "ok", 0, 7, 8)
+		b.get(3, 0, "empty", 0, 9, 10)
+		wantLin(t, &b.h, checker.Ok)
+	})
+	t.Run("out of order", func(t *testing.T) {
+		b := newHist(8)
+		b.put(2, 1, "ok", 0, 1, 2)
+		b.put(2, 2, "ok", 0, 3, 4)
+		b.get(3, 2, "ok", 0, 5, 6)
+		wantLin(t, &b.h, checker.Illegal, "queue 7", "took item 2 but item 1 was at the head")
+	})
+	t.Run("empty while an item waits", func(t *testing.T) {
+		b := newHist(8)
+		b.put(2, 1, "ok", 0, 1, 2)
+		b.get(3, 0, "empty", 0, 3, 4)
+		wantLin(t, &b.h, checker.Illegal, "failed \"empty\"")
+	})
+	t.Run("taken twice", func(t *testing.T) {
+		b := newHist(8)
+		b.put(2, 1, "ok", 0, 1, 2)
+		b.get(3, 1, "ok", 0, 3, 4)
+		b.get(4, 1, "ok", 0, 5, 6)
+		wantLin(t, &b.h, checker.Illegal, "taken twice")
+	})
+	t.Run("never put", func(t *testing.T) {
+		b := newHist(8)
+		b.put(2, 1, "ok", 0, 1, 2)
+		b.get(3, 1, "ok", 0, 3, 4)
+		b.get(4, 5, "ok", 0, 5, 6)
+		wantLin(t, &b.h, checker.Illegal, "which no put in the history enqueued")
+	})
+	t.Run("maxsize", func(t *testing.T) {
+		b := newHist(8)
+		b.put(2, 1, "ok", 1, 1, 2)
+		b.put(2, 0, "full", 1, 3, 4)
+		b.get(3, 1, "ok", 1, 5, 6)
+		wantLin(t, &b.h, checker.Ok)
+		b.put(2, 0, "full", 1, 7, 8)
+		wantLin(t, &b.h, checker.Illegal, "failed \"full\" but the queue held 0 of maxsize 1")
+	})
+	t.Run("over maxsize", func(t *testing.T) {
+		b := newHist(8)
+		b.put(2, 1, "ok", 1, 1, 2)
+		b.put(2, 2, "ok", 1, 3, 4)
+		wantLin(t, &b.h, checker.Illegal, "full queue")
+	})
+	t.Run("full on an unbounded queue", func(t *testing.T) {
+		b := newHist(8)
+		b.put(2, 0, "full", 0, 1, 2)
+		wantLin(t, &b.h, checker.Illegal)
+	})
+}
+
+func TestLinBudgetAndBadInput(t *testing.T) {
+	b := newHist(8)
+	b.init(1, 2)
+	for i := int64(0); i < 50; i++ {
+		b.add1(2+int(i%4), 0, 4, uint64(i), 3+2*i, 4+2*i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := checker.Linearizability(ctx, &b.h, checker.Options{})
+	if err != nil || r.Verdict != checker.Unknown || !strings.Contains(r.Reason, "canceled") {
+		t.Fatalf("cancelled: %v %+v", err, r)
+	}
+	if _, err := checker.Linearizability(context.Background(), nil, checker.Options{}); err == nil {
+		t.Error("nil history: no error")
+	}
+	bad := newHist(8)
+	bad.load(2, 6, 4, 0, 1, 2) // beyond the buffer
+	_, err = checker.Linearizability(context.Background(), &bad.h, checker.Options{})
+	var fe *history.FormatError
+	if !errors.As(err, &fe) || fe.Event != 0 {
+		t.Errorf("out-of-range access: %v", err)
+	}
+	//lint:ignore SA1012 a nil context means Background
+	if r, err := checker.Linearizability(nil, &b.h, checker.Options{Budget: time.Minute}); err != nil || r.Verdict != checker.Ok { //nolint:staticcheck
+		t.Errorf("nil context: %v %v", err, r)
+	}
+}
+
+func TestLinHTML(t *testing.T) {
+	b := newHist(8)
+	b.init(1, 2)
+	b.add1(2, 0, 4, 0, 3, 6)
+	b.add1(3, 0, 4, 0, 4, 7)
+	r := lin(t, &b.h)
+	var out bytes.Buffer
+	if err := r.WriteHTML(&out, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "<html") || !strings.Contains(out.String(), "Atomics.add") {
+		t.Errorf("not porcupine's visualisation: %.200s", out.String())
+	}
+	var nilr *checker.LinReport
+	if err := nilr.WriteHTML(&out, 0); err == nil {
+		t.Error("nil report: no error")
+	}
+}
