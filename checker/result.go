@@ -32,6 +32,17 @@ func (v Verdict) String() string {
 // MarshalText encodes v as its name.
 func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
+// UnmarshalText decodes a verdict's name.
+func (v *Verdict) UnmarshalText(b []byte) error {
+	for x := Ok; x <= Unknown; x++ {
+		if string(b) == verdictNames[x] {
+			*v = x
+			return nil
+		}
+	}
+	return fmt.Errorf("checker: unknown verdict %q", b)
+}
+
 // Check names one of the checks.
 type Check string
 

@@ -70,8 +70,8 @@ func ParseKind(s string) (Kind, bool) {
 // Ref names an event by its agent and its position in that agent's
 // agent-order: Event.Agent and Event.Seq.
 type Ref struct {
-	Agent int
-	Seq   uint64
+	Agent int    `json:"agent"`
+	Seq   uint64 `json:"seq"`
 }
 
 func (r Ref) String() string { return fmt.Sprintf("a%d#%d", r.Agent, r.Seq) }

@@ -1,0 +1,99 @@
+package checker
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sabre-mm/sabre/history"
+)
+
+// ParseChecks parses a comma-separated list of check names ("lin,conf,race"),
+// in any order and without repeats, into the order Checks gives. An empty
+// list, an unknown or a repeated name is an error naming it.
+func ParseChecks(s string) ([]Check, error) {
+	want := map[Check]bool{}
+	for _, name := range strings.Split(s, ",") {
+		c := Check(strings.TrimSpace(name))
+		switch {
+		case c == "":
+			return nil, fmt.Errorf("checker: empty check name in %q (want a comma-separated list of %s)", s, checkNames())
+		case !c.Valid():
+			return nil, fmt.Errorf("checker: unknown check %q (want %s)", c, checkNames())
+		case want[c]:
+			return nil, fmt.Errorf("checker: check %q named twice in %q", c, s)
+		}
+		want[c] = true
+	}
+	var out []Check
+	for _, c := range Checks {
+		if want[c] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Valid reports whether c is one of Checks.
+func (c Check) Valid() bool {
+	for _, k := range Checks {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
+func checkNames() string {
+	names := make([]string, len(Checks))
+	for i, c := range Checks {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Run runs the named checks (all of Checks if none are named) on h, in the
+// order of Checks, and returns their Results in that order. The error is
+// non-nil for bad input only (a nil history, one that fails Validate, an
+// unknown check, a zero or unknown Options.Model), and then no check ran.
+func Run(ctx context.Context, h *history.History, checks []Check, opt Options) ([]Result, error) {
+	if len(checks) == 0 {
+		checks = Checks
+	}
+	for _, c := range checks {
+		if !c.Valid() {
+			return nil, fmt.Errorf("checker: unknown check %q (want %s)", c, checkNames())
+		}
+	}
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
+	var out []Result
+	for _, c := range Checks {
+		if !contains(checks, c) {
+			continue
+		}
+		var r Result
+		switch c {
+		case Lin:
+			rep, err := Linearizability(ctx, h, opt)
+			if err != nil {
+				return nil, err
+			}
+			r = rep.Result
+		default:
+			return nil, fmt.Errorf("checker: check %q is not built yet", c)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func contains(cs []Check, c Check) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
