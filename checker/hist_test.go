@@ -30,7 +30,9 @@ func (b *hist) init(call, ret int64) {
 	b.add(history.Event{Agent: 1, Kind: history.EvInit, Order: model.Init, Op: "SharedArrayBuffer", Buffer: 1, Size: n, Call: call, Return: ret})
 }
 
-func aligned(idx, size int) bool { return idx%size == 0 && (size == 1 || size == 2 || size == 4 || size == 8) }
+func aligned(idx, size int) bool {
+	return idx%size == 0 && (size == 1 || size == 2 || size == 4 || size == 8)
+}
 
 func (b *hist) store(agent, idx, size int, v uint64, call, ret int64) history.Ref {
 	return b.add(history.Event{Agent: agent, Kind: history.EvWrite, Order: model.SeqCst, NoTear: aligned(idx, size), Op: "Atomics.store",
