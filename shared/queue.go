@@ -77,8 +77,10 @@ import (
 //
 // A put and the get that takes its item are a host-synchronizes-with edge:
 // both events carry the same Sync token (allocated when the put is recorded).
-// Their Peer field is the queue's ID, Call and Return are the instants the
-// operation began and completed, and Result is "ok". A put that found the
+// Their Peer field is the queue's ID, their Count the queue's maxsize (0
+// when unbounded, so that a checker can check it is respected), Call and
+// Return are the instants the operation began and completed, and Result is
+// "ok". A put that found the
 // queue full or a get that found it empty (nowait, timeout, context) is
 // recorded with Result "full" or "empty" and no Sync token; a refused value
 // records nothing.
@@ -332,6 +334,10 @@ func (s *queueState) deliver(it queueItem) {
 
 func (s *queueState) size() int { return len(s.items) - s.head }
 
+// recordedMaxsize is the maxsize the queue's events record (Event.Count):
+// 0 for an unbounded queue.
+func (s *queueState) recordedMaxsize() int64 { return int64(max(s.maxsize, 0)) }
+
 // pop removes the front item (under mu; the queue is not empty) and gives
 // the freed slot to a waiting put.
 func (s *queueState) pop() queueItem {
@@ -382,6 +388,7 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 	ev.Kind = history.EvQueuePut
 	ev.Op = op
 	ev.Peer = s.id
+	ev.Count = s.recordedMaxsize()
 	if mem.Attached() {
 		o.Begin(nil, coreOf(q.agent), &ev)
 		if o.Recorded() {
@@ -441,6 +448,7 @@ func (q *Queue) get(op string, ws waitSpec) (any, error) {
 	ev.Kind = history.EvQueueGet
 	ev.Op = op
 	ev.Peer = s.id
+	ev.Count = s.recordedMaxsize()
 	if mem.Attached() {
 		o.Begin(nil, coreOf(q.agent), &ev)
 	}
