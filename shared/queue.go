@@ -13,6 +13,7 @@ import (
 
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/internal/mutant"
 )
 
 // Queue is PEP 734's interpreters.Queue: a FIFO queue through which agents
@@ -415,6 +416,9 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 			return q.failed(&o, &ev, "full", ws.failure(QueueFull, op, s.id, cause))
 		}
 		s.reserved-- // the slot granted to us is filled now (or given on, below)
+		if mutant.Is(mutant.QueueDropsItem) {
+			return q.dropped(&o, &ev, &p, op)
+		}
 	}
 	if err := p.commit(op); err != nil {
 		s.grant() // a slot we were granted goes to the next put
@@ -427,6 +431,24 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 	p.endTransfers()
 	ev.Result = "ok"
 	o.End(&ev)
+	return nil
+}
+
+// dropped is mutant.QueueDropsItem: a put that had to wait for room (under
+// contention) and was granted a slot completes as put does — the transfers,
+// the slot given on, the event recorded with Result "ok" — except that its
+// item never enters the queue. The caller holds s.mu.
+func (q *Queue) dropped(o *mem.Obs, ev *history.Event, p *parcel, op string) error {
+	s := q.s
+	err := p.commit(op)
+	s.grant()
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	p.endTransfers()
+	ev.Result = "ok"
+	o.End(ev)
 	return nil
 }
 
