@@ -81,10 +81,9 @@ import (
 // Their Peer field is the queue's ID, their Count the queue's maxsize (0
 // when unbounded, so that a checker can check it is respected), Call and
 // Return are the instants the operation began and completed, and Result is
-// "ok". A put that found the
-// queue full or a get that found it empty (nowait, timeout, context) is
-// recorded with Result "full" or "empty" and no Sync token; a refused value
-// records nothing.
+// "ok". A put that found the queue full or a get that found it empty
+// (nowait, timeout, context) is recorded with Result "full" or "empty" and
+// no Sync token; a refused value records nothing.
 type Queue struct {
 	s     *queueState
 	agent *Agent
