@@ -5,6 +5,7 @@ import (
 
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/internal/mutant"
 	"github.com/sabre-mm/sabre/model"
 	"github.com/sabre-mm/sabre/shared"
 )
@@ -149,6 +150,9 @@ func load(a *mem.Array, i int) (int64, error) {
 		bits = mem.FromLE(sup&mem.Mask(e.size), e.size)
 	} else {
 		bits = e.blk.Load(e.at, e.size)
+		if mutant.Is(mutant.LoadStale) {
+			bits = loadStale(e.blk.ID, e.at, bits)
+		}
 	}
 	ev.Read = e.le(bits)
 	o.End(&ev)
@@ -182,6 +186,10 @@ func store(a *mem.Array, i int, x int64) (int64, error) {
 	bits := e.kind.FromInt64(x)
 	if !mem.Attached() {
 		e.blk.Store(e.at, e.size, bits)
+		return x, nil
+	}
+	if mutant.Is(mutant.StoreNotSeqCst) {
+		storePlain(&e, bits)
 		return x, nil
 	}
 	var ev history.Event

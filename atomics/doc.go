@@ -99,6 +99,14 @@
 //
 //	SABRE_BENCH_RATIOS=1 go test -run TestBenchmarkRatios -v ./atomics
 //
+// # Mutants
+//
+// Built with the tag sabre_mutants, faulty variants of Load (LoadStale),
+// Store (StoreNotSeqCst) and Notify (NotifyNewestFirst, NotifyLosesWakeup;
+// mutants.go) can be put in force by tests (internal/mutant), to show that
+// sabre's checkers catch them. Without the tag their hooks compile to
+// nothing (internal/mutant's TestHooksCostNothing compares the machine code).
+//
 // # Limitations
 //
 //   - Values are int64; there are no per-kind typed variants.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/internal/mutant"
 	"github.com/sabre-mm/sabre/shared"
 )
 
@@ -186,9 +187,12 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 	if res == TimedOut {
 		// Timed out or cancelled, unless a Notify removed w meanwhile: then its token is on the way.
 		s.mu.Lock()
-		if w.listed {
+		switch {
+		case w.listed:
 			s.remove(w)
-		} else {
+		case mutant.Enabled && w.lost: // mutant.NotifyLosesWakeup: removed, but never woken
+			w.lost = false
+		default:
 			res, cause = OK, nil
 		}
 		s.mu.Unlock()

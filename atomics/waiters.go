@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mutant"
 )
 
 // location names a buffer location: ECMA-262's GetWaiterList(block, i) is
@@ -23,6 +24,7 @@ type waiter struct {
 	listed     bool          // in its waiter list (not yet notified or timed out)
 	wake       chan struct{} // sync waiters: receives one token when notified
 	closeWake  bool          // wake is closed (not sent a token) when notified: a controlled Wait's
+	lost       bool          // removed by a Notify that lost its wake-up (mutant.NotifyLosesWakeup)
 	async      *AsyncWait    // async waiters: settled when notified or timed out
 	token      uint64        // the waking Notify's host-synchronizes-with token
 	ref        history.Ref   // the Wait event that enqueued the waiter (zero when not observed)
@@ -137,7 +139,20 @@ func (s *shard) notify(loc location, c int, tokens bool, token *uint64, woken *[
 	l := s.list(loc)
 	for n < c && l != nil && l.head != nil {
 		w := l.head
+		if mutant.Is(mutant.NotifyNewestFirst) {
+			w = l.tail
+		}
 		s.remove(w)
+		if mutant.Is(mutant.NotifyLosesWakeup) && w.async == nil && loseWakeup() {
+			// Removed, counted and listed as woken, but never woken: the
+			// waiter times out, with no token.
+			w.lost = true
+			if woken != nil && w.ref.Seq != 0 {
+				*woken = append(*woken, w.ref)
+			}
+			n++
+			continue
+		}
 		if tokens {
 			if *token == 0 {
 				*token = history.NewSyncToken()

@@ -11,7 +11,8 @@
 //     buffer, byte index and size, NoTear; bytes read and written; an RMW's
 //     ModifyOp and Operand; compareExchange's Expected and Stored; Wait's
 //     Expected, Timeout and Result; Notify's Count and the waiters it Woken
-//     ([Ref]s to their Wait events); Queue Item identity; the
+//     ([Ref]s to their Wait events); Queue Item identity and the queue's
+//     maxsize (Count); the
 //     host-synchronizes-with Sync token; Call and Return instants.
 //   - [Kind]: [EvRead], [EvWrite], [EvRMW], [EvInit], [EvWait], [EvWaitSettle],
 //     [EvNotify], [EvQueuePut], [EvQueueGet], [EvTransfer], [EvAgentStart],

@@ -131,7 +131,9 @@ type Event struct {
 	Expected uint64
 	// Timeout is Wait's timeout in nanoseconds, -1 for none.
 	Timeout int64
-	// Count is Notify's count, -1 for all.
+	// Count is Notify's count, -1 for all; and on Queue events (QueuePut,
+	// QueueGet) the queue's maxsize, 0 for an unbounded queue. Other kinds
+	// have none.
 	Count int64
 	// Woken lists the waiters a Notify woke, in the order it woke them:
 	// each is the Wait event that enqueued the waiter.

@@ -29,8 +29,9 @@ const MaxBufferLength = 1 << 32
 //     whether Read equalled Expected;
 //   - no event carries a field its kind does not have (the file format
 //     could not write it): payloads beyond those above, Woken on anything
-//     but a Notify; Size ≥ 0; Op and Result valid UTF-8; a Buffer, on any
-//     kind, declared in the header;
+//     but a Notify, Count on anything but a Notify (≥ -1) or a QueuePut or
+//     QueueGet (≥ 0, the queue's maxsize); Size ≥ 0; Op and Result valid
+//     UTF-8; a Buffer, on any kind, declared in the header;
 //   - a Sync token is sent by at most one event (AgentStart, AgentEnd,
 //     QueuePut, Notify).
 //
@@ -128,6 +129,20 @@ func validateFields(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 	}
 	if len(e.Woken) > 0 && e.Kind != EvNotify {
 		return f("woken", "only a notify wakes waiters, not a %s", e.Kind)
+	}
+	switch e.Kind {
+	case EvNotify:
+		if e.Count < -1 {
+			return f("count", "a notify's count is -1 (all) or at least 0, not %d", e.Count)
+		}
+	case EvQueuePut, EvQueueGet:
+		if e.Count < 0 {
+			return f("count", "a queue event's count is its queue's maxsize (0 for unbounded), not %d", e.Count)
+		}
+	default:
+		if e.Count != 0 {
+			return f("count", "a %s event has no count", e.Kind)
+		}
 	}
 	k := e.Kind
 	for _, p := range []struct {

@@ -138,7 +138,8 @@ func (a *Agent) hostEvent(ev *history.Event) mem.Obs {
 // without performing it would make the history lie. A nil or zero agent is
 // a TypeError too, and so is a Sync token that history.NewSyncToken did not
 // issue (a token names one edge: take a fresh one for each, and record its
-// sending end once).
+// sending end once), and a Count on a kind that has none (a RangeError for a
+// notify's below -1 or a queue event's below 0).
 func (a *Agent) Record(ev history.Event) error {
 	const op = "Agent.Record"
 	if !a.ok() {
@@ -152,6 +153,20 @@ func (a *Agent) Record(ev history.Event) error {
 	}
 	if len(ev.Woken) > 0 && ev.Kind != history.EvNotify {
 		return Errorf(TypeError, op, "only a notify wakes waiters, not a %v", ev.Kind)
+	}
+	switch ev.Kind {
+	case history.EvNotify:
+		if ev.Count < -1 {
+			return Errorf(RangeError, op, "a notify's count is -1 (all) or at least 0, not %d", ev.Count)
+		}
+	case history.EvQueuePut, history.EvQueueGet:
+		if ev.Count < 0 {
+			return Errorf(RangeError, op, "a queue event's count is its queue's maxsize (0 for unbounded), not %d", ev.Count)
+		}
+	default:
+		if ev.Count != 0 {
+			return Errorf(TypeError, op, "a %v event has no count", ev.Kind)
+		}
 	}
 	if ev.Sync != 0 && !history.IssuedSyncToken(ev.Sync) {
 		return Errorf(TypeError, op, "sync token %d was not issued by history.NewSyncToken", ev.Sync)

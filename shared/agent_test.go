@@ -67,6 +67,18 @@ func TestRecordHostEventsOnly(t *testing.T) {
 	if err := a.Record(history.Event{Kind: history.EvQueuePut, Sync: 1 << 60}); !errors.Is(err, TypeError) {
 		t.Errorf("Record with a token nobody issued: %v", err)
 	}
+	for _, c := range []struct {
+		ev   history.Event
+		kind ErrorKind
+	}{
+		{history.Event{Kind: history.EvTransfer, Count: 3}, TypeError},
+		{history.Event{Kind: history.EvNotify, Count: -2}, RangeError},
+		{history.Event{Kind: history.EvQueueGet, Count: -1}, RangeError},
+	} {
+		if err := a.Record(c.ev); !errors.Is(err, c.kind) {
+			t.Errorf("Record of a %v event with count %d: %v, want a %v", c.ev.Kind, c.ev.Count, err, c.kind)
+		}
+	}
 	for _, k := range []history.Kind{0, history.EvRead, history.EvWrite, history.EvRMW, history.EvInit, history.EvWait, history.EvWaitSettle, 200} {
 		if err := a.Record(history.Event{Kind: k}); !errors.Is(err, TypeError) {
 			t.Errorf("Record of a %v event: %v, want a TypeError", k, err)

@@ -60,7 +60,9 @@
 //     unbounded), Put/PutTimeout/PutNowait (with a transfer list),
 //     Get/GetTimeout/GetNowait, Size, Empty, Full, MaxSize, For, Same, ID;
 //     IsShareable; MaxTupleDepth. A put host-synchronizes-with the get that
-//     takes its item.
+//     takes its item; both record the queue's maxsize (Event.Count). Built
+//     with the tag sabre_mutants, a test may make a put that waited for room
+//     drop its item (internal/mutant's QueueDropsItem).
 //
 // # Errors
 //

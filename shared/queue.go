@@ -13,6 +13,7 @@ import (
 
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/internal/mutant"
 )
 
 // Queue is PEP 734's interpreters.Queue: a FIFO queue through which agents
@@ -77,11 +78,12 @@ import (
 //
 // A put and the get that takes its item are a host-synchronizes-with edge:
 // both events carry the same Sync token (allocated when the put is recorded).
-// Their Peer field is the queue's ID, Call and Return are the instants the
-// operation began and completed, and Result is "ok". A put that found the
-// queue full or a get that found it empty (nowait, timeout, context) is
-// recorded with Result "full" or "empty" and no Sync token; a refused value
-// records nothing.
+// Their Peer field is the queue's ID, their Count the queue's maxsize (0
+// when unbounded, so that a checker can check it is respected), Call and
+// Return are the instants the operation began and completed, and Result is
+// "ok". A put that found the queue full or a get that found it empty
+// (nowait, timeout, context) is recorded with Result "full" or "empty" and
+// no Sync token; a refused value records nothing.
 type Queue struct {
 	s     *queueState
 	agent *Agent
@@ -332,6 +334,10 @@ func (s *queueState) deliver(it queueItem) {
 
 func (s *queueState) size() int { return len(s.items) - s.head }
 
+// recordedMaxsize is the maxsize the queue's events record (Event.Count):
+// 0 for an unbounded queue.
+func (s *queueState) recordedMaxsize() int64 { return int64(max(s.maxsize, 0)) }
+
 // pop removes the front item (under mu; the queue is not empty) and gives
 // the freed slot to a waiting put.
 func (s *queueState) pop() queueItem {
@@ -382,6 +388,7 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 	ev.Kind = history.EvQueuePut
 	ev.Op = op
 	ev.Peer = s.id
+	ev.Count = s.recordedMaxsize()
 	if mem.Attached() {
 		o.Begin(nil, coreOf(q.agent), &ev)
 		if o.Recorded() {
@@ -408,6 +415,9 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 			return q.failed(&o, &ev, "full", ws.failure(QueueFull, op, s.id, cause))
 		}
 		s.reserved-- // the slot granted to us is filled now (or given on, below)
+		if mutant.Is(mutant.QueueDropsItem) {
+			return q.dropped(&o, &ev, &p, op)
+		}
 	}
 	if err := p.commit(op); err != nil {
 		s.grant() // a slot we were granted goes to the next put
@@ -420,6 +430,24 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 	p.endTransfers()
 	ev.Result = "ok"
 	o.End(&ev)
+	return nil
+}
+
+// dropped is mutant.QueueDropsItem: a put that had to wait for room (under
+// contention) and was granted a slot completes as put does — the transfers,
+// the slot given on, the event recorded with Result "ok" — except that its
+// item never enters the queue. The caller holds s.mu.
+func (q *Queue) dropped(o *mem.Obs, ev *history.Event, p *parcel, op string) error {
+	s := q.s
+	err := p.commit(op)
+	s.grant()
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	p.endTransfers()
+	ev.Result = "ok"
+	o.End(ev)
 	return nil
 }
 
@@ -441,6 +469,7 @@ func (q *Queue) get(op string, ws waitSpec) (any, error) {
 	ev.Kind = history.EvQueueGet
 	ev.Op = op
 	ev.Peer = s.id
+	ev.Count = s.recordedMaxsize()
 	if mem.Attached() {
 		o.Begin(nil, coreOf(q.agent), &ev)
 	}

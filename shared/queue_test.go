@@ -619,6 +619,9 @@ func TestQueueRecording(t *testing.T) {
 		if g.Return < p.Call {
 			t.Errorf("pair %d: the get returned before the put began", i)
 		}
+		if p.Count != 0 || g.Count != 0 {
+			t.Errorf("pair %d: an unbounded queue's events record maxsize %d and %d, not 0", i, p.Count, g.Count)
+		}
 	}
 	if puts[0].Sync == puts[1].Sync || puts[1].Sync == puts[2].Sync {
 		t.Error("Sync tokens are not distinct")
@@ -681,6 +684,9 @@ func TestQueueRecordingAcrossAgents(t *testing.T) {
 		}
 	}
 	for _, e := range r.Events() {
+		if (e.Kind == history.EvQueuePut || e.Kind == history.EvQueueGet) && e.Count != 2 {
+			t.Fatalf("%v records maxsize %d, not 2", e, e.Count)
+		}
 		if e.Kind == history.EvQueueGet {
 			nGets++
 			p, ok := putBy[e.Sync]

@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/internal/mutant"
 )
 
 // Block is a Shared Data Block or a Data Block: the bytes behind a Buffer or
@@ -144,6 +145,10 @@ func (b *Block) Store(i, size int, v uint64) {
 		atomic.StoreUint32(b.word32(i), uint32(v))
 		return
 	case 8:
+		if mutant.Is(mutant.Store64Halves) {
+			b.store64Halves(i, v)
+			return
+		}
 		atomic.StoreUint64(b.word64(i), v)
 		return
 	}
@@ -215,6 +220,9 @@ func (op RMWOp) Modify(old, x uint64) uint64 {
 // 8-byte elements (a compare-and-swap loop for xor, which sync/atomic lacks),
 // a compare-and-swap loop on the containing 32-bit word for 1- and 2-byte ones.
 func (b *Block) RMW(i, size int, op RMWOp, bits uint64) uint64 {
+	if mutant.Is(mutant.SubWordRMWLoadStore) && size < 4 {
+		return b.rmwSubLoadStore(i, size, op, bits&Mask(size))
+	}
 	bits &= Mask(size)
 	switch size {
 	case 4:
@@ -265,6 +273,9 @@ func (b *Block) RMW(i, size int, op RMWOp, bits uint64) uint64 {
 // CompareExchange stores replacement in the size-byte element at i if its
 // bits equal expected, and returns the bits it found and whether it stored.
 func (b *Block) CompareExchange(i, size int, expected, replacement uint64) (old uint64, swapped bool) {
+	if mutant.Is(mutant.CASWritesOnFailure) {
+		return b.compareExchangeWritesOnFailure(i, size, expected, replacement)
+	}
 	m := Mask(size)
 	expected, replacement = expected&m, replacement&m
 	switch size {

@@ -13,3 +13,7 @@ package mem
 //     SetController, Controller. Controller; Attached, AttachedUnit.
 //   - The bracket: Observe, Begin, Obs (Observed, Recorded, Controlled, End,
 //     Append, Await).
+//   - Mutants (internal/mutant; build tag sabre_mutants): Store's 8-byte
+//     store as two halves (Store64Halves), RMW's sub-word load-then-store
+//     (SubWordRMWLoadStore) and CompareExchange's store on failure
+//     (CASWritesOnFailure), in mutants.go.
