@@ -73,7 +73,7 @@ func recordEverything(tb testing.TB, seed uint64) *history.History {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	q := shared.NewQueue(0).For(main) // TODO(maxsize): 2 once queue events record it
+	q := shared.NewQueue(2).For(main)
 	const agents, ops = 4, 150
 	var hs []*shared.Handle
 	for a := 0; a < agents; a++ {

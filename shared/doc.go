@@ -61,7 +61,7 @@
 //     Get/GetTimeout/GetNowait, Size, Empty, Full, MaxSize, For, Same, ID;
 //     IsShareable; MaxTupleDepth. A put host-synchronizes-with the get that
 //     takes its item; both record the queue's maxsize (Event.Count). Built
-//     with the tag sabre_mutants, a test may make a put that waited for room
+//     with the tag sabre_mutants, a test may make a put made under contention
 //     drop its item (internal/mutant's QueueDropsItem).
 //
 // # Errors

@@ -63,8 +63,13 @@ import (
 // # Blocking, timeouts and cancellation
 //
 // Put waits while the queue is full and Get while it is empty; neither
-// busy-waits. Waiting puts are served in the order they began waiting, and
-// so are waiting gets; items come out in the order they went in. Each
+// busy-waits. Waiting gets are served in the order they began waiting, and
+// items come out in the order they went in. A freed slot wakes the put that
+// has waited longest, but a put that arrives before the woken one runs may
+// take the slot (the woken one then waits again, first in line): a put
+// fails "full" exactly when the queue holds maxsize items, so the queue is
+// linearizable (checker.Linearizability checks it), as Python's queue.Queue,
+// which promises no order among blocked puts either. Each
 // operation completes without waiting whenever it can — even when its
 // context is already done or its timeout is zero — and otherwise fails with
 // an error of kind QueueFull or QueueEmpty when its timeout passes or its
@@ -93,12 +98,12 @@ type queueState struct {
 	id      uint64
 	maxsize int
 
-	mu       sync.Mutex
-	items    []queueItem // the queue is items[head:]
-	head     int
-	reserved int            // free slots granted to waiting putters that have not filled them yet
-	getters  []*queueWaiter // gets waiting for an item, in arrival order
-	putters  []*queueWaiter // puts waiting for a slot, in arrival order
+	mu      sync.Mutex
+	items   []queueItem // the queue is items[head:]
+	head    int
+	waking  int            // waiting puts woken for a free slot that have not looked at it yet
+	getters []*queueWaiter // gets waiting for an item, in arrival order
+	putters []*queueWaiter // puts waiting for a slot, in arrival order
 }
 
 // queueItem is a prepared value (copied, transferred; bound to no agent) and
@@ -110,7 +115,7 @@ type queueItem struct {
 }
 
 // queueWaiter is a waiting get or put. served is set, under the queue's
-// lock, when a get has been handed an item or a put granted a slot; ready is
+// lock, when a get has been handed an item or a put woken for a slot; ready is
 // closed at the same time. A waiter that gives up removes itself under the
 // lock unless it was served, so it never takes an item or a slot after
 // reporting failure.
@@ -302,25 +307,39 @@ type queueCtxError struct {
 func (e *queueCtxError) Error() string   { return e.err.Error() + ": " + e.cause.Error() }
 func (e *queueCtxError) Unwrap() []error { return []error{e.err, e.cause} }
 
-// room reports whether a put can complete now without waiting (under mu).
+// room reports whether a put can complete now without waiting (under mu):
+// the queue holds fewer than maxsize items.
 func (s *queueState) room() bool {
-	return len(s.getters) > 0 || s.maxsize <= 0 || s.size()+s.reserved < s.maxsize
+	return s.maxsize <= 0 || s.size() < s.maxsize
 }
 
-// grant gives the free slots to waiting puts, oldest first (under mu).
+// grant wakes waiting puts, oldest first, one for each free slot not
+// already promised to a woken put (under mu). A woken put takes the slot
+// only if it is still free when it runs: a slot is never reserved, so that
+// a put fails "full" exactly when the queue holds maxsize items, and items
+// enter the queue in the order they are delivered — which makes the queue
+// linearizable (checker.Linearizability), at the price of fairness: a put
+// that arrives while a woken put is on its way may take the slot, and the
+// woken one waits again, first in line.
 func (s *queueState) grant() {
-	for len(s.putters) > 0 && (s.maxsize <= 0 || s.size()+s.reserved < s.maxsize) {
+	for len(s.putters) > 0 && (s.maxsize <= 0 || s.size()+s.waking < s.maxsize) {
 		w := s.putters[0]
 		s.putters[0] = nil
 		s.putters = s.putters[1:]
 		w.served = true
-		s.reserved++
+		s.waking++
 		close(w.ready)
 	}
 }
 
 // deliver hands it to the oldest waiting get, or appends it (under mu).
 func (s *queueState) deliver(it queueItem) {
+	if mutant.Enabled && mutant.Is(mutant.QueueDropsItem) && (len(s.putters) > 0 || s.size() > 0) {
+		// The mutant: under contention (other puts wait for room, or items
+		// wait for gets) the item is lost, though its put completes and is
+		// recorded "ok".
+		return
+	}
 	if len(s.getters) > 0 {
 		w := s.getters[0]
 		s.getters[0] = nil
@@ -399,55 +418,50 @@ func (q *Queue) put(op string, item any, transfer []Backing, ws waitSpec) error 
 	// recorded only if the put succeeds.
 	p.beginTransfers(op)
 	s.mu.Lock()
-	if !s.room() {
-		if !ws.block {
+	var deadline time.Time
+	if ws.timeout > 0 {
+		deadline = time.Now().Add(ws.timeout)
+	}
+	waited := false
+	for !s.room() {
+		if !ws.block || (waited && ws.timeout > 0 && !time.Now().Before(deadline)) {
 			s.mu.Unlock()
 			return q.failed(&o, &ev, "full", ws.failure(QueueFull, op, s.id, nil))
 		}
 		w := &queueWaiter{ready: make(chan struct{})}
-		s.putters = append(s.putters, w)
+		if waited {
+			// Woken, but another put took the slot first: wait again, ahead
+			// of the puts that began waiting after this one.
+			s.putters = append([]*queueWaiter{w}, s.putters...)
+		} else {
+			s.putters = append(s.putters, w)
+		}
 		s.mu.Unlock()
-		cause := ws.await(&o, &ev, w)
+		wsi := ws
+		if ws.timeout > 0 {
+			wsi.timeout = max(time.Until(deadline), time.Nanosecond)
+		}
+		cause := wsi.await(&o, &ev, w)
 		s.mu.Lock()
 		if !w.served {
 			s.putters = removeWaiter(s.putters, w)
 			s.mu.Unlock()
 			return q.failed(&o, &ev, "full", ws.failure(QueueFull, op, s.id, cause))
 		}
-		s.reserved-- // the slot granted to us is filled now (or given on, below)
-		if mutant.Is(mutant.QueueDropsItem) {
-			return q.dropped(&o, &ev, &p, op)
-		}
+		s.waking-- // woken for a free slot: the loop checks it is still free
+		waited = true
 	}
 	if err := p.commit(op); err != nil {
-		s.grant() // a slot we were granted goes to the next put
+		s.grant() // the slot goes to the next put
 		s.mu.Unlock()
 		return err
 	}
 	s.deliver(queueItem{v: p.v, token: ev.Sync, id: ev.Item})
-	s.grant() // a granted slot handed straight to a waiting get is free again
+	s.grant() // an item handed straight to a waiting get left its slot free
 	s.mu.Unlock()
 	p.endTransfers()
 	ev.Result = "ok"
 	o.End(&ev)
-	return nil
-}
-
-// dropped is mutant.QueueDropsItem: a put that had to wait for room (under
-// contention) and was granted a slot completes as put does — the transfers,
-// the slot given on, the event recorded with Result "ok" — except that its
-// item never enters the queue. The caller holds s.mu.
-func (q *Queue) dropped(o *mem.Obs, ev *history.Event, p *parcel, op string) error {
-	s := q.s
-	err := p.commit(op)
-	s.grant()
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	p.endTransfers()
-	ev.Result = "ok"
-	o.End(ev)
 	return nil
 }
 

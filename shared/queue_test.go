@@ -21,11 +21,11 @@ func qMust(t *testing.T, err error) {
 	}
 }
 
-// qWaiters returns the numbers of waiting gets and puts and of granted slots.
-func qWaiters(q *Queue) (getters, putters, reserved int) {
+// qWaiters returns the numbers of waiting gets and puts and of puts woken for a slot.
+func qWaiters(q *Queue) (getters, putters, waking int) {
 	q.s.mu.Lock()
 	defer q.s.mu.Unlock()
-	return len(q.s.getters), len(q.s.putters), q.s.reserved
+	return len(q.s.getters), len(q.s.putters), q.s.waking
 }
 
 // qUntil polls cond for up to two seconds.

@@ -64,9 +64,9 @@ const (
 	// package atomics. History: a load that returns a value older than one
 	// whose write returned before the load was called.
 	LoadStale Mutant = "LoadStale"
-	// QueueDropsItem: a Queue put that had to wait for room (the queue was
-	// full: contention) drops its item and reports success. Hook:
-	// Queue.put in package shared. History: a queue-put with result "ok"
+	// QueueDropsItem: a Queue put made while other puts wait for room or
+	// items wait for gets (contention) drops its item and reports success. Hook: the put's
+	// delivery (queueState.deliver) in package shared. History: a queue-put with result "ok"
 	// whose item no queue-get received.
 	QueueDropsItem Mutant = "QueueDropsItem"
 	// StoreNotSeqCst: Atomics.store done as a plain store, recorded as the
