@@ -29,7 +29,10 @@
 //     conversions Int64, Float64, FromInt64, FromFloat64.
 //   - TypedArray: NewTypedArray, NewLengthTrackingArray, View; GetInt, GetUint,
 //     GetFloat, GetBits, SetInt, SetFloat, SetBits (Unordered accesses);
-//     Length, ByteLength, ByteOffset, LengthTracking, IsShared, For.
+//     Length, ByteLength, ByteOffset, LengthTracking, IsShared, For. Built
+//     with the tag sabre_mutants, a test may make every second observed
+//     plain read of a location by an agent return that agent's previous
+//     read of it (internal/mutant's PlainLoadStale; mutants.go).
 //   - DataView: NewDataView, NewLengthTrackingDataView; GetInt8 … GetFloat64
 //     and SetInt8 … SetFloat64 at any byte offset, big-endian unless
 //     littleEndian (Float16 included); GetBits/SetBits by Kind; ByteLength,

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/sabre-mm/sabre/internal/mem"
+	"github.com/sabre-mm/sabre/internal/mutant"
 )
 
 // TypedArray is a typed view over a Buffer or an ArrayBuffer: ECMAScript's
@@ -228,6 +229,9 @@ func (v *TypedArray) get(op string, i int) (uint64, error) {
 	size := 1 << v.arr.Shift
 	if !mem.Attached() {
 		return v.arr.Blk.Load(bi, size), nil
+	}
+	if mutant.Is(mutant.PlainLoadStale) {
+		return mem.FromLE(plainReadStale(v.arr.Blk, v.arr.Agent, op, bi, size, v.kind().NoTear(false)), size), nil
 	}
 	return mem.FromLE(plainRead(v.arr.Blk, v.arr.Agent, op, bi, size, v.kind().NoTear(false)), size), nil
 }

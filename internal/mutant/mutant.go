@@ -75,12 +75,23 @@ const (
 	// that reads from an unordered write, so no synchronizes-with edge: a
 	// message-passing program's data accesses race.
 	StoreNotSeqCst Mutant = "StoreNotSeqCst"
+	// PlainLoadStale: every second plain (Unordered) read of a typed-array
+	// element (Int32Array.get, …: TypedArray's Get* of any kind) that an
+	// agent makes of a location (buffer, byte index, size) returns, without
+	// reading memory, the bytes that agent's previous plain read of the
+	// location returned (a stale cached value), recorded as the unordered
+	// read it claims to be. Hook: TypedArray's get in package shared.
+	// History: a plain read of bytes overwritten by a write that
+	// happens-before it (ECMA-262 "Coherent Reads"); the accesses are
+	// Unordered and race-free, so neither linearizability nor the race
+	// detector sees it, only model conformance.
+	PlainLoadStale Mutant = "PlainLoadStale"
 )
 
 // all lists the mutants in the order All returns them.
 var all = [...]Mutant{
 	SubWordRMWLoadStore, Store64Halves, CASWritesOnFailure, NotifyNewestFirst,
-	NotifyLosesWakeup, LoadStale, QueueDropsItem, StoreNotSeqCst,
+	NotifyLosesWakeup, LoadStale, QueueDropsItem, StoreNotSeqCst, PlainLoadStale,
 }
 
 // Known reports whether m is one of the mutants above.

@@ -66,8 +66,8 @@ func TestSetIsRestore(t *testing.T) {
 // slice.
 func TestAll(t *testing.T) {
 	a := All()
-	if len(a) != 8 {
-		t.Fatalf("All() has %d mutants, want 8", len(a))
+	if len(a) != 9 {
+		t.Fatalf("All() has %d mutants, want 9", len(a))
 	}
 	seen := map[Mutant]bool{}
 	for _, m := range a {

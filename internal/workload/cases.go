@@ -13,13 +13,14 @@ import (
 
 // The workloads' default Configs (Cases lists them too).
 var (
-	subWordDefault = Config{Agents: 4, Iterations: 50, Seed: 1}
-	tearingDefault = Config{Agents: 4, Iterations: 100, Seed: 1}
-	casDefault     = Config{Agents: 4, Iterations: 20, Seed: 1}
-	waitDefault    = Config{Agents: 4, Iterations: 6, Seed: 1}
-	staleDefault   = Config{Agents: 3, Iterations: 50, Seed: 1}
-	queueDefault   = Config{Agents: 4, Iterations: 20, Seed: 1}
-	passingDefault = Config{Agents: 4, Iterations: 20, Seed: 1}
+	subWordDefault  = Config{Agents: 4, Iterations: 50, Seed: 1}
+	tearingDefault  = Config{Agents: 4, Iterations: 100, Seed: 1}
+	casDefault      = Config{Agents: 4, Iterations: 20, Seed: 1}
+	waitDefault     = Config{Agents: 4, Iterations: 6, Seed: 1}
+	staleDefault    = Config{Agents: 3, Iterations: 50, Seed: 1}
+	queueDefault    = Config{Agents: 4, Iterations: 20, Seed: 1}
+	passingDefault  = Config{Agents: 4, Iterations: 20, Seed: 1}
+	staleMsgDefault = Config{Agents: 4, Iterations: 20, Seed: 1}
 )
 
 // The workloads' bounds and timeouts.
@@ -27,7 +28,7 @@ const (
 	waitTimeout     = 30 * time.Millisecond  // a Wait's timeout in WaitNotify
 	getTimeout      = 30 * time.Millisecond  // a Queue get's timeout in QueueContention
 	putTimeout      = 500 * time.Millisecond // a Queue put's timeout in QueueContention
-	maxSpin         = 2_000                  // the most polls of MessagePassing's spin loop
+	maxSpin         = 2_000                  // the most polls of a spin loop (MessagePassing, StaleMessage)
 	spinYields      = 16                     // the polls that yield before the spin loop pauses
 	spinPause       = 10 * time.Microsecond  // the spin loop's first pause (each doubles the last, up to maxPause)
 	queueMaxsize    = 2                      // QueueContention's queue
@@ -397,24 +398,101 @@ func MessagePassing(cfg Config) (*history.History, error) {
 				}
 				continue
 			}
-			ready := false
-			pause := spinPause
-			for spin := 0; spin < maxSpin && !ready; spin++ {
-				f, err := atomics.Load(mv, flag)
-				if err != nil {
+			if ready, err := spinUntil(mv, flag, int64(i+1)); err != nil || !ready {
+				return err // !ready: the writer is stuck: stop (the history stays valid)
+			}
+			if _, err := mv.GetInt(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return s.finish(err)
+}
+
+// spinUntil polls element at of mv with Atomics.load until it holds at
+// least want (yielding after each of the first 16 polls, then pausing
+// 10 µs, doubling up to 2 ms; at most 2,000 polls), and reports whether it
+// did.
+func spinUntil(mv *shared.TypedArray, at int, want int64) (bool, error) {
+	pause := spinPause
+	for spin := 0; spin < maxSpin; spin++ {
+		f, err := atomics.Load(mv, at)
+		if err != nil {
+			return false, err
+		}
+		switch {
+		case f >= want:
+			return true, nil
+		case spin < spinYields:
+			runtime.Gosched()
+		default:
+			time.Sleep(pause)
+			pause = min(2*pause, maxPause)
+		}
+	}
+	return false, nil
+}
+
+// StaleMessage: Agents/2 pairs (at least one) of a writer and a reader,
+// each pair with its own Int32 data array of Iterations elements, a flag
+// and a ready element. In each round i the reader plain-reads data[i]
+// (nothing wrote it yet: 0), announces that with Atomics.store(ready,
+// i+1), polls the flag with Atomics.load until it holds at least i+1 (as
+// MessagePassing polls), and plain-reads data[i] again; the writer polls
+// ready until it holds at least i+1, then writes data[i] = i+1 with a
+// plain store and Atomics.stores i+1 to the flag. The write
+// happens-before the second read (agent-order to the seq-cst flag store,
+// which synchronizes-with the load that reads it, then agent-order), so
+// that read must return i+1: returning the 0 the first read returned
+// breaks ECMA-262's Coherent Reads. The first read happens-before the
+// write (through ready), so no plain access races. Exposes
+// mutant.PlainLoadStale (symptom: StaleAfterSync).
+func StaleMessage(cfg Config) (*history.History, error) {
+	cfg = cfg.With(staleMsgDefault)
+	if err := need("StaleMessage needs Agents ≥ 2 and 1 ≤ Iterations < 1<<30",
+		cfg.Agents >= 2 && cfg.Iterations >= 1 && cfg.Iterations < 1<<30); err != nil {
+		return nil, err
+	}
+	pairs := cfg.Agents / 2
+	s := newSession("stale-message")
+	n := cfg.Iterations + 2
+	buf, err := s.buffer(4 * n * pairs)
+	if err != nil {
+		return s.finish(err)
+	}
+	views := make([]*shared.TypedArray, pairs)
+	for p := range views {
+		views[p] = view(buf, shared.Int32, 4*n*p, n, &err) // data[0 … Iterations-1], the flag, ready
+	}
+	if err != nil {
+		return s.finish(err)
+	}
+	flag, ready := cfg.Iterations, cfg.Iterations+1
+	err = s.run(2*pairs, "agent", func(a int, me *shared.Agent) error {
+		mv := views[a/2].For(me)
+		for i := 0; i < cfg.Iterations; i++ {
+			round := int64(i + 1)
+			if a%2 == 0 { // the writer
+				if ok, err := spinUntil(mv, ready, round); err != nil || !ok {
+					return err // !ok: the reader is stuck: stop (the history stays valid)
+				}
+				if err := mv.SetInt(i, round); err != nil {
 					return err
 				}
-				switch ready = f >= int64(i+1); {
-				case ready:
-				case spin < spinYields:
-					runtime.Gosched()
-				default:
-					time.Sleep(pause)
-					pause = min(2*pause, maxPause)
+				if _, err := atomics.Store(mv, flag, round); err != nil {
+					return err
 				}
+				continue
 			}
-			if !ready {
-				return nil // the writer is stuck: stop (the history stays valid)
+			if _, err := mv.GetInt(i); err != nil {
+				return err
+			}
+			if _, err := atomics.Store(mv, ready, round); err != nil {
+				return err
+			}
+			if ok, err := spinUntil(mv, flag, round); err != nil || !ok {
+				return err // !ok: the writer is stuck: stop
 			}
 			if _, err := mv.GetInt(i); err != nil {
 				return err

@@ -75,6 +75,14 @@ func TestSymptomsFireOnDoctoredHistories(t *testing.T) {
 			})
 			h.Events = slices.Delete(h.Events, i, i+1)
 		},
+		// A second plain read of a data element returns the 0 the first one read.
+		"plain-load-stale": func(t *testing.T, h *history.History) {
+			reads := find(h, func(e *history.Event) bool { return e.Op == "Int32Array.get" && e.ByteIndex == 8 })
+			if len(reads) != 2 || reads[0].Read != 0 || reads[1].Read != 3 {
+				t.Fatalf("the reads of data[2]: %v", reads)
+			}
+			reads[1].Read = 0
+		},
 		// The flag stores are plain.
 		"store-not-seqcst": func(t *testing.T, h *history.History) {
 			for _, s := range find(h, op("Atomics.store")) {

@@ -412,6 +412,169 @@ func plainRace(h *history.History, r, w *history.Event) string {
 	return ""
 }
 
+// StaleAfterSync is mutant.PlainLoadStale's symptom: a plain (Unordered)
+// read R returns bytes that a write W of the same location, which
+// happens-before R, had overwritten — for some byte of the location, W
+// wrote another value than R returned, and every write of the value R
+// returned there (the initial zeros included) happens-before W. So R
+// reads-bytes-from a write that W happens-between: ECMA-262's Coherent
+// Reads forbids it. It considers locations that no access of another range
+// overlaps, and only the happens-before edges it is sure of: the initial
+// zeros before every access of their location (as Watt et al.'s model has
+// it); agent-order (agent 0's events excepted); and agent-order on either
+// side of one synchronizes-with edge, a seq-cst write S read by a seq-cst
+// read L of the same range, where L returned exactly S's bytes and some
+// nonzero byte of them no other write of the location wrote (so L
+// reads-from S). A read of bytes no write wrote is left alone (another
+// fault).
+func StaleAfterSync(h *history.History) (string, bool) {
+	acc, overlapped, inits := byPlace(h)
+	hb := newSyncOrder(acc, overlapped)
+	for _, p := range sortedPlaces(acc) {
+		if overlapped[p] || p.size < 1 || p.size > 8 {
+			continue
+		}
+		var ws []*history.Event
+		for _, e := range acc[p] {
+			if writes(e) {
+				ws = append(ws, e)
+			}
+		}
+		zeros := initOf(inits, p) != nil
+		for _, r := range acc[p] {
+			if r.Kind != history.EvRead || r.Order != model.Unordered {
+				continue
+			}
+			for _, w := range ws {
+				how := hb.before(w, r)
+				if how == "" {
+					continue
+				}
+				for j := 0; j < p.size; j++ {
+					b := byteAt(r.Read, j)
+					if byteAt(w.Written, j) == b {
+						continue
+					}
+					sourced, older := zeros && b == 0, true
+					for _, x := range ws {
+						if x == w || byteAt(x.Written, j) != b {
+							continue
+						}
+						sourced = true
+						if hb.before(x, w) == "" {
+							older = false
+							break
+						}
+					}
+					if sourced && older {
+						return fmt.Sprintf("stale plain read at %s: %v returned %#x, but the write %v of %#x happens-before it (%s), "+
+							"and every write of %#x to byte %d (the initial zeros included) happens-before that write: Coherent Reads forbids reading it",
+							p, r.Ref(), r.Read, w.Ref(), w.Written, how, b, p.index+j), true
+					}
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// byteAt returns byte j of a payload (packed little-endian by position).
+func byteAt(payload uint64, j int) byte { return byte(payload >> (8 * uint(j))) }
+
+// syncOrder holds the happens-before edges StaleAfterSync is sure of: per
+// pair of agents (writer, reader), the synchronizes-with edges S → L from
+// the first to the second, sorted by L's Seq, with the greatest S.Seq among
+// each prefix.
+type syncOrder map[[2]int]*syncEdges
+
+type syncEdges struct {
+	l, s     []uint64         // l[k]: the k-th edge's L.Seq, ascending; s[k]: the greatest S.Seq of edges 0 … k
+	from, to []*history.Event // the k-th edge's S and L
+}
+
+func newSyncOrder(acc map[place][]*history.Event, overlapped map[place]bool) syncOrder {
+	type edge struct{ s, l *history.Event }
+	pairs := map[[2]int][]edge{}
+	for _, p := range sortedPlaces(acc) {
+		if overlapped[p] || p.size < 1 || p.size > 8 {
+			continue
+		}
+		// count[j][b]: how many writes of p wrote b to byte j.
+		count := make([]map[byte]int, p.size)
+		for j := range count {
+			count[j] = map[byte]int{}
+		}
+		for _, w := range acc[p] {
+			if writes(w) {
+				for j := range count {
+					count[j][byteAt(w.Written, j)]++
+				}
+			}
+		}
+		sure := map[uint64]*history.Event{} // the bytes of a seq-cst write that only it can have supplied
+		for _, w := range acc[p] {
+			if !writes(w) || w.Order != model.SeqCst || w.Agent == 0 {
+				continue
+			}
+			for j := range count {
+				if b := byteAt(w.Written, j); b != 0 && count[j][b] == 1 {
+					sure[w.Written] = w
+					break
+				}
+			}
+		}
+		for _, l := range acc[p] {
+			if !reads(l) || l.Order != model.SeqCst || l.Agent == 0 {
+				continue
+			}
+			if s := sure[l.Read]; s != nil && s != l {
+				k := [2]int{s.Agent, l.Agent}
+				pairs[k] = append(pairs[k], edge{s, l})
+			}
+		}
+	}
+	o := syncOrder{}
+	for k, es := range pairs {
+		slices.SortFunc(es, func(a, b edge) int { return cmp.Compare(a.l.Seq, b.l.Seq) })
+		e := &syncEdges{}
+		var best *history.Event
+		for _, x := range es {
+			if best == nil || x.s.Seq > best.Seq {
+				best = x.s
+			}
+			e.l = append(e.l, x.l.Seq)
+			e.s = append(e.s, best.Seq)
+			e.from = append(e.from, x.s)
+			e.to = append(e.to, x.l)
+		}
+		o[k] = e
+	}
+	return o
+}
+
+// before reports how a happens-before b, as far as o is sure ("" if it is
+// not): by agent-order, or by agent-order, one synchronizes-with edge, and
+// agent-order.
+func (o syncOrder) before(a, b *history.Event) string {
+	if a.Agent == 0 || b.Agent == 0 {
+		return ""
+	}
+	if a.Agent == b.Agent && a.Seq < b.Seq {
+		return "agent-order"
+	}
+	e := o[[2]int{a.Agent, b.Agent}]
+	if e == nil {
+		return ""
+	}
+	n, _ := slices.BinarySearch(e.l, b.Seq) // e.l[:n]: the edges whose L is before b
+	if n == 0 || e.s[n-1] <= a.Seq {
+		return ""
+	}
+	// The first edge whose S is after a (it raised the greatest S.Seq past a's).
+	k := slices.IndexFunc(e.s[:n], func(s uint64) bool { return s > a.Seq })
+	return fmt.Sprintf("agent-order to %v, which synchronizes-with %v, agent-order after", e.from[k].Ref(), e.to[k].Ref())
+}
+
 // sortedPlaces returns m's keys in order, so that a symptom names the
 // same events each time.
 func sortedPlaces[V any](m map[place]V) []place {

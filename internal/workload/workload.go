@@ -23,10 +23,10 @@
 //     Default, Symptom; Expose), Cases, ForMutant, ErrNoMutants.
 //   - The workloads, func(Config) (*history.History, error): SubWordCounters,
 //     Tearing64, CASLoop, WaitNotify, StaleLoad, QueueContention,
-//     MessagePassing.
+//     MessagePassing, StaleMessage.
 //   - The symptoms, func(*history.History) (string, bool): LostUpdate,
 //     TornRead, ReadOfFailedCAS, NotifyNotFIFO, LostWakeup, StaleRead,
-//     DroppedItem, MissingSynchronizesWith.
+//     DroppedItem, MissingSynchronizesWith, StaleAfterSync.
 //   - Large generators for benchmarks: Random (Agents, Locations, Ops,
 //     Plain, Seed; Run), Atomics8x1000, AtomicsHot, Mixed4.
 //
@@ -117,6 +117,7 @@ func Cases() []Case {
 		{"load-stale", mutant.LoadStale, StaleLoad, staleDefault, StaleRead},
 		{"queue-drops-item", mutant.QueueDropsItem, QueueContention, queueDefault, DroppedItem},
 		{"store-not-seqcst", mutant.StoreNotSeqCst, MessagePassing, passingDefault, MissingSynchronizesWith},
+		{"plain-load-stale", mutant.PlainLoadStale, StaleMessage, staleMsgDefault, StaleAfterSync},
 	}
 }
 

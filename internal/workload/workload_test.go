@@ -2,7 +2,9 @@ package workload
 
 import (
 	"bytes"
+	"cmp"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,6 +154,31 @@ func TestWorkloadShapes(t *testing.T) {
 	if plainW != 5 || plainR != 5 {
 		t.Errorf("MessagePassing: %d plain writes and %d plain reads, want 5 and 5", plainW, plainR)
 	}
+
+	// StaleMessage: per round, a plain read of 0 by the reader, then the
+	// writer's plain write, then the reader's plain read of what it wrote.
+	h = run(StaleMessage, Config{Agents: 2, Iterations: 5})
+	var dataW, dataR []*history.Event
+	for i := range h.Events {
+		switch e := &h.Events[i]; {
+		case e.Kind == history.EvWrite && e.Op == "Int32Array.set":
+			dataW = append(dataW, e)
+		case e.Kind == history.EvRead && e.Op == "Int32Array.get":
+			dataR = append(dataR, e)
+		}
+	}
+	slices.SortFunc(dataR, func(a, b *history.Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	if len(dataW) != 5 || len(dataR) != 10 || count(h, op("Atomics.store")) != 10 {
+		t.Fatalf("StaleMessage: %d plain writes, %d plain reads and %d Atomics.stores, want 5, 10 and 10",
+			len(dataW), len(dataR), count(h, op("Atomics.store")))
+	}
+	for i, w := range dataW {
+		first, second := dataR[2*i], dataR[2*i+1]
+		if w.Written != uint64(i+1) || w.ByteIndex != 4*i || first.ByteIndex != 4*i || second.ByteIndex != 4*i ||
+			first.Read != 0 || second.Read != uint64(i+1) || first.Return > w.Call || w.Return > second.Call {
+			t.Errorf("StaleMessage round %d: write %v, reads %v and %v", i, w, first, second)
+		}
+	}
 }
 
 // TestConfigErrors: a Config a workload cannot run is an error naming the
@@ -165,6 +192,7 @@ func TestConfigErrors(t *testing.T) {
 		"StaleLoad":       func() (*history.History, error) { return StaleLoad(Config{Agents: -3}) },
 		"QueueContention": func() (*history.History, error) { return QueueContention(Config{Agents: -1}) },
 		"MessagePassing":  func() (*history.History, error) { return MessagePassing(Config{Iterations: -1}) },
+		"StaleMessage":    func() (*history.History, error) { return StaleMessage(Config{Agents: 1}) },
 		"Random":          func() (*history.History, error) { return Random{Agents: 0, Locations: 1, Ops: 10}.Run() },
 	} {
 		h, err := f()
@@ -212,7 +240,7 @@ func TestCasesCoverMutants(t *testing.T) {
 	if _, ok := ForMutant("NoSuchMutant"); ok {
 		t.Error("ForMutant found a case for an unknown mutant")
 	}
-	if len(Cases()) != 8 {
-		t.Errorf("%d cases, want one per mutant (8)", len(Cases()))
+	if len(Cases()) != 9 {
+		t.Errorf("%d cases, want one per mutant (9)", len(Cases()))
 	}
 }
