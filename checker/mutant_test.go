@@ -25,6 +25,7 @@ var catcher = map[mutant.Mutant]checker.Check{
 	mutant.LoadStale:           checker.Lin,
 	mutant.QueueDropsItem:      checker.Lin,
 	mutant.StoreNotSeqCst:      checker.Race,
+	mutant.PlainLoadStale:      checker.Conf,
 }
 
 // TestMutantTable runs each mutant's real concurrent workload through the
