@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/sabre-mm/sabre/model"
@@ -58,7 +59,7 @@ func (h *History) Validate() error {
 		}
 		bufs[b.ID] = b
 	}
-	seqs := make(map[Ref]bool, len(h.Events))
+	var seqs seqSet
 	senders := make(map[uint64]int)
 	for i := range h.Events {
 		e := &h.Events[i]
@@ -82,10 +83,9 @@ func (h *History) Validate() error {
 			if e.Seq == 0 {
 				return f("seq", "missing: every event but wait-settle has a sequence number from 1")
 			}
-			if seqs[e.Ref()] {
+			if !seqs.add(e.Agent, e.Seq) {
 				return f("seq", "%v appears twice", e.Ref())
 			}
-			seqs[e.Ref()] = true
 		}
 		if err := validateFields(e, bufs, f); err != nil {
 			return err
@@ -105,6 +105,59 @@ func (h *History) Validate() error {
 		}
 	}
 	return nil
+}
+
+// seqSet records the Seqs met per agent. An agent's events usually come in
+// agent-order (a recorder's merge keeps it), so while an agent's Seqs
+// increase, a new one is new, and they are kept as a sorted list; only an
+// agent whose Seqs go back is given a set. (A map of every Ref cost most of
+// Validate's time on large histories.)
+type seqSet struct {
+	lastAgent int
+	last      *agentSeqs
+	agents    map[int]*agentSeqs
+}
+
+type agentSeqs struct {
+	sorted []uint64 // while the Seqs met increase
+	set    map[uint64]bool
+}
+
+// add records agent's seq and reports whether it is new.
+func (s *seqSet) add(agent int, seq uint64) bool {
+	a := s.last
+	if a == nil || agent != s.lastAgent {
+		a = s.agents[agent]
+		if a == nil {
+			if s.agents == nil {
+				s.agents = map[int]*agentSeqs{}
+			}
+			a = &agentSeqs{}
+			s.agents[agent] = a
+		}
+		s.lastAgent, s.last = agent, a
+	}
+	if a.set != nil {
+		if a.set[seq] {
+			return false
+		}
+		a.set[seq] = true
+		return true
+	}
+	if n := len(a.sorted); n == 0 || seq > a.sorted[n-1] {
+		a.sorted = append(a.sorted, seq)
+		return true
+	}
+	if _, found := slices.BinarySearch(a.sorted, seq); found {
+		return false
+	}
+	a.set = make(map[uint64]bool, len(a.sorted)+1)
+	for _, x := range a.sorted {
+		a.set[x] = true
+	}
+	a.set[seq] = true
+	a.sorted = nil
+	return true
 }
 
 // validateFields refuses what the file format cannot carry for e's kind.
