@@ -173,12 +173,12 @@ func (d *raceDetector) report(elapsed time.Duration) *RaceReport {
 			r.Reason += fmt.Sprintf(", %d listed", len(d.listed))
 		}
 		if d.stopped != nil {
-			r.Reason += fmt.Sprintf("; stopped early (%v) after %d of %d events, so there may be more", d.stopped, d.done, d.nodes)
+			r.Reason += fmt.Sprintf("; stopped early (%v) after %d of %d events, so there may be more", d.stopped, d.processed, d.nodes)
 		}
 		r.Reason += note
 	case d.stopped != nil:
 		r.Verdict = Unknown
-		r.Reason = fmt.Sprintf("no data race in the %d of %d events checked before the check stopped: %v", d.done, d.nodes, d.stopped)
+		r.Reason = fmt.Sprintf("no data race in the %d of %d events checked before the check stopped: %v", d.processed, d.nodes, d.stopped)
 	default:
 		r.Verdict = Ok
 		r.Reason = fmt.Sprintf("no data race among %d memory accesses (%d races between seq-cst accesses of equal ranges)", d.checked, d.nraces) + note

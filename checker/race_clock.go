@@ -1,7 +1,5 @@
 package checker
 
-import "sort"
-
 // The race detector's vector clocks. A clock dimension is a chain: a set of
 // events that happens-before orders totally — an agent's agent-order, or a
 // virtual chain of events of no agent that other events synchronize with.
@@ -10,129 +8,156 @@ import "sort"
 // D's clock holds E's chain at E's position or later (FastTrack's epoch
 // comparison, Flanagan and Freund, PLDI 2009).
 //
-// Clocks are sparse, sorted by chain: an event's past usually spans few
-// chains, and a history may have very many (one per agent). A clock once
-// shared by a snapshot is never changed: an agent copies its clock before
-// the next join that changes it.
+// A clock is a persistent 16-way radix trie over chain numbers: never
+// changed once made, so a snapshot is a pointer; a join returns one of its
+// arguments when that one already knows everything, skips the subtrees the
+// two share, and copies only the paths where they differ. With few chains
+// (up to 16) a clock is one node and a look-up one index; with many, a
+// look-up costs the trie's depth and a change a path. So an agent whose
+// past spans thousands of agents (a parent that started and joined them)
+// pays for what changes, not for the whole width, at each step.
 
 // rdNoDim is the chain of an event that no other event can know about: an
 // event of no agent that nothing synchronizes with.
 const rdNoDim = ^uint32(0)
 
-// rdClock is a sparse vector clock: entries chain<<32 | position, sorted by
-// chain, positions ≥ 1.
-type rdClock []uint64
+// rdNode is a trie node: a leaf holds 16 positions, an inner node 16
+// children (nil: all zero).
+type rdNode struct {
+	pos  [16]uint32
+	kids *[16]*rdNode
+}
 
-func rdEntry(dim, pos uint32) uint64 { return uint64(dim)<<32 | uint64(pos) }
+// rdTrie knows the depth of the clocks of one run: the levels of inner
+// nodes above the leaves, enough for every chain number the run can make.
+type rdTrie struct {
+	depth int
+	nodes int // nodes made, for the tests' accounting of work
+}
 
-// get returns the position of chain dim the clock knows (0: none).
-func (c rdClock) get(dim uint32) uint32 {
-	if len(c) <= 16 {
-		for _, x := range c {
-			if d := uint32(x >> 32); d >= dim {
-				if d == dim {
-					return uint32(x)
-				}
-				return 0
-			}
+func newRdTrie(maxDim uint32) rdTrie {
+	t := rdTrie{}
+	for span := uint64(16); span <= uint64(maxDim); span *= 16 {
+		t.depth++
+	}
+	return t
+}
+
+// get returns the position of chain dim root knows (0: none).
+func (t *rdTrie) get(root *rdNode, dim uint32) uint32 {
+	n := root
+	for l := t.depth; l > 0; l-- {
+		if n == nil {
+			return 0
 		}
+		n = n.kids[dim>>(4*l)&15]
+	}
+	if n == nil || dim == rdNoDim {
 		return 0
 	}
-	i := sort.Search(len(c), func(i int) bool { return uint32(c[i]>>32) >= dim })
-	if i < len(c) && uint32(c[i]>>32) == dim {
-		return uint32(c[i])
-	}
-	return 0
+	return n.pos[dim&15]
 }
 
-// rdMerge appends to out[:0] the join (entry-wise maximum) of a and b.
-func rdMerge(out, a, b rdClock) rdClock {
-	out = out[:0]
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		da, db := a[i]>>32, b[j]>>32
-		switch {
-		case da < db:
-			out = append(out, a[i])
-			i++
-		case db < da:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, max(a[i], b[j]))
-			i++
-			j++
+// set returns root with chain dim's position raised to at least pos.
+func (t *rdTrie) set(root *rdNode, dim, pos uint32) *rdNode {
+	if dim == rdNoDim || pos == 0 || t.get(root, dim) >= pos {
+		return root
+	}
+	return t.setAt(root, dim, pos, t.depth)
+}
+
+func (t *rdTrie) setAt(n *rdNode, dim, pos uint32, level int) *rdNode {
+	t.nodes++
+	c := &rdNode{}
+	if n != nil {
+		*c = *n
+	}
+	if level == 0 {
+		c.pos[dim&15] = pos
+		return c
+	}
+	kids := &[16]*rdNode{}
+	if n != nil {
+		*kids = *n.kids
+	}
+	i := dim >> (4 * level) & 15
+	kids[i] = t.setAt(kids[i], dim, pos, level-1)
+	c.kids = kids
+	return c
+}
+
+// join returns the entry-wise maximum of a and b.
+func (t *rdTrie) join(a, b *rdNode) *rdNode { return t.joinAt(a, b, t.depth) }
+
+func (t *rdTrie) joinAt(a, b *rdNode, level int) *rdNode {
+	switch {
+	case a == b || b == nil:
+		return a
+	case a == nil:
+		return b
+	}
+	if level == 0 {
+		ge, le := true, true
+		for i := range a.pos {
+			ge = ge && a.pos[i] >= b.pos[i]
+			le = le && a.pos[i] <= b.pos[i]
 		}
+		switch {
+		case ge:
+			return a
+		case le:
+			return b
+		}
+		t.nodes++
+		c := &rdNode{}
+		for i := range c.pos {
+			c.pos[i] = max(a.pos[i], b.pos[i])
+		}
+		return c
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	var kids [16]*rdNode
+	sameA, sameB := true, true
+	for i := range kids {
+		kids[i] = t.joinAt(a.kids[i], b.kids[i], level-1)
+		sameA = sameA && kids[i] == a.kids[i]
+		sameB = sameB && kids[i] == b.kids[i]
+	}
+	switch {
+	case sameA:
+		return a
+	case sameB:
+		return b
+	}
+	t.nodes++
+	return &rdNode{kids: &kids}
 }
 
-// rdSnap is the clock of one event: base, plus its own epoch (dim, pos),
-// which may be missing from base or stale in it.
+// rdSnap is the clock of one event: root, plus its own epoch (dim, pos),
+// which may be missing from root or stale in it.
 type rdSnap struct {
-	base rdClock
+	root *rdNode
 	dim  uint32
 	pos  uint32
 }
 
 // get returns the position of chain dim the snapshot knows.
-func (s *rdSnap) get(dim uint32) uint32 {
+func (t *rdTrie) snapGet(s *rdSnap, dim uint32) uint32 {
 	if dim == s.dim {
 		return s.pos
 	}
-	return s.base.get(dim)
+	return t.get(s.root, dim)
 }
 
-// rdAgentClock is the running clock of a chain that events are added to
-// one at a time (an agent): its base, whether a snapshot shares the base,
-// and the position of the chain's latest event.
-type rdAgentClock struct {
-	rdSnap
-	shared bool
-}
-
-// join adds what s knows to c. If c already knows s's own epoch it knows
-// everything s does (a clock only learns an epoch together with the whole
-// past of that event), and nothing changes: the common case costs one
+// joinSnap adds what s knows to c. If c already knows s's own epoch it
+// knows everything s does (a clock only learns an epoch together with the
+// whole past of that event), and nothing changes: the common case costs one
 // look-up.
-func (c *rdAgentClock) join(s *rdSnap, scratch *rdClock) {
-	if s.pos == 0 || c.get(s.dim) >= s.pos {
+func (t *rdTrie) joinSnap(c, s *rdSnap) {
+	if s.pos == 0 || t.snapGet(c, s.dim) >= s.pos {
 		return
 	}
-	m := rdMerge(*scratch, c.base, s.base)
-	m = rdSet(m, s.dim, s.pos)
-	*scratch = m
-	if !c.shared && cap(c.base) >= len(m) {
-		c.base = append(c.base[:0], m...)
-	} else {
-		c.base = append(rdClock(nil), m...)
-		c.shared = false
-	}
+	c.root = t.set(t.join(c.root, s.root), s.dim, s.pos)
 }
 
-// snapshot returns c's current clock; c copies its base before changing it
-// again.
-func (c *rdAgentClock) snapshot() rdSnap {
-	c.shared = true
-	return c.rdSnap
-}
-
-// rdSet returns c with chain dim's position raised to at least pos (in
-// place when c has the chain; otherwise by inserting, which may reallocate).
-func rdSet(c rdClock, dim, pos uint32) rdClock {
-	if dim == rdNoDim || pos == 0 {
-		return c
-	}
-	i := sort.Search(len(c), func(i int) bool { return uint32(c[i]>>32) >= dim })
-	if i < len(c) && uint32(c[i]>>32) == dim {
-		if uint32(c[i]) < pos {
-			c[i] = rdEntry(dim, pos)
-		}
-		return c
-	}
-	c = append(c, 0)
-	copy(c[i+1:], c[i:])
-	c[i] = rdEntry(dim, pos)
-	return c
-}
+// withOwn returns c's clock with its own epoch in the trie.
+func (t *rdTrie) withOwn(c *rdSnap) *rdNode { return t.set(c.root, c.dim, c.pos) }

@@ -3,6 +3,7 @@ package checker
 import (
 	"cmp"
 	"context"
+	"math/bits"
 	"slices"
 	"sort"
 
@@ -16,30 +17,34 @@ const maxRaceEvents = 1<<30 - 1
 
 // raceDetector finds the races of one history in four steps:
 //
-//  1. setup: blocks (transfers that move bytes alias buffers), agents and
-//     agent-order positions, a slot for each byte accessed (buffers of any
-//     declared length cost only the bytes touched), the Init event that
-//     owns each slot's initial zero, and host-synchronizes-with senders;
-//  2. readsFrom: one sweep through the memory events by instant chooses,
-//     for each byte of each read, the write it read from (history.Convert's
-//     rule), and marks the synchronizes-with edges;
-//  3. order: Tarjan's algorithm over the happens-before predecessors of
-//     each event (agent-order, synchronizes-with, host-synchronizes-with,
-//     init) emits the events in an order consistent with happens-before —
-//     a strongly connected component at a time, all of whose members
-//     happen before each other, as the model's transitive closure has it;
+//  1. setup, one pass over the events: a compact record of each (the
+//     history's events are large, and every later step reads them in
+//     bulk), agents and agent-order positions, blocks (a transfer that
+//     moves bytes aliases two buffers), a slot for each byte accessed (a
+//     buffer of any declared length costs only the 8-byte lines touched),
+//     host-synchronizes-with senders and receivers; then the Init event
+//     whose zero each slot holds;
+//  2. readsFrom: one sweep through the accesses by instant chooses, for
+//     each byte of each read, the write it read from (history.Convert's
+//     rule), and so the synchronizes-with edges; then each event's
+//     happens-before predecessors other than agent-order, deduplicated;
+//  3. order: Tarjan's algorithm over those predecessors emits the events
+//     in an order consistent with happens-before — a strongly connected
+//     component at a time, whose members all happen before each other, as
+//     the model's transitive closure has it;
 //  4. process, on each emission: the event's vector clock (its agent's
 //     running clock joined with the snapshots of its other predecessors),
-//     then the race checks: a write against the earlier writes of each of
-//     its bytes (per byte and chain, the positions of the writes, so that
-//     the racing ones — those past what the clock knows — are a suffix
-//     found by binary search, counted without listing them), and a read
-//     against the writes it read from (deferred to the write when the
-//     write comes later in the order).
+//     then the race checks: a write against the earlier writes that
+//     share a byte with it (kept per first byte, chain and class, in chain
+//     order, so that the racing ones — those past what the clock knows of
+//     their chain — are a suffix, found by binary search and counted
+//     without being listed), a read against the writes it read from
+//     (deferred to the write when the write is processed later).
 type raceDetector struct {
 	ctx     context.Context
 	h       *history.History
 	ev      []history.Event
+	e       []rdEv
 	n       int32 // events; nodes n.. are woken waits' wake-ups
 	collect func(e, d int, data bool)
 	tick    int
@@ -47,45 +52,69 @@ type raceDetector struct {
 	blockOf map[uint64]int32
 	blocks  []rdBlock
 
-	agentIdx []int32   // per event: agent index, or -1 outside agent-order
-	agents   [][]int32 // per agent: its events in agent-order
+	agents   [][]int32 // per agent index (by ID): its events in agent-order
 	dim      []uint32  // per event: its chain (rdNoDim: none)
 	cpos     []uint32  // per event: its position in the chain
-	chainLen []uint32  // per virtual chain (dimension nAgents+i): its length
+	chainLen []uint32  // per virtual chain (dimension len(agents)+i): its length
 	noDimSeq uint32
 
-	slotA, slotB []int32  // per memory event: slot of its first byte's line, of the next line
-	rfOff        []int32  // per read: offset of its sources in rf; -1 otherwise
-	rf           []int32  // per byte read: the write it read from; -1 none
-	sender       []int32  // per receiver: the sending event (of an agent); -1 none
-	wakeOf       []int32  // per woken wait: its wake-up node; -1 none
-	wakeWait     []int32  // per wake-up node: its wait
-	hasSucc      []bool   // per event: another event synchronizes with it
-	snapOf       []int32  // per event with hasSucc: its clock in snaps
-	snaps        []rdSnap //
-	processed    []bool
+	inits    []int32
+	accesses []int32
+	recvs    []int32
+	senders  map[uint64]int32
+	wBytes   int
+	rBytes   int
 
-	initOwner  []int32 // per slot: the Init event whose zero it holds first; -1 none
-	logHead    []int32 // per slot: latest write registered by the sweep
+	rfOff    []int32  // per read: offset of its sources in rf; -1 otherwise
+	rf       []int32  // per byte read: the write it read from; -1 none
+	sender   []int32  // per receiver: the sending event (of an agent); -1 none
+	wakeOf   []int32  // per woken wait: its wake-up node; -1 none
+	wakeWait []int32  // per wake-up node: its wait
+	hasSucc  []bool   // per event: another event synchronizes with it
+	predOff  []int32  // per event: its predecessors other than agent-order,
+	preds    []int32  // preds[predOff[v]:predOff[v+1]]
+	snapOf   []int32  // per event with hasSucc: its clock in snaps
+	snaps    []rdSnap //
+	done     []bool   // per event: processed
+
+	initOwner  []int32 // per slot: the Init event whose zero it holds; -1 none
+	logHead    []int32 // per slot: the latest write the sweep registered (rdIndexed: see logIndex)
 	log        []rdLog
 	logIndex   map[int32]map[uint8][2]int32
-	streamHead []int32 // per slot: its write streams
+	slots      []rdSlot // per slot: the writes that begin there
+	streamMask []uint8  // per line: the bytes at which writes begin
 	streams    []rdStream
+	byKey      map[rdKey]int32 // the streams of slots with many
+	slab       []rdEnt
 	pendHead   []int32 // per write: reads that read from it, processed before it
 	pend       []rdPend
 
-	ag                []rdAgentClock
-	scratch, tmpClock rdClock
-	sccMark           []int32
-	sccSerial         int32
+	t         rdTrie
+	ag        []rdSnap // per agent: its running clock
+	sccMark   []int32
+	sccSerial int32
+	steps     int // inner-loop steps, for the tests' accounting of work
 
 	checked, unsourced, total, nraces, cycles int
 	listed                                    []DataRace
 	stopped                                   error
-	done, nodes                               int
+	processed, nodes                          int
 }
 
-// rdBlock maps a block's touched 8-byte lines to line numbers: a table for
+// rdEv is the compact record of one event.
+type rdEv struct {
+	kind   history.Kind
+	seqcst bool
+	size   uint8  // an access's size; 0 for other events
+	agent  int32  // agent index; -1 outside agent-order
+	blk    int32  // an access's block
+	start  uint32 // an access's first byte
+	slotA  int32  // an access's first line's slot (line id × 8)
+	slotB  int32  // the next line's slot, when the access reaches into it; else -1
+	slotP  int32  // a write's line before its first (-1: none touched)
+}
+
+// rdBlock maps a block's touched 8-byte lines to line ids: a table for
 // small blocks, a map for large ones.
 type rdBlock struct {
 	maxLen int
@@ -100,8 +129,31 @@ type rdLog struct {
 	val      uint8
 }
 
-// rdStream holds the writes of one byte by one chain, of one class (see
-// writeClass), in chain order.
+// rdIndexed in logHead marks a slot whose writes are in logIndex.
+const rdIndexed = -2
+
+// rdSlot holds the writes that begin at one byte: their streams, and the
+// maximal ones — every write that begins here happens before one of them,
+// or is one — so that a later write that all of them happen before races
+// none (the common case costs a look-up per maximal write). At most one
+// write that nothing can happen after (rdNoDim) is kept among them: one
+// is enough to send every later write to the streams.
+type rdSlot struct {
+	head    int32
+	nstream int32
+	anti    []rdAnti
+}
+
+type rdAnti struct{ chain, pos uint32 }
+
+type rdKey struct {
+	slot  int32
+	chain uint32
+	class uint8
+}
+
+// rdStream holds the writes that begin at one byte, of one chain and one
+// class (seq-cst<<4 | size), in chain order.
 type rdStream struct {
 	next  int32
 	chain uint32
@@ -125,30 +177,27 @@ func (d *raceDetector) stop() bool {
 		return true
 	}
 	d.tick++
-	if d.tick&4095 == 0 {
-		if d.ctx.Err() != nil {
-			d.stopped = context.Cause(d.ctx)
-			return true
-		}
+	if d.tick&4095 == 0 && d.ctx.Err() != nil {
+		d.stopped = context.Cause(d.ctx)
+		return true
 	}
 	return false
 }
 
 func (d *raceDetector) run() {
-	if err := d.ctx.Err(); err != nil {
+	if d.ctx.Err() != nil {
 		d.stopped = context.Cause(d.ctx)
 		return
 	}
 	d.setupBlocks()
-	d.setupAgents()
-	d.setupSlots()
+	d.setup()
 	d.setupInit()
 	d.setupSync()
 	d.readsFrom()
 	if d.stopped != nil {
-		d.countNodes()
 		return
 	}
+	d.predecessors()
 	d.order()
 }
 
@@ -168,7 +217,11 @@ func (d *raceDetector) setupBlocks() {
 			alias[e.Peer] = e.Buffer
 		}
 	}
+	// root follows a buffer's aliases to the buffer whose memory it is,
+	// remembering every answer; a cycle ends where it closes (as in
+	// Convert). Each buffer is walked once.
 	roots := map[uint64]uint64{}
+	onPath := map[uint64]bool{}
 	root := func(id uint64) uint64 {
 		var path []uint64
 		r := id
@@ -177,15 +230,18 @@ func (d *raceDetector) setupBlocks() {
 				r = known
 				break
 			}
+			d.steps++
 			p, ok := alias[r]
-			if !ok || slices.Contains(path, r) {
+			if !ok || onPath[r] {
 				break
 			}
 			path = append(path, r)
+			onPath[r] = true
 			r = p
 		}
 		for _, x := range path {
 			roots[x] = r
+			delete(onPath, x)
 		}
 		return r
 	}
@@ -203,36 +259,113 @@ func (d *raceDetector) setupBlocks() {
 	}
 }
 
-// setupAgents numbers the agents (by ID) and gives each event of an agent
-// its position in agent-order (by Seq).
-func (d *raceDetector) setupAgents() {
+// setup makes the compact records in one pass: agents (numbered by ID) and
+// agent-order positions (by Seq), each access's block and slots.
+func (d *raceDetector) setup() {
 	n := d.n
-	d.agentIdx = make([]int32, n)
-	d.dim = make([]uint32, n)
-	d.cpos = make([]uint32, n)
-	idx := map[int]int32{}
+	d.e = make([]rdEv, n)
+	idx := map[int]int32{}                        // agent ID → first-seen number, for large IDs
+	small := make([]int32, min(len(d.ev), 1<<16)) // the same for small IDs, +1
 	var ids []int
+	var lastSeq []uint64 // per agent (first-seen numbering): the last Seq met
+	var unsorted []bool  // per agent: its Seqs do not increase with the index
 	lastID, lastIdx := 0, int32(-1)
+	d.sender = make([]int32, n)
+	d.wakeOf = make([]int32, n)
+	var senders map[uint64]int32
+	var recvs []int32
+	var lastBuf uint64
+	lastBlk := int32(-1)
+	budget := 1<<16 + 4*len(d.ev) // lines of dense tables, in all
 	for i := range d.ev {
-		e := &d.ev[i]
-		d.agentIdx[i] = -1
-		if e.Agent == 0 || e.Kind == history.EvWaitSettle {
+		ev, r := &d.ev[i], &d.e[i]
+		r.kind, r.agent, r.slotA, r.slotB, r.slotP = ev.Kind, -1, -1, -1, -1
+		d.sender[i], d.wakeOf[i] = -1, -1
+		if ev.Agent != 0 && ev.Kind != history.EvWaitSettle {
+			if ev.Agent != lastID {
+				var a int32
+				var ok bool
+				if ev.Agent < len(small) {
+					a, ok = small[ev.Agent]-1, small[ev.Agent] > 0
+				} else {
+					a, ok = idx[ev.Agent]
+				}
+				if !ok {
+					a = int32(len(ids))
+					if ev.Agent < len(small) {
+						small[ev.Agent] = a + 1
+					} else {
+						idx[ev.Agent] = a
+					}
+					ids = append(ids, ev.Agent)
+					lastSeq = append(lastSeq, 0)
+					unsorted = append(unsorted, false)
+				}
+				lastID, lastIdx = ev.Agent, a
+			}
+			r.agent = lastIdx
+			if ev.Seq <= lastSeq[lastIdx] {
+				unsorted[lastIdx] = true
+			}
+			lastSeq[lastIdx] = ev.Seq
+			// Host-synchronizes-with edges, between agents' events (one of
+			// no agent has an empty past, so its edges add nothing, or no
+			// successor).
+			switch ev.Kind {
+			case history.EvAgentStart, history.EvAgentEnd, history.EvQueuePut, history.EvNotify:
+				if ev.Sync != 0 {
+					if senders == nil {
+						senders = map[uint64]int32{}
+					}
+					senders[ev.Sync] = int32(i)
+				}
+			case history.EvAgentBegin, history.EvAgentJoin, history.EvQueueGet, history.EvWait:
+				if ev.Sync != 0 {
+					recvs = append(recvs, int32(i))
+				}
+			}
+		}
+		if !ev.Kind.IsMemory() {
 			continue
 		}
-		if e.Agent == lastID {
-			d.agentIdx[i] = lastIdx
+		if ev.Buffer != lastBuf || lastBlk < 0 {
+			lastBuf, lastBlk = ev.Buffer, d.blockOf[ev.Buffer]
+		}
+		r.blk = lastBlk
+		if ev.Kind == history.EvInit {
+			d.inits = append(d.inits, int32(i))
 			continue
 		}
-		a, ok := idx[e.Agent]
-		if !ok {
-			a = int32(len(ids))
-			idx[e.Agent] = a
-			ids = append(ids, e.Agent)
+		r.seqcst, r.size, r.start = ev.Order == model.SeqCst, uint8(ev.Size), uint32(ev.ByteIndex)
+		la, lb := uint32(ev.ByteIndex>>3), uint32((ev.ByteIndex+ev.Size-1)>>3)
+		r.slotA = d.lineID(r.blk, la, &budget, true) * 8
+		if lb != la {
+			r.slotB = d.lineID(r.blk, lb, &budget, true) * 8
 		}
-		d.agentIdx[i], lastID, lastIdx = a, e.Agent, a
+		d.accesses = append(d.accesses, int32(i))
+		if isWrite(ev.Kind) {
+			d.wBytes += ev.Size
+		}
+		if isRead(ev.Kind) {
+			d.rBytes += ev.Size
+		}
 	}
-	// Renumber by agent ID, so that the numbering does not depend on the
-	// order of the events.
+	// A write's bytes may be shared with writes that begin in the line
+	// before its own.
+	for _, i := range d.accesses {
+		if r := &d.e[i]; isWrite(r.kind) && r.start >= 8 {
+			r.slotP = d.lineID(r.blk, r.start>>3-1, &budget, false) * 8
+		}
+	}
+	slots := len(d.initOwner)
+	d.logHead = make([]int32, slots)
+	d.slots = make([]rdSlot, slots)
+	d.streamMask = make([]uint8, slots/8)
+	for s := range slots {
+		d.logHead[s], d.slots[s].head = -1, -1
+	}
+
+	// Number the agents by ID, so that nothing depends on the events' order.
 	order := make([]int32, len(ids))
 	for a := range order {
 		order[a] = int32(a)
@@ -242,10 +375,11 @@ func (d *raceDetector) setupAgents() {
 	for newIdx, old := range order {
 		renum[old] = int32(newIdx)
 	}
+	d.recvs, d.senders = recvs, senders
 	counts := make([]int32, len(ids))
-	for i := range d.agentIdx {
-		if a := d.agentIdx[i]; a >= 0 {
-			d.agentIdx[i] = renum[a]
+	for i := range d.e {
+		if a := d.e[i].agent; a >= 0 {
+			d.e[i].agent = renum[a]
 			counts[renum[a]]++
 		}
 	}
@@ -253,16 +387,20 @@ func (d *raceDetector) setupAgents() {
 	for a := range d.agents {
 		d.agents[a] = make([]int32, 0, counts[a])
 	}
-	for i, a := range d.agentIdx {
-		if a >= 0 {
+	for i := range d.e {
+		if a := d.e[i].agent; a >= 0 {
 			d.agents[a] = append(d.agents[a], int32(i))
 		}
 	}
-	d.ag = make([]rdAgentClock, len(ids))
-	for a, list := range d.agents {
-		if !slices.IsSortedFunc(list, d.bySeq) {
-			slices.SortFunc(list, d.bySeq)
+	d.dim = make([]uint32, n)
+	d.cpos = make([]uint32, n)
+	d.ag = make([]rdSnap, len(ids))
+	for old, a := range renum {
+		if unsorted[old] {
+			slices.SortFunc(d.agents[a], d.bySeq)
 		}
+	}
+	for a, list := range d.agents {
 		for r, i := range list {
 			d.dim[i], d.cpos[i] = uint32(a), uint32(r+1)
 		}
@@ -272,10 +410,14 @@ func (d *raceDetector) setupAgents() {
 
 func (d *raceDetector) bySeq(x, y int32) int { return cmp.Compare(d.ev[x].Seq, d.ev[y].Seq) }
 
-// lineID returns the number of line (8 bytes) of block blk, making one.
-func (d *raceDetector) lineID(blk int32, line uint32, budget *int) int32 {
+// lineID returns the id of line (8 bytes) of block blk, making one when
+// make is set; -1 for a line not made.
+func (d *raceDetector) lineID(blk int32, line uint32, budget *int, make_ bool) int32 {
 	b := &d.blocks[blk]
 	if b.dense == nil && b.sparse == nil {
+		if !make_ {
+			return -1
+		}
 		if lines := (b.maxLen + 7) / 8; lines <= *budget {
 			*budget -= lines
 			b.dense = make([]int32, lines)
@@ -290,10 +432,11 @@ func (d *raceDetector) lineID(blk int32, line uint32, budget *int) int32 {
 	} else if id, ok := b.sparse[line]; ok {
 		return id
 	}
-	id := int32(len(d.initOwner) / 8)
-	for range 8 {
-		d.initOwner = append(d.initOwner, -1)
+	if !make_ {
+		return -1
 	}
+	id := int32(len(d.initOwner) / 8)
+	d.initOwner = append(d.initOwner, -1, -1, -1, -1, -1, -1, -1, -1)
 	if b.dense != nil {
 		b.dense[line] = id + 1
 	} else {
@@ -304,53 +447,20 @@ func (d *raceDetector) lineID(blk int32, line uint32, budget *int) int32 {
 	return id
 }
 
-// setupSlots gives every byte an access touches a slot: line id*8 + the
-// byte's place in its line.
-func (d *raceDetector) setupSlots() {
-	d.slotA = make([]int32, d.n)
-	d.slotB = make([]int32, d.n)
-	accesses := 0
-	for i := range d.ev {
-		if isAccess(d.ev[i].Kind) {
-			accesses++
-		}
-	}
-	budget := 1<<16 + 4*accesses
-	for i := range d.ev {
-		e := &d.ev[i]
-		d.slotA[i], d.slotB[i] = -1, -1
-		if !isAccess(e.Kind) {
-			continue
-		}
-		blk := d.blockOf[e.Buffer]
-		la, lb := uint32(e.ByteIndex>>3), uint32((e.ByteIndex+e.Size-1)>>3)
-		d.slotA[i] = d.lineID(blk, la, &budget) * 8
-		if lb != la {
-			d.slotB[i] = d.lineID(blk, lb, &budget) * 8
-		}
-	}
-	slots := len(d.initOwner)
-	d.logHead = make([]int32, slots)
-	d.streamHead = make([]int32, slots)
-	for s := range slots {
-		d.logHead[s], d.streamHead[s] = -1, -1
-	}
-}
-
 // slot returns the slot of byte k of access i.
 func (d *raceDetector) slot(i int32, k int) int32 {
-	e := &d.ev[i]
-	b := e.ByteIndex + k
-	if b>>3 == e.ByteIndex>>3 {
-		return d.slotA[i] + int32(b&7)
+	r := &d.e[i]
+	b := int(r.start) + k
+	if b>>3 == int(r.start>>3) {
+		return r.slotA + int32(b&7)
 	}
-	return d.slotB[i] + int32(b&7)
+	return r.slotB + int32(b&7)
 }
 
 // modelCmp orders events as history.Convert numbers model events: the
 // agents' events by agent ID and Seq, then the others by index.
 func (d *raceDetector) modelCmp(x, y int32) int {
-	ax, ay := d.agentIdx[x] < 0, d.agentIdx[y] < 0
+	ax, ay := d.e[x].agent < 0, d.e[y].agent < 0
 	switch {
 	case ax != ay:
 		if ax {
@@ -368,14 +478,14 @@ func (d *raceDetector) modelCmp(x, y int32) int {
 
 // setupInit gives each touched byte the Init event whose zero it holds: the
 // first in Convert's order that covers it (later ones add nothing, as in
-// Convert). Each byte is assigned once, whatever the Init events overlap
-// (a union-find skips assigned bytes).
+// Convert). Each byte is assigned once, however the Init events overlap (a
+// union-find skips assigned bytes).
 func (d *raceDetector) setupInit() {
 	d.hasSucc = make([]bool, d.n)
-	var inits []int32
-	for i := range d.ev {
-		if e := &d.ev[i]; e.Kind == history.EvInit && len(d.blocks[d.blockOf[e.Buffer]].lines) > 0 {
-			inits = append(inits, int32(i))
+	inits := d.inits[:0]
+	for _, i := range d.inits {
+		if len(d.blocks[d.e[i].blk].lines) > 0 {
+			inits = append(inits, i)
 		}
 	}
 	if len(inits) == 0 {
@@ -390,7 +500,7 @@ func (d *raceDetector) setupInit() {
 	per := make([]*sorted, len(d.blocks))
 	for _, I := range inits {
 		e := &d.ev[I]
-		blk := d.blockOf[e.Buffer]
+		blk := d.e[I].blk
 		s := per[blk]
 		if s == nil {
 			b := &d.blocks[blk]
@@ -436,50 +546,26 @@ func (d *raceDetector) setupInit() {
 			owned = true
 			s.parent[j] = j + 1
 		}
-		if owned && d.agentIdx[I] >= 0 {
+		if owned && d.e[I].agent >= 0 {
 			d.hasSucc[I] = true
 		}
 	}
 }
 
-// setupSync links each receiving end of a host-synchronizes-with edge to
-// its sender (when the sender is an agent's event: one of no agent has an
-// empty past and is no predecessor of anything), and gives each woken wait
-// of an agent a wake-up node after its value check.
+// setupSync links each receiving end of a host-synchronizes-with edge
+// (setup found them) to its sender; a woken wait gets a wake-up node after
+// its value check, which the notify's edge goes to.
 func (d *raceDetector) setupSync() {
-	d.sender = make([]int32, d.n)
-	d.wakeOf = make([]int32, d.n)
-	senders := map[uint64]int32{}
-	for i := range d.ev {
-		e := &d.ev[i]
-		d.sender[i], d.wakeOf[i] = -1, -1
-		switch e.Kind {
-		case history.EvAgentStart, history.EvAgentEnd, history.EvQueuePut, history.EvNotify:
-			if e.Sync != 0 && d.agentIdx[i] >= 0 {
-				senders[e.Sync] = int32(i)
-			}
-		}
-	}
-	if len(senders) == 0 {
-		return
-	}
-	for i := range d.ev {
-		e := &d.ev[i]
-		if e.Sync == 0 || d.agentIdx[i] < 0 {
+	for _, i := range d.recvs {
+		s, ok := d.senders[d.ev[i].Sync]
+		if !ok {
 			continue
 		}
-		switch e.Kind {
-		case history.EvAgentBegin, history.EvAgentJoin, history.EvQueueGet, history.EvWait:
-			s, ok := senders[e.Sync]
-			if !ok {
-				continue
-			}
-			d.sender[i] = s
-			d.hasSucc[s] = true
-			if e.Kind == history.EvWait {
-				d.wakeOf[i] = d.n + int32(len(d.wakeWait))
-				d.wakeWait = append(d.wakeWait, int32(i))
-			}
+		d.sender[i] = s
+		d.hasSucc[s] = true
+		if d.e[i].kind == history.EvWait {
+			d.wakeOf[i] = d.n + int32(len(d.wakeWait))
+			d.wakeWait = append(d.wakeWait, i)
 		}
 	}
 }
@@ -490,12 +576,7 @@ func (d *raceDetector) setupSync() {
 // value that began before the read returned — history.Convert's choice,
 // ties between equal Calls broken as Convert's event numbering does.
 func (d *raceDetector) readsFrom() {
-	var acc []int32
-	for i := range d.ev {
-		if isAccess(d.ev[i].Kind) {
-			acc = append(acc, int32(i))
-		}
-	}
+	acc := d.accesses
 	byCall := func(x, y int32) int {
 		if c := cmp.Compare(d.ev[x].Call, d.ev[y].Call); c != 0 {
 			return c
@@ -503,12 +584,15 @@ func (d *raceDetector) readsFrom() {
 		return d.modelCmp(x, y)
 	}
 	if !slices.IsSortedFunc(acc, byCall) {
+		acc = slices.Clone(acc)
 		slices.SortFunc(acc, byCall)
 	}
 	d.rfOff = make([]int32, d.n)
 	for i := range d.rfOff {
 		d.rfOff[i] = -1
 	}
+	d.log = make([]rdLog, 0, d.wBytes)
+	d.rf = make([]int32, 0, d.rBytes)
 	var heap []int32 // reads awaiting their Return, a min-heap by Return
 	ret := func(j int) int64 { return d.ev[heap[j]].Return }
 	pop := func() int32 {
@@ -552,7 +636,7 @@ func (d *raceDetector) readsFrom() {
 			d.resolve(pop())
 		}
 		if isWrite(e.Kind) {
-			d.register(x)
+			d.register(x, e.Written)
 		}
 		if isRead(e.Kind) {
 			push(x)
@@ -563,25 +647,22 @@ func (d *raceDetector) readsFrom() {
 	}
 }
 
-func (d *raceDetector) register(w int32) {
-	e := &d.ev[w]
-	for k := range e.Size {
+func (d *raceDetector) register(w int32, written uint64) {
+	for k := range int(d.e[w].size) {
 		s := d.slot(w, k)
-		val := uint8(e.Written >> (8 * k))
-		if m := d.logIndex[s]; m != nil {
-			m[val] = [2]int32{w, d.latest(m, val)}
+		val := uint8(written >> (8 * k))
+		if d.logHead[s] == rdIndexed {
+			m := d.logIndex[s]
+			p, ok := m[val]
+			if !ok {
+				p[0] = -1
+			}
+			m[val] = [2]int32{w, p[0]}
 			continue
 		}
 		d.log = append(d.log, rdLog{ev: w, prev: d.logHead[s], val: val})
 		d.logHead[s] = int32(len(d.log) - 1)
 	}
-}
-
-func (d *raceDetector) latest(m map[uint8][2]int32, val uint8) int32 {
-	if p, ok := m[val]; ok {
-		return p[0]
-	}
-	return -1
 }
 
 // rdScanLimit is how far back a byte's writes are scanned for a value
@@ -593,21 +674,21 @@ const rdScanLimit = 32
 // latest registered write of val other than r, else the slot's Init event
 // for a zero, else -1.
 func (d *raceDetector) source(s int32, val uint8, r int32) int32 {
-	m := d.logIndex[s]
-	if m == nil {
+	if d.logHead[s] != rdIndexed {
 		steps := 0
 		for x := d.logHead[s]; x >= 0; x = d.log[x].prev {
+			d.steps++
 			if l := &d.log[x]; l.val == val && l.ev != r {
 				return l.ev
 			}
 			if steps++; steps > rdScanLimit {
-				m = d.index(s)
+				d.index(s)
 				break
 			}
 		}
 	}
-	if m != nil {
-		if p, ok := m[val]; ok {
+	if d.logHead[s] == rdIndexed {
+		if p, ok := d.logIndex[s][val]; ok {
 			if p[0] != r {
 				return p[0]
 			}
@@ -622,11 +703,12 @@ func (d *raceDetector) source(s int32, val uint8, r int32) int32 {
 	return -1
 }
 
-// index builds slot s's value index from its writes so far: the latest two
-// writers of each value.
-func (d *raceDetector) index(s int32) map[uint8][2]int32 {
+// index gives slot s an index of its writes so far: the latest two writers
+// of each value.
+func (d *raceDetector) index(s int32) {
 	m := map[uint8][2]int32{}
 	for x := d.logHead[s]; x >= 0; x = d.log[x].prev {
+		d.steps++
 		l := &d.log[x]
 		if p, ok := m[l.val]; !ok {
 			m[l.val] = [2]int32{l.ev, -1}
@@ -638,17 +720,15 @@ func (d *raceDetector) index(s int32) map[uint8][2]int32 {
 		d.logIndex = map[int32]map[uint8][2]int32{}
 	}
 	d.logIndex[s] = m
-	d.logHead[s] = -1
-	return m
+	d.logHead[s] = rdIndexed
 }
 
 func (d *raceDetector) resolve(r int32) {
-	e := &d.ev[r]
-	off := int32(len(d.rf))
-	d.rfOff[r] = off
+	d.rfOff[r] = int32(len(d.rf))
+	read := d.ev[r].Read
 	unsourced := false
-	for k := range e.Size {
-		w := d.source(d.slot(r, k), uint8(e.Read>>(8*k)), r)
+	for k := range int(d.e[r].size) {
+		w := d.source(d.slot(r, k), uint8(read>>(8*k)), r)
 		d.rf = append(d.rf, w)
 		if w < 0 {
 			unsourced = true
@@ -664,25 +744,57 @@ func (d *raceDetector) resolve(r int32) {
 // syncs reports whether write w synchronizes-with r, given that r reads
 // from w: both seq-cst (an Init write is not), equal ranges.
 func (d *raceDetector) syncs(w, r int32) bool {
-	we, re := &d.ev[w], &d.ev[r]
-	return we.Kind != history.EvInit && we.Order == model.SeqCst && re.Order == model.SeqCst &&
-		d.sameRange(we, re)
+	return d.e[w].seqcst && d.e[r].seqcst && d.sameRange(w, r)
 }
 
-func (d *raceDetector) sameRange(a, b *history.Event) bool {
-	return a.ByteIndex == b.ByteIndex && a.Size == b.Size && d.blockOf[a.Buffer] == d.blockOf[b.Buffer]
+func (d *raceDetector) sameRange(a, b int32) bool {
+	x, y := &d.e[a], &d.e[b]
+	return x.start == y.start && x.size == y.size && x.blk == y.blk
+}
+
+// predecessors lists each event's happens-before predecessors other than
+// agent-order, once each: the sender of a host-synchronizes-with edge it
+// receives (not for a wait: the wake-up node receives it), the writes it
+// synchronizes with, the Init events (of agents) whose zeros it touches.
+func (d *raceDetector) predecessors() {
+	d.predOff = make([]int32, d.n+1)
+	d.preds = make([]int32, 0, len(d.accesses)+len(d.accesses)/2)
+	for v := range d.n {
+		d.predOff[v] = int32(len(d.preds))
+		r := &d.e[v]
+		if r.kind != history.EvWait && d.sender[v] >= 0 {
+			d.preds = append(d.preds, d.sender[v])
+		}
+		if r.size == 0 || (r.agent < 0 && !isAccess(r.kind)) {
+			continue
+		}
+		from := d.predOff[v]
+		if off := d.rfOff[v]; off >= 0 && r.seqcst {
+			for _, w := range d.rf[off : off+int32(r.size)] {
+				if w >= 0 && d.syncs(w, v) && !slices.Contains(d.preds[from:], w) {
+					d.preds = append(d.preds, w)
+				}
+			}
+		}
+		for k := range int(r.size) {
+			if o := d.initOwner[d.slot(v, k)]; o >= 0 && d.e[o].agent >= 0 && !slices.Contains(d.preds[from:], o) {
+				d.preds = append(d.preds, o)
+			}
+		}
+	}
+	d.predOff[d.n] = int32(len(d.preds))
 }
 
 // skip reports whether node v plays no part: a wait-settle (outside
-// agent-order, with no successor), an event of no agent that is not an
+// agent-order, with no successor) or an event of no agent that is not an
 // access (its past is empty, or it has no successor).
 func (d *raceDetector) skip(v int32) bool {
-	return v < d.n && d.agentIdx[v] < 0 && !isAccess(d.ev[v].Kind)
+	return v < d.n && d.e[v].agent < 0 && !isAccess(d.e[v].kind)
 }
 
 // aoPrev returns the node before event v in agent-order (-1: none).
 func (d *raceDetector) aoPrev(v int32) int32 {
-	a := d.agentIdx[v]
+	a := d.e[v].agent
 	if a < 0 || d.cpos[v] <= 1 {
 		return -1
 	}
@@ -693,13 +805,10 @@ func (d *raceDetector) aoPrev(v int32) int32 {
 	return p
 }
 
-// pred returns node v's it-th candidate predecessor in happens-before's
-// generating edges (-1 when that candidate is absent), and false past the
-// last: 0 agent-order, 1 the sender of a host-synchronizes-with edge, then
-// per byte the write a seq-cst read synchronizes with, then per byte the
-// Init event (of an agent) whose zero the byte holds. A wake-up node's
-// predecessors are its wait and the notify.
-func (d *raceDetector) pred(v int32, it int) (int32, bool) {
+// pred returns node v's it-th predecessor (-1: none there), and false past
+// the last: 0 is agent-order's, then predecessors' list. A wake-up node's
+// are its wait and the notify.
+func (d *raceDetector) pred(v int32, it int32) (int32, bool) {
 	if v >= d.n {
 		w := d.wakeWait[v-d.n]
 		switch it {
@@ -710,66 +819,42 @@ func (d *raceDetector) pred(v int32, it int) (int32, bool) {
 		}
 		return -1, false
 	}
-	e := &d.ev[v]
-	switch it {
-	case 0:
+	if it == 0 {
 		return d.aoPrev(v), true
-	case 1:
-		if e.Kind == history.EvWait {
-			return -1, true // the notify precedes the wake-up node, not the value check
-		}
-		return d.sender[v], true
 	}
-	if !isAccess(e.Kind) {
-		return -1, false
-	}
-	k := it - 2
-	if k < e.Size {
-		off := d.rfOff[v]
-		if off < 0 || e.Order != model.SeqCst {
-			return -1, true
-		}
-		w := d.rf[int(off)+k]
-		if w < 0 || (k > 0 && w == d.rf[int(off)+k-1]) || !d.syncs(w, v) {
-			return -1, true
-		}
-		return w, true
-	}
-	k -= e.Size
-	if k < e.Size {
-		o := d.initOwner[d.slot(v, k)]
-		if o < 0 || d.agentIdx[o] < 0 || (k > 0 && o == d.initOwner[d.slot(v, k-1)]) {
-			return -1, true
-		}
-		return o, true
+	if j := d.predOff[v] + it - 1; j < d.predOff[v+1] {
+		return d.preds[j], true
 	}
 	return -1, false
 }
 
-func (d *raceDetector) countNodes() {
+// order runs Tarjan's algorithm over the predecessor graph: a component
+// is emitted after every component with an edge into it, so emitting is
+// processing in an order consistent with happens-before.
+func (d *raceDetector) order() {
+	N := d.n + int32(len(d.wakeWait))
 	d.nodes = len(d.wakeWait)
 	for v := range d.n {
 		if !d.skip(v) {
 			d.nodes++
 		}
 	}
-}
-
-// order runs Tarjan's algorithm over the predecessor graph: a component
-// is emitted after every component with an edge into it, so emitting
-// is processing in an order consistent with happens-before.
-func (d *raceDetector) order() {
-	d.countNodes()
-	N := d.n + int32(len(d.wakeWait))
+	// Chains: the agents, then at most one virtual chain per access of no
+	// agent, and one per component.
+	zeroAccesses := 0
+	for _, i := range d.accesses {
+		if d.e[i].agent < 0 {
+			zeroAccesses++
+		}
+	}
+	d.t = newRdTrie(uint32(len(d.agents) + 2*zeroAccesses + 1))
 	d.snapOf = make([]int32, d.n)
-	d.processed = make([]bool, d.n)
+	d.done = make([]bool, d.n)
+	d.slab = make([]rdEnt, 0, 4096)
 	index := make([]int32, N)
 	low := make([]int32, N)
 	onStack := make([]bool, N)
-	type frame struct {
-		v  int32
-		it int
-	}
+	type frame struct{ v, it int32 }
 	var stack []int32
 	var frames []frame
 	counter := int32(0)
@@ -829,48 +914,37 @@ func (d *raceDetector) order() {
 
 // processOne processes node v, alone in its component.
 func (d *raceDetector) processOne(v int32) {
-	d.done++
+	d.processed++
 	if v >= d.n {
 		w := d.wakeWait[v-d.n]
-		d.ag[d.agentIdx[w]].join(&d.snaps[d.snapOf[d.sender[w]]], &d.scratch)
+		d.t.joinSnap(&d.ag[d.e[w].agent], &d.snaps[d.snapOf[d.sender[w]]])
 		return
 	}
-	e := &d.ev[v]
-	if a := d.agentIdx[v]; a >= 0 {
-		c := &d.ag[a]
+	r := &d.e[v]
+	preds := d.preds[d.predOff[v]:d.predOff[v+1]]
+	if r.agent >= 0 {
+		c := &d.ag[r.agent]
 		c.pos = d.cpos[v]
-		for it := 1; ; it++ {
-			p, more := d.pred(v, it)
-			if !more {
-				break
-			}
-			if p >= 0 {
-				c.join(&d.snaps[d.snapOf[p]], &d.scratch)
-			}
+		for _, p := range preds {
+			d.t.joinSnap(c, &d.snaps[d.snapOf[p]])
 		}
-		d.processed[v] = true
-		if isAccess(e.Kind) {
-			d.check(v, &c.rdSnap)
+		d.done[v] = true
+		if r.size > 0 {
+			d.check(v, c)
 		}
 		if d.hasSucc[v] {
 			d.snapOf[v] = int32(len(d.snaps))
-			d.snaps = append(d.snaps, c.snapshot())
+			d.snaps = append(d.snaps, *c)
 		}
 		return
 	}
 	// An access of no agent: its clock is what its predecessors know.
-	c := rdAgentClock{rdSnap: rdSnap{base: d.tmpClock[:0], dim: rdNoDim}}
-	var ext int32 = -1 // a predecessor at the end of a virtual chain, which v may extend
-	for it := 1; ; it++ {
-		p, more := d.pred(v, it)
-		if !more {
-			break
-		}
-		if p >= 0 {
-			c.join(&d.snaps[d.snapOf[p]], &d.scratch)
-			if dm := d.dim[p]; d.agentIdx[p] < 0 && dm != rdNoDim && d.chainLen[dm-uint32(len(d.agents))] == d.cpos[p] {
-				ext = p
-			}
+	c := rdSnap{dim: rdNoDim}
+	ext := int32(-1) // a predecessor at the end of a virtual chain, which v may extend
+	for _, p := range preds {
+		d.t.joinSnap(&c, &d.snaps[d.snapOf[p]])
+		if dm := d.dim[p]; d.e[p].agent < 0 && dm != rdNoDim && d.chainLen[dm-uint32(len(d.agents))] == d.cpos[p] {
+			ext = p
 		}
 	}
 	if d.hasSucc[v] {
@@ -886,13 +960,12 @@ func (d *raceDetector) processOne(v int32) {
 		d.noDimSeq++
 		d.dim[v], d.cpos[v] = rdNoDim, d.noDimSeq
 	}
-	d.processed[v] = true
-	d.check(v, &c.rdSnap)
+	d.done[v] = true
+	d.check(v, &c)
 	if d.hasSucc[v] {
 		d.snapOf[v] = int32(len(d.snaps))
-		d.snaps = append(d.snaps, rdSnap{base: slices.Clone(c.base), dim: c.dim, pos: c.pos})
+		d.snaps = append(d.snaps, c)
 	}
-	d.tmpClock = c.base[:0]
 }
 
 // processSCC processes a component of several nodes: they all happen before
@@ -914,7 +987,7 @@ func (d *raceDetector) processSCC(members []int32) {
 		return m
 	}
 	slices.SortFunc(members, func(x, y int32) int {
-		ax, ay := d.agentIdx[ev(x)], d.agentIdx[ev(y)]
+		ax, ay := d.e[ev(x)].agent, d.e[ev(y)].agent
 		if ax < 0 {
 			ax = 1<<31 - 1
 		}
@@ -929,9 +1002,9 @@ func (d *raceDetector) processSCC(members []int32) {
 		}
 		return cmp.Compare(x, y)
 	})
-	c := rdAgentClock{rdSnap: rdSnap{dim: rdNoDim}}
+	c := rdSnap{dim: rdNoDim}
 	for _, m := range members {
-		for it := 0; ; it++ {
+		for it := int32(0); ; it++ {
 			p, more := d.pred(m, it)
 			if !more {
 				break
@@ -939,24 +1012,23 @@ func (d *raceDetector) processSCC(members []int32) {
 			if p < 0 || d.sccMark[p] == d.sccSerial {
 				continue
 			}
-			if it == 0 && d.agentIdx[ev(m)] >= 0 {
+			if it == 0 && d.e[ev(m)].agent >= 0 {
 				// The agent-order predecessor (or a wake-up's wait) is the
 				// agent's latest processed node: its running clock.
-				s := d.ag[d.agentIdx[ev(m)]].rdSnap
-				c.join(&s, &d.scratch)
+				d.t.joinSnap(&c, &d.ag[d.e[ev(m)].agent])
 				continue
 			}
-			c.join(&d.snaps[d.snapOf[p]], &d.scratch)
+			d.t.joinSnap(&c, &d.snaps[d.snapOf[p]])
 		}
 	}
-	C := slices.Clone(c.base)
+	C := c.root
 	virt, vpos := rdNoDim, uint32(0)
 	for _, m := range members {
 		if m >= d.n {
 			continue
 		}
-		if a := d.agentIdx[m]; a >= 0 {
-			C = rdSet(C, uint32(a), d.cpos[m])
+		if a := d.e[m].agent; a >= 0 {
+			C = d.t.set(C, d.ag[a].dim, d.cpos[m])
 			continue
 		}
 		if virt == rdNoDim {
@@ -968,30 +1040,30 @@ func (d *raceDetector) processSCC(members []int32) {
 	}
 	if virt != rdNoDim {
 		d.chainLen[virt-uint32(len(d.agents))] = vpos
-		C = rdSet(C, virt, vpos)
+		C = d.t.set(C, virt, vpos)
 	}
-	view := rdSnap{base: C, dim: rdNoDim}
+	view := rdSnap{root: C, dim: rdNoDim}
 	for _, m := range members {
 		if m < d.n {
-			d.processed[m] = true
+			d.done[m] = true
 		}
 	}
 	for _, m := range members {
-		d.done++
+		d.processed++
 		if m >= d.n {
 			continue
 		}
-		if isAccess(d.ev[m].Kind) {
+		if d.e[m].size > 0 {
 			d.check(m, &view)
 		}
 		if d.hasSucc[m] {
 			d.snapOf[m] = int32(len(d.snaps))
-			d.snaps = append(d.snaps, rdSnap{base: C, dim: d.dim[m], pos: d.cpos[m]})
+			d.snaps = append(d.snaps, rdSnap{root: C, dim: d.dim[m], pos: d.cpos[m]})
 		}
 	}
 	for _, m := range members {
-		if a := d.agentIdx[ev(m)]; a >= 0 {
-			d.ag[a] = rdAgentClock{rdSnap: rdSnap{base: C, dim: uint32(a), pos: C.get(uint32(a))}, shared: true}
+		if a := d.e[ev(m)].agent; a >= 0 {
+			d.ag[a].root, d.ag[a].pos = C, d.t.get(C, d.ag[a].dim)
 		}
 	}
 }
@@ -999,19 +1071,19 @@ func (d *raceDetector) processSCC(members []int32) {
 // hb reports whether event e (processed earlier) happens before the event
 // whose clock is view.
 func (d *raceDetector) hb(e int32, view *rdSnap) bool {
-	return d.dim[e] != rdNoDim && view.get(d.dim[e]) >= d.cpos[e]
+	return d.dim[e] != rdNoDim && d.t.snapGet(view, d.dim[e]) >= d.cpos[e]
 }
 
 // check runs the race checks of access v, whose clock is view.
 func (d *raceDetector) check(v int32, view *rdSnap) {
 	d.checked++
-	e := &d.ev[v]
-	if isWrite(e.Kind) {
+	r := &d.e[v]
+	if isWrite(r.kind) {
 		d.checkWrite(v, view)
 		if d.pendHead != nil {
 			for x := d.pendHead[v]; x >= 0; x = d.pend[x].next {
-				if r := d.pend[x].r; !d.hb(r, view) {
-					d.race(v, r, true)
+				if rd := d.pend[x].r; !d.hb(rd, view) {
+					d.race(v, rd, true)
 				}
 			}
 		}
@@ -1021,12 +1093,12 @@ func (d *raceDetector) check(v int32, view *rdSnap) {
 	if off < 0 {
 		return
 	}
-	srcs := d.rf[off : int(off)+e.Size]
+	srcs := d.rf[off : off+int32(r.size)]
 	for k, w := range srcs {
-		if w < 0 || d.ev[w].Kind == history.EvInit || slices.Contains(srcs[:k], w) {
+		if w < 0 || d.e[w].kind == history.EvInit || slices.Contains(srcs[:k], w) {
 			continue
 		}
-		if d.processed[w] {
+		if d.done[w] {
 			if !d.hb(w, view) {
 				d.race(w, v, true)
 			}
@@ -1043,58 +1115,138 @@ func (d *raceDetector) check(v int32, view *rdSnap) {
 	}
 }
 
-// writeClass is the class of write e's stream at its byte k: 0 for a byte
-// after its first, else (it starts at this byte) 9 for an unordered write
-// and its size for a seq-cst one — enough to tell, for a later write D,
-// which earlier writes to count at which of D's bytes (each pair once, at
-// the first byte they share) and whether the pair is a data race.
-func writeClass(e *history.Event, k int) uint8 {
-	switch {
-	case k != 0:
-		return 0
-	case e.Order != model.SeqCst:
-		return 9
-	}
-	return uint8(e.Size)
-}
-
-// dataClass reports whether write D and an earlier write of class cl at
-// D's byte k race as a data race.
-func dataClass(cl uint8, D *history.Event, k int) bool {
-	return D.Order != model.SeqCst || cl == 0 || cl == 9 || k != 0 || int(cl) != D.Size
-}
-
-// checkWrite checks write v against every earlier write of its bytes, and
-// adds it to its bytes' streams.
+// checkWrite checks write v against the earlier writes that share a byte
+// with it — those that begin at most 7 bytes before it and reach it, or
+// begin within it: each met once, at the byte it begins — and adds v to
+// its first byte's writes.
 func (d *raceDetector) checkWrite(v int32, view *rdSnap) {
-	e := &d.ev[v]
-	chain, pos := d.dim[v], d.cpos[v]
-	for k := range e.Size {
-		s := d.slot(v, k)
-		mine := writeClass(e, k)
-		own := int32(-1)
-		for x := d.streamHead[s]; x >= 0; x = d.streams[x].next {
-			st := &d.streams[x]
-			if st.chain == chain && st.class == mine {
-				own = x
-			}
-			if k > 0 && st.class == 0 {
-				continue // met at an earlier byte of v
-			}
-			known := view.get(st.chain)
-			if st.ents[len(st.ents)-1].pos <= known {
-				continue
-			}
-			j := sort.Search(len(st.ents), func(i int) bool { return st.ents[i].pos > known })
-			d.raceMany(st.ents[j:], v, dataClass(st.class, e, k))
+	r := &d.e[v]
+	ds, dz := int(r.start), int(r.size)
+	line := ds >> 3
+	chain := d.dim[v]
+	class := uint8(dz)
+	if r.seqcst {
+		class |= 16
+	}
+	first := r.slotA + int32(ds&7)
+	// The lines that may hold the first byte of a write sharing a byte with
+	// v: the one before v's (writes are at most 8 bytes), v's own, the one
+	// v reaches into; in each, the bytes from lo to hi.
+	lines := [3]struct {
+		base   int32
+		lo, hi int
+	}{{r.slotP, max(ds-7, 0) - (line-1)*8, 7}, {r.slotA, max(ds-7-line*8, 0), min(ds+dz-1-line*8, 7)}, {r.slotB, 0, ds + dz - 1 - (line+1)*8}}
+	if ds < 8 {
+		lines[0].base = -1
+	}
+	for li := range lines {
+		l := &lines[li]
+		if l.base < 0 || l.lo > l.hi {
+			continue
 		}
-		if own >= 0 {
-			d.streams[own].ents = append(d.streams[own].ents, rdEnt{pos: pos, ev: v})
-		} else {
-			d.streams = append(d.streams, rdStream{next: d.streamHead[s], chain: chain, class: mine, ents: []rdEnt{{pos: pos, ev: v}}})
-			d.streamHead[s] = int32(len(d.streams) - 1)
+		mask := d.streamMask[l.base>>3] >> l.lo << l.lo
+		mask &= 0xff >> (7 - l.hi)
+		for mask != 0 {
+			off := bits.TrailingZeros8(mask)
+			mask &= mask - 1
+			d.checkSlot(v, view, (line+li-1)*8+off, l.base+int32(off))
 		}
 	}
+	d.addWrite(v, view, first, chain, class)
+}
+
+// checkSlot checks write v against the writes that begin at byte b (slot
+// s).
+func (d *raceDetector) checkSlot(v int32, view *rdSnap, b int, s int32) {
+	sl := &d.slots[s]
+	fast := true
+	for _, m := range sl.anti {
+		d.steps++
+		if d.t.snapGet(view, m.chain) < m.pos {
+			fast = false
+			break
+		}
+	}
+	if fast {
+		return // every write that begins here happens before v
+	}
+	r := &d.e[v]
+	ds, dz := int(r.start), int(r.size)
+	for x := sl.head; x >= 0; x = d.streams[x].next {
+		d.steps++
+		st := &d.streams[x]
+		es := int(st.class & 15)
+		if b+es <= ds {
+			continue // ends before v
+		}
+		known := d.t.snapGet(view, st.chain)
+		if st.ents[len(st.ents)-1].pos <= known {
+			continue
+		}
+		j := sort.Search(len(st.ents), func(i int) bool { return st.ents[i].pos > known })
+		data := !r.seqcst || st.class&16 == 0 || b != ds || es != dz
+		d.raceMany(st.ents[j:], v, data)
+	}
+}
+
+// rdManyStreams is the number of streams a slot lists before it is given
+// an index by chain and class.
+const rdManyStreams = 8
+
+// addWrite adds write v to the writes that begin at slot s: to its stream
+// (its chain's and class's), and to the maximal writes, replacing those
+// that happen before it.
+func (d *raceDetector) addWrite(v int32, view *rdSnap, s int32, chain uint32, class uint8) {
+	sl := &d.slots[s]
+	own := int32(-1)
+	if sl.nstream <= rdManyStreams {
+		for x := sl.head; x >= 0; x = d.streams[x].next {
+			d.steps++
+			if st := &d.streams[x]; st.chain == chain && st.class == class {
+				own = x
+				break
+			}
+		}
+	} else if x, ok := d.byKey[rdKey{s, chain, class}]; ok {
+		own = x
+	}
+	ent := rdEnt{pos: d.cpos[v], ev: v}
+	if own >= 0 {
+		d.streams[own].ents = append(d.streams[own].ents, ent)
+	} else {
+		if len(d.slab) == cap(d.slab) {
+			d.slab = make([]rdEnt, 0, 4096)
+		}
+		d.slab = append(d.slab, ent)
+		one := d.slab[len(d.slab)-1 : len(d.slab) : len(d.slab)]
+		d.streams = append(d.streams, rdStream{next: sl.head, chain: chain, class: class, ents: one})
+		sl.head = int32(len(d.streams) - 1)
+		sl.nstream++
+		d.streamMask[s>>3] |= 1 << (s & 7)
+		switch {
+		case sl.nstream == rdManyStreams+1:
+			if d.byKey == nil {
+				d.byKey = map[rdKey]int32{}
+			}
+			for x := sl.head; x >= 0; x = d.streams[x].next {
+				d.byKey[rdKey{s, d.streams[x].chain, d.streams[x].class}] = x
+			}
+		case sl.nstream > rdManyStreams+1:
+			d.byKey[rdKey{s, chain, class}] = sl.head
+		}
+	}
+	keep := sl.anti[:0]
+	for _, m := range sl.anti {
+		d.steps++
+		if m.chain != rdNoDim && d.t.snapGet(view, m.chain) >= m.pos {
+			continue // happens before v
+		}
+		if m.chain == rdNoDim && chain == rdNoDim {
+			continue // one such is enough
+		}
+		keep = append(keep, m)
+	}
+	sl.anti = append(keep, rdAnti{chain: chain, pos: d.cpos[v]})
 }
 
 // raceMany records the races of write v with the earlier writes ents.
@@ -1119,8 +1271,7 @@ func (d *raceDetector) raceMany(ents []rdEnt, v int32, data bool) {
 
 // race records the race of E and D.
 func (d *raceDetector) race(E, D int32, readsFrom bool) {
-	e, dd := &d.ev[E], &d.ev[D]
-	data := e.Order != model.SeqCst || dd.Order != model.SeqCst || !d.sameRange(e, dd)
+	data := !d.e[E].seqcst || !d.e[D].seqcst || !d.sameRange(E, D)
 	d.nraces++
 	if d.collect != nil {
 		d.collect(int(E), int(D), data)

@@ -12,14 +12,15 @@ import (
 // genHistory draws a small history by simulating a run one operation at a
 // time (so each value read is what memory held), with instants that let
 // operations of different agents overlap (and sometimes share a Call):
-// plain and seq-cst reads and writes of 1, 2 and 4 bytes, aligned or not,
+// plain and seq-cst reads and writes of 1, 2, 4 and 8 bytes (aligned, or
+// for plain ones anywhere, across the 8-byte lines the detector keeps),
 // read-modify-writes and failing compareExchanges, Queue put/get pairs
 // (some with no matching put), agent starts, woken waits, events of no
 // agent, a transfer that moves the bytes to a second buffer, and Init
 // events (one of which may come late in its agent's order, or cover what
 // another already did).
 func genHistory(t *rapid.T) *history.History {
-	const size = 8
+	const size = 16
 	nAgents := rapid.IntRange(1, 3).Draw(t, "agents")
 	zero := rapid.Bool().Draw(t, "agent0")
 	transfer := rapid.Bool().Draw(t, "transfer")
@@ -81,7 +82,7 @@ func genHistory(t *rapid.T) *history.History {
 			add(history.Event{Agent: a, Kind: history.EvAgentBegin, Op: "agent.begin", Sync: tok})
 		}
 	}
-	values := []uint64{0, 1, 2, 0x0101, 0x01010101, 0xffffffff}
+	values := []uint64{0, 1, 2, 0x0101, 0x01010101, 0xffffffff, 0x0101010101010101}
 	nOps := rapid.IntRange(1, 14).Draw(t, "ops")
 	for op := range nOps {
 		if op == initAt {
@@ -91,7 +92,7 @@ func genHistory(t *rapid.T) *history.History {
 		if !free {
 			continue
 		}
-		sz := rapid.SampledFrom([]int{1, 2, 4}).Draw(t, "size")
+		sz := rapid.SampledFrom([]int{1, 2, 4, 8}).Draw(t, "size")
 		aligned := sz * rapid.IntRange(0, size/sz-1).Draw(t, "slot")
 		anywhere := rapid.IntRange(0, size-sz).Draw(t, "index")
 		var v uint64
@@ -105,7 +106,7 @@ func genHistory(t *rapid.T) *history.History {
 		}
 		access := func(kind history.Kind, order model.Order, idx int) {
 			e := history.Event{Agent: a, Kind: kind, Order: order, Op: accessOp(order, kind == history.EvWrite, sz), Buffer: buf,
-				ByteIndex: idx, Size: sz, NoTear: idx%sz == 0}
+				ByteIndex: idx, Size: sz, NoTear: idx%sz == 0 && (sz < 8 || order == model.SeqCst)}
 			if kind == history.EvWrite {
 				e.Written = v
 				store(idx, sz, v)
@@ -153,7 +154,7 @@ func genHistory(t *rapid.T) *history.History {
 			if a == 0 {
 				break
 			}
-			idx := 4 * rapid.IntRange(0, 1).Draw(t, "wait slot")
+			idx := 4 * rapid.IntRange(0, size/4-1).Draw(t, "wait slot")
 			tok := b.newToken()
 			w := add(history.Event{Agent: a, Kind: history.EvWait, Order: model.SeqCst, Op: "Atomics.wait", Buffer: buf, ByteIndex: idx,
 				Size: 4, NoTear: true, Read: load(idx, 4), Expected: load(idx, 4), Timeout: -1, Result: "ok", Sync: tok})
