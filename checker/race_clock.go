@@ -35,9 +35,13 @@ type rdTrie struct {
 	nodes int // nodes made, for the tests' accounting of work
 }
 
+// rdMinTrieDepth is the least depth of a run's clocks (a variable, so that
+// a test can give small runs the inner nodes large ones have).
+var rdMinTrieDepth = 0
+
 func newRdTrie(maxDim uint32) rdTrie {
-	t := rdTrie{}
-	for span := uint64(16); span <= uint64(maxDim); span *= 16 {
+	t := rdTrie{depth: rdMinTrieDepth}
+	for span := uint64(16) << (4 * t.depth); span <= uint64(maxDim); span *= 16 {
 		t.depth++
 	}
 	return t

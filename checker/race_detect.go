@@ -667,8 +667,9 @@ func (d *raceDetector) register(w int32, written uint64) {
 
 // rdScanLimit is how far back a byte's writes are scanned for a value
 // before the byte gets an index of its values (so that a value written
-// very often costs no scan per read).
-const rdScanLimit = 32
+// very often costs no scan per read). A variable, so that a test can send
+// every read through the index.
+var rdScanLimit = 32
 
 // source returns the write read r read byte value val of slot s from: the
 // latest registered write of val other than r, else the slot's Init event
@@ -1190,8 +1191,8 @@ func (d *raceDetector) checkSlot(v int32, view *rdSnap, b int, s int32) {
 }
 
 // rdManyStreams is the number of streams a slot lists before it is given
-// an index by chain and class.
-const rdManyStreams = 8
+// an index by chain and class (a variable, for the tests).
+var rdManyStreams int32 = 8
 
 // addWrite adds write v to the writes that begin at slot s: to its stream
 // (its chain's and class's), and to the maximal writes, replacing those

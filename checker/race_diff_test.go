@@ -245,6 +245,16 @@ func TestRacesDifferential(t *testing.T) {
 	}
 }
 
+// TestRacesDifferentialSlowPaths is TestRacesDifferential with every read's
+// source looked up in a byte's value index, every write's stream in a
+// slot's index, and clocks two levels deep: the paths that only long or
+// wide histories take otherwise.
+func TestRacesDifferentialSlowPaths(t *testing.T) {
+	defer func(s int, m int32, dp int) { rdScanLimit, rdManyStreams, rdMinTrieDepth = s, m, dp }(rdScanLimit, rdManyStreams, rdMinTrieDepth)
+	rdScanLimit, rdManyStreams, rdMinTrieDepth = 0, 0, 2
+	rapid.Check(t, func(t *rapid.T) { checkRacesModel(t, genHistory(t)) })
+}
+
 // allUniqueReads reports whether every read of c had one candidate source
 // per byte.
 func allUniqueReads(c *history.Conversion) bool {
