@@ -90,7 +90,7 @@ func checkRun(t *testing.T, h *history.History, kinds ...history.Kind) *RaceRepo
 // the consumer's read of it.
 func TestRacesRecordedRuns(t *testing.T) {
 	const producers = 4
-	data := func(i int) int { return i }            // element i: producer i's data
+	data := func(i int) int { return i }             // element i: producer i's data
 	flag := func(i int) int { return producers + i } // element producers+i: its flag
 	const counter = 2 * producers
 
