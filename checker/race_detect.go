@@ -11,9 +11,10 @@ import (
 	"github.com/sabre-mm/sabre/model"
 )
 
-// maxRaceEvents bounds the events Races takes: node numbers (events, and
-// one extra node per woken wait) are int32.
-const maxRaceEvents = 1<<30 - 1
+// maxRaceEvents bounds the events Races takes, so that every index the
+// detector keeps fits an int32: events and wake-up nodes, byte slots (at
+// most 16 per access), bytes read and written (at most 8 per access).
+const maxRaceEvents = 1 << 26
 
 // raceDetector finds the races of one history in four steps:
 //
@@ -189,16 +190,24 @@ func (d *raceDetector) run() {
 		d.stopped = context.Cause(d.ctx)
 		return
 	}
+	d.prepare()
+	if d.stopped != nil {
+		return
+	}
+	d.order()
+}
+
+// prepare runs the steps before the order: setup, reads-from and the
+// predecessor lists.
+func (d *raceDetector) prepare() {
 	d.setupBlocks()
 	d.setup()
 	d.setupInit()
 	d.setupSync()
 	d.readsFrom()
-	if d.stopped != nil {
-		return
+	if d.stopped == nil {
+		d.predecessors()
 	}
-	d.predecessors()
-	d.order()
 }
 
 func isWrite(k history.Kind) bool { return k == history.EvWrite || k == history.EvRMW }

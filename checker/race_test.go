@@ -463,12 +463,33 @@ func TestRacesCancelled(t *testing.T) {
 		t.Fatalf("%v %v: %s", err, rep.Verdict, rep.Reason)
 	}
 	rep, err = Races(context.Background(), h, Options{Budget: time.Nanosecond})
-	if err != nil || rep.Verdict != Unknown || !strings.Contains(rep.Reason, "deadline") {
+	if err != nil || rep.Verdict != Unknown || !strings.Contains(rep.Reason, "budget of 1ns ran out") {
 		t.Fatalf("%v %v: %s", err, rep.Verdict, rep.Reason)
 	}
 	rep, err = Races(context.Background(), h, Options{})
 	if err != nil || rep.Verdict != Ok {
 		t.Fatalf("%v %v: %s", err, rep.Verdict, rep.Reason)
+	}
+	// Stopped in the middle of the order with races found: Illegal, with
+	// how far it got.
+	ctx, cancel = context.WithCancel(context.Background())
+	n := 0
+	rep, err = races(ctx, syntheticHistory(200000, 8, 1, true), Options{}, func(int, int, bool) {
+		if n++; n == 1000 {
+			cancel()
+		}
+	})
+	if err != nil || rep.Verdict != Illegal || !strings.Contains(rep.Reason, "stopped (context canceled) after") || rep.Races < 1000 || rep.Total == 0 {
+		t.Fatalf("%v %v (%d): %s", err, rep.Verdict, rep.Total, rep.Reason)
+	}
+	// Stopped in the middle of the order with none found: Unknown.
+	ctx, cancel = context.WithCancel(context.Background())
+	d := newRaceDetector(ctx, h)
+	d.prepare()
+	cancel()
+	d.order()
+	if rep := d.report(0); rep.Verdict != Unknown || !strings.Contains(rep.Reason, "undecided: no data race among the") || rep.Checked == 0 {
+		t.Fatalf("%v: %s", rep.Verdict, rep.Reason)
 	}
 }
 
