@@ -155,12 +155,38 @@ func (t *rdTrie) snapGet(s *rdSnap, dim uint32) uint32 {
 // joinSnap adds what s knows to c. If c already knows s's own epoch it
 // knows everything s does (a clock only learns an epoch together with the
 // whole past of that event), and nothing changes: the common case costs one
-// look-up.
-func (t *rdTrie) joinSnap(c, s *rdSnap) {
+// look-up. owned (nil: never) says whether c's root is c's alone — no
+// snapshot shares it — so that a one-node clock can change in place; it is
+// set when the join makes c a new root.
+func (t *rdTrie) joinSnap(c, s *rdSnap, owned *bool) {
 	if s.pos == 0 || t.snapGet(c, s.dim) >= s.pos {
 		return
 	}
-	c.root = t.set(t.join(c.root, s.root), s.dim, s.pos)
+	if t.depth > 0 {
+		c.root = t.set(t.join(c.root, s.root), s.dim, s.pos)
+		return
+	}
+	// One node: the entry-wise maximum, and s's own epoch, in one step.
+	n := c.root
+	if owned == nil || !*owned || n == nil {
+		t.nodes++
+		n = &rdNode{}
+		if c.root != nil {
+			n.pos = c.root.pos
+		}
+		c.root = n
+		if owned != nil {
+			*owned = true
+		}
+	}
+	if b := s.root; b != nil && b != n {
+		for i := range n.pos {
+			n.pos[i] = max(n.pos[i], b.pos[i])
+		}
+	}
+	if s.dim != rdNoDim {
+		n.pos[s.dim&15] = max(n.pos[s.dim&15], s.pos)
+	}
 }
 
 // withOwn returns c's clock with its own epoch in the trie.

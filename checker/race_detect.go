@@ -50,8 +50,7 @@ type raceDetector struct {
 	collect func(e, d int, data bool)
 	tick    int
 
-	blockOf map[uint64]int32
-	blocks  []rdBlock
+	blocks []rdBlock
 
 	agents   [][]int32 // per agent index (by ID): its events in agent-order
 	dim      []uint32  // per event: its chain (rdNoDim: none)
@@ -59,8 +58,9 @@ type raceDetector struct {
 	chainLen []uint32  // per virtual chain (dimension len(agents)+i): its length
 	noDimSeq uint32
 
-	inits    []int32
-	accesses []int32
+	inits     []int32
+	accesses  []int32
+	accSorted bool // the accesses' Calls increase with their index
 	recvs    []int32
 	senders  map[uint64]int32
 	wBytes   int
@@ -92,6 +92,7 @@ type raceDetector struct {
 
 	t         rdTrie
 	ag        []rdSnap // per agent: its running clock
+	agOwned   []bool   // per agent: no snapshot shares its clock's root
 	sccMark   []int32
 	sccSerial int32
 	steps     int // inner-loop steps, for the tests' accounting of work
@@ -200,7 +201,6 @@ func (d *raceDetector) run() {
 // prepare runs the steps before the order: setup, reads-from and the
 // predecessor lists.
 func (d *raceDetector) prepare() {
-	d.setupBlocks()
 	d.setup()
 	d.setupInit()
 	d.setupSync()
@@ -216,15 +216,13 @@ func isRead(k history.Kind) bool {
 }
 func isAccess(k history.Kind) bool { return k.IsMemory() && k != history.EvInit }
 
-// setupBlocks gives each buffer its block: a buffer whose bytes a transfer
-// moved (Stored) is the block of the buffer they came from, as in
-// history.Convert.
-func (d *raceDetector) setupBlocks() {
+// setupBlocks gives each buffer (by its index in History.Buffers) its
+// block: a buffer whose bytes a transfer moved (Stored) is the block of the
+// buffer they came from, as in history.Convert.
+func (d *raceDetector) setupBlocks(transfers []int32) []int32 {
 	alias := map[uint64]uint64{}
-	for i := range d.ev {
-		if e := &d.ev[i]; e.Kind == history.EvTransfer && e.Stored && e.Peer != 0 {
-			alias[e.Peer] = e.Buffer
-		}
+	for _, i := range transfers {
+		alias[d.ev[i].Peer] = d.ev[i].Buffer
 	}
 	// root follows a buffer's aliases to the buffer whose memory it is,
 	// remembering every answer; a cycle ends where it closes (as in
@@ -254,18 +252,20 @@ func (d *raceDetector) setupBlocks() {
 		}
 		return r
 	}
-	d.blockOf = make(map[uint64]int32, len(d.h.Buffers))
-	for _, b := range d.h.Buffers {
+	blockOf := make(map[uint64]int32, len(d.h.Buffers))
+	out := make([]int32, len(d.h.Buffers))
+	for j, b := range d.h.Buffers {
 		r := root(b.ID)
-		blk, ok := d.blockOf[r]
+		blk, ok := blockOf[r]
 		if !ok {
 			blk = int32(len(d.blocks))
-			d.blockOf[r] = blk
+			blockOf[r] = blk
 			d.blocks = append(d.blocks, rdBlock{})
 		}
-		d.blockOf[b.ID] = blk
+		out[j] = blk
 		d.blocks[blk].maxLen = max(d.blocks[blk].maxLen, b.MaxLength)
 	}
+	return out
 }
 
 // setup makes the compact records in one pass: agents (numbered by ID) and
@@ -283,8 +283,15 @@ func (d *raceDetector) setup() {
 	d.wakeOf = make([]int32, n)
 	var senders map[uint64]int32
 	var recvs []int32
+	bufIdx := make(map[uint64]int32, len(d.h.Buffers))
+	for j, b := range d.h.Buffers {
+		bufIdx[b.ID] = int32(j)
+	}
 	var lastBuf uint64
-	lastBlk := int32(-1)
+	lastIdx2 := int32(-1)
+	var transfers []int32
+	d.accSorted = true
+	lastCall := int64(0)
 	budget := 1<<16 + 4*len(d.ev) // lines of dense tables, in all
 	for i := range d.ev {
 		ev, r := &d.ev[i], &d.e[i]
@@ -335,28 +342,44 @@ func (d *raceDetector) setup() {
 			}
 		}
 		if !ev.Kind.IsMemory() {
+			if ev.Kind == history.EvTransfer && ev.Stored && ev.Peer != 0 {
+				transfers = append(transfers, int32(i))
+			}
 			continue
 		}
-		if ev.Buffer != lastBuf || lastBlk < 0 {
-			lastBuf, lastBlk = ev.Buffer, d.blockOf[ev.Buffer]
+		if ev.Buffer != lastBuf || lastIdx2 < 0 {
+			lastBuf, lastIdx2 = ev.Buffer, bufIdx[ev.Buffer]
 		}
-		r.blk = lastBlk
+		r.blk = lastIdx2 // the buffer's index, for now
 		if ev.Kind == history.EvInit {
 			d.inits = append(d.inits, int32(i))
 			continue
 		}
 		r.seqcst, r.size, r.start = ev.Order == model.SeqCst, uint8(ev.Size), uint32(ev.ByteIndex)
-		la, lb := uint32(ev.ByteIndex>>3), uint32((ev.ByteIndex+ev.Size-1)>>3)
-		r.slotA = d.lineID(r.blk, la, &budget, true) * 8
-		if lb != la {
-			r.slotB = d.lineID(r.blk, lb, &budget, true) * 8
+		if ev.Call <= lastCall && len(d.accesses) > 0 {
+			d.accSorted = false // equal Calls too: Convert's numbering breaks the tie
 		}
+		lastCall = ev.Call
 		d.accesses = append(d.accesses, int32(i))
 		if isWrite(ev.Kind) {
 			d.wBytes += ev.Size
 		}
 		if isRead(ev.Kind) {
 			d.rBytes += ev.Size
+		}
+	}
+	// Blocks, now that the transfers are known; then the accesses' lines.
+	bufBlock := d.setupBlocks(transfers)
+	for _, i := range d.inits {
+		d.e[i].blk = bufBlock[d.e[i].blk]
+	}
+	for _, i := range d.accesses {
+		r := &d.e[i]
+		r.blk = bufBlock[r.blk]
+		la, lb := r.start>>3, uint32((uint64(r.start)+uint64(r.size)-1)>>3)
+		r.slotA = d.lineID(r.blk, la, &budget, true) * 8
+		if lb != la {
+			r.slotB = d.lineID(r.blk, lb, &budget, true) * 8
 		}
 	}
 	// A write's bytes may be shared with writes that begin in the line
@@ -404,6 +427,7 @@ func (d *raceDetector) setup() {
 	d.dim = make([]uint32, n)
 	d.cpos = make([]uint32, n)
 	d.ag = make([]rdSnap, len(ids))
+	d.agOwned = make([]bool, len(ids))
 	for old, a := range renum {
 		if unsorted[old] {
 			slices.SortFunc(d.agents[a], d.bySeq)
@@ -592,7 +616,7 @@ func (d *raceDetector) readsFrom() {
 		}
 		return d.modelCmp(x, y)
 	}
-	if !slices.IsSortedFunc(acc, byCall) {
+	if !d.accSorted {
 		acc = slices.Clone(acc)
 		slices.SortFunc(acc, byCall)
 	}
@@ -927,7 +951,8 @@ func (d *raceDetector) processOne(v int32) {
 	d.processed++
 	if v >= d.n {
 		w := d.wakeWait[v-d.n]
-		d.t.joinSnap(&d.ag[d.e[w].agent], &d.snaps[d.snapOf[d.sender[w]]])
+		a := d.e[w].agent
+		d.t.joinSnap(&d.ag[a], &d.snaps[d.snapOf[d.sender[w]]], &d.agOwned[a])
 		return
 	}
 	r := &d.e[v]
@@ -936,7 +961,7 @@ func (d *raceDetector) processOne(v int32) {
 		c := &d.ag[r.agent]
 		c.pos = d.cpos[v]
 		for _, p := range preds {
-			d.t.joinSnap(c, &d.snaps[d.snapOf[p]])
+			d.t.joinSnap(c, &d.snaps[d.snapOf[p]], &d.agOwned[r.agent])
 		}
 		d.done[v] = true
 		if r.size > 0 {
@@ -945,14 +970,16 @@ func (d *raceDetector) processOne(v int32) {
 		if d.hasSucc[v] {
 			d.snapOf[v] = int32(len(d.snaps))
 			d.snaps = append(d.snaps, *c)
+			d.agOwned[r.agent] = false
 		}
 		return
 	}
 	// An access of no agent: its clock is what its predecessors know.
 	c := rdSnap{dim: rdNoDim}
 	ext := int32(-1) // a predecessor at the end of a virtual chain, which v may extend
+	owned := false
 	for _, p := range preds {
-		d.t.joinSnap(&c, &d.snaps[d.snapOf[p]])
+		d.t.joinSnap(&c, &d.snaps[d.snapOf[p]], &owned)
 		if dm := d.dim[p]; d.e[p].agent < 0 && dm != rdNoDim && d.chainLen[dm-uint32(len(d.agents))] == d.cpos[p] {
 			ext = p
 		}
@@ -1025,10 +1052,10 @@ func (d *raceDetector) processSCC(members []int32) {
 			if it == 0 && d.e[ev(m)].agent >= 0 {
 				// The agent-order predecessor (or a wake-up's wait) is the
 				// agent's latest processed node: its running clock.
-				d.t.joinSnap(&c, &d.ag[d.e[ev(m)].agent])
+				d.t.joinSnap(&c, &d.ag[d.e[ev(m)].agent], nil)
 				continue
 			}
-			d.t.joinSnap(&c, &d.snaps[d.snapOf[p]])
+			d.t.joinSnap(&c, &d.snaps[d.snapOf[p]], nil)
 		}
 	}
 	C := c.root
@@ -1073,7 +1100,7 @@ func (d *raceDetector) processSCC(members []int32) {
 	}
 	for _, m := range members {
 		if a := d.e[ev(m)].agent; a >= 0 {
-			d.ag[a].root, d.ag[a].pos = C, d.t.get(C, d.ag[a].dim)
+			d.ag[a].root, d.ag[a].pos, d.agOwned[a] = C, d.t.get(C, d.ag[a].dim), false
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -219,6 +220,7 @@ func TestRacesDifferential(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := genHistory(t)
 		runs++
+		checkPermuted(t, h)
 		rep, conv := checkRacesModel(t, h)
 		if conv == nil {
 			return
@@ -253,6 +255,49 @@ func TestRacesDifferentialSlowPaths(t *testing.T) {
 	defer func(s int, m int32, dp int) { rdScanLimit, rdManyStreams, rdMinTrieDepth = s, m, dp }(rdScanLimit, rdManyStreams, rdMinTrieDepth)
 	rdScanLimit, rdManyStreams, rdMinTrieDepth = 0, 0, 2
 	rapid.Check(t, func(t *rapid.T) { checkRacesModel(t, genHistory(t)) })
+}
+
+// checkPermuted checks that the order of h.Events does not matter: the
+// racing pairs of a shuffled copy are those of h (when no two accesses
+// share a Call, where the order of events of agent 0 breaks ties).
+func checkPermuted(t *rapid.T, h *history.History) {
+	calls := map[int64]bool{}
+	for _, e := range h.Events {
+		if e.Kind.IsMemory() {
+			if calls[e.Call] {
+				return
+			}
+			calls[e.Call] = true
+		}
+	}
+	perm := rapid.Permutation(indices(len(h.Events))).Draw(t, "permutation")
+	g := &history.History{Buffers: h.Buffers, Events: make([]history.Event, len(h.Events))}
+	for newIdx, old := range perm {
+		g.Events[newIdx] = h.Events[old]
+	}
+	collect := func(h *history.History, orig func(int) int) map[[2]int]bool {
+		out := map[[2]int]bool{}
+		if _, err := races(context.Background(), h, Options{}, func(e, d int, data bool) {
+			e, d = orig(e), orig(d)
+			out[[2]int{min(e, d), max(e, d)}] = data
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := collect(h, func(i int) int { return i })
+	got := collect(g, func(i int) int { return perm[i] })
+	if !maps2Equal(got, want) {
+		t.Fatalf("shuffled, the races are %s, not %s", pairs(got), pairs(want))
+	}
+}
+
+func indices(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 // allUniqueReads reports whether every read of c had one candidate source

@@ -226,14 +226,14 @@ func validateMemory(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 	var want []model.Order
 	switch e.Kind {
 	case EvRead, EvWrite:
-		want = []model.Order{model.SeqCst, model.Unordered}
+		want = ordersPlainOrSeqCst
 	case EvRMW, EvWait:
-		want = []model.Order{model.SeqCst}
+		want = ordersSeqCst
 		if !e.NoTear {
 			return f("noTear", "a %s event is always NoTear", e.Kind)
 		}
 	case EvInit:
-		want = []model.Order{model.Init}
+		want = ordersInit
 	}
 	okOrder := false
 	for _, o := range want {
@@ -268,7 +268,10 @@ func validateMemory(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 		if e.ModifyOp == model.CompareExchange && (!e.Stored || e.Read != e.Expected) {
 			return f("stored", "a compareExchange recorded as rmw stored, so it read its expected value")
 		}
-		got := fromBytes(e.ModifyOp.Apply(toBytes(e.Read, e.Size), toBytes(e.Operand, e.Size)))
+		var rb, ob [8]byte // on the stack: no allocation per event
+		putBytes(rb[:e.Size], e.Read)
+		putBytes(ob[:e.Size], e.Operand)
+		got := fromBytes(e.ModifyOp.Apply(rb[:e.Size], ob[:e.Size]))
 		if got != e.Written {
 			return f("written", "%#x is not %s(%#x, %#x) = %#x", e.Written, e.ModifyOp, e.Read, e.Operand, got)
 		}
@@ -287,13 +290,26 @@ func validateMemory(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 	return nil
 }
 
+// The orders each memory kind allows (shared, read-only: no allocation per
+// event).
+var (
+	ordersPlainOrSeqCst = []model.Order{model.SeqCst, model.Unordered}
+	ordersSeqCst        = []model.Order{model.SeqCst}
+	ordersInit          = []model.Order{model.Init}
+)
+
 // toBytes unpacks the low size bytes of x (little-endian by position).
 func toBytes(x uint64, size int) []byte {
 	b := make([]byte, size)
+	putBytes(b, x)
+	return b
+}
+
+// putBytes unpacks the low len(b) bytes of x into b.
+func putBytes(b []byte, x uint64) {
 	for j := range b {
 		b[j] = byte(x >> (8 * j))
 	}
-	return b
 }
 
 func fromBytes(b []byte) uint64 {
