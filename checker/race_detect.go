@@ -288,7 +288,7 @@ func (d *raceDetector) setup() {
 		bufIdx[b.ID] = int32(j)
 	}
 	var lastBuf uint64
-	lastIdx2 := int32(-1)
+	lastBufIdx := int32(-1)
 	var transfers []int32
 	d.accSorted = true
 	lastCall := int64(0)
@@ -347,10 +347,10 @@ func (d *raceDetector) setup() {
 			}
 			continue
 		}
-		if ev.Buffer != lastBuf || lastIdx2 < 0 {
-			lastBuf, lastIdx2 = ev.Buffer, bufIdx[ev.Buffer]
+		if ev.Buffer != lastBuf || lastBufIdx < 0 {
+			lastBuf, lastBufIdx = ev.Buffer, bufIdx[ev.Buffer]
 		}
-		r.blk = lastIdx2 // the buffer's index, for now
+		r.blk = lastBufIdx // the buffer's index, for now
 		if ev.Kind == history.EvInit {
 			d.inits = append(d.inits, int32(i))
 			continue
