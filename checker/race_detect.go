@@ -61,10 +61,10 @@ type raceDetector struct {
 	inits     []int32
 	accesses  []int32
 	accSorted bool // the accesses' Calls increase with their index
-	recvs    []int32
-	senders  map[uint64]int32
-	wBytes   int
-	rBytes   int
+	recvs     []int32
+	senders   map[uint64]int32
+	wBytes    int
+	rBytes    int
 
 	rfOff    []int32  // per read: offset of its sources in rf; -1 otherwise
 	rf       []int32  // per byte read: the write it read from; -1 none
