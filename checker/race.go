@@ -123,7 +123,7 @@ type RaceReport struct {
 // written very often. Buffers of any declared length (up to 4 GiB) cost
 // only the 8-byte lines accessed. Time and memory grow linearly with the
 // events for the hostile shapes TestRacesHostileScaling builds; a write
-// that races writes of k chains at its bytes costs k. About 2.4 million
+// that races writes of k chains at its bytes costs k. About 2.5 million
 // events per second on one core (BenchmarkRaces). docs/checker-races.md
 // has the details.
 //
