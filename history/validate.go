@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/sabre-mm/sabre/model"
@@ -59,7 +60,7 @@ func (h *History) Validate() error {
 		}
 		bufs[b.ID] = b
 	}
-	seqs := make(map[Ref]bool, len(h.Events))
+	var seqs seqSet
 	senders := make(map[uint64]int)
 	for i := range h.Events {
 		e := &h.Events[i]
@@ -83,10 +84,9 @@ func (h *History) Validate() error {
 			if e.Seq == 0 {
 				return f("seq", "missing: every event but wait-settle has a sequence number from 1")
 			}
-			if seqs[e.Ref()] {
+			if !seqs.add(e.Agent, e.Seq) {
 				return f("seq", "%v appears twice", e.Ref())
 			}
-			seqs[e.Ref()] = true
 		}
 		if err := validateFields(e, bufs, f); err != nil {
 			return err
@@ -106,6 +106,59 @@ func (h *History) Validate() error {
 		}
 	}
 	return nil
+}
+
+// seqSet records the Seqs met per agent. An agent's events usually come in
+// agent-order (a recorder's merge keeps it), so while an agent's Seqs
+// increase, a new one is new, and they are kept as a sorted list; only an
+// agent whose Seqs go back is given a set. (A map of every Ref cost most of
+// Validate's time on large histories.)
+type seqSet struct {
+	lastAgent int
+	last      *agentSeqs
+	agents    map[int]*agentSeqs
+}
+
+type agentSeqs struct {
+	sorted []uint64 // while the Seqs met increase
+	set    map[uint64]bool
+}
+
+// add records agent's seq and reports whether it is new.
+func (s *seqSet) add(agent int, seq uint64) bool {
+	a := s.last
+	if a == nil || agent != s.lastAgent {
+		a = s.agents[agent]
+		if a == nil {
+			if s.agents == nil {
+				s.agents = map[int]*agentSeqs{}
+			}
+			a = &agentSeqs{}
+			s.agents[agent] = a
+		}
+		s.lastAgent, s.last = agent, a
+	}
+	if a.set != nil {
+		if a.set[seq] {
+			return false
+		}
+		a.set[seq] = true
+		return true
+	}
+	if n := len(a.sorted); n == 0 || seq > a.sorted[n-1] {
+		a.sorted = append(a.sorted, seq)
+		return true
+	}
+	if _, found := slices.BinarySearch(a.sorted, seq); found {
+		return false
+	}
+	a.set = make(map[uint64]bool, len(a.sorted)+1)
+	for _, x := range a.sorted {
+		a.set[x] = true
+	}
+	a.set[seq] = true
+	a.sorted = nil
+	return true
 }
 
 // validateFields refuses what the file format cannot carry for e's kind.
@@ -188,14 +241,14 @@ func validateMemory(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 	var want []model.Order
 	switch e.Kind {
 	case EvRead, EvWrite:
-		want = []model.Order{model.SeqCst, model.Unordered}
+		want = ordersPlainOrSeqCst
 	case EvRMW, EvWait:
-		want = []model.Order{model.SeqCst}
+		want = ordersSeqCst
 		if !e.NoTear {
 			return f("noTear", "a %s event is always NoTear", e.Kind)
 		}
 	case EvInit:
-		want = []model.Order{model.Init}
+		want = ordersInit
 	}
 	okOrder := false
 	for _, o := range want {
@@ -230,7 +283,10 @@ func validateMemory(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 		if e.ModifyOp == model.CompareExchange && (!e.Stored || e.Read != e.Expected) {
 			return f("stored", "a compareExchange recorded as rmw stored, so it read its expected value")
 		}
-		got := fromBytes(e.ModifyOp.Apply(toBytes(e.Read, e.Size), toBytes(e.Operand, e.Size)))
+		var rb, ob [8]byte // on the stack: no allocation per event
+		putBytes(rb[:e.Size], e.Read)
+		putBytes(ob[:e.Size], e.Operand)
+		got := fromBytes(e.ModifyOp.Apply(rb[:e.Size], ob[:e.Size]))
 		if got != e.Written {
 			return f("written", "%#x is not %s(%#x, %#x) = %#x", e.Written, e.ModifyOp, e.Read, e.Operand, got)
 		}
@@ -249,13 +305,26 @@ func validateMemory(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 	return nil
 }
 
+// The orders each memory kind allows (shared, read-only: no allocation per
+// event).
+var (
+	ordersPlainOrSeqCst = []model.Order{model.SeqCst, model.Unordered}
+	ordersSeqCst        = []model.Order{model.SeqCst}
+	ordersInit          = []model.Order{model.Init}
+)
+
 // toBytes unpacks the low size bytes of x (little-endian by position).
 func toBytes(x uint64, size int) []byte {
 	b := make([]byte, size)
+	putBytes(b, x)
+	return b
+}
+
+// putBytes unpacks the low len(b) bytes of x into b.
+func putBytes(b []byte, x uint64) {
 	for j := range b {
 		b[j] = byte(x >> (8 * j))
 	}
-	return b
 }
 
 func fromBytes(b []byte) uint64 {
