@@ -59,7 +59,7 @@ type RaceReport struct {
 	// check chose: the events of a cycle all happen before each other,
 	// as the model's transitive closure has it, so they never race. A
 	// cycle means the chosen candidate execution is not valid (see
-	// docs/checker-races.md).
+	// docs/checker.md ("Data races")).
 	Cycles int `json:"cycles,omitempty"`
 	// Unsourced counts reads with a byte no recorded write (nor the
 	// initial zero) could have given: they take part in no reads-from
@@ -90,7 +90,7 @@ type RaceReport struct {
 // before the read returned (Return), not the read itself; the initial zero
 // of an Init event precedes every write. When a value was written more than
 // once the choice may not be the write the run read from:
-// docs/checker-races.md says what that can hide or invent. Bytes that an ArrayBuffer
+// docs/checker.md ("Data races") says what that can hide or invent. Bytes that an ArrayBuffer
 // transfer moved without copying (Transfer with Stored) are the same memory
 // as those of the buffer they came from.
 //
@@ -124,7 +124,7 @@ type RaceReport struct {
 // only the 8-byte lines accessed. Time and memory grow linearly with the
 // events for the hostile shapes TestRacesHostileScaling builds; a write
 // that races writes of k chains at its bytes costs k. About 2.5 million
-// events per second on one core (BenchmarkRaces). docs/checker-races.md
+// events per second on one core (BenchmarkRaces). docs/checker.md ("Data races")
 // has the details.
 //
 // The error is non-nil only for bad input: h.Validate's *history.FormatError
