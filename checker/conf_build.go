@@ -1,0 +1,363 @@
+package checker
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
+)
+
+// confInitCall is the call instant given to init writes: they precede
+// everything, as history.Convert takes them.
+const confInitCall = math.MinInt64 / 2
+
+type confLoc struct{ block, b int }
+
+type confVKey struct {
+	block, b int
+	v        byte
+}
+
+// confChainList is the writes of one chain to a byte or a range, in
+// agent-order.
+type confChainList struct {
+	chain int32
+	ids   []int32
+}
+
+func confAppendChain(lists []confChainList, c, id int32) []confChainList {
+	if n := len(lists); n > 0 && lists[n-1].chain == c {
+		lists[n-1].ids = append(lists[n-1].ids, id)
+		return lists
+	}
+	return append(lists, confChainList{chain: c, ids: []int32{id}})
+}
+
+// confProblem is a history as conformance's search sees it: the candidate
+// execution history.Convert makes (with the 2017 compareExchange under
+// es2017), instants, candidate sources per read byte, chains for vector
+// clocks, and indexes for the happens-before queries the rules need.
+type confProblem struct {
+	h    *history.History
+	v    model.Variant
+	conv *history.Conversion
+	x    *model.Execution
+	ev   []model.Event
+	n    int
+
+	call, ret []int64
+	agentOf   []int32 // model agent of each event
+	idx       []int32 // 0-based position in its agent's agent-order
+	agents    [][]model.EventID
+
+	wbytes [][]byte // bytes each write writes (an RMW: what the history says it wrote)
+	val    [][]byte // bytes each read returned
+
+	hswIn, hswOut [][]int32
+	initOf        map[confLoc]int32 // the init write of each touched byte
+	initIn        [][]int32         // per event: the init writes of its bytes (none for init writes)
+	initOut       [][]int32         // per init write: the other events whose range holds its byte
+
+	// cands[r][k]: the writes of byte k of read r with the value r read
+	// there, that began before r returned, ascending call instant (may hold
+	// r itself, which is skipped).
+	cands [][][]int32
+
+	rkey   []int32 // range key of each memory event (block, start, size), -1 otherwise
+	nkeys  int
+	sRead  []bool // a seq-cst read with some candidate that could synchronize with it
+	reads  []int32
+	sReads []int32
+
+	// chains for vector clocks: one per model agent, except single-event
+	// agents whose event can have no happens-before successor.
+	chainOfAgent []int32
+	nch          int
+
+	locs   map[confLoc]int32
+	byteW  [][]confChainList // per byte (locs): its writes, per chain
+	classW [][]confChainList // per range key: its seq-cst writes, per chain
+	// wwCount[k]: the writes of range key k that the memory-order rule
+	// forbids between a synchronizing pair (see windowWrite).
+	wwCount []int32
+}
+
+// confRewrite17 returns h with every failing compareExchange (a read with
+// modifyOp compareExchange) made an rmw that writes back what it read, so
+// that history.Convert counts it as a writer, as the 2017 text does; the
+// second result lists the rewritten events.
+func confRewrite17(h *history.History) (*history.History, []int) {
+	var idx []int
+	for i := range h.Events {
+		e := &h.Events[i]
+		if e.Kind == history.EvRead && e.ModifyOp == model.CompareExchange && e.Order == model.SeqCst && e.Size > 0 && e.ByteIndex%e.Size == 0 {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return h, nil
+	}
+	h2 := &history.History{Buffers: h.Buffers, Events: slices.Clone(h.Events)}
+	for _, i := range idx {
+		e := &h2.Events[i]
+		e.Kind, e.ModifyOp, e.Operand, e.Written, e.Expected, e.Stored, e.NoTear = history.EvRMW, model.Exchange, e.Read, e.Read, 0, false, true
+	}
+	return h2, idx
+}
+
+func confLE(x uint64, size int) []byte {
+	b := make([]byte, size)
+	for j := range b {
+		b[j] = byte(x >> (8 * j))
+	}
+	return b
+}
+
+// newConfProblem converts h for variant v. It returns (nil, nil) when
+// history.Convert finds a read no recorded write could have given its
+// value (the caller explains it from the history); an error only for what
+// Validate let through and the conversion refuses.
+func newConfProblem(h *history.History, v model.Variant) (*confProblem, error) {
+	hc := h
+	var rewritten []int
+	if v == model.ES2017 {
+		hc, rewritten = confRewrite17(h)
+	}
+	conv, err := history.Convert(hc)
+	if err != nil {
+		// h passed Validate, so this is a read whose value no recorded
+		// write gave it: confImpossible explains it from the history.
+		return nil, nil
+	}
+	x := conv.Execution
+	if len(rewritten) > 0 {
+		// the execution's events are ours to patch (Convert made them for us)
+		is := make(map[int]bool, len(rewritten))
+		for _, i := range rewritten {
+			is[i] = true
+		}
+		for id := range x.Events {
+			src := conv.Source[id]
+			if is[src] && x.Events[id].Kind == model.ReadModifyWriteSharedMemory {
+				e := &h.Events[src]
+				x.Events[id].ModifyOp = model.CompareExchange
+				x.Events[id].Payload = confLE(e.Operand, e.Size)
+				x.Events[id].Expected = confLE(e.Expected, e.Size)
+			}
+		}
+	}
+	p := &confProblem{h: h, v: v, conv: conv, x: x, ev: x.Events, n: len(x.Events), agents: x.AgentOrder}
+	p.index(hc)
+	return p, nil
+}
+
+func (p *confProblem) index(hc *history.History) {
+	n := p.n
+	p.call, p.ret = make([]int64, n), make([]int64, n)
+	p.agentOf, p.idx = make([]int32, n), make([]int32, n)
+	p.wbytes, p.val = make([][]byte, n), make([][]byte, n)
+	p.hswIn, p.hswOut = make([][]int32, n), make([][]int32, n)
+	p.initIn, p.initOut = make([][]int32, n), make([][]int32, n)
+	p.rkey = make([]int32, n)
+	p.sRead = make([]bool, n)
+	p.cands = make([][][]int32, n)
+	p.initOf = map[confLoc]int32{}
+	p.locs = map[confLoc]int32{}
+	for a, list := range p.agents {
+		for i, id := range list {
+			p.agentOf[id], p.idx[id] = int32(a), int32(i)
+		}
+	}
+	keys := map[model.Range]int32{}
+	for id := range p.ev {
+		e := &p.ev[id]
+		src := &hc.Events[p.conv.Source[id]]
+		p.call[id], p.ret[id] = src.Call, src.Return
+		p.rkey[id] = -1
+		if !e.IsMemory() {
+			continue
+		}
+		if e.Order == model.Init {
+			p.call[id] = confInitCall
+			p.initOf[confLoc{e.Block, e.ByteIndex}] = int32(id)
+		}
+		r := e.Range()
+		k, ok := keys[r]
+		if !ok {
+			k = int32(len(keys))
+			keys[r] = k
+		}
+		p.rkey[id] = k
+		for b := e.ByteIndex; b < e.ByteIndex+e.ElementSize; b++ {
+			if _, ok := p.locs[confLoc{e.Block, b}]; !ok {
+				p.locs[confLoc{e.Block, b}] = int32(len(p.locs))
+			}
+		}
+		if e.IsWrite() {
+			switch {
+			case e.Kind == model.WriteSharedMemory:
+				p.wbytes[id] = e.Payload
+			default:
+				p.wbytes[id] = confLE(src.Written, e.ElementSize)
+			}
+		}
+		if e.IsRead() {
+			p.val[id] = p.x.ChosenValues[id]
+		}
+	}
+	p.nkeys = len(keys)
+	for _, pr := range p.x.HostSynchronizesWith {
+		a, b := int32(pr[0]), int32(pr[1])
+		p.hswOut[a] = append(p.hswOut[a], b)
+		p.hswIn[b] = append(p.hswIn[b], a)
+	}
+	for id := range p.ev {
+		e := &p.ev[id]
+		if !e.IsMemory() || e.Order == model.Init {
+			continue
+		}
+		for b := e.ByteIndex; b < e.ByteIndex+e.ElementSize; b++ {
+			if w, ok := p.initOf[confLoc{e.Block, b}]; ok {
+				p.initIn[id] = append(p.initIn[id], w)
+				p.initOut[w] = append(p.initOut[w], int32(id))
+			}
+		}
+	}
+	// candidates
+	valW := map[confVKey][]int32{}
+	for id := range p.ev {
+		e := &p.ev[id]
+		if !e.IsWrite() {
+			continue
+		}
+		for k, c := range p.wbytes[id] {
+			key := confVKey{e.Block, e.ByteIndex + k, c}
+			valW[key] = append(valW[key], int32(id))
+		}
+	}
+	for _, ws := range valW {
+		slices.SortStableFunc(ws, func(a, b int32) int { return cmp.Compare(p.call[a], p.call[b]) })
+	}
+	for id := range p.ev {
+		e := &p.ev[id]
+		if !e.IsRead() {
+			continue
+		}
+		p.reads = append(p.reads, int32(id))
+		cs := make([][]int32, e.ElementSize)
+		for k := range cs {
+			ws := valW[confVKey{e.Block, e.ByteIndex + k, p.val[id][k]}]
+			r := p.ret[id]
+			m, _ := slices.BinarySearchFunc(ws, r, func(w int32, t int64) int {
+				if p.call[w] <= t {
+					return -1
+				}
+				return 1
+			})
+			cs[k] = ws[:m:m]
+		}
+		p.cands[id] = cs
+		if e.Order == model.SeqCst {
+			for _, c := range cs {
+				for _, w := range c {
+					if int(w) != id && p.swCapable(w, int32(id)) {
+						p.sRead[id] = true
+						break
+					}
+				}
+				if p.sRead[id] {
+					break
+				}
+			}
+		}
+		if p.sRead[id] {
+			p.sReads = append(p.sReads, int32(id))
+		}
+	}
+	byCall := func(a, b int32) int { return cmp.Or(cmp.Compare(p.call[a], p.call[b]), cmp.Compare(a, b)) }
+	slices.SortFunc(p.reads, byCall)
+	slices.SortFunc(p.sReads, byCall)
+	p.chains()
+}
+
+// swCapable reports whether read r taking bytes from w would make w
+// synchronize-with r: both seq-cst, equal ranges.
+func (p *confProblem) swCapable(w, r int32) bool {
+	W, R := &p.ev[w], &p.ev[r]
+	return W.Order == model.SeqCst && R.Order == model.SeqCst && p.rkey[w] == p.rkey[r]
+}
+
+// counting reports whether tear free reads counts w among r's sources.
+func (p *confProblem) counting(w, r int32) bool {
+	W, R := &p.ev[w], &p.ev[r]
+	return R.NoTear && W.NoTear && p.rkey[w] == p.rkey[r]
+}
+
+// windowWrite reports whether w is a write that the memory-order rule
+// forbids between a synchronizing pair on range key k: under es2024 a
+// seq-cst write of that range, under es2017 a write of any order.
+func (p *confProblem) windowWrite(w int32) bool {
+	e := &p.ev[w]
+	if !e.IsWrite() {
+		return false
+	}
+	return p.v == model.ES2017 || e.Order == model.SeqCst
+}
+
+func (p *confProblem) chains() {
+	p.chainOfAgent = make([]int32, len(p.agents))
+	for a, list := range p.agents {
+		keep := len(list) > 1
+		if len(list) == 1 {
+			id := list[0]
+			e := &p.ev[id]
+			keep = len(p.hswOut[id]) > 0 || (e.IsWrite() && (e.Order == model.SeqCst || e.Order == model.Init))
+		}
+		if keep {
+			p.chainOfAgent[a] = int32(p.nch)
+			p.nch++
+		} else {
+			p.chainOfAgent[a] = -1
+		}
+	}
+	p.byteW = make([][]confChainList, len(p.locs))
+	p.classW = make([][]confChainList, p.nkeys)
+	p.wwCount = make([]int32, p.nkeys)
+	for a, list := range p.agents {
+		c := p.chainOfAgent[a]
+		for _, id := range list {
+			e := &p.ev[id]
+			if !e.IsWrite() {
+				continue
+			}
+			if p.windowWrite(int32(id)) {
+				p.wwCount[p.rkey[id]]++
+			}
+			if c < 0 {
+				continue
+			}
+			for b := e.ByteIndex; b < e.ByteIndex+e.ElementSize; b++ {
+				l := p.locs[confLoc{e.Block, b}]
+				p.byteW[l] = confAppendChain(p.byteW[l], c, int32(id))
+			}
+			if e.Order == model.SeqCst {
+				p.classW[p.rkey[id]] = confAppendChain(p.classW[p.rkey[id]], c, int32(id))
+			}
+		}
+	}
+}
+
+func (p *confProblem) chainOf(e int32) int32 { return p.chainOfAgent[p.agentOf[e]] }
+
+// name is an event's name for messages: its history reference and operation.
+func (p *confProblem) name(e int32) string {
+	src := p.conv.Source[e]
+	he := &p.h.Events[src]
+	if p.ev[e].Order == model.Init {
+		return fmt.Sprintf("the initial zero of b%d[%d] (a%d#%d %s)", he.Buffer, p.ev[e].ByteIndex, he.Agent, he.Seq, he.Op)
+	}
+	return RefOf(p.h, src).String()
+}
