@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/model"
@@ -61,10 +62,13 @@ type confProblem struct {
 	initIn        [][]int32         // per event: the init writes of its bytes (none for init writes)
 	initOut       [][]int32         // per init write: the other events whose range holds its byte
 
-	// cands[r][k]: the writes of byte k of read r with the value r read
-	// there, that began before r returned, ascending call instant (may hold
-	// r itself, which is skipped).
-	cands [][][]int32
+	// The candidates of byte k of read r: the writes of that byte with the
+	// value r read there that began before r returned, ascending call
+	// instant (possibly holding r itself, which is skipped): swc[r][k]
+	// those that would synchronize-with r (seq-cst writes of its range,
+	// when r is seq-cst), plc[r][k] the others, in a few lists.
+	swc [][][]int32
+	plc [][][][]int32
 
 	rkey   []int32 // range key of each memory event (block, start, size), -1 otherwise
 	nkeys  int
@@ -78,6 +82,7 @@ type confProblem struct {
 	nch          int
 
 	locs   map[confLoc]int32
+	locOf  [][]int32         // per memory event: the locs of its bytes
 	byteW  [][]confChainList // per byte (locs): its writes, per chain
 	classW [][]confChainList // per range key: its seq-cst writes, per chain
 	// wwCount[k]: the writes of range key k that the memory-order rule
@@ -163,7 +168,7 @@ func (p *confProblem) index(hc *history.History) {
 	p.initIn, p.initOut = make([][]int32, n), make([][]int32, n)
 	p.rkey = make([]int32, n)
 	p.sRead = make([]bool, n)
-	p.cands = make([][][]int32, n)
+	p.locOf = make([][]int32, n)
 	p.initOf = map[confLoc]int32{}
 	p.locs = map[confLoc]int32{}
 	for a, list := range p.agents {
@@ -191,11 +196,16 @@ func (p *confProblem) index(hc *history.History) {
 			keys[r] = k
 		}
 		p.rkey[id] = k
-		for b := e.ByteIndex; b < e.ByteIndex+e.ElementSize; b++ {
-			if _, ok := p.locs[confLoc{e.Block, b}]; !ok {
-				p.locs[confLoc{e.Block, b}] = int32(len(p.locs))
+		lo := make([]int32, e.ElementSize)
+		for k := range lo {
+			l, ok := p.locs[confLoc{e.Block, e.ByteIndex + k}]
+			if !ok {
+				l = int32(len(p.locs))
+				p.locs[confLoc{e.Block, e.ByteIndex + k}] = l
 			}
+			lo[k] = l
 		}
+		p.locOf[id] = lo
 		if e.IsWrite() {
 			switch {
 			case e.Kind == model.WriteSharedMemory:
@@ -226,8 +236,14 @@ func (p *confProblem) index(hc *history.History) {
 			}
 		}
 	}
-	// candidates
-	valW := map[confVKey][]int32{}
+	// candidates: per (byte, value) the writes that are not seq-cst, and
+	// the seq-cst ones by range, each list by call instant; a read's
+	// candidates are the prefixes that began before it returned.
+	type group struct {
+		plain []int32
+		sc    map[int32][]int32
+	}
+	groups := map[confVKey]*group{}
 	for id := range p.ev {
 		e := &p.ev[id]
 		if !e.IsWrite() {
@@ -235,49 +251,74 @@ func (p *confProblem) index(hc *history.History) {
 		}
 		for k, c := range p.wbytes[id] {
 			key := confVKey{e.Block, e.ByteIndex + k, c}
-			valW[key] = append(valW[key], int32(id))
+			g := groups[key]
+			if g == nil {
+				g = &group{}
+				groups[key] = g
+			}
+			if e.Order == model.SeqCst {
+				if g.sc == nil {
+					g.sc = map[int32][]int32{}
+				}
+				g.sc[p.rkey[id]] = append(g.sc[p.rkey[id]], int32(id))
+			} else {
+				g.plain = append(g.plain, int32(id))
+			}
 		}
 	}
-	for _, ws := range valW {
-		slices.SortStableFunc(ws, func(a, b int32) int { return cmp.Compare(p.call[a], p.call[b]) })
+	byCall := func(a, b int32) int { return cmp.Or(cmp.Compare(p.call[a], p.call[b]), cmp.Compare(a, b)) }
+	for _, g := range groups {
+		slices.SortFunc(g.plain, byCall)
+		for _, l := range g.sc {
+			slices.SortFunc(l, byCall)
+		}
 	}
+	p.swc, p.plc = make([][][]int32, n), make([][][][]int32, n)
 	for id := range p.ev {
 		e := &p.ev[id]
 		if !e.IsRead() {
 			continue
 		}
-		p.reads = append(p.reads, int32(id))
-		cs := make([][]int32, e.ElementSize)
-		for k := range cs {
-			ws := valW[confVKey{e.Block, e.ByteIndex + k, p.val[id][k]}]
-			r := p.ret[id]
-			m, _ := slices.BinarySearchFunc(ws, r, func(w int32, t int64) int {
-				if p.call[w] <= t {
-					return -1
-				}
-				return 1
-			})
-			cs[k] = ws[:m:m]
+		r := int32(id)
+		prefix := func(ws []int32) []int32 {
+			m := sort.Search(len(ws), func(i int) bool { return p.call[ws[i]] > p.ret[r] })
+			return ws[:m:m]
 		}
-		p.cands[id] = cs
-		if e.Order == model.SeqCst {
-			for _, c := range cs {
-				for _, w := range c {
-					if int(w) != id && p.swCapable(w, int32(id)) {
-						p.sRead[id] = true
-						break
-					}
+		p.reads = append(p.reads, r)
+		p.swc[r] = make([][]int32, e.ElementSize)
+		p.plc[r] = make([][][]int32, e.ElementSize)
+		for k := 0; k < e.ElementSize; k++ {
+			g := groups[confVKey{e.Block, e.ByteIndex + k, p.val[r][k]}]
+			if g == nil {
+				continue
+			}
+			if l := prefix(g.plain); len(l) > 0 {
+				p.plc[r][k] = append(p.plc[r][k], l)
+			}
+			keys := make([]int32, 0, len(g.sc))
+			for key := range g.sc {
+				keys = append(keys, key)
+			}
+			slices.Sort(keys)
+			for _, key := range keys {
+				l := prefix(g.sc[key])
+				if len(l) == 0 {
+					continue
 				}
-				if p.sRead[id] {
-					break
+				if e.Order == model.SeqCst && key == p.rkey[r] {
+					p.swc[r][k] = l
+					if len(l) > 1 || l[0] != r {
+						p.sRead[r] = true
+					}
+				} else {
+					p.plc[r][k] = append(p.plc[r][k], l)
 				}
 			}
 		}
-		if p.sRead[id] {
-			p.sReads = append(p.sReads, int32(id))
+		if p.sRead[r] {
+			p.sReads = append(p.sReads, r)
 		}
 	}
-	byCall := func(a, b int32) int { return cmp.Or(cmp.Compare(p.call[a], p.call[b]), cmp.Compare(a, b)) }
 	slices.SortFunc(p.reads, byCall)
 	slices.SortFunc(p.sReads, byCall)
 	p.chains()
@@ -339,8 +380,7 @@ func (p *confProblem) chains() {
 			if c < 0 {
 				continue
 			}
-			for b := e.ByteIndex; b < e.ByteIndex+e.ElementSize; b++ {
-				l := p.locs[confLoc{e.Block, b}]
+			for _, l := range p.locOf[id] {
 				p.byteW[l] = confAppendChain(p.byteW[l], c, int32(id))
 			}
 			if e.Order == model.SeqCst {
@@ -351,6 +391,65 @@ func (p *confProblem) chains() {
 }
 
 func (p *confProblem) chainOf(e int32) int32 { return p.chainOfAgent[p.agentOf[e]] }
+
+// eachPlain calls fn with the candidates of byte k of read r that would
+// not synchronize-with it, latest call first, until fn returns false.
+func (p *confProblem) eachPlain(r int32, k int, fn func(w int32) bool) {
+	confEachOf(p, p.plc[r][k], r, fn)
+}
+
+// eachCand calls fn with every candidate of byte k of read r, latest call
+// first, until fn returns false.
+func (p *confProblem) eachCand(r int32, k int, fn func(w int32) bool) {
+	if len(p.swc[r][k]) == 0 {
+		confEachOf(p, p.plc[r][k], r, fn)
+		return
+	}
+	confEachOf(p, append([][]int32{p.swc[r][k]}, p.plc[r][k]...), r, fn)
+}
+
+// nCands counts the candidates of byte k of read r, up to max.
+func (p *confProblem) nCands(r int32, k int, max int) int {
+	n := 0
+	p.eachCand(r, k, func(int32) bool { n++; return n < max })
+	return n
+}
+
+// confEachOf merges lists sorted by call, latest first, skipping self.
+func confEachOf(p *confProblem, lists [][]int32, self int32, fn func(w int32) bool) {
+	if len(lists) == 1 {
+		l := lists[0]
+		for i := len(l) - 1; i >= 0; i-- {
+			if l[i] != self && !fn(l[i]) {
+				return
+			}
+		}
+		return
+	}
+	pos := make([]int, len(lists))
+	for j, l := range lists {
+		pos[j] = len(l)
+	}
+	for {
+		best, bw := -1, int32(-1)
+		for j, l := range lists {
+			if pos[j] == 0 {
+				continue
+			}
+			w := l[pos[j]-1]
+			if best < 0 || p.call[w] > p.call[bw] || (p.call[w] == p.call[bw] && w > bw) {
+				best, bw = j, w
+			}
+		}
+		if best < 0 {
+			return
+		}
+		pos[best]--
+		if bw != self && !fn(bw) {
+			return
+		}
+	}
+}
 
 // name is an event's name for messages: its history reference and operation.
 func (p *confProblem) name(e int32) string {

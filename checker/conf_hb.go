@@ -21,6 +21,10 @@ type confHB struct {
 	p  *confProblem
 	d  int
 	vc []int32
+	// the frontier writes of the bytes of read fr (see front)
+	fr    int32
+	fronts [8][]int32
+	have  [8]bool
 }
 
 func (h *confHB) clock(e int32) []int32 { return h.vc[int(e)*h.d : int(e+1)*h.d] }
@@ -46,7 +50,7 @@ func (h *confHB) below(e, c int32) int32 { return h.vc[int(e)*h.d+int(c)] }
 // strict partial order.
 func (p *confProblem) computeHB(sw []int32) (*confHB, []int32) {
 	n := p.n
-	h := &confHB{p: p, d: p.nch, vc: make([]int32, n*p.nch)}
+	h := &confHB{p: p, d: p.nch, vc: make([]int32, n*p.nch), fr: -1}
 	indeg := make([]int32, n)
 	swOut := make([][]int32, n)
 	for e := 0; e < n; e++ {
@@ -165,22 +169,42 @@ func (p *confProblem) computeHB(sw []int32) (*confHB, []int32) {
 	return nil, []int32{start}
 }
 
-// between returns a write V of byte k of read r, other than w, with w
-// happens-before V happens-before r (so r taking that byte from w breaks
-// coherent reads), or -1.
-func (h *confHB) between(w, r int32, k int) int32 {
+// front returns, for byte k of read r, the last write of that byte in
+// each chain that happens before r (other than r): a write W of the byte
+// is followed in happens-before by another write V of it that happens
+// before r iff W happens before one of these.
+func (h *confHB) front(r int32, k int) []int32 {
+	if h.fr != r {
+		h.fr, h.have = r, [8]bool{}
+	}
+	if h.have[k] {
+		return h.fronts[k]
+	}
 	p := h.p
-	R := &p.ev[r]
-	for _, cl := range p.byteW[p.locs[confLoc{R.Block, R.ByteIndex + k}]] {
+	f := h.fronts[k][:0]
+	for _, cl := range p.byteW[p.locOf[r][k]] {
 		bound := h.below(r, cl.chain) // events of the chain with idx < bound happen before r (or are r)
 		j := sort.Search(len(cl.ids), func(i int) bool { return p.idx[cl.ids[i]] >= bound }) - 1
 		if j >= 0 && cl.ids[j] == r {
 			j--
 		}
-		if j < 0 {
-			continue
+		if j >= 0 {
+			f = append(f, cl.ids[j])
 		}
-		if v := cl.ids[j]; v != w && h.hb(w, v) {
+	}
+	h.fronts[k], h.have[k] = f, true
+	return f
+}
+
+// between returns a write V of byte k of read r, other than w, with w
+// happens-before V happens-before r (so r taking that byte from w breaks
+// coherent reads), or -1.
+func (h *confHB) between(w, r int32, k int) int32 {
+	if h.p.chainOf(w) < 0 {
+		return -1 // w happens before nothing
+	}
+	for _, v := range h.front(r, k) {
+		if v != w && h.hb(w, v) {
 			return v
 		}
 	}

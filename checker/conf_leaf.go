@@ -11,6 +11,7 @@ const (
 	confMaxSources = 16  // distinct sources considered per read
 	confMaxOptions = 8   // distinct costed choices kept per read
 	confMaxEnum    = 512 // assignments tried per read
+	confMaxScan    = 256 // candidates examined per byte of a read
 )
 
 // confFail says why a choice (or the whole search) failed: the predicate
@@ -91,6 +92,43 @@ func (s *confSearch) options(r, sg int32, hb *confHB) (opts []confOpt, truncated
 	p := s.p
 	R := &p.ev[r]
 	size := R.ElementSize
+	seq := R.Order == model.SeqCst
+	rmwRead := R.Kind == model.ReadModifyWriteSharedMemory
+	whole := func(w int32) confOpt {
+		o := confOpt{src: make([]int32, size)}
+		for k := range o.src {
+			o.src[k] = w
+		}
+		if rmwRead && p.ev[w].Kind == model.ReadModifyWriteSharedMemory {
+			o.rmw = []int32{w}
+		}
+		return o
+	}
+	// A single source of every byte that costs nothing is all we need: the
+	// synchronizing write (nothing can do better, see below), or else one
+	// of the latest candidates of the first byte.
+	if sg >= 0 {
+		if p.suppliesAll(sg, r, hb) {
+			return []confOpt{whole(sg)}, false
+		}
+	} else {
+		tried, found := 0, int32(-1)
+		p.eachPlain(r, 0, func(w int32) bool {
+			tried++
+			W := &p.ev[w]
+			if (rmwRead && W.Kind == model.ReadModifyWriteSharedMemory) || W.Order == model.Init && p.v == model.ES2017 && seq {
+				return tried < 8
+			}
+			if p.suppliesAll(w, r, hb) && len(hb.pairs(nil, w, r)) == 0 {
+				found = w
+				return false
+			}
+			return tried < 8
+		})
+		if found >= 0 {
+			return []confOpt{whole(found)}, false
+		}
+	}
 	var srcs []confSrc
 	find := func(w int32) int {
 		for i := range srcs {
@@ -100,31 +138,48 @@ func (s *confSearch) options(r, sg int32, hb *confHB) (opts []confOpt, truncated
 		}
 		return -1
 	}
-	seq := R.Order == model.SeqCst
+	// The synchronizing write takes every byte it can: taking another
+	// write's byte instead only adds that write's cost (and a NoTear
+	// equal-range one would tear).
+	var sgMask uint8
+	if sg >= 0 {
+		for k := 0; k < size; k++ {
+			if p.holds(sg, r, k) {
+				if _, ok := hb.coherent(sg, r, k); ok {
+					sgMask |= 1 << k
+				}
+			}
+		}
+		if sgMask == 0 {
+			return nil, false
+		}
+		srcs = append(srcs, confSrc{w: sg, mask: sgMask, count: p.counting(sg, r)})
+	}
 	for k := 0; k < size; k++ {
-		list := p.cands[r][k]
-		for i := len(list) - 1; i >= 0; i-- {
-			w := list[i]
-			if w == r || (seq && p.swCapable(w, r) && w != sg) {
-				continue
+		if sgMask&(1<<k) != 0 {
+			continue
+		}
+		scanned := 0
+		p.eachPlain(r, k, func(w int32) bool {
+			if scanned++; scanned > confMaxScan {
+				truncated = true
+				return false
 			}
 			j := find(w)
 			if j < 0 && len(srcs) >= confMaxSources {
 				truncated = true
-				break
+				return false
 			}
 			if _, ok := hb.coherent(w, r, k); !ok {
-				continue
+				return true
 			}
 			if j < 0 {
 				srcs = append(srcs, confSrc{w: w, count: p.counting(w, r)})
 				j = len(srcs) - 1
 			}
 			srcs[j].mask |= 1 << k
-		}
-	}
-	if sg >= 0 && find(sg) < 0 {
-		return nil, truncated
+			return true
+		})
 	}
 	for i := range srcs {
 		if srcs[i].w != sg {
@@ -156,9 +211,6 @@ func (s *confSearch) options(r, sg int32, hb *confHB) (opts []confOpt, truncated
 				truncated, stop = true, true
 				return
 			}
-			if sg >= 0 && !slices.Contains(cur[:size], sg) {
-				return
-			}
 			o := confOpt{src: slices.Clone(cur[:size])}
 			seen := map[int32]bool{}
 			for _, w := range o.src {
@@ -181,7 +233,7 @@ func (s *confSearch) options(r, sg int32, hb *confHB) (opts []confOpt, truncated
 					}
 				}
 			}
-			if R.Kind == model.ReadModifyWriteSharedMemory {
+			if rmwRead {
 				for w := range seen {
 					if p.ev[w].Kind == model.ReadModifyWriteSharedMemory {
 						o.rmw = append(o.rmw, w)
@@ -214,7 +266,7 @@ func (s *confSearch) options(r, sg int32, hb *confHB) (opts []confOpt, truncated
 		}
 		for i := range srcs {
 			sr := &srcs[i]
-			if sr.mask&(1<<k) == 0 {
+			if sr.mask&(1<<k) == 0 || (sgMask&(1<<k) != 0 && sr.w != sg) {
 				continue
 			}
 			prev := counted
@@ -234,6 +286,29 @@ func (s *confSearch) options(r, sg int32, hb *confHB) (opts []confOpt, truncated
 	}
 	rec(0)
 	return opts, truncated
+}
+
+// holds reports whether write w wrote, at byte k of read r, the byte r
+// read.
+func (p *confProblem) holds(w, r int32, k int) bool {
+	W, R := &p.ev[w], &p.ev[r]
+	b := R.ByteIndex + k
+	return W.Block == R.Block && b >= W.ByteIndex && b < W.ByteIndex+W.ElementSize && p.wbytes[w][b-W.ByteIndex] == p.val[r][k] &&
+		(W.Order == model.Init || p.call[w] <= p.ret[r]) && w != r
+}
+
+// suppliesAll reports whether w can be r's source for every byte: it
+// wrote them all, began in time, and is coherent for each under hb.
+func (p *confProblem) suppliesAll(w, r int32, hb *confHB) bool {
+	for k := 0; k < p.ev[r].ElementSize; k++ {
+		if !p.holds(w, r, k) {
+			return false
+		}
+		if _, ok := hb.coherent(w, r, k); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func confJoinComma(s []string) string {
@@ -274,15 +349,10 @@ func (s *confSearch) readFail(r, sg int32, anySW bool, hb *confHB, truncated boo
 		f.why = append(f.why, confWhy{w: w, mask: 1 << k, pred: pred, msg: msg, other: other})
 	}
 	for k := 0; k < R.ElementSize; k++ {
-		list := p.cands[r][k]
-		for i := len(list) - 1; i >= 0 && len(byW) < 4*confMaxSources; i-- {
-			w := list[i]
-			switch {
-			case w == r:
-				continue
-			case seq && !anySW && p.swCapable(w, r) && w != sg:
+		p.eachCand(r, k, func(w int32) bool {
+			if seq && !anySW && p.swCapable(w, r) && w != sg {
 				add(w, k, model.PredSCAtomics, fmt.Sprintf("%s would synchronize-with %s, but this choice has %s synchronize-with it", p.name(w), p.name(r), p.nameOr(sg)), sg)
-				continue
+				return len(byW) < 4*confMaxSources
 			}
 			v, coh := hb.coherent(w, r, k)
 			switch {
@@ -294,7 +364,8 @@ func (s *confSearch) readFail(r, sg int32, anySW bool, hb *confHB, truncated boo
 			default:
 				add(w, k, model.PredCoherentReads, fmt.Sprintf("%s writes the byte in between: %s happens before it and it happens before %s", p.name(v), p.name(w), p.name(r)), v)
 			}
-		}
+			return len(byW) < 4*confMaxSources
+		})
 	}
 	for k, o := range ok {
 		if !o {

@@ -51,10 +51,7 @@ func (s *confSearch) scSearch() (*confWitness, *confFail) {
 		if !E.IsMemory() {
 			continue
 		}
-		c.locOf[e] = make([]int32, E.ElementSize)
-		for k := range c.locOf[e] {
-			c.locOf[e][k] = p.locs[confLoc{E.Block, E.ByteIndex + k}]
-		}
+		c.locOf[e] = p.locOf[e]
 		if E.IsRead() {
 			c.rbf[e] = make([]int32, E.ElementSize)
 		}

@@ -9,9 +9,15 @@ import (
 )
 
 // confMaxSteps bounds the search however long the budget: a step is a
-// combination tried, a choice in a memory-order search or a read's
-// options computed. Past it the answer is Unknown.
+// combination tried, a choice in a replay or memory-order search, or a
+// read's options computed; a history of n events gets confMaxSteps+16n.
+// Past it the answer is Unknown.
 var confMaxSteps = 4 << 20
+
+// confStaticScan bounds the candidates the forced-source pass examines
+// per byte of a read: proving a source unique among many would be
+// quadratic; a read left undecided is the search's.
+const confStaticScan = 64
 
 // confConfirmMax is the largest execution whose witness the model's own
 // predicates (model.ValidExecution) confirm before conformance answers Ok.
@@ -23,6 +29,7 @@ type confSearch struct {
 	ctx      context.Context
 	deadline time.Time
 	steps    int
+	maxSteps int
 	stopped  bool
 	stopWhy  string
 
@@ -46,8 +53,8 @@ func (s *confSearch) tick() bool {
 			s.stop("the budget ran out")
 		}
 	}
-	if s.steps > confMaxSteps {
-		s.stop(fmt.Sprintf("the search bound (%d steps) was reached", confMaxSteps))
+	if s.steps > s.maxSteps {
+		s.stop(fmt.Sprintf("the search bound (%d steps) was reached", s.maxSteps))
 	}
 	return s.stopped
 }
@@ -60,40 +67,54 @@ func (s *confSearch) stop(why string) {
 
 // domain lists under hb the writes that could synchronize-with read r
 // (seq-cst, its range, a coherent source of at least one byte), latest
-// call first, at most limit of them (0: all), and whether r could take
-// every byte from writes that would not synchronize-with it (none).
-func (s *confSearch) domain(r int32, hb *confHB, limit int) (dom []int32, none bool) {
+// call first, and whether r could take every byte from writes that would
+// not synchronize-with it (none). With limit > 0 it stops at limit
+// writes, and then does not look for none (reports false); with scan > 0
+// it examines at most scan candidates of each byte and reports capped
+// when that left some unexamined (the lists are then incomplete).
+func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, none, capped bool) {
 	p := s.p
 	R := &p.ev[r]
-	none = true
-	for k := 0; k < R.ElementSize; k++ {
-		list := p.cands[r][k]
-		plain := false // a coherent source of byte k that would not synchronize
-		for i := len(list) - 1; i >= 0; i-- {
-			full := limit > 0 && len(dom) >= limit
-			if plain && full {
-				break
-			}
-			w := list[i]
-			if w == r {
-				continue
-			}
-			sw := p.sRead[r] && p.swCapable(w, r)
-			if (sw && (full || confHas(dom, w))) || (!sw && plain) {
-				continue
-			}
-			if _, ok := hb.coherent(w, r, k); !ok {
-				continue
-			}
-			if sw {
-				dom = append(dom, w)
-			} else {
-				plain = true
+	if p.sRead[r] {
+	all:
+		for k := 0; k < R.ElementSize; k++ {
+			list := p.swc[r][k]
+			seen := 0
+			for i := len(list) - 1; i >= 0; i-- {
+				if limit > 0 && len(dom) >= limit {
+					break all
+				}
+				w := list[i]
+				if w == r || confHas(dom, w) {
+					continue
+				}
+				if seen++; scan > 0 && seen > scan {
+					capped = true
+					break
+				}
+				if _, ok := hb.coherent(w, r, k); ok {
+					dom = append(dom, w)
+				}
 			}
 		}
-		none = none && plain
+		if limit > 0 && len(dom) >= limit {
+			return dom, false, capped
+		}
 	}
-	return dom, none
+	none = true
+	for k := 0; k < R.ElementSize && none; k++ {
+		found, seen := false, 0
+		p.eachPlain(r, k, func(w int32) bool {
+			if seen++; scan > 0 && seen > scan {
+				capped = true
+				return false
+			}
+			_, found = hb.coherent(w, r, k)
+			return !found
+		})
+		none = found
+	}
+	return dom, none, capped
 }
 
 func confHas(l []int32, x int32) bool {
@@ -130,8 +151,10 @@ func (s *confSearch) static() (sigma []int32, fail *confFail) {
 			if s.tick() {
 				return nil, nil
 			}
-			dom, none := s.domain(r, hb, 2)
+			dom, none, capped := s.domain(r, hb, 2, confStaticScan)
 			switch n := len(dom) + b2i(none); {
+			case capped && n < 2:
+				// undecided here: left open for the search
 			case n == 0:
 				return nil, s.readFailAny(r, hb)
 			case n == 1:
@@ -174,19 +197,15 @@ func (s *confSearch) heuristic(sigma []int32, hb *confHB) []int32 {
 	p := s.p
 	out := append([]int32(nil), sigma...)
 	for _, r := range s.vars {
-		list := p.cands[r][0]
-		for i := len(list) - 1; i >= 0; i-- {
-			w := list[i]
-			if w == r {
-				continue
-			}
+		p.eachCand(r, 0, func(w int32) bool {
 			if _, ok := hb.coherent(w, r, 0); ok {
 				if p.swCapable(w, r) {
 					out[r] = w
 				}
-				break
+				return false
 			}
-		}
+			return true
+		})
 	}
 	return out
 }
@@ -203,7 +222,11 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 		return s.scSearch()
 	}
 	hb, _ := p.computeHB(sigma)
-	probe := s.heuristic(sigma, hb)
+	latest := s.heuristic(sigma, hb)
+	probe := latest
+	if len(s.vars) > 0 {
+		probe = s.simulate(sigma, latest)
+	}
 	if w, f := s.check(probe); w != nil || s.stopped {
 		return w, f
 	} else {
@@ -211,6 +234,11 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 	}
 	if len(s.vars) == 0 {
 		return nil, s.first
+	}
+	if !confSameSigma(probe, latest) {
+		if w, _ := s.check(latest); w != nil || s.stopped {
+			return w, nil
+		}
 	}
 	// every combination, with the heuristic's choice first
 	assign := append([]int32(nil), sigma...)
@@ -220,8 +248,8 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 			return nil
 		}
 		if i == len(s.vars) {
-			if confSameSigma(assign, probe) {
-				return nil // the probe, already tried
+			if confSameSigma(assign, probe) || confSameSigma(assign, latest) {
+				return nil // a probe, already tried
 			}
 			w, f := s.check(assign)
 			if f != nil && f.inexact {
@@ -234,7 +262,7 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 			return nil
 		}
 		r := s.vars[i]
-		dom, none := s.domain(r, hb, 0)
+		dom, none, _ := s.domain(r, hb, 0, 0)
 		// the heuristic's choice first
 		if h := probe[r]; h >= 0 {
 			for j, w := range dom {

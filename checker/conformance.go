@@ -159,7 +159,7 @@ func Conformance(ctx context.Context, h *history.History, opt Options) (*Conform
 		rep.Reason = fmt.Sprintf("not searched: %d events over %d agent-order chains need more vector-clock memory than the checker allows (%d entries); events of no agent count as chains of their own", p.n, p.nch, confMaxClock)
 		return rep, nil
 	}
-	s := &confSearch{p: p, ctx: ctx}
+	s := &confSearch{p: p, ctx: ctx, maxSteps: confMaxSteps + 16*p.n}
 	if opt.Budget > 0 {
 		s.deadline = start.Add(opt.Budget)
 	}
@@ -217,13 +217,7 @@ func (rep *ConformanceReport) ok(p *confProblem, s *confSearch, w *confWitness) 
 		rs := ConfReadSource{Read: RefOf(p.h, src)}
 		for k, id := range w.rbf[r] {
 			rs.From = append(rs.From, RefOf(p.h, p.conv.Source[id]))
-			n := 0
-			for _, c := range p.cands[r][k] {
-				if c != r {
-					n++
-				}
-			}
-			rs.Choice = rs.Choice || n > 1
+			rs.Choice = rs.Choice || p.nCands(r, k, 2) > 1
 		}
 		if rs.Choice {
 			choices++

@@ -1,0 +1,150 @@
+package checker
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/sabre-mm/sabre/atomics"
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// confBusySpin makes confWorkload's lock spin without yielding: many
+// failing compareExchanges.
+var confBusySpin = false
+
+// Words of confWorkload's buffer (Int32 indices); then, per agent, its
+// published sequence number (Atomics.store / load), its 4 data slots
+// (plain, published by the sequence number) and a plain word written by
+// its agent and read by the next without synchronization.
+const (
+	confWLock    = 0 // spin lock: compareExchange(0 → 1), store 0
+	confWCounter = 1 // plain counter, under the lock
+	confWTicket  = 2 // Atomics.add ticket counter
+	confWSeq     = 4
+)
+
+// confWorkload records a run of agents that each, iters times: write a
+// data slot (plain) and publish it with Atomics.store of a sequence
+// number; read the next agent's sequence number (Atomics.load) and, when
+// it published, the slot it names (plain); take a ticket (Atomics.add);
+// increment a plain counter under a compareExchange spin lock; and write a
+// plain word of its own and read the next agent's without any
+// synchronization. Started and joined by a main agent, so agent start and
+// join are host-synchronizes-with edges. About 10·iters events per agent.
+func confWorkload(tb testing.TB, agents, iters int) *history.History {
+	tb.Helper()
+	rec := history.NewRecorder()
+	main := shared.NewAgent("main")
+	main.SetRecorder(rec)
+	defer main.SetRecorder(nil)
+	data, racy := confWSeq+agents, confWSeq+5*agents
+	buf, err := shared.NewBuffer(4*(racy+agents), shared.CreatedBy(main))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	i32, err := shared.View(buf, shared.Int32)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var hs []*shared.Handle
+	for w := 0; w < agents; w++ {
+		hs = append(hs, main.Start(fmt.Sprint("worker ", w), func(me *shared.Agent) error {
+			v := i32.For(me)
+			next := (w + 1) % agents
+			for n := 0; n < iters; n++ {
+				if err := v.SetInt(data+4*w+n%4, int64(1000*w+n+1)); err != nil {
+					return err
+				}
+				if _, err := atomics.Store(v, confWSeq+w, int64(n+1)); err != nil {
+					return err
+				}
+				s, err := atomics.Load(v, confWSeq+next)
+				if err != nil {
+					return err
+				}
+				if s > 0 {
+					if _, err := v.GetInt(data + 4*next + int(s-1)%4); err != nil {
+						return err
+					}
+				}
+				if _, err := atomics.Add(v, confWTicket, 1); err != nil {
+					return err
+				}
+				for {
+					old, err := atomics.CompareExchange(v, confWLock, 0, 1)
+					if err != nil {
+						return err
+					}
+					if old == 0 {
+						break
+					}
+					if !confBusySpin {
+						runtime.Gosched()
+					}
+				}
+				c, err := v.GetInt(confWCounter)
+				if err != nil {
+					return err
+				}
+				if confBusySpin {
+					runtime.Gosched() // hold the lock a while: others spin
+				}
+				if err := v.SetInt(confWCounter, c+1); err != nil {
+					return err
+				}
+				if _, err := atomics.Store(v, confWLock, 0); err != nil {
+					return err
+				}
+				if err := v.SetInt(racy+w, int64(n+1)); err != nil {
+					return err
+				}
+				if _, err := v.GetInt(racy + next); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	for _, h := range hs {
+		if err := h.Join(main); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if c, _ := i32.For(main).GetInt(confWCounter); c != int64(agents*iters) {
+		tb.Fatalf("the counter is %d, want %d: the lock failed", c, agents*iters)
+	}
+	return rec.History()
+}
+
+// TestConformanceRealRun: a recorded run of the project's own Atomics
+// conforms under es2024 and es2017, and the witness is a valid execution
+// (the model confirms it for a small run).
+func TestConformanceRealRun(t *testing.T) {
+	for _, c := range []struct {
+		agents, iters int
+	}{{2, 3}, {4, 30}, {4, 200}} {
+		h := confWorkload(t, c.agents, c.iters)
+		for _, v := range []model.Variant{model.ES2024, model.ES2017} {
+			rep, err := Conformance(context.Background(), h, Options{Model: v})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d agents × %d: %d events, %s: %s in %v: %s", c.agents, c.iters, len(h.Events), v, rep.Verdict, rep.Elapsed, rep.Reason)
+			if rep.Verdict != Ok {
+				for _, f := range rep.Findings {
+					t.Log(f.Message)
+				}
+				t.Fatalf("%s: a recorded run does not conform: %s", v, rep.Verdict)
+			}
+			if len(rep.Witness.Events) <= 2000 {
+				if err := model.ValidExecution(rep.Witness, v); err != nil {
+					t.Fatalf("%s: witness refused by the model: %v", v, err)
+				}
+			}
+		}
+	}
+}
