@@ -22,9 +22,9 @@ type confHB struct {
 	d  int
 	vc []int32
 	// the frontier writes of the bytes of read fr (see front)
-	fr    int32
+	fr     int32
 	fronts [8][]int32
-	have  [8]bool
+	have   [8]bool
 }
 
 func (h *confHB) clock(e int32) []int32 { return h.vc[int(e)*h.d : int(e+1)*h.d] }
