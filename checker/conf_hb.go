@@ -224,8 +224,14 @@ func (h *confHB) coherent(w, r int32, k int) (v int32, ok bool) {
 	return -1, true
 }
 
-// confEdge is a memory-order requirement: from before to.
-type confEdge struct{ from, to int32 }
+// confEdge is a memory-order requirement: from before to, because read r
+// takes bytes from write w, by rule (b) or (c) of sequentially consistent
+// atomics (rule 0: a window, from synchronizes-with to).
+type confEdge struct {
+	from, to int32
+	r, w     int32
+	rule     byte
+}
 
 // pairs returns the memory-order edges that r taking bytes from w
 // (without synchronizing) requires under es2024's rules (b) and (c), with
@@ -252,7 +258,7 @@ func (h *confHB) pairs(dst []confEdge, w, r int32) []confEdge {
 				continue
 			}
 			if v := cl.ids[j]; v != w && !h.hb(v, w) && !h.hb(w, v) {
-				dst = append(dst, confEdge{v, w})
+				dst = append(dst, confEdge{from: v, to: w, r: r, w: w, rule: 'b'})
 			}
 		}
 	}
@@ -266,7 +272,7 @@ func (h *confHB) pairs(dst []confEdge, w, r int32) []confEdge {
 				continue
 			}
 			if v := cl.ids[j]; !h.hb(r, v) && !h.hb(v, r) {
-				dst = append(dst, confEdge{r, v})
+				dst = append(dst, confEdge{from: r, to: v, r: r, w: w, rule: 'c'})
 			}
 		}
 	}

@@ -228,8 +228,8 @@ func (s *confSearch) options(r, sg int32, hb *confHB) (opts []confOpt, truncated
 			}
 			if p.v == model.ES2017 && seq && allInit() {
 				for _, w := range o.src {
-					if !slices.Contains(o.wins, confEdge{w, r}) {
-						o.wins = append(o.wins, confEdge{w, r})
+					if !slices.Contains(o.wins, confEdge{from: w, to: r}) {
+						o.wins = append(o.wins, confEdge{from: w, to: r})
 					}
 				}
 			}
@@ -421,6 +421,15 @@ func (p *confProblem) byteList(r int32, mask uint8) string {
 	return confBytes(p.h.Events[p.conv.Source[r]].Buffer, bs)
 }
 
+// confHex prints bytes as the history file does, in memory order: 0x2a,
+// or 2a 00 00 00 for several.
+func confHex(b []byte) string {
+	if len(b) == 1 {
+		return fmt.Sprintf("%#02x", b[0])
+	}
+	return fmt.Sprintf("% x", b)
+}
+
 func confBytes(buf uint64, bs []int) string {
 	switch {
 	case len(bs) == 0:
@@ -436,7 +445,18 @@ func confBytes(buf uint64, bs []int) string {
 // leaf checks one choice of synchronizing sources: happens-before, a
 // source for every byte of every read, and a memory-order. It returns the
 // witness, or why it failed.
+//
+// With relax set it checks a relaxation instead: the reads in relax (open
+// seq-cst reads, whose synchronizing source is not chosen) and the reads
+// with more than one way to take their bytes are left out (no source
+// needed, no requirement added). Happens-before and every requirement
+// only grow as those reads choose, so a failure of the relaxation is a
+// failure of every choice.
 func (s *confSearch) leaf(sigma []int32) (*confWitness, *confFail) {
+	return s.leafRelaxed(sigma, nil)
+}
+
+func (s *confSearch) leafRelaxed(sigma []int32, relax []bool) (*confWitness, *confFail) {
 	p := s.p
 	s.leaves++
 	hb, cyc := p.computeHB(sigma)
@@ -452,10 +472,18 @@ func (s *confSearch) leaf(sigma []int32) (*confWitness, *confFail) {
 		if s.tick() {
 			return nil, nil
 		}
+		if relax != nil && relax[r] {
+			continue
+		}
 		opts, trunc := s.options(r, sigma[r], hb)
 		switch {
 		case len(opts) == 0:
+			if relax != nil && trunc {
+				continue
+			}
 			return nil, s.readFail(r, sigma[r], false, hb, trunc)
+		case relax != nil && len(opts) > 1:
+			continue
 		case opts[0].free():
 			chosen[r] = &opts[0]
 		case len(opts) == 1:
@@ -503,6 +531,9 @@ func (s *confSearch) leaf(sigma []int32) (*confWitness, *confFail) {
 		return nil
 	}
 	w := try(0, edges, wins)
+	if relax != nil {
+		return nil, last
+	}
 	if w == nil {
 		if last != nil {
 			last.inexact = last.inexact || inexact
@@ -513,6 +544,7 @@ func (s *confSearch) leaf(sigma []int32) (*confWitness, *confFail) {
 	for _, r := range p.reads {
 		w.rbf[r] = chosen[r].src
 	}
+	_ = relax
 	return w, nil
 }
 
@@ -585,13 +617,18 @@ func (s *confSearch) cycleFail(sigma []int32, cyc []int32) *confFail {
 
 func (s *confSearch) orderFail(sc *confSched) *confFail {
 	p := s.p
-	cyc, why := sc.explain()
+	cyc, why, reads := sc.explain()
 	f := &confFail{pred: model.PredSCAtomics, read: -1, events: cyc}
-	for _, e := range cyc {
+	for _, e := range append(slices.Clone(cyc), reads...) {
 		if p.ev[e].IsRead() {
 			f.read = e
 			f.mask = uint8(1<<p.ev[e].ElementSize - 1)
 			break
+		}
+	}
+	for _, r := range reads {
+		if !slices.Contains(f.events, r) {
+			f.events = append(f.events, r)
 		}
 	}
 	f.msg = "no memory-order contains happens-before and meets the rules together: " + confJoin(why)

@@ -28,6 +28,7 @@ type confSched struct {
 	s        *confSearch
 	preds    [][]int32 // per event: events that must come first, besides its agent-order predecessor
 	sw       []int32   // per read: the write that synchronizes-with it, or -1
+	why      map[[2]int32]confEdge
 	winOut   [][]int32 // per event W: the R of each window (W, R), sorted by range key
 	winIn    [][]int32 // per event R: the W of each window (W, R)
 	frontier []int32
@@ -60,8 +61,10 @@ func (p *confProblem) newSched(s *confSearch, sw []int32, edges, wins []confEdge
 	for _, w := range wins {
 		c.addWindow(w.from, w.to)
 	}
+	c.why = map[[2]int32]confEdge{}
 	for _, ed := range edges {
 		c.preds[ed.to] = append(c.preds[ed.to], ed.from)
+		c.why[[2]int32{ed.from, ed.to}] = ed
 	}
 	for e := range c.winOut {
 		if len(c.winOut[e]) > 1 {
@@ -265,11 +268,13 @@ func (c *confSched) noteDeadlock() {
 
 // explain describes the deepest state where no event could be placed: a
 // cycle of events each waiting for the next, with why. It returns the
-// events of the cycle and one sentence per step.
-func (c *confSched) explain() ([]int32, []string) {
+// events of the cycle, one sentence per step, and the reads whose sources
+// the steps' rules come from.
+func (c *confSched) explain() ([]int32, []string, []int32) {
 	if c.deepest < 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
+	var reads []int32
 	p := c.p
 	placed := func(e int32) bool { return p.idx[e] < c.deepFrontier[p.agentOf[e]] }
 	next := func(a int32) int32 {
@@ -292,7 +297,10 @@ func (c *confSched) explain() ([]int32, []string) {
 				case slices.Contains(p.initIn[e], q):
 					why = "happens-before: init"
 				default:
-					why = "rule (b) or (c) of sequentially consistent atomics"
+					why = c.ruleText(q, e)
+					if ed, ok := c.why[[2]int32{q, e}]; ok {
+						reads = append(reads, ed.r)
+					}
 				}
 				if f == q {
 					return f, fmt.Sprintf("%s must come after %s (%s)", p.name(e), p.name(q), why)
@@ -333,7 +341,7 @@ func (c *confSched) explain() ([]int32, []string) {
 	var why []string
 	for e := start; e >= 0; {
 		if i, ok := seen[e]; ok {
-			return path[i:], why[i:]
+			return path[i:], why[i:], reads
 		}
 		seen[e] = len(path)
 		nx, s := waits(e)
@@ -341,7 +349,21 @@ func (c *confSched) explain() ([]int32, []string) {
 		why = append(why, s)
 		e = nx
 	}
-	return path, why
+	return path, why, reads
 }
 
 func confJoin(s []string) string { return strings.Join(s, "; ") }
+
+// ruleText says why rule (b) or (c) puts q before e.
+func (c *confSched) ruleText(q, e int32) string {
+	p := c.p
+	ed, ok := c.why[[2]int32{q, e}]
+	switch {
+	case !ok:
+		return "sequentially consistent atomics"
+	case ed.rule == 'b':
+		return fmt.Sprintf("rule (b): %s reads from %s, and %s, a seq-cst write of the same range, also happens before %s", p.name(ed.r), p.name(ed.w), p.name(q), p.name(ed.r))
+	default:
+		return fmt.Sprintf("rule (c): seq-cst %s reads from %s, which happens before %s, a seq-cst write of %s's range", p.name(ed.r), p.name(ed.w), p.name(e), p.name(ed.r))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/sabre-mm/sabre/atomics"
@@ -145,6 +146,81 @@ func TestConformanceRealRun(t *testing.T) {
 					t.Fatalf("%s: witness refused by the model: %v", v, err)
 				}
 			}
+		}
+	}
+}
+
+// TestConformanceMutatedRun: faults planted in a recorded run are caught
+// under every variant, by a rule they break, naming the read: a lost
+// update (the last two Atomics.add read the same value: rule (a), or
+// coherent reads when the other add happens before), a stale read of
+// published data (a value its slot held four publications earlier), and a
+// read of a value nobody wrote.
+func TestConformanceMutatedRun(t *testing.T) {
+	h := confWorkload(t, 4, 40)
+	clone := func() *history.History {
+		return &history.History{Buffers: h.Buffers, Events: append([]history.Event(nil), h.Events...)}
+	}
+	data := 4 * (confWSeq + 4)
+	check := func(name string, m *history.History, read int, preds ...[]string) {
+		t.Helper()
+		for i, v := range confVariants {
+			rep, err := Conformance(context.Background(), m, Options{Model: v})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Verdict != Illegal {
+				t.Fatalf("%s, %s: %s: %s", name, v, rep.Verdict, rep.Reason)
+			}
+			x := rep.Explanation
+			if !slices.Contains(preds[i], x.Predicate) {
+				t.Fatalf("%s, %s: predicate %q, want one of %q: %s", name, v, x.Predicate, preds[i], x.Message)
+			}
+			if read >= 0 && x.Read.Index != read {
+				t.Fatalf("%s, %s: the explanation is about %v, not the planted read %d: %s", name, v, x.Read, read, x.Message)
+			}
+			t.Logf("%s, %s: %s", name, v, rep.Reason)
+		}
+	}
+	one := func(p string) []string { return []string{p} }
+	// lost update
+	last, prev := -1, -1
+	for i, e := range h.Events {
+		if e.Kind == history.EvRMW && e.ModifyOp == model.Add && e.ByteIndex == 4*confWTicket {
+			switch {
+			case last < 0 || e.Read > h.Events[last].Read:
+				last, prev = i, last
+			case prev < 0 || e.Read > h.Events[prev].Read:
+				prev = i
+			}
+		}
+	}
+	m := clone()
+	m.Events[last].Read, m.Events[last].Written = h.Events[prev].Read, h.Events[prev].Written
+	weak := []string{model.PredSCAtomics, model.PredCoherentReads}
+	check("lost update", m, -1, weak, weak, []string{model.PredSequential, model.PredCoherentReads})
+	// stale read of published data
+	stale := false
+	for i, e := range h.Events {
+		if e.Kind == history.EvRead && e.Order == model.Unordered && e.ByteIndex >= data && e.ByteIndex < data+64 && e.Read%1000 >= 9 {
+			m := clone()
+			m.Events[i].Read = e.Read - 4 // the slot's value four publications before
+			check("stale read", m, i, one(model.PredCoherentReads), one(model.PredCoherentReads), one(model.PredCoherentReads))
+			stale = true
+			break
+		}
+	}
+	if !stale {
+		t.Fatal("no published read to make stale")
+	}
+	// a value nobody wrote
+	for i, e := range h.Events {
+		if e.Kind == history.EvRead && e.Order == model.Unordered && e.ByteIndex >= data && e.ByteIndex < data+64 {
+			m := clone()
+			m.Events[i].Read = 0x7777
+			p := one(model.PredValidChosenReads)
+			check("nobody wrote it", m, i, p, p, p)
+			break
 		}
 	}
 }

@@ -10,14 +10,19 @@ import (
 
 // confMaxSteps bounds the search however long the budget: a step is a
 // combination tried, a choice in a replay or memory-order search, or a
-// read's options computed; a history of n events gets confMaxSteps+16n.
+// read's options computed; a history of n events gets
+// confMaxSteps+confStepsPerEvent·n.
 // Past it the answer is Unknown.
-var confMaxSteps = 4 << 20
+var confMaxSteps, confStepsPerEvent = 4 << 20, 16
 
 // confStaticScan bounds the candidates the forced-source pass examines
 // per byte of a read: proving a source unique among many would be
 // quadratic; a read left undecided is the search's.
 const confStaticScan = 64
+
+// confSmall: histories of at most this many events get the more
+// thorough (costlier) pruning at every step of the exhaustive search.
+const confSmall = 2000
 
 // confConfirmMax is the largest execution whose witness the model's own
 // predicates (model.ValidExecution) confirm before conformance answers Ok.
@@ -38,6 +43,7 @@ type confSearch struct {
 	first    *confFail
 	inexact  bool
 	disagree int // witnesses the model refused (a bug if ever non-zero)
+	core     bool // the failure holds whatever the open reads choose
 }
 
 // tick counts a step and reports whether the search must stop.
@@ -72,9 +78,33 @@ func (s *confSearch) stop(why string) {
 // writes, and then does not look for none (reports false); with scan > 0
 // it examines at most scan candidates of each byte and reports capped
 // when that left some unexamined (the lists are then incomplete).
+//
+// A NoTear read takes its bytes from at most one NoTear write of its
+// range (tear free reads); when some byte has no other candidate, that
+// write is the source of that byte, and only the candidates of that byte
+// (that can give the read's other bytes too) need be considered.
 func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, none, capped bool) {
 	p := s.p
 	R := &p.ev[r]
+	if R.NoTear {
+		if k := s.countingOnly(r, scan); k >= 0 {
+			p.eachCand(r, k, func(w int32) bool {
+				if !p.counting(w, r) || !s.covers(r, w, hb, scan) {
+					return true
+				}
+				if _, ok := hb.coherent(w, r, k); !ok {
+					return true
+				}
+				if p.sRead[r] && p.swCapable(w, r) {
+					dom = append(dom, w)
+				} else {
+					none = true
+				}
+				return limit == 0 || len(dom)+b2i(none) < limit
+			})
+			return dom, none, false
+		}
+	}
 	if p.sRead[r] {
 	all:
 		for k := 0; k < R.ElementSize; k++ {
@@ -117,6 +147,67 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 	return dom, none, capped
 }
 
+// countingOnly returns a byte of NoTear read r whose every candidate is
+// counted by tear free reads (a NoTear write of r's range), or -1. It
+// looks at most at scan candidates of a byte (0: all), earliest first
+// (where the init writes are).
+func (s *confSearch) countingOnly(r int32, scan int) int {
+	p := s.p
+	for k := 0; k < p.ev[r].ElementSize; k++ {
+		lists := append([][]int32{p.swc[r][k]}, p.plc[r][k]...)
+		only, seen := true, 0
+	lists:
+		for _, l := range lists {
+			for _, w := range l {
+				if w == r {
+					continue
+				}
+				if seen++; scan > 0 && seen > scan {
+					only = false
+					break lists
+				}
+				if !p.counting(w, r) {
+					only = false
+					break lists
+				}
+			}
+		}
+		if only && seen > 0 {
+			return k
+		}
+	}
+	return -1
+}
+
+// covers reports whether NoTear read r can take every byte from the
+// counted write w or from writes tear free reads does not count, under hb.
+func (s *confSearch) covers(r, w int32, hb *confHB, scan int) bool {
+	p := s.p
+	for k := 0; k < p.ev[r].ElementSize; k++ {
+		if p.holds(w, r, k) {
+			if _, ok := hb.coherent(w, r, k); ok {
+				continue
+			}
+		}
+		found, seen := false, 0
+		p.eachCand(r, k, func(v int32) bool {
+			if seen++; scan > 0 && seen > scan {
+				found = true // undecided: assume it can
+				return false
+			}
+			if p.counting(v, r) || (p.sRead[r] && p.swCapable(v, r)) {
+				return true
+			}
+			_, found = hb.coherent(v, r, k)
+			return !found
+		})
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 func confHas(l []int32, x int32) bool {
 	for _, y := range l {
 		if y == x {
@@ -144,10 +235,9 @@ func (s *confSearch) static() (sigma []int32, fail *confFail) {
 			return nil, s.cycleFail(sigma, cyc)
 		}
 		changed := false
+		// every read, every round: a read fixed before may have lost its
+		// source to the edges fixed since
 		for _, r := range p.reads {
-			if fixed[r] {
-				continue
-			}
 			if s.tick() {
 				return nil, nil
 			}
@@ -157,7 +247,7 @@ func (s *confSearch) static() (sigma []int32, fail *confFail) {
 				// undecided here: left open for the search
 			case n == 0:
 				return nil, s.readFailAny(r, hb)
-			case n == 1:
+			case n == 1 && !fixed[r]:
 				fixed[r] = true
 				if len(dom) == 1 {
 					sigma[r] = dom[0]
@@ -240,8 +330,28 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 			return w, nil
 		}
 	}
-	// every combination, with the heuristic's choice first
+	// what fails whatever the open reads choose
+	relax := make([]bool, p.n)
+	for _, r := range s.vars {
+		relax[r] = true
+	}
+	if _, f := s.leafRelaxed(sigma, relax); f != nil || s.stopped {
+		if f != nil {
+			s.core = true
+		}
+		return nil, f
+	}
+	// every combination, with the replay's choice first
 	assign := append([]int32(nil), sigma...)
+	// taken[w]: the read-modify-writes of w's range that w synchronizes
+	// with; two cannot (each must come right after w in memory-order)
+	taken := map[int32]int32{}
+	for _, r := range p.sReads {
+		if w := assign[r]; w >= 0 && p.windowWrite(r) && p.rkey[r] == p.rkey[w] {
+			taken[w] = r
+		}
+	}
+	small := p.n <= confSmall
 	var dfs func(i int) *confWitness
 	dfs = func(i int) *confWitness {
 		if s.tick() {
@@ -261,9 +371,12 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 		if cyc != nil {
 			return nil
 		}
+		if small && !s.allCoherent(assign, hb) {
+			return nil
+		}
 		r := s.vars[i]
 		dom, none, _ := s.domain(r, hb, 0, 0)
-		// the heuristic's choice first
+		// the replay's choice first
 		if h := probe[r]; h >= 0 {
 			for j, w := range dom {
 				if w == h {
@@ -276,9 +389,20 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 		if none {
 			vals = append(vals, -1)
 		}
+		rmw := p.windowWrite(r)
 		for _, v := range vals {
+			if rmw && v >= 0 && p.rkey[v] == p.rkey[r] {
+				if _, dup := taken[v]; dup {
+					continue
+				}
+				taken[v] = r
+			}
 			assign[r] = v
-			if w := dfs(i + 1); w != nil {
+			w := dfs(i + 1)
+			if rmw && v >= 0 && taken[v] == r {
+				delete(taken, v)
+			}
+			if w != nil {
 				return w
 			}
 			if s.stopped {
@@ -296,6 +420,41 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 		s.first.inexact = true
 	}
 	return nil, s.first
+}
+
+// allCoherent reports whether, under the happens-before of a partial
+// choice (which only grows as the choice completes), every byte of every
+// read still has a coherent candidate, and each chosen synchronizing write
+// is coherent for some byte of its read.
+func (s *confSearch) allCoherent(assign []int32, hb *confHB) bool {
+	p := s.p
+	for _, r := range p.reads {
+		if w := assign[r]; w >= 0 {
+			ok := false
+			for k := range p.val[r] {
+				if p.holds(w, r, k) {
+					if _, c := hb.coherent(w, r, k); c {
+						ok = true
+						break
+					}
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+		for k := range p.val[r] {
+			found := false
+			p.eachCand(r, k, func(w int32) bool {
+				_, found = hb.coherent(w, r, k)
+				return !found
+			})
+			if !found {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func confSameSigma(a, b []int32) bool {

@@ -159,7 +159,7 @@ func Conformance(ctx context.Context, h *history.History, opt Options) (*Conform
 		rep.Reason = fmt.Sprintf("not searched: %d events over %d agent-order chains need more vector-clock memory than the checker allows (%d entries); events of no agent count as chains of their own", p.n, p.nch, confMaxClock)
 		return rep, nil
 	}
-	s := &confSearch{p: p, ctx: ctx, maxSteps: confMaxSteps + 16*p.n}
+	s := &confSearch{p: p, ctx: ctx, maxSteps: confMaxSteps + confStepsPerEvent*p.n}
 	if opt.Budget > 0 {
 		s.deadline = start.Add(opt.Budget)
 	}
@@ -263,7 +263,10 @@ func (p *confProblem) explain(f *confFail, s *confSearch) *ConfExplanation {
 		x.Events = append(x.Events, RefOf(p.h, p.conv.Source[e]))
 	}
 	prefix := ""
-	if len(s.vars) > 0 && s.leaves > 1 {
+	switch {
+	case s.core && len(s.vars) > 0:
+		prefix = fmt.Sprintf("whichever writes the %d seq-cst reads with a choice synchronize with: ", len(s.vars))
+	case len(s.vars) > 0 && s.leaves > 1:
 		prefix = fmt.Sprintf("none of the %d combinations of synchronizing sources for %d seq-cst reads with a choice gives a valid %s execution; the first (closest to the run's timing) fails: ", s.leaves, len(s.vars), p.v)
 	}
 	if f.read < 0 {
@@ -279,8 +282,8 @@ func (p *confProblem) explain(f *confFail, s *confSearch) *ConfExplanation {
 			x.Value = append(x.Value, p.val[r][k])
 		}
 	}
-	x.Message = fmt.Sprintf("%s read % x at %s, which no valid %s execution explains: %s%s: %s",
-		p.name(r), x.Value, p.byteList(r, f.mask), p.v, prefix, f.pred, f.msg)
+	x.Message = fmt.Sprintf("%s read %s at %s, which no valid %s execution explains: %s%s: %s",
+		p.name(r), confHex(x.Value), p.byteList(r, f.mask), p.v, prefix, f.pred, f.msg)
 	// every write of those bytes, with its reason
 	why := map[int32]*confWhy{}
 	for i := range f.why {
@@ -317,7 +320,7 @@ func (p *confProblem) explain(f *confFail, s *confSearch) *ConfExplanation {
 		case len(match) == 0:
 			it.rank = 3
 			it.ro.Predicate = model.PredValidChosenReads
-			it.ro.Reason = fmt.Sprintf("it wrote % x there, not % x", p.bytesAt(int32(w), bs), p.valAt(r, bs))
+			it.ro.Reason = fmt.Sprintf("it wrote %s there, not %s", confHex(p.bytesAt(int32(w), bs)), confHex(p.valAt(r, bs)))
 		case p.call[w] > p.ret[r]:
 			it.rank = 2
 			it.ro.Bytes = match
@@ -335,13 +338,26 @@ func (p *confProblem) explain(f *confFail, s *confSearch) *ConfExplanation {
 		default:
 			it.ro.Bytes = match
 			it.ro.Predicate = f.pred
-			it.ro.Reason = "taking the bytes from it leads to the failure above: " + f.msg
+			it.ro.Reason = "taking them from it leaves no valid execution (above)"
 		}
 		if len(match) < len(bs) && it.rank < 3 {
 			it.ro.Reason += fmt.Sprintf(" (of bytes %v it wrote other values)", without(bs, match))
 		}
 		items = append(items, it)
 	}
+	// one entry per history event (a block's init writes are one event)
+	merged := items[:0]
+	at := map[[2]any]int{}
+	for _, it := range items {
+		k := [2]any{it.ro.Write.Index, it.ro.Predicate + it.ro.Reason}
+		if i, ok := at[k]; ok && it.ro.Write.Index >= 0 {
+			merged[i].ro.Bytes = append(merged[i].ro.Bytes, it.ro.Bytes...)
+			continue
+		}
+		at[k] = len(merged)
+		merged = append(merged, it)
+	}
+	items = merged
 	slices.SortStableFunc(items, func(a, b item) int {
 		if a.rank != b.rank {
 			return a.rank - b.rank
@@ -501,7 +517,7 @@ func confImpossible(h *history.History, v model.Variant) *ConfExplanation {
 						got = append(got, written(j, c))
 						want = append(want, byte(e.Read>>(8*(c-e.ByteIndex))))
 					}
-					it.ro.Reason = fmt.Sprintf("it wrote % x there, not % x", got, want)
+					it.ro.Reason = fmt.Sprintf("it wrote %s there, not %s", confHex(got), confHex(want))
 				}
 				items = append(items, it)
 			}
@@ -526,8 +542,8 @@ func confImpossible(h *history.History, v model.Variant) *ConfExplanation {
 			x.Sources = append(x.Sources, it.ro)
 		}
 		x.Events = []EventRef{x.Read}
-		x.Message = fmt.Sprintf("%s read % x at %s, but no write of that value to %s began before it returned: %s cannot hold in any execution (the history is incomplete, or the implementation returned bytes nobody wrote)",
-			RefOf(h, i), val, confBytes(e.Buffer, bad), map[bool]string{true: "that byte", false: "those bytes"}[len(bad) == 1], model.PredValidChosenReads)
+		x.Message = fmt.Sprintf("%s read %s at %s, but no write of that value to %s began before it returned: %s cannot hold in any execution (the history is incomplete, or the implementation returned bytes nobody wrote)",
+			RefOf(h, i), confHex(val), confBytes(e.Buffer, bad), map[bool]string{true: "that byte", false: "those bytes"}[len(bad) == 1], model.PredValidChosenReads)
 		first = x
 	}
 	if first == nil {
