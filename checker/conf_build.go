@@ -325,7 +325,11 @@ func (p *confProblem) index(hc *history.History) {
 }
 
 // swCapable reports whether read r taking bytes from w would make w
-// synchronize-with r: both seq-cst, equal ranges.
+// synchronize-with r: both seq-cst, equal ranges. The search lets at most
+// one write synchronize-with a read; that loses nothing: of two that did,
+// both seq-cst writes of the read's range, the later in memory-order would
+// lie between the other and the read, which rule (a) (and the 2017 rule)
+// forbids.
 func (p *confProblem) swCapable(w, r int32) bool {
 	W, R := &p.ev[w], &p.ev[r]
 	return W.Order == model.SeqCst && R.Order == model.SeqCst && p.rkey[w] == p.rkey[r]
