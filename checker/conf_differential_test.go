@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -16,10 +17,20 @@ import (
 // compareExchange that succeeds or fails; 1, 2 and 4 bytes), random call
 // and return instants, and read values made of bytes some write (or the
 // initial zero) holds, mostly whole, sometimes mixed, rarely anything.
-func confGen(t *rapid.T) *history.History {
+func confGen(t *rapid.T) *history.History { return confGenWith(t, false) }
+
+// confGenWith draws as confGen; dense histories have 1-byte accesses to
+// two bytes, values 1 and 2 written again and again, mostly seq-cst, and
+// up to 10 accesses by 3 agents: many reads with several possible
+// synchronizing sources.
+func confGenWith(t *rapid.T, dense bool) *history.History {
 	b := newConfHist(8)
 	agents := rapid.IntRange(2, 3).Draw(t, "agents")
 	n := rapid.IntRange(2, 7).Draw(t, "ops")
+	if dense {
+		agents = 3
+		n = rapid.IntRange(5, 10).Draw(t, "ops")
+	}
 	type op struct {
 		agent, kind, index, size int
 		v, operand, expected     uint64
@@ -36,6 +47,12 @@ func confGen(t *rapid.T) *history.History {
 		o.call = rapid.Int64Range(1, 30).Draw(t, "call")
 		o.ret = o.call + rapid.Int64Range(0, 20).Draw(t, "len")
 		o.v = rapid.Uint64Range(1, 3).Draw(t, "value")
+		if dense {
+			o.kind = rapid.SampledFrom([]int{0, 1, 1, 2, 3, 3, 4, 5}).Draw(t, "kind")
+			o.size, o.index = 1, rapid.IntRange(0, 1).Draw(t, "byte")
+			o.call, o.ret = 1, 100 // real time rules nothing out
+			o.v = rapid.Uint64Range(1, 2).Draw(t, "value")
+		}
 		o.operand = rapid.Uint64Range(0, 3).Draw(t, "operand")
 		o.op = rapid.SampledFrom([]model.ModifyOp{model.Add, model.Exchange, model.Or}).Draw(t, "op")
 		o.expected = rapid.Uint64Range(0, 2).Draw(t, "expected")
@@ -222,10 +239,26 @@ func confBrute(h *history.History, v model.Variant, limit int) (ok, tooBig bool,
 // TestConformanceDifferential compares Conformance with brute force over
 // model.ValidExecution on small random histories, under every variant,
 // and checks every witness with the model.
-func TestConformanceDifferential(t *testing.T) {
+func TestConformanceDifferential(t *testing.T) { confDifferential(t, false) }
+
+// TestConformanceDifferentialDense: the same on dense histories (see
+// confGenWith), where the search over synchronizing sources works.
+func TestConformanceDifferentialDense(t *testing.T) { confDifferential(t, true) }
+
+// TestConformanceDifferentialExhaustive: the same, with the search's
+// guesses and its relaxation turned off, so that the exhaustive search over
+// synchronizing sources alone decides (and is compared with brute force).
+func TestConformanceDifferentialExhaustive(t *testing.T) {
+	defer func() { confExhaustiveOnly = false }()
+	confExhaustiveOnly = true
+	t.Run("sparse", func(t *testing.T) { confDifferential(t, false) })
+	t.Run("dense", func(t *testing.T) { confDifferential(t, true) })
+}
+
+func confDifferential(t *testing.T, dense bool) {
 	counts := map[string]int{}
 	rapid.Check(t, func(t *rapid.T) {
-		h := confGen(t)
+		h := confGenWith(t, dense)
 		v := rapid.SampledFrom([]model.Variant{model.ES2024, model.ES2017, model.SC}).Draw(t, "variant")
 		want, tooBig, err := confBrute(h, v, 20000)
 		if err != nil {
@@ -243,6 +276,9 @@ func TestConformanceDifferential(t *testing.T) {
 			t.Fatalf("%s: Conformance says %s (%s), brute force says ok=%v\n%s", v, rep.Verdict, rep.Reason, want, confDump(h))
 		}
 		counts[fmt.Sprintf("%s %s", v, rep.Verdict)]++
+		if m := confChoices.FindStringSubmatch(rep.Reason); m != nil && m[1] != "0" {
+			counts["ok with a choice of synchronizing source"]++
+		}
 		if got {
 			if err := model.ValidExecution(rep.Witness, v); err != nil {
 				t.Fatalf("%s: the witness is not valid: %v\n%s", v, err, confDump(h))
@@ -259,12 +295,17 @@ func TestConformanceDifferential(t *testing.T) {
 		}
 	})
 	t.Logf("verdicts: %v", counts)
+	if confExhaustiveOnly && dense && counts["ok with a choice of synchronizing source"] == 0 {
+		t.Errorf("no dense history had a search over synchronizing sources: %v", counts)
+	}
 	for _, v := range []string{"es2024", "es2017", "sc"} {
 		if counts[v+" ok"] == 0 || counts[v+" illegal"] == 0 {
 			t.Errorf("%s: the random histories did not give both verdicts: %v", v, counts)
 		}
 	}
 }
+
+var confChoices = regexp.MustCompile(`; (\d+) seq-cst reads a choice`)
 
 func confDump(h *history.History) string {
 	s := ""

@@ -477,13 +477,10 @@ func (s *confSearch) leafRelaxed(sigma []int32, relax []bool) (*confWitness, *co
 		}
 		opts, trunc := s.options(r, sigma[r], hb)
 		switch {
+		case relax != nil && (trunc || len(opts) > 1):
+			continue // the relaxation assumes nothing about it
 		case len(opts) == 0:
-			if relax != nil && trunc {
-				continue
-			}
 			return nil, s.readFail(r, sigma[r], false, hb, trunc)
-		case relax != nil && len(opts) > 1:
-			continue
 		case opts[0].free():
 			chosen[r] = &opts[0]
 		case len(opts) == 1:
@@ -544,7 +541,6 @@ func (s *confSearch) leafRelaxed(sigma []int32, relax []bool) (*confWitness, *co
 	for _, r := range p.reads {
 		w.rbf[r] = chosen[r].src
 	}
-	_ = relax
 	return w, nil
 }
 

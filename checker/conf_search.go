@@ -314,6 +314,11 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 	hb, _ := p.computeHB(sigma)
 	latest := s.heuristic(sigma, hb)
 	probe := latest
+	if confExhaustiveOnly && len(s.vars) > 0 {
+		// tests: the combinations alone, in no particular order
+		probe, latest = nil, nil
+		goto combinations
+	}
 	if len(s.vars) > 0 {
 		probe = s.simulate(sigma, latest)
 	}
@@ -331,16 +336,10 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 		}
 	}
 	// what fails whatever the open reads choose
-	relax := make([]bool, p.n)
-	for _, r := range s.vars {
-		relax[r] = true
-	}
-	if _, f := s.leafRelaxed(sigma, relax); f != nil || s.stopped {
-		if f != nil {
-			s.core = true
-		}
+	if f := s.relaxed(sigma); f != nil || s.stopped {
 		return nil, f
 	}
+combinations:
 	// every combination, with the replay's choice first
 	assign := append([]int32(nil), sigma...)
 	// taken[w]: the read-modify-writes of w's range that w synchronizes
@@ -358,26 +357,44 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 			return nil
 		}
 		if i == len(s.vars) {
-			if confSameSigma(assign, probe) || confSameSigma(assign, latest) {
+			if probe != nil && (confSameSigma(assign, probe) || confSameSigma(assign, latest)) {
 				return nil // a probe, already tried
 			}
 			w, f := s.check(assign)
 			if f != nil && f.inexact {
 				s.inexact = true
 			}
+			if s.first == nil {
+				s.first = f
+			}
 			return w
 		}
 		hb, cyc := p.computeHB(assign)
 		if cyc != nil {
+			if s.first == nil {
+				s.first = s.cycleFail(assign, cyc)
+			}
 			return nil
 		}
-		if small && !s.allCoherent(assign, hb) {
-			return nil
+		if small {
+			if bad := s.allCoherent(assign, hb); bad >= 0 {
+				if s.first == nil {
+					s.first = s.readFail(bad, assign[bad], assign[bad] < 0, hb, false)
+				}
+				return nil
+			}
 		}
 		r := s.vars[i]
 		dom, none, _ := s.domain(r, hb, 0, 0)
+		if len(dom) == 0 && !none && s.first == nil {
+			s.first = s.readFailAny(r, hb)
+		}
 		// the replay's choice first
-		if h := probe[r]; h >= 0 {
+		h := int32(-1)
+		if probe != nil {
+			h = probe[r]
+		}
+		if h >= 0 {
 			for j, w := range dom {
 				if w == h {
 					dom[0], dom[j] = dom[j], dom[0]
@@ -392,7 +409,10 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 		rmw := p.windowWrite(r)
 		for _, v := range vals {
 			if rmw && v >= 0 && p.rkey[v] == p.rkey[r] {
-				if _, dup := taken[v]; dup {
+				if o, dup := taken[v]; dup {
+					if s.first == nil {
+						s.first = s.sharedFail(v, o, r)
+					}
 					continue
 				}
 				taken[v] = r
@@ -422,11 +442,11 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 	return nil, s.first
 }
 
-// allCoherent reports whether, under the happens-before of a partial
-// choice (which only grows as the choice completes), every byte of every
-// read still has a coherent candidate, and each chosen synchronizing write
-// is coherent for some byte of its read.
-func (s *confSearch) allCoherent(assign []int32, hb *confHB) bool {
+// allCoherent returns a read that, under the happens-before of a partial
+// choice (which only grows as the choice completes), has a byte without a
+// coherent candidate, or whose chosen synchronizing write is coherent for
+// none of its bytes; or -1.
+func (s *confSearch) allCoherent(assign []int32, hb *confHB) int32 {
 	p := s.p
 	for _, r := range p.reads {
 		if w := assign[r]; w >= 0 {
@@ -440,7 +460,7 @@ func (s *confSearch) allCoherent(assign []int32, hb *confHB) bool {
 				}
 			}
 			if !ok {
-				return false
+				return r
 			}
 		}
 		for k := range p.val[r] {
@@ -450,11 +470,40 @@ func (s *confSearch) allCoherent(assign []int32, hb *confHB) bool {
 				return !found
 			})
 			if !found {
-				return false
+				return r
 			}
 		}
 	}
-	return true
+	return -1
+}
+
+// sharedFail: read-modify-writes r1 and r2 of one range would both take
+// their bytes from w and synchronize with it; each would lie between w
+// and the other in memory-order.
+func (s *confSearch) sharedFail(w, r1, r2 int32) *confFail {
+	p := s.p
+	return &confFail{pred: model.PredSCAtomics, read: r2, mask: uint8(1<<p.ev[r2].ElementSize - 1), events: []int32{r2, r1, w},
+		msg: fmt.Sprintf("%s and %s, read-modify-writes of one range, would both take their bytes from %s and synchronize with it, so one would lie between %s and the other in memory-order (rule (a))",
+			p.name(r1), p.name(r2), p.name(w), p.name(w))}
+}
+
+// confExhaustiveOnly (tests) skips the guesses and the relaxation: every
+// combination is tried, so that the exhaustive search alone is compared
+// with brute force.
+var confExhaustiveOnly bool
+
+// relaxed checks the relaxation of the forced choices (see leafRelaxed):
+// its failure holds whatever the open reads choose.
+func (s *confSearch) relaxed(sigma []int32) *confFail {
+	relax := make([]bool, s.p.n)
+	for _, r := range s.vars {
+		relax[r] = true
+	}
+	_, f := s.leafRelaxed(sigma, relax)
+	if f != nil {
+		s.core = true
+	}
+	return f
 }
 
 func confSameSigma(a, b []int32) bool {
