@@ -42,7 +42,7 @@ type confSearch struct {
 	vars     []int32 // seq-cst reads with more than one possible synchronizing source
 	first    *confFail
 	inexact  bool
-	disagree int // witnesses the model refused (a bug if ever non-zero)
+	disagree int  // witnesses the model refused (a bug if ever non-zero)
 	core     bool // the failure holds whatever the open reads choose
 }
 

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -129,6 +130,10 @@ func TestConformanceValueNobodyWrote(t *testing.T) {
 		}
 		if !strings.Contains(rep.Findings[0].Message, "a3#1") {
 			t.Fatalf("the finding does not name the read: %s", rep.Findings[0].Message)
+		}
+		js, err := json.Marshal(rep)
+		if err != nil || !strings.Contains(string(js), `"verdict":"illegal"`) || !strings.Contains(string(js), `"predicate":"valid chosen reads"`) {
+			t.Fatalf("JSON: %v %s", err, js)
 		}
 	}
 	// the value was written, but only after the read returned
