@@ -12,7 +12,14 @@ import (
 // Atomics.add ticket, a plain counter under a compareExchange spin lock,
 // unsynchronized plain words) and checks it under v b.N times.
 func confBench(b *testing.B, v model.Variant, agents, events int) {
-	h := confWorkload(b, agents, events/(11*agents)+1)
+	// Lock contention varies the number of events (failing
+	// compareExchanges): record until the history is within 5% of events.
+	iters := events/(11*agents) + 1
+	h := confWorkload(b, agents, iters)
+	for try := 0; try < 20 && (len(h.Events) < events*95/100 || len(h.Events) > events*105/100); try++ {
+		iters = max(1, iters*events/len(h.Events))
+		h = confWorkload(b, agents, iters)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

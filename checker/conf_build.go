@@ -405,11 +405,14 @@ func (p *confProblem) eachPlain(r int32, k int, fn func(w int32) bool) {
 // eachCand calls fn with every candidate of byte k of read r, latest call
 // first, until fn returns false.
 func (p *confProblem) eachCand(r int32, k int, fn func(w int32) bool) {
-	if len(p.swc[r][k]) == 0 {
+	switch {
+	case len(p.swc[r][k]) == 0:
 		confEachOf(p, p.plc[r][k], r, fn)
-		return
+	case len(p.plc[r][k]) == 0:
+		confEachOf(p, p.swc[r][k:k+1], r, fn)
+	default:
+		confEachOf(p, append([][]int32{p.swc[r][k]}, p.plc[r][k]...), r, fn)
 	}
-	confEachOf(p, append([][]int32{p.swc[r][k]}, p.plc[r][k]...), r, fn)
 }
 
 // nCands counts the candidates of byte k of read r, up to max.

@@ -88,11 +88,16 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 	R := &p.ev[r]
 	if R.NoTear {
 		if k := s.countingOnly(r, scan); k >= 0 {
+			seen := 0
 			p.eachCand(r, k, func(w int32) bool {
-				if !p.counting(w, r) || !s.covers(r, w, hb, scan) {
+				if seen++; scan > 0 && seen > scan {
+					capped = true
+					return false
+				}
+				if !p.counting(w, r) {
 					return true
 				}
-				if _, ok := hb.coherent(w, r, k); !ok {
+				if _, ok := hb.coherent(w, r, k); !ok || !s.covers(r, w, hb, scan) {
 					return true
 				}
 				if p.sRead[r] && p.swCapable(w, r) {
@@ -102,7 +107,7 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 				}
 				return limit == 0 || len(dom)+b2i(none) < limit
 			})
-			return dom, none, false
+			return dom, none, capped
 		}
 	}
 	if p.sRead[r] {
@@ -154,10 +159,13 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 func (s *confSearch) countingOnly(r int32, scan int) int {
 	p := s.p
 	for k := 0; k < p.ev[r].ElementSize; k++ {
-		lists := append([][]int32{p.swc[r][k]}, p.plc[r][k]...)
 		only, seen := true, 0
 	lists:
-		for _, l := range lists {
+		for j := -1; j < len(p.plc[r][k]); j++ {
+			l := p.swc[r][k]
+			if j >= 0 {
+				l = p.plc[r][k][j]
+			}
 			for _, w := range l {
 				if w == r {
 					continue
