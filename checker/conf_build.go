@@ -121,10 +121,10 @@ func confLE(x uint64, size int) []byte {
 	return b
 }
 
-// newConfProblem converts h for variant v. It returns (nil, nil) when
-// history.Convert finds a read no recorded write could have given its
-// value (the caller explains it from the history); an error only for what
-// Validate let through and the conversion refuses.
+// newConfProblem converts h (which passed Validate) for variant v. It
+// returns history.Convert's error when the conversion refuses h: for a
+// validated history, a read whose value no recorded write could have given
+// it (the caller explains it with confImpossible).
 func newConfProblem(h *history.History, v model.Variant) (*confProblem, error) {
 	hc := h
 	var rewritten []int
@@ -133,9 +133,7 @@ func newConfProblem(h *history.History, v model.Variant) (*confProblem, error) {
 	}
 	conv, err := history.Convert(hc)
 	if err != nil {
-		// h passed Validate, so this is a read whose value no recorded
-		// write gave it: confImpossible explains it from the history.
-		return nil, nil
+		return nil, err
 	}
 	x := conv.Execution
 	if len(rewritten) > 0 {

@@ -116,8 +116,12 @@ const confListMax = 12
 // says what was left).
 //
 // The error is for bad input only: a nil ctx or history, a negative
-// budget, h.Validate's *history.FormatError as is, and a Variant that is
-// none of the model's (wrapping model.ErrNoVariant).
+// budget, h.Validate's *history.FormatError as is, a Variant that is none
+// of the model's (wrapping model.ErrNoVariant; the zero Variant is
+// ES2024, as Options says), and history.Convert's refusal of h for any
+// reason other than a read of a value no write gave (wrapped). It never
+// panics; without a budget, a step bound (see docs/checker-conformance.md)
+// ends any search.
 func Conformance(ctx context.Context, h *history.History, opt Options) (*ConformanceReport, error) {
 	start := time.Now()
 	if ctx == nil {
@@ -148,10 +152,12 @@ func Conformance(ctx context.Context, h *history.History, opt Options) (*Conform
 	}
 	p, err := newConfProblem(h, v)
 	if err != nil {
-		return nil, err
-	}
-	if p == nil {
-		rep.illegal(confImpossible(h, v))
+		x := confImpossible(h, v)
+		if x == nil {
+			// Convert refused h for a reason that is not a read's value
+			return nil, fmt.Errorf("checker: Conformance: %w", err)
+		}
+		rep.illegal(x)
 		return rep, nil
 	}
 	if p.n*p.nch > confMaxClock {
@@ -411,7 +417,7 @@ func (p *confProblem) valAt(r int32, bs []int) []byte {
 // confImpossible explains a history with a read no recorded write can
 // explain (history.Convert's error): the first such read, its bytes, and
 // every write of those bytes with what rules it out (another value, or
-// beginning after the read returned).
+// beginning after the read returned). It returns nil when it finds none.
 func confImpossible(h *history.History, v model.Variant) *ConfExplanation {
 	hc := h
 	if v == model.ES2017 {
@@ -547,9 +553,7 @@ func confImpossible(h *history.History, v model.Variant) *ConfExplanation {
 		first = x
 	}
 	if first == nil {
-		// Convert refused the history for a reason the scan does not see
-		return &ConfExplanation{Read: EventRef{Index: -1}, Predicate: model.PredValidChosenReads,
-			Message: "history.Convert found a read that no recorded write explains"}
+		return nil
 	}
 	if others > 0 {
 		first.Message += fmt.Sprintf(". %d more reads returned values no write gave them", others)
