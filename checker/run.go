@@ -81,6 +81,12 @@ func Run(ctx context.Context, h *history.History, checks []Check, opt Options) (
 				return nil, err
 			}
 			r = rep.Result
+		case Conf:
+			rep, err := Conformance(ctx, h, opt)
+			if err != nil {
+				return nil, err
+			}
+			r = rep.Result
 		case Race:
 			rep, err := Races(ctx, h, opt)
 			if err != nil {
@@ -88,7 +94,7 @@ func Run(ctx context.Context, h *history.History, checks []Check, opt Options) (
 			}
 			r = rep.Result
 		default:
-			return nil, fmt.Errorf("checker: check %q is not built yet", c)
+			return nil, fmt.Errorf("checker: unknown check %q", c)
 		}
 		out = append(out, r)
 	}
