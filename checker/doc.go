@@ -28,6 +28,20 @@
 //     [LinReport]: the Result, Partitions, SkippedParts;
 //     [LinReport.WriteHTML] writes porcupine's visualisation.
 //
+// # Model conformance
+//
+//   - [Conformance](ctx, history, [Options]) → [*ConformanceReport]: whether
+//     a candidate execution valid under Options.Model (model.ES2024 when
+//     zero, model.ES2017, model.SC) explains every value read; Unknown past
+//     the budget or the step bound. docs/checker.md says which histories it
+//     decides exactly.
+//   - [ConformanceReport]: the [Result] plus Model, Witness (a
+//     model.Execution with reads-bytes-from and memory-order), Source, Reads
+//     ([ConfReadSource]) on Ok, and Explanation ([ConfExplanation] with
+//     [ConfRuledOut] per possible source) on Illegal.
+//   - [ConfRealTime], [ConfOwnWrite]: the reasons, beside the model's
+//     predicates, that rule a source out.
+//
 // # Data races
 //
 //   - [Races]: the data races of a history by the model's definitions
