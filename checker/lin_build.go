@@ -322,6 +322,25 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 		lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Call))
 	}
 	asyncWoken := map[history.Ref]bool{}
+	// For the "ok" settlements: the notify that sent each token, and how
+	// many async waits of each agent each notify woke and no settlement
+	// has yet claimed.
+	notifyBySync := map[uint64]int{}
+	asyncLeft := map[settleKey]int{}
+	for i := range h.Events {
+		e := &h.Events[i]
+		if e.Kind != history.EvNotify {
+			continue
+		}
+		if e.Sync != 0 {
+			notifyBySync[e.Sync] = i
+		}
+		for _, w := range e.Woken {
+			if j, ok := waits[w]; ok && h.Events[j].Op == "Atomics.waitAsync" && h.Events[j].Result == "async" {
+				asyncLeft[settleKey{i, w.Agent}]++
+			}
+		}
+	}
 	for i := range h.Events {
 		e := &h.Events[i]
 		switch e.Kind {
@@ -359,7 +378,10 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 		case history.EvWaitSettle:
 			k := keyOf(e)
 			if e.Result == "ok" {
-				continue // the notify that removed it names it
+				// The notify that removed it names its wait; the settlement
+				// carries that notify's token.
+				b.checkSettleOK(i, k, notifyBySync, waits, asyncLeft)
+				continue
 			}
 			op := &linOp{kind: linWait, sub: waitLeaveAsync, ev: i, agent: e.Agent, label: fmt.Sprintf("a%d waitAsync settles (%s)", e.Agent, e.Result)}
 			lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Return))
@@ -390,6 +412,33 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 		}
 	}
 	return wokenBy
+}
+
+type settleKey struct{ notify, agent int }
+
+// checkSettleOK checks that the waitAsync settlement h.Events[i], "ok" on
+// waiter list k, was woken by a notify of that list (the one that sent its
+// Sync token) which woke an async wait of the same agent not already
+// claimed by another settlement.
+func (b *linBuilder) checkSettleOK(i int, k waitKey, notifyBySync map[uint64]int, waits map[history.Ref]int, asyncLeft map[settleKey]int) {
+	e := &b.h.Events[i]
+	who := fmt.Sprintf("a waitAsync of a%d on %s[%d] settled \"ok\"", e.Agent, bufName(k.buf), k.index)
+	j, ok := notifyBySync[e.Sync]
+	if e.Sync == 0 || !ok {
+		b.finding(who+", but no notify in the history woke it (its sync token names none)", i)
+		return
+	}
+	n := &b.h.Events[j]
+	if b.root(n.Buffer) != k.buf || n.ByteIndex != k.index {
+		b.finding(fmt.Sprintf("%s, but notify %v, whose token it carries, notified %s[%d]", who, n.Ref(), bufName(b.root(n.Buffer)), n.ByteIndex), i, j)
+		return
+	}
+	key := settleKey{j, e.Agent}
+	if asyncLeft[key] == 0 {
+		b.finding(fmt.Sprintf("%s, but notify %v, whose token it carries, woke no (other) async wait of a%d", who, n.Ref(), e.Agent), i, j)
+		return
+	}
+	asyncLeft[key]--
 }
 
 func parseCount(s string) (int, error) {

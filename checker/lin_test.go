@@ -313,3 +313,29 @@ func TestLinHTML(t *testing.T) {
 		t.Error("nil report: no error")
 	}
 }
+
+// TestLinAsyncSettleOkNeedsANotify: a waitAsync that settles "ok" must
+// have been woken by a notify, as a synchronous "ok" wait must: an "ok"
+// settlement no notify sent (no token, a token no notify sent, or a
+// notify that woke no async waiter of that agent) is illegal.
+func TestLinAsyncSettleOkNeedsANotify(t *testing.T) {
+	build := func(settleSync uint64, notifyWakes bool) *history.History {
+		b := newHist(8)
+		b.init(1, 2)
+		w := b.wait(2, 0, 0, 0, "async", 3, 4)
+		b.h.Events[len(b.h.Events)-1].Op = "Atomics.waitAsync"
+		var woken []history.Ref
+		count := int64(0) // wakes nobody, legally
+		if notifyWakes {
+			woken, count = []history.Ref{w}, 1
+		}
+		n := b.notify(3, 0, count, woken, 5, 6)
+		n.Sync = 77
+		b.add(history.Event{Agent: 2, Kind: history.EvWaitSettle, Op: "Atomics.waitAsync", Buffer: 1, Size: 4, Result: "ok", Sync: settleSync, Call: 5, Return: 5})
+		return &b.h
+	}
+	wantLin(t, build(77, true), checker.Ok)
+	wantLin(t, build(0, false), checker.Illegal, "settled \"ok\"", "no notify")
+	wantLin(t, build(78, false), checker.Illegal, "settled \"ok\"", "no notify")
+	wantLin(t, build(77, false), checker.Illegal, "settled \"ok\"")
+}
