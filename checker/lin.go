@@ -66,7 +66,9 @@ type LinReport struct {
 //
 // Besides porcupine's search, it checks what needs no search: a Wait's
 // result agrees with its value check, every "ok" wait was woken by exactly
-// one notify, no item is taken twice.
+// one notify, every "ok" WaitSettle carries the Sync token of a notify of
+// its location that woke an async wait of its agent, no item is taken
+// twice.
 //
 // The verdict is Illegal with findings naming the partition, the operations
 // porcupine could not place and why each cannot come next; Unknown when
