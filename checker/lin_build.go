@@ -79,6 +79,7 @@ type linBuilder struct {
 	findings   []Finding
 	clients    map[int]int
 	root       func(uint64) uint64
+	instants   []int64 // the history's Call and Return instants, sorted, distinct
 }
 
 func newLinBuilder(h *history.History) *linBuilder {
@@ -97,6 +98,12 @@ func newLinBuilder(h *history.History) *linBuilder {
 	for i, a := range agents {
 		b.clients[a] = i + 1
 	}
+	b.instants = make([]int64, 0, 2*len(h.Events))
+	for i := range h.Events {
+		b.instants = append(b.instants, h.Events[i].Call, h.Events[i].Return)
+	}
+	slices.Sort(b.instants)
+	b.instants = slices.Compact(b.instants)
 	return b
 }
 
@@ -140,9 +147,15 @@ func bufferRoots(h *history.History) func(uint64) uint64 {
 	}
 }
 
-// instants: porcupine orders calls before returns at equal times; scaling
-// by two leaves room for the odd instants derived operations need.
-func at(t int64) int64 { return 2 * t }
+// at maps an instant to porcupine's time: twice its rank among the
+// history's instants, so that order and equality are kept, there is room
+// for the odd instants derived operations need (porcupine orders calls
+// before returns at equal times), and no instant overflows (instants are
+// any int64s; doubling one would wrap).
+func (b *linBuilder) at(t int64) int64 {
+	r, _ := slices.BinarySearch(b.instants, t)
+	return 2 * int64(r)
+}
 
 func (b *linBuilder) add(part []porcupine.Operation, op *linOp, agent int, call, ret int64) []porcupine.Operation {
 	return append(part, porcupine.Operation{ClientId: b.clients[agent], Input: op, Call: call, Return: ret})
@@ -221,7 +234,7 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 				s, end := max(c.start, e.ByteIndex), min(c.end, e.ByteIndex+e.Size)
 				op := &linOp{kind: linMem, sub: memInit, ev: i, off: s - c.start, size: end - s}
 				op.label = fmt.Sprintf("init %s[%d:%d]", bufName(blk), s, end)
-				c.ops = b.add(c.ops, op, e.Agent, at(e.Call), at(e.Return))
+				c.ops = b.add(c.ops, op, e.Agent, b.at(e.Call), b.at(e.Return))
 			}
 		case e.Order == model.Unordered:
 			for _, c := range find(blk, e.ByteIndex, e.ByteIndex+e.Size) {
@@ -230,7 +243,7 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 		default:
 			c := find(blk, e.ByteIndex, e.ByteIndex+e.Size)[0]
 			op := &linOp{kind: linMem, ev: i, off: e.ByteIndex - c.start, size: e.Size, read: e.Read, written: e.Written}
-			ret := at(e.Return)
+			ret := b.at(e.Return)
 			switch e.Kind {
 			case history.EvWrite:
 				op.sub = memStore
@@ -241,12 +254,12 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 				if e.Kind == history.EvWait {
 					// The value check happened before the notify that woke it.
 					if n, ok := wokenBy[e.Ref()]; ok {
-						ret = min(ret, at(h.Events[n].Call))
+						ret = min(ret, b.at(h.Events[n].Call))
 					}
 				}
 			}
 			op.label = e.String()
-			c.ops = b.add(c.ops, op, e.Agent, at(e.Call), ret)
+			c.ops = b.add(c.ops, op, e.Agent, b.at(e.Call), ret)
 		}
 	}
 	for _, blk := range blocks {
@@ -319,7 +332,7 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 			}
 		}
 		op := &linOp{kind: linWait, sub: waitNotify, ev: i, count: e.Count, woken: e.Woken, label: e.String()}
-		lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Call))
+		lists[k] = b.add(lists[k], op, e.Agent, b.at(e.Call), b.at(e.Call))
 	}
 	asyncWoken := map[history.Ref]bool{}
 	// For the "ok" settlements: the notify that sent each token, and how
@@ -359,7 +372,7 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 			}
 			k := keyOf(e)
 			op := &linOp{kind: linWait, sub: waitEnqueue, ev: i, ref: e.Ref(), agent: e.Agent, async: async, label: e.String()}
-			lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Call))
+			lists[k] = b.add(lists[k], op, e.Agent, b.at(e.Call), b.at(e.Call))
 			_, woken := wokenBy[e.Ref()]
 			switch e.Result {
 			case "ok":
@@ -371,7 +384,9 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 					b.finding(fmt.Sprintf("wait %v returned \"timed-out\" but had no timeout", e.Ref()), i)
 				}
 				leave := &linOp{kind: linWait, sub: waitLeave, ev: i, ref: e.Ref(), agent: e.Agent, label: e.Ref().String() + " leaves (" + e.Result + ")"}
-				lists[k] = b.add(lists[k], leave, e.Agent, at(e.Call)+1, at(e.Return))
+				// After it enqueued, by its return (a wait whose Call and
+				// Return are one instant left at that instant too).
+				lists[k] = b.add(lists[k], leave, e.Agent, b.at(e.Call)+1, max(b.at(e.Return), b.at(e.Call)+1))
 			case "async":
 				asyncWoken[e.Ref()] = woken
 			}
@@ -384,7 +399,7 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 				continue
 			}
 			op := &linOp{kind: linWait, sub: waitLeaveAsync, ev: i, agent: e.Agent, label: fmt.Sprintf("a%d waitAsync settles (%s)", e.Agent, e.Result)}
-			lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Return))
+			lists[k] = b.add(lists[k], op, e.Agent, b.at(e.Call), b.at(e.Return))
 		}
 	}
 	// An async waiter a notify woke is not the one a timed-out settlement
@@ -495,7 +510,7 @@ func (b *linBuilder) buildQueues() {
 				}
 			}
 		}
-		queues[q] = b.add(queues[q], op, e.Agent, at(e.Call), at(e.Return))
+		queues[q] = b.add(queues[q], op, e.Agent, b.at(e.Call), b.at(e.Return))
 	}
 	for _, q := range ids {
 		ops := queues[q]

@@ -339,3 +339,35 @@ func TestLinAsyncSettleOkNeedsANotify(t *testing.T) {
 	wantLin(t, build(78, false), checker.Illegal, "settled \"ok\"", "no notify")
 	wantLin(t, build(77, false), checker.Illegal, "settled \"ok\"")
 }
+
+// TestLinExtremeInstants: instants are any int64s (the file format allows
+// them); the check must order them as given, not as a doubled instant
+// that overflows.
+func TestLinExtremeInstants(t *testing.T) {
+	const maxT = 1<<63 - 1
+	b := newHist(8)
+	b.init(1, 2)
+	b.load(2, 0, 4, 1, maxT, maxT) // after the init returned: reads its zero, not 1
+	wantLin(t, &b.h, checker.Illegal, "memory b1[0:4]", "it read 01000000")
+	b = newHist(8)
+	b.init(-1<<63, -1<<63+1)
+	b.store(3, 0, 4, 1, 0, 1)
+	b.load(2, 0, 4, 0, maxT-1, maxT) // after the store: 1, not 0
+	wantLin(t, &b.h, checker.Illegal, "memory b1[0:4]")
+}
+
+// TestLinInstantaneousTimeout: a wait whose Call and Return are one
+// instant enqueued and left at that instant; a later notify that wakes
+// nobody is then legal.
+func TestLinInstantaneousTimeout(t *testing.T) {
+	for _, res := range []string{"timed-out", "cancelled"} {
+		b := newHist(8)
+		b.init(1, 2)
+		b.wait(2, 0, 0, 0, res, 3, 3)
+		b.notify(4, 0, 1, nil, 5, 6)
+		wantLin(t, &b.h, checker.Ok)
+		w := b.wait(3, 0, 0, 0, "ok", 7, 20)
+		b.notify(4, 0, 1, []history.Ref{w}, 8, 9)
+		wantLin(t, &b.h, checker.Ok)
+	}
+}
