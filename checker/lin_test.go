@@ -371,3 +371,46 @@ func TestLinInstantaneousTimeout(t *testing.T) {
 		wantLin(t, &b.h, checker.Ok)
 	}
 }
+
+// hardThenEasy: partition b1[0:4] is hard for porcupine and not
+// linearizable (n concurrent stores and a load of a value none wrote: every
+// order of the stores is tried), partition b1[8:12] is plainly not
+// linearizable.
+func hardThenEasy(n int) *history.History {
+	b := newHist(16)
+	b.init(1, 2)
+	for i := 0; i < n; i++ {
+		b.store(10+i, 0, 4, uint64(i+1), 3, 1000)
+	}
+	b.load(9, 0, 4, 99, 3, 1000)
+	b.store(2, 8, 4, 1, 2000, 2001)
+	b.load(2, 8, 4, 2, 2002, 2003)
+	return &b.h
+}
+
+// TestLinExplainHonoursContextAndBudget: once porcupine has found a
+// partition illegal, explaining it must still end when the context does,
+// and within the one budget of the check (not a second one of its own);
+// the easy partition at fault is explained before the hard one.
+func TestLinExplainHonoursContextAndBudget(t *testing.T) {
+	h := hardThenEasy(20)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	r, err := checker.Linearizability(ctx, h, checker.Options{})
+	if took := time.Since(start); err != nil || took > 10*time.Second {
+		t.Fatalf("cancelled after 100ms, returned after %v: %v", took, err)
+	}
+	if r.Verdict != checker.Illegal {
+		t.Errorf("verdict %v: %s", r.Verdict, r.Reason)
+	}
+	const budget = time.Second
+	start = time.Now()
+	r, err = checker.Linearizability(context.Background(), h, checker.Options{Budget: budget})
+	if took := time.Since(start); err != nil || took > 5*budget {
+		t.Fatalf("budget %v, returned after %v: %v", budget, took, err)
+	}
+	if r.Verdict != checker.Illegal || !strings.Contains(r.Reason, "memory b1[8:12]") {
+		t.Errorf("the easy partition is not the one explained: %v %s", r.Verdict, r.Reason)
+	}
+}
