@@ -182,6 +182,30 @@ type span struct {
 	block, start, end int
 	skip              bool
 	ops               []porcupine.Operation
+	// uncovered is a union-find over the component's bytes (and one past
+	// them) whose roots are the bytes no Init has covered yet; left counts
+	// them.
+	uncovered []int32
+	left      int
+}
+
+// identity returns [0, 1, …, n-1]: a union-find of n singletons.
+func identity(n int) []int32 {
+	p := make([]int32, n)
+	for i := range p {
+		p[i] = int32(i)
+	}
+	return p
+}
+
+// ufFind returns x's root in the union-find p (each root is the first
+// element at or after x that is its own parent), halving paths.
+func ufFind(p []int32, x int32) int32 {
+	for int(x) < len(p) && p[x] != x {
+		p[x] = p[p[x]]
+		x = p[x]
+	}
+	return x
 }
 
 // buildMemory makes one partition per component of seq-cst accesses.
@@ -222,6 +246,9 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 		}
 		return cs[i:j]
 	}
+	// Per block, a union-find over its components that skips those every
+	// byte of which an Init has covered.
+	openComps := map[uint64][]int32{}
 	for i := range h.Events {
 		e := &h.Events[i]
 		if !e.Kind.IsMemory() {
@@ -230,11 +257,40 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 		blk := b.root(e.Buffer)
 		switch {
 		case e.Kind == history.EvInit:
-			for _, c := range find(blk, e.ByteIndex, e.ByteIndex+e.Size) {
-				s, end := max(c.start, e.ByteIndex), min(c.end, e.ByteIndex+e.Size)
-				op := &linOp{kind: linMem, sub: memInit, ev: i, off: s - c.start, size: end - s}
-				op.label = fmt.Sprintf("init %s[%d:%d]", bufName(blk), s, end)
-				c.ops = b.add(c.ops, op, e.Agent, b.at(e.Call), b.at(e.Return))
+			// Each byte's zero is its first Init's (in the history's
+			// order), as the race check has it: ECMA-262 has one init
+			// write per byte, and Inits that cover bytes again add
+			// nothing. So an Init costs the components whose bytes it is
+			// the first to cover, not every component under it (a buffer
+			// initialised k times over m components cost k·m operations).
+			cs := comps[blk]
+			s, end := e.ByteIndex, e.ByteIndex+e.Size
+			open := openComps[blk]
+			if open == nil && len(cs) > 0 {
+				open = identity(len(cs) + 1)
+				openComps[blk] = open
+			}
+			for ci := ufFind(open, int32(sort.Search(len(cs), func(i int) bool { return cs[i].end > s }))); int(ci) < len(cs) && cs[ci].start < end; ci = ufFind(open, ci+1) {
+				c := cs[ci]
+				if c.uncovered == nil {
+					c.uncovered = identity(c.end - c.start + 1)
+					c.left = c.end - c.start
+				}
+				lo, hi := int32(max(c.start, s)-c.start), int32(min(c.end, end)-c.start)
+				for j := ufFind(c.uncovered, lo); j < hi; j = ufFind(c.uncovered, j) {
+					k := j
+					for k < hi && ufFind(c.uncovered, k) == k {
+						c.uncovered[k] = k + 1
+						k++
+					}
+					op := &linOp{kind: linMem, sub: memInit, ev: i, off: int(j), size: int(k - j)}
+					op.label = fmt.Sprintf("init %s[%d:%d]", bufName(blk), c.start+int(j), c.start+int(k))
+					c.ops = b.add(c.ops, op, e.Agent, b.at(e.Call), b.at(e.Return))
+					c.left -= int(k - j)
+				}
+				if c.left == 0 {
+					open[ci] = ci + 1
+				}
 			}
 		case e.Order == model.Unordered:
 			for _, c := range find(blk, e.ByteIndex, e.ByteIndex+e.Size) {
