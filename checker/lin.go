@@ -335,10 +335,10 @@ func linEqual(a, b any) bool {
 		return ok && x == y
 	case *waitState:
 		y, ok := b.(*waitState)
-		return ok && slices.Equal(x.list, y.list)
+		return ok && x.equal(y)
 	case *queueState:
 		y, ok := b.(*queueState)
-		return ok && slices.Equal(x.items, y.items)
+		return ok && x.equal(y)
 	}
 	return false
 }
@@ -351,17 +351,9 @@ func linHash(s any) uint64 {
 	case memBig:
 		return strHash(x.v)*m ^ strHash(x.k)
 	case *waitState:
-		h := uint64(len(x.list))
-		for _, e := range x.list {
-			h = (h ^ uint64(e.ref.Agent)<<40 ^ e.ref.Seq) * m
-		}
-		return h
+		return x.hash()
 	case *queueState:
-		h := uint64(len(x.items))
-		for _, it := range x.items {
-			h = (h ^ it) * m
-		}
-		return h
+		return x.hash()
 	}
 	return 0
 }
@@ -383,20 +375,21 @@ func describeState(s any) string {
 	case memBig:
 		return "bytes " + x.String()
 	case *waitState:
-		if len(x.list) == 0 {
+		list := x.list()
+		if len(list) == 0 {
 			return "no waiters"
 		}
-		refs := make([]string, len(x.list))
-		for i, e := range x.list {
+		refs := make([]string, len(list))
+		for i, e := range list {
 			refs[i] = e.ref.String()
 		}
 		return "waiters [" + strings.Join(refs, " ") + "]"
 	case *queueState:
-		if len(x.items) == 0 {
+		if x.len() == 0 {
 			return "an empty queue"
 		}
-		items := make([]string, len(x.items))
-		for i, it := range x.items {
+		items := make([]string, x.len())
+		for i, it := range x.items() {
 			items[i] = strconv.FormatUint(it, 10)
 		}
 		return "queue items [" + strings.Join(items, " ") + "]"

@@ -52,6 +52,7 @@ type linOp struct {
 
 	// waiter lists
 	ref   history.Ref // the wait that enqueues or leaves
+	rank  int32       // its place in its list's enqueue order
 	agent int
 	count int64         // notify's count, -1 for all
 	woken []history.Ref // the waiters a notify woke, in order
@@ -459,11 +460,30 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 		}
 	}
 	// An async waiter a notify woke is not the one a timed-out settlement
-	// of the same agent removed: mark them.
+	// of the same agent removed: mark them. Rank each list's waits by
+	// their enqueue instants (ties by event index): a list keeps its
+	// waiters in that order.
 	for _, ops := range lists {
+		var enq []*linOp
 		for _, o := range ops {
-			if op := o.Input.(*linOp); op.sub == waitEnqueue && op.async {
-				op.ok = asyncWoken[op.ref]
+			if op := o.Input.(*linOp); op.sub == waitEnqueue {
+				if op.async {
+					op.ok = asyncWoken[op.ref]
+				}
+				enq = append(enq, op)
+			}
+		}
+		slices.SortFunc(enq, func(x, y *linOp) int {
+			return cmp.Or(cmp.Compare(h.Events[x.ev].Call, h.Events[y.ev].Call), cmp.Compare(x.ev, y.ev))
+		})
+		rank := make(map[history.Ref]int32, len(enq))
+		for i, op := range enq {
+			op.rank = int32(i)
+			rank[op.ref] = int32(i)
+		}
+		for _, o := range ops {
+			if op := o.Input.(*linOp); op.sub == waitLeave {
+				op.rank = rank[op.ref]
 			}
 		}
 	}
