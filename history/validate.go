@@ -39,6 +39,7 @@ const MaxBufferLength = 1 << 32
 //     timed-out, cancelled; a Notify's (when given) the decimal number it
 //     woke, at least len(Woken); a Queue event's (when given) ok, or full
 //     for a put and empty for a get;
+//   - the events of one queue (Peer) agree on its maxsize (Count);
 //   - a Sync token is sent by at most one event (AgentStart, AgentEnd,
 //     QueuePut, Notify).
 //
@@ -68,6 +69,8 @@ func (h *History) Validate() error {
 	}
 	var seqs seqSet
 	senders := make(map[uint64]int)
+	maxsizes := make(map[uint64]int) // queue → its first event
+
 	for i := range h.Events {
 		e := &h.Events[i]
 		f := func(field, format string, args ...any) error {
@@ -99,6 +102,13 @@ func (h *History) Validate() error {
 		}
 		if err := validateMemory(e, bufs, f); err != nil {
 			return err
+		}
+		if e.Kind == EvQueuePut || e.Kind == EvQueueGet {
+			if j, ok := maxsizes[e.Peer]; !ok {
+				maxsizes[e.Peer] = i
+			} else if c := h.Events[j].Count; c != e.Count {
+				return f("count", "queue %d's maxsize is %d here but %d at event %d: a queue's maxsize does not change", e.Peer, e.Count, c, j)
+			}
 		}
 		switch e.Kind {
 		case EvAgentStart, EvAgentEnd, EvQueuePut, EvNotify:
