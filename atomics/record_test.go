@@ -235,3 +235,30 @@ func recordedView(t *testing.T) (*history.Recorder, *shared.TypedArray) {
 	v, _ := shared.View(buf, shared.Int32)
 	return rec, v
 }
+
+// TestNotifyNegativeCountRecordsZero: Notify with a negative count wakes
+// nobody (ECMA-262 clamps the count to 0), and its event must say so: a
+// recorded Count of -1 means "all", and one below -1 is refused by
+// history.Validate.
+func TestNotifyNegativeCountRecordsZero(t *testing.T) {
+	for _, c := range []int{-1, -2, -1 << 40} {
+		rec, v := recordedView(t)
+		w, err := WaitAsync(v, 0, 0, Forever)
+		if err != nil || !w.Async() {
+			t.Fatalf("WaitAsync: %v %v", w, err)
+		}
+		if n, err := Notify(v, 0, c); n != 0 || err != nil {
+			t.Fatalf("Notify(count %d) = %d, %v; want 0", c, n, err)
+		}
+		w.Cancel()
+		h := rec.History()
+		if err := h.Validate(); err != nil {
+			t.Fatalf("count %d: the recorded history is invalid: %v", c, err)
+		}
+		for _, e := range h.Events {
+			if e.Kind == history.EvNotify && (e.Count != 0 || e.Result != "0") {
+				t.Errorf("count %d: recorded count %d, result %q; want count 0, result \"0\"", c, e.Count, e.Result)
+			}
+		}
+	}
+}

@@ -451,7 +451,9 @@ func Notify(v *shared.TypedArray, i int, count int) (int, error) {
 		return 0, err
 	}
 	c := max(count, 0)
-	arg := int64(count)
+	// The recorded count is the clamped one (a negative count wakes none;
+	// history's -1 means All).
+	arg := int64(c)
 	if count == All {
 		arg = -1
 	}

@@ -66,7 +66,9 @@ type LinReport struct {
 //
 // Besides porcupine's search, it checks what needs no search: a Wait's
 // result agrees with its value check, every "ok" wait was woken by exactly
-// one notify, no item is taken twice.
+// one notify, every "ok" WaitSettle carries the Sync token of a notify of
+// its location that woke an async wait of its agent, no item is taken
+// twice.
 //
 // The verdict is Illegal with findings naming the partition, the operations
 // porcupine could not place and why each cannot come next; Unknown when
@@ -91,19 +93,22 @@ func Linearizability(ctx context.Context, h *history.History, opt Options) (*Lin
 	r.Skipped = b.skippedOps
 	r.Findings = b.findings
 
-	timeout := opt.Budget
-	if d, ok := ctx.Deadline(); ok {
-		if left := time.Until(d); timeout <= 0 || left < timeout {
-			timeout = max(left, time.Nanosecond)
-		}
+	// One deadline for the whole check (its budget, counted from its start,
+	// or ctx's deadline if sooner): the search and the explanation share it.
+	var deadline time.Time
+	if opt.Budget > 0 {
+		deadline = start.Add(opt.Budget)
+	}
+	if d, ok := ctx.Deadline(); ok && (deadline.IsZero() || d.Before(deadline)) {
+		deadline = d
 	}
 	var res porcupine.CheckResult = porcupine.Ok
 	if len(b.parts) > 0 {
-		res = checkCancellable(ctx, linModel(r.parts), r.ops, timeout)
+		res = checkCancellable(ctx, linModel(r.parts), r.ops, timeLeft(deadline))
 	}
 	switch {
 	case res == porcupine.Illegal:
-		r.explain(ctx, timeout)
+		r.explain(ctx, deadline)
 	case res == porcupine.Unknown && len(r.Findings) == 0:
 		r.Verdict = Unknown
 		why := "budget exhausted"
@@ -128,12 +133,22 @@ func Linearizability(ctx context.Context, h *history.History, opt Options) (*Lin
 	return r, nil
 }
 
-// checkCancellable runs porcupine with a timeout, and stops it when ctx ends
+// timeLeft is porcupine's timeout for a deadline: 0 (none) for the zero
+// deadline, else the time left, at least a nanosecond.
+func timeLeft(deadline time.Time) time.Duration {
+	if deadline.IsZero() {
+		return 0
+	}
+	return max(time.Until(deadline), time.Nanosecond)
+}
+
+// cancellable returns m with its Step failing once ctx has ended
 // (porcupine's own cancellation is its timeout; its StepContext sees only
-// its internal context).
-func checkCancellable(ctx context.Context, m porcupine.Model, ops []porcupine.Operation, timeout time.Duration) porcupine.CheckResult {
+// its internal context). A result porcupine gives after ctx ended means
+// nothing.
+func cancellable(ctx context.Context, m porcupine.Model) porcupine.Model {
 	if ctx.Done() == nil {
-		return porcupine.CheckOperationsTimeout(m, ops, timeout)
+		return m
 	}
 	step := m.Step
 	m.Step = nil
@@ -143,26 +158,39 @@ func checkCancellable(ctx context.Context, m porcupine.Model, ops []porcupine.Op
 		}
 		return step(s, in, out)
 	}
-	res := porcupine.CheckOperationsTimeout(m, ops, timeout)
+	return m
+}
+
+// checkCancellable runs porcupine with a timeout, and stops it when ctx
+// ends (then the result is Unknown).
+func checkCancellable(ctx context.Context, m porcupine.Model, ops []porcupine.Operation, timeout time.Duration) porcupine.CheckResult {
+	res := porcupine.CheckOperationsTimeout(cancellable(ctx, m), ops, timeout)
 	if ctx.Err() != nil {
 		return porcupine.Unknown
 	}
 	return res
 }
 
-// explain finds the partitions that are not linearizable and says why.
-func (r *LinReport) explain(ctx context.Context, timeout time.Duration) {
-	deadline := time.Now().Add(timeout)
-	for i, p := range r.parts {
-		if ctx.Err() != nil || (timeout > 0 && time.Now().After(deadline)) {
+// explain finds the partitions that are not linearizable and says why,
+// by the deadline (none if zero) and while ctx lasts: the smallest
+// partitions first, as porcupine does not say which one it found at
+// fault, and a large one may take all the time left.
+func (r *LinReport) explain(ctx context.Context, deadline time.Time) {
+	order := make([]int, len(r.parts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(r.parts[a]) - len(r.parts[b]) })
+	for _, i := range order {
+		p := r.parts[i]
+		if ctx.Err() != nil || (!deadline.IsZero() && time.Now().After(deadline)) {
 			break
 		}
-		left := time.Duration(0)
-		if timeout > 0 {
-			left = max(time.Until(deadline), time.Millisecond)
+		m := cancellable(ctx, linModel([][]porcupine.Operation{p}))
+		res, info := porcupine.CheckOperationsVerbose(m, p, timeLeft(deadline))
+		if ctx.Err() != nil {
+			break
 		}
-		m := linModel([][]porcupine.Operation{p})
-		res, info := porcupine.CheckOperationsVerbose(m, p, left)
 		if res != porcupine.Illegal {
 			continue
 		}
@@ -174,8 +202,12 @@ func (r *LinReport) explain(ctx context.Context, timeout time.Duration) {
 	}
 	if len(r.Findings) == 0 {
 		// porcupine found a violation but the per-partition re-check ran
-		// out of budget before finding it again.
-		r.Findings = append(r.Findings, Finding{Message: "not linearizable (the partition at fault was not found again within the budget)"})
+		// out of budget (or ctx ended) before finding it again.
+		why := "within the budget"
+		if ctx.Err() != nil {
+			why = "before " + ctx.Err().Error()
+		}
+		r.Findings = append(r.Findings, Finding{Message: "not linearizable (the partition at fault was not found again " + why + ")"})
 	}
 }
 
@@ -303,10 +335,10 @@ func linEqual(a, b any) bool {
 		return ok && x == y
 	case *waitState:
 		y, ok := b.(*waitState)
-		return ok && slices.Equal(x.list, y.list)
+		return ok && x.equal(y)
 	case *queueState:
 		y, ok := b.(*queueState)
-		return ok && slices.Equal(x.items, y.items)
+		return ok && x.equal(y)
 	}
 	return false
 }
@@ -319,17 +351,9 @@ func linHash(s any) uint64 {
 	case memBig:
 		return strHash(x.v)*m ^ strHash(x.k)
 	case *waitState:
-		h := uint64(len(x.list))
-		for _, e := range x.list {
-			h = (h ^ uint64(e.ref.Agent)<<40 ^ e.ref.Seq) * m
-		}
-		return h
+		return x.hash()
 	case *queueState:
-		h := uint64(len(x.items))
-		for _, it := range x.items {
-			h = (h ^ it) * m
-		}
-		return h
+		return x.hash()
 	}
 	return 0
 }
@@ -351,20 +375,21 @@ func describeState(s any) string {
 	case memBig:
 		return "bytes " + x.String()
 	case *waitState:
-		if len(x.list) == 0 {
+		list := x.list()
+		if len(list) == 0 {
 			return "no waiters"
 		}
-		refs := make([]string, len(x.list))
-		for i, e := range x.list {
+		refs := make([]string, len(list))
+		for i, e := range list {
 			refs[i] = e.ref.String()
 		}
 		return "waiters [" + strings.Join(refs, " ") + "]"
 	case *queueState:
-		if len(x.items) == 0 {
+		if x.len() == 0 {
 			return "an empty queue"
 		}
-		items := make([]string, len(x.items))
-		for i, it := range x.items {
+		items := make([]string, x.len())
+		for i, it := range x.items() {
 			items[i] = strconv.FormatUint(it, 10)
 		}
 		return "queue items [" + strings.Join(items, " ") + "]"

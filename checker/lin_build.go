@@ -52,6 +52,7 @@ type linOp struct {
 
 	// waiter lists
 	ref   history.Ref // the wait that enqueues or leaves
+	rank  int32       // its place in its list's enqueue order
 	agent int
 	count int64         // notify's count, -1 for all
 	woken []history.Ref // the waiters a notify woke, in order
@@ -79,6 +80,7 @@ type linBuilder struct {
 	findings   []Finding
 	clients    map[int]int
 	root       func(uint64) uint64
+	instants   []int64 // the history's Call and Return instants, sorted, distinct
 }
 
 func newLinBuilder(h *history.History) *linBuilder {
@@ -97,6 +99,12 @@ func newLinBuilder(h *history.History) *linBuilder {
 	for i, a := range agents {
 		b.clients[a] = i + 1
 	}
+	b.instants = make([]int64, 0, 2*len(h.Events))
+	for i := range h.Events {
+		b.instants = append(b.instants, h.Events[i].Call, h.Events[i].Return)
+	}
+	slices.Sort(b.instants)
+	b.instants = slices.Compact(b.instants)
 	return b
 }
 
@@ -140,9 +148,15 @@ func bufferRoots(h *history.History) func(uint64) uint64 {
 	}
 }
 
-// instants: porcupine orders calls before returns at equal times; scaling
-// by two leaves room for the odd instants derived operations need.
-func at(t int64) int64 { return 2 * t }
+// at maps an instant to porcupine's time: twice its rank among the
+// history's instants, so that order and equality are kept, there is room
+// for the odd instants derived operations need (porcupine orders calls
+// before returns at equal times), and no instant overflows (instants are
+// any int64s; doubling one would wrap).
+func (b *linBuilder) at(t int64) int64 {
+	r, _ := slices.BinarySearch(b.instants, t)
+	return 2 * int64(r)
+}
 
 func (b *linBuilder) add(part []porcupine.Operation, op *linOp, agent int, call, ret int64) []porcupine.Operation {
 	return append(part, porcupine.Operation{ClientId: b.clients[agent], Input: op, Call: call, Return: ret})
@@ -169,6 +183,30 @@ type span struct {
 	block, start, end int
 	skip              bool
 	ops               []porcupine.Operation
+	// uncovered is a union-find over the component's bytes (and one past
+	// them) whose roots are the bytes no Init has covered yet; left counts
+	// them.
+	uncovered []int32
+	left      int
+}
+
+// identity returns [0, 1, …, n-1]: a union-find of n singletons.
+func identity(n int) []int32 {
+	p := make([]int32, n)
+	for i := range p {
+		p[i] = int32(i)
+	}
+	return p
+}
+
+// ufFind returns x's root in the union-find p (each root is the first
+// element at or after x that is its own parent), halving paths.
+func ufFind(p []int32, x int32) int32 {
+	for int(x) < len(p) && p[x] != x {
+		p[x] = p[p[x]]
+		x = p[x]
+	}
+	return x
 }
 
 // buildMemory makes one partition per component of seq-cst accesses.
@@ -209,6 +247,9 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 		}
 		return cs[i:j]
 	}
+	// Per block, a union-find over its components that skips those every
+	// byte of which an Init has covered.
+	openComps := map[uint64][]int32{}
 	for i := range h.Events {
 		e := &h.Events[i]
 		if !e.Kind.IsMemory() {
@@ -217,11 +258,40 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 		blk := b.root(e.Buffer)
 		switch {
 		case e.Kind == history.EvInit:
-			for _, c := range find(blk, e.ByteIndex, e.ByteIndex+e.Size) {
-				s, end := max(c.start, e.ByteIndex), min(c.end, e.ByteIndex+e.Size)
-				op := &linOp{kind: linMem, sub: memInit, ev: i, off: s - c.start, size: end - s}
-				op.label = fmt.Sprintf("init %s[%d:%d]", bufName(blk), s, end)
-				c.ops = b.add(c.ops, op, e.Agent, at(e.Call), at(e.Return))
+			// Each byte's zero is its first Init's (in the history's
+			// order), as the race check has it: ECMA-262 has one init
+			// write per byte, and Inits that cover bytes again add
+			// nothing. So an Init costs the components whose bytes it is
+			// the first to cover, not every component under it (a buffer
+			// initialised k times over m components cost k·m operations).
+			cs := comps[blk]
+			s, end := e.ByteIndex, e.ByteIndex+e.Size
+			open := openComps[blk]
+			if open == nil && len(cs) > 0 {
+				open = identity(len(cs) + 1)
+				openComps[blk] = open
+			}
+			for ci := ufFind(open, int32(sort.Search(len(cs), func(i int) bool { return cs[i].end > s }))); int(ci) < len(cs) && cs[ci].start < end; ci = ufFind(open, ci+1) {
+				c := cs[ci]
+				if c.uncovered == nil {
+					c.uncovered = identity(c.end - c.start + 1)
+					c.left = c.end - c.start
+				}
+				lo, hi := int32(max(c.start, s)-c.start), int32(min(c.end, end)-c.start)
+				for j := ufFind(c.uncovered, lo); j < hi; j = ufFind(c.uncovered, j) {
+					k := j
+					for k < hi && ufFind(c.uncovered, k) == k {
+						c.uncovered[k] = k + 1
+						k++
+					}
+					op := &linOp{kind: linMem, sub: memInit, ev: i, off: int(j), size: int(k - j)}
+					op.label = fmt.Sprintf("init %s[%d:%d]", bufName(blk), c.start+int(j), c.start+int(k))
+					c.ops = b.add(c.ops, op, e.Agent, b.at(e.Call), b.at(e.Return))
+					c.left -= int(k - j)
+				}
+				if c.left == 0 {
+					open[ci] = ci + 1
+				}
 			}
 		case e.Order == model.Unordered:
 			for _, c := range find(blk, e.ByteIndex, e.ByteIndex+e.Size) {
@@ -230,7 +300,7 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 		default:
 			c := find(blk, e.ByteIndex, e.ByteIndex+e.Size)[0]
 			op := &linOp{kind: linMem, ev: i, off: e.ByteIndex - c.start, size: e.Size, read: e.Read, written: e.Written}
-			ret := at(e.Return)
+			ret := b.at(e.Return)
 			switch e.Kind {
 			case history.EvWrite:
 				op.sub = memStore
@@ -241,12 +311,12 @@ func (b *linBuilder) buildMemory(wokenBy map[history.Ref]int) {
 				if e.Kind == history.EvWait {
 					// The value check happened before the notify that woke it.
 					if n, ok := wokenBy[e.Ref()]; ok {
-						ret = min(ret, at(h.Events[n].Call))
+						ret = min(ret, b.at(h.Events[n].Call))
 					}
 				}
 			}
 			op.label = e.String()
-			c.ops = b.add(c.ops, op, e.Agent, at(e.Call), ret)
+			c.ops = b.add(c.ops, op, e.Agent, b.at(e.Call), ret)
 		}
 	}
 	for _, blk := range blocks {
@@ -319,9 +389,28 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 			}
 		}
 		op := &linOp{kind: linWait, sub: waitNotify, ev: i, count: e.Count, woken: e.Woken, label: e.String()}
-		lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Call))
+		lists[k] = b.add(lists[k], op, e.Agent, b.at(e.Call), b.at(e.Call))
 	}
 	asyncWoken := map[history.Ref]bool{}
+	// For the "ok" settlements: the notify that sent each token, and how
+	// many async waits of each agent each notify woke and no settlement
+	// has yet claimed.
+	notifyBySync := map[uint64]int{}
+	asyncLeft := map[settleKey]int{}
+	for i := range h.Events {
+		e := &h.Events[i]
+		if e.Kind != history.EvNotify {
+			continue
+		}
+		if e.Sync != 0 {
+			notifyBySync[e.Sync] = i
+		}
+		for _, w := range e.Woken {
+			if j, ok := waits[w]; ok && h.Events[j].Op == "Atomics.waitAsync" && h.Events[j].Result == "async" {
+				asyncLeft[settleKey{i, w.Agent}]++
+			}
+		}
+	}
 	for i := range h.Events {
 		e := &h.Events[i]
 		switch e.Kind {
@@ -340,7 +429,7 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 			}
 			k := keyOf(e)
 			op := &linOp{kind: linWait, sub: waitEnqueue, ev: i, ref: e.Ref(), agent: e.Agent, async: async, label: e.String()}
-			lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Call))
+			lists[k] = b.add(lists[k], op, e.Agent, b.at(e.Call), b.at(e.Call))
 			_, woken := wokenBy[e.Ref()]
 			switch e.Result {
 			case "ok":
@@ -352,25 +441,49 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 					b.finding(fmt.Sprintf("wait %v returned \"timed-out\" but had no timeout", e.Ref()), i)
 				}
 				leave := &linOp{kind: linWait, sub: waitLeave, ev: i, ref: e.Ref(), agent: e.Agent, label: e.Ref().String() + " leaves (" + e.Result + ")"}
-				lists[k] = b.add(lists[k], leave, e.Agent, at(e.Call)+1, at(e.Return))
+				// After it enqueued, by its return (a wait whose Call and
+				// Return are one instant left at that instant too).
+				lists[k] = b.add(lists[k], leave, e.Agent, b.at(e.Call)+1, max(b.at(e.Return), b.at(e.Call)+1))
 			case "async":
 				asyncWoken[e.Ref()] = woken
 			}
 		case history.EvWaitSettle:
 			k := keyOf(e)
 			if e.Result == "ok" {
-				continue // the notify that removed it names it
+				// The notify that removed it names its wait; the settlement
+				// carries that notify's token.
+				b.checkSettleOK(i, k, notifyBySync, waits, asyncLeft)
+				continue
 			}
 			op := &linOp{kind: linWait, sub: waitLeaveAsync, ev: i, agent: e.Agent, label: fmt.Sprintf("a%d waitAsync settles (%s)", e.Agent, e.Result)}
-			lists[k] = b.add(lists[k], op, e.Agent, at(e.Call), at(e.Return))
+			lists[k] = b.add(lists[k], op, e.Agent, b.at(e.Call), b.at(e.Return))
 		}
 	}
 	// An async waiter a notify woke is not the one a timed-out settlement
-	// of the same agent removed: mark them.
+	// of the same agent removed: mark them. Rank each list's waits by
+	// their enqueue instants (ties by event index): a list keeps its
+	// waiters in that order.
 	for _, ops := range lists {
+		var enq []*linOp
 		for _, o := range ops {
-			if op := o.Input.(*linOp); op.sub == waitEnqueue && op.async {
-				op.ok = asyncWoken[op.ref]
+			if op := o.Input.(*linOp); op.sub == waitEnqueue {
+				if op.async {
+					op.ok = asyncWoken[op.ref]
+				}
+				enq = append(enq, op)
+			}
+		}
+		slices.SortFunc(enq, func(x, y *linOp) int {
+			return cmp.Or(cmp.Compare(h.Events[x.ev].Call, h.Events[y.ev].Call), cmp.Compare(x.ev, y.ev))
+		})
+		rank := make(map[history.Ref]int32, len(enq))
+		for i, op := range enq {
+			op.rank = int32(i)
+			rank[op.ref] = int32(i)
+		}
+		for _, o := range ops {
+			if op := o.Input.(*linOp); op.sub == waitLeave {
+				op.rank = rank[op.ref]
 			}
 		}
 	}
@@ -390,6 +503,33 @@ func (b *linBuilder) buildWaiters() map[history.Ref]int {
 		}
 	}
 	return wokenBy
+}
+
+type settleKey struct{ notify, agent int }
+
+// checkSettleOK checks that the waitAsync settlement h.Events[i], "ok" on
+// waiter list k, was woken by a notify of that list (the one that sent its
+// Sync token) which woke an async wait of the same agent not already
+// claimed by another settlement.
+func (b *linBuilder) checkSettleOK(i int, k waitKey, notifyBySync map[uint64]int, waits map[history.Ref]int, asyncLeft map[settleKey]int) {
+	e := &b.h.Events[i]
+	who := fmt.Sprintf("a waitAsync of a%d on %s[%d] settled \"ok\"", e.Agent, bufName(k.buf), k.index)
+	j, ok := notifyBySync[e.Sync]
+	if e.Sync == 0 || !ok {
+		b.finding(who+", but no notify in the history woke it (its sync token names none)", i)
+		return
+	}
+	n := &b.h.Events[j]
+	if b.root(n.Buffer) != k.buf || n.ByteIndex != k.index {
+		b.finding(fmt.Sprintf("%s, but notify %v, whose token it carries, notified %s[%d]", who, n.Ref(), bufName(b.root(n.Buffer)), n.ByteIndex), i, j)
+		return
+	}
+	key := settleKey{j, e.Agent}
+	if asyncLeft[key] == 0 {
+		b.finding(fmt.Sprintf("%s, but notify %v, whose token it carries, woke no (other) async wait of a%d", who, n.Ref(), e.Agent), i, j)
+		return
+	}
+	asyncLeft[key]--
 }
 
 func parseCount(s string) (int, error) {
@@ -446,7 +586,7 @@ func (b *linBuilder) buildQueues() {
 				}
 			}
 		}
-		queues[q] = b.add(queues[q], op, e.Agent, at(e.Call), at(e.Return))
+		queues[q] = b.add(queues[q], op, e.Agent, b.at(e.Call), b.at(e.Return))
 	}
 	for _, q := range ids {
 		ops := queues[q]

@@ -55,7 +55,8 @@ func checkNames() string {
 // Run runs the named checks (all of Checks if none are named) on h, in the
 // order of Checks, and returns their Results in that order. The error is
 // non-nil for bad input only (a nil history, one that fails Validate, an
-// unknown check, a zero or unknown Options.Model), and then no check ran.
+// unknown check, a history too large for a check), and then no Results are
+// returned. The zero Options.Model is model.ES2024 (Options).
 func Run(ctx context.Context, h *history.History, checks []Check, opt Options) ([]Result, error) {
 	if len(checks) == 0 {
 		checks = Checks

@@ -174,6 +174,13 @@ func TestReadErrors(t *testing.T) {
 		{"plain rmw", ev(`{"agent":1,"seq":1,"kind":"rmw","order":"unordered","buffer":1,"size":1,"noTear":true,"read":"01","written":"02","modifyOp":"add","operand":"01","call":1,"return":1}`), `line 3: field "order"`},
 		{"torn notear", ev(`{"agent":1,"seq":1,"kind":"read","order":"seq-cst","buffer":1,"index":1,"size":4,"noTear":true,"read":"00000000","call":1,"return":1}`), `line 3: field "noTear"`},
 		{"failing cas that matched", ev(`{"agent":1,"seq":1,"kind":"read","order":"seq-cst","buffer":1,"size":1,"noTear":true,"read":"01","modifyOp":"compareExchange","operand":"02","expected":"01","call":1,"return":1}`), `line 3: field "stored"`},
+		{"wait result misspelt", ev(`{"agent":1,"seq":1,"kind":"wait","order":"seq-cst","buffer":1,"size":4,"noTear":true,"read":"00000000","expected":"00000000","timeout":-1,"result":"timedout","call":1,"return":2}`), `line 3: field "result": a wait's result is ok, not-equal, timed-out, cancelled or async, not "timedout"`},
+		{"wait without result", ev(`{"agent":1,"seq":1,"kind":"wait","order":"seq-cst","buffer":1,"size":4,"noTear":true,"read":"00000000","expected":"00000000","timeout":-1,"call":1,"return":2}`), `line 3: field "result": a wait's result`},
+		{"settle result", ev(`{"agent":1,"kind":"wait-settle","buffer":1,"size":4,"result":"async","call":1,"return":1}`), `line 3: field "result": a wait-settle's result is ok, timed-out or cancelled, not "async"`},
+		{"notify result not a number", ev(`{"agent":1,"seq":1,"kind":"notify","buffer":1,"size":4,"count":1,"result":"two","call":1,"return":1}`), `line 3: field "result": a notify's result is the number of waiters it woke`},
+		{"notify result below woken", ev(`{"agent":1,"seq":1,"kind":"notify","buffer":1,"size":4,"count":-1,"woken":[{"agent":2,"seq":1},{"agent":3,"seq":1}],"result":"1","call":1,"return":1}`), `line 3: field "result": the notify says it woke 1 waiters but lists 2`},
+		{"queue get result", ev(`{"agent":1,"seq":1,"kind":"queue-get","peer":3,"result":"full","call":1,"return":1}`), `line 3: field "result": a queue-get event's result is ok or empty, not "full"`},
+		{"queue maxsize changes", ev(`{"agent":1,"seq":1,"kind":"queue-put","peer":3,"count":1,"result":"ok","item":1,"sync":1,"call":1,"return":1}` + "\n" + `{"agent":1,"seq":2,"kind":"queue-put","peer":3,"result":"ok","item":2,"sync":2,"call":2,"return":2}`), `line 4: field "count": queue 3's maxsize is 0 here but 1 at event 0`},
 		{"two values", ev(`{"agent":1,"seq":1,"kind":"notify","call":1,"return":1} {}`), `line 3: more than one JSON value`},
 		{"long line", header + `{"op":"` + strings.Repeat("x", history.MaxLineBytes) + `"}` + "\n", "line 3: line longer than"},
 	} {

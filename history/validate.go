@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/sabre-mm/sabre/model"
@@ -33,6 +34,12 @@ const MaxBufferLength = 1 << 32
 //     but a Notify, Count on anything but a Notify (≥ -1) or a QueuePut or
 //     QueueGet (≥ 0, the queue's maxsize); Size ≥ 0; Op and Result valid
 //     UTF-8; a Buffer, on any kind, declared in the header;
+//   - a Result the kind can have (validateResult): a Wait's one of ok,
+//     not-equal, timed-out, cancelled, async; a WaitSettle's one of ok,
+//     timed-out, cancelled; a Notify's (when given) the decimal number it
+//     woke, at least len(Woken); a Queue event's (when given) ok, or full
+//     for a put and empty for a get;
+//   - the events of one queue (Peer) agree on its maxsize (Count);
 //   - a Sync token is sent by at most one event (AgentStart, AgentEnd,
 //     QueuePut, Notify).
 //
@@ -62,6 +69,8 @@ func (h *History) Validate() error {
 	}
 	var seqs seqSet
 	senders := make(map[uint64]int)
+	maxsizes := make(map[uint64]int) // queue → its first event
+
 	for i := range h.Events {
 		e := &h.Events[i]
 		f := func(field, format string, args ...any) error {
@@ -93,6 +102,13 @@ func (h *History) Validate() error {
 		}
 		if err := validateMemory(e, bufs, f); err != nil {
 			return err
+		}
+		if e.Kind == EvQueuePut || e.Kind == EvQueueGet {
+			if j, ok := maxsizes[e.Peer]; !ok {
+				maxsizes[e.Peer] = i
+			} else if c := h.Events[j].Count; c != e.Count {
+				return f("count", "queue %d's maxsize is %d here but %d at event %d: a queue's maxsize does not change", e.Peer, e.Count, c, j)
+			}
 		}
 		switch e.Kind {
 		case EvAgentStart, EvAgentEnd, EvQueuePut, EvNotify:
@@ -197,6 +213,9 @@ func validateFields(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 			return f("count", "a %s event has no count", e.Kind)
 		}
 	}
+	if err := validateResult(e, f); err != nil {
+		return err
+	}
 	k := e.Kind
 	for _, p := range []struct {
 		name    string
@@ -210,6 +229,50 @@ func validateFields(e *Event, bufs map[uint64]Buffer, f func(field, format strin
 	} {
 		if p.v != 0 && !p.allowed {
 			return f(p.name, "a %s event has no %s", k, p.name)
+		}
+	}
+	return nil
+}
+
+// validateResult refuses a Result the event's kind cannot have: a Wait's
+// must be one of its outcomes and a WaitSettle's one of a settlement's; a
+// Notify's, when given, the number of waiters it woke (at least the number
+// it lists in Woken), in decimal; a Queue event's, when given, "ok" or its
+// failure ("full" for a put, "empty" for a get). Checkers read these words:
+// a misspelt one would otherwise pass for another outcome.
+func validateResult(e *Event, f func(field, format string, args ...any) error) error {
+	r := e.Result
+	switch e.Kind {
+	case EvWait:
+		switch r {
+		case "ok", "not-equal", "timed-out", "cancelled", "async":
+			return nil
+		}
+		return f("result", "a wait's result is ok, not-equal, timed-out, cancelled or async, not %q", r)
+	case EvWaitSettle:
+		switch r {
+		case "ok", "timed-out", "cancelled":
+			return nil
+		}
+		return f("result", "a wait-settle's result is ok, timed-out or cancelled, not %q", r)
+	case EvNotify:
+		if r == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(r)
+		if err != nil || n < 0 || strconv.Itoa(n) != r {
+			return f("result", "a notify's result is the number of waiters it woke, in decimal, not %q", r)
+		}
+		if n < len(e.Woken) {
+			return f("result", "the notify says it woke %d waiters but lists %d in woken", n, len(e.Woken))
+		}
+	case EvQueuePut, EvQueueGet:
+		fail := "full"
+		if e.Kind == EvQueueGet {
+			fail = "empty"
+		}
+		if r != "" && r != "ok" && r != fail {
+			return f("result", "a %s event's result is ok or %s, not %q", e.Kind, fail, r)
 		}
 	}
 	return nil
