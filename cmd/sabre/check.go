@@ -107,7 +107,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	illegal, unknown := false, false
 	for i, h := range hs {
 		file := fs.Arg(i)
-		results, err := checker.Run(context.Background(), h, cs, opt)
+		results, err := runChecks(h, cs, opt, *html)
 		if err != nil {
 			fmt.Fprintf(stderr, "sabre check: %s: %v\n", file, err)
 			return 2
@@ -123,11 +123,6 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		all = append(all, checkJSON{File: file, Results: results})
-		if *html != "" {
-			if err := writeHTML(*html, h, opt); err != nil {
-				return fail("--html: %v", err)
-			}
-		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -182,16 +177,42 @@ func printResult(w io.Writer, file string, r checker.Result) {
 	}
 }
 
-func writeHTML(path string, h *history.History, opt checker.Options) error {
-	r, err := checker.Linearizability(context.Background(), h, opt)
-	if err != nil {
-		return err
+// runChecks runs the checks cs on h; with html set it runs the lin check
+// on its own, to write its visualisation to the file html from the same
+// report (WriteHTML re-runs porcupine once to keep what it draws).
+func runChecks(h *history.History, cs []checker.Check, opt checker.Options, html string) ([]checker.Result, error) {
+	ctx := context.Background()
+	if html == "" {
+		return checker.Run(ctx, h, cs, opt)
 	}
+	var out []checker.Result
+	for _, c := range cs {
+		if c != checker.Lin {
+			rs, err := checker.Run(ctx, h, []checker.Check{c}, opt)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rs...)
+			continue
+		}
+		r, err := checker.Linearizability(ctx, h, opt)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeHTML(html, r, opt.Budget); err != nil {
+			return nil, fmt.Errorf("--html: %w", err)
+		}
+		out = append(out, r.Result)
+	}
+	return out, nil
+}
+
+func writeHTML(path string, r *checker.LinReport, budget time.Duration) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := r.WriteHTML(f, opt.Budget); err != nil {
+	if err := r.WriteHTML(f, budget); err != nil {
 		f.Close()
 		return err
 	}
