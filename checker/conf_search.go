@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"time"
 
 	"github.com/sabre-mm/sabre/model"
@@ -97,13 +98,16 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 				if !p.counting(w, r) {
 					return true
 				}
-				if _, ok := hb.coherent(w, r, k); !ok || !s.covers(r, w, hb, scan) {
-					return true
-				}
-				if p.sRead[r] && p.swCapable(w, r) {
-					dom = append(dom, w)
-				} else {
-					none = true
+				switch {
+				case p.sRead[r] && p.swCapable(w, r):
+					// every other candidate of byte k is counted too
+					if s.syncFeasibleAt(r, w, k, hb, scan) {
+						dom = append(dom, w)
+					}
+				default:
+					if _, ok := hb.coherent(w, r, k); ok && s.covers(r, w, hb, scan) {
+						none = true
+					}
 				}
 				return limit == 0 || len(dom)+b2i(none) < limit
 			})
@@ -111,8 +115,15 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 		}
 	}
 	if p.sRead[r] {
+		// a synchronizing write gives r the bytes of mustHold: when there
+		// are some, the candidates of the first are all there is to see
+		k0, k1, at := 0, R.ElementSize, false
+		if m := p.mustHold(r); m != 0 {
+			k0 = bits.TrailingZeros8(m)
+			k1, at = k0+1, true
+		}
 	all:
-		for k := 0; k < R.ElementSize; k++ {
+		for k := k0; k < k1; k++ {
 			list := p.swc[r][k]
 			seen := 0
 			for i := len(list) - 1; i >= 0; i-- {
@@ -127,7 +138,10 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 					capped = true
 					break
 				}
-				if _, ok := hb.coherent(w, r, k); ok {
+				if k > k0 && p.holdsBefore(w, r, k) {
+					continue // examined at an earlier byte
+				}
+				if (at && s.syncFeasibleAt(r, w, k, hb, scan)) || (!at && s.syncFeasible(r, w, hb, scan)) {
 					dom = append(dom, w)
 				}
 			}
@@ -150,6 +164,163 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 		none = found
 	}
 	return dom, none, capped
+}
+
+// syncFeasible reports whether read r can take all its bytes under hb
+// with w synchronizing-with it (w: a seq-cst write of r's range, r
+// seq-cst): w gives every byte it holds and is coherent for (at least
+// one), and each other byte has a source that would not synchronize-with
+// r, is coherent, does not happen before w (w writes every byte of r's
+// range, and with the edge w → r it would lie in between: coherent reads),
+// and is not counted by tear free reads besides w. The edge w → r
+// changes neither w's coherence (a write between w and r would happen
+// after w and before w) nor whether r happens before a write. With scan
+// > 0 it examines at most scan candidates of a byte and assumes the
+// best of the rest (the answer then over-approximates, as pruning needs).
+func (s *confSearch) syncFeasible(r, w int32, hb *confHB, scan int) bool {
+	return s.syncWhy(r, w, hb, scan) < 0
+}
+
+// syncFeasibleAt is syncFeasible when w must give r its byte k itself
+// (every other candidate of k would tear, or happens before w): a quick
+// look at that byte first.
+func (s *confSearch) syncFeasibleAt(r, w int32, k int, hb *confHB, scan int) bool {
+	if !s.p.holds(w, r, k) {
+		return false
+	}
+	if _, ok := hb.coherent(w, r, k); !ok {
+		return false
+	}
+	return s.syncWhy(r, w, hb, scan) < 0
+}
+
+// syncWhy is syncFeasible's reason: -1 when r can take its bytes with w
+// synchronizing-with it, else a byte (index into r) that then has no
+// source, or r's size when r takes no byte from w.
+func (s *confSearch) syncWhy(r, w int32, hb *confHB, scan int) int {
+	p := s.p
+	R := &p.ev[r]
+	if hb.hb(r, w) {
+		return R.ElementSize
+	}
+	if m := p.mustHold(r); !p.holdsAll(w, r, m) {
+		for k := 0; ; k++ {
+			if m&(1<<k) != 0 && !p.holds(w, r, k) {
+				return k
+			}
+		}
+	}
+	// the bytes w gives (coherent reads; bytes with the same writes
+	// alike), then sources of the others
+	var need, known, coh uint8
+	lo := p.locOf[r]
+	for k := 0; k < R.ElementSize; k++ {
+		if !p.holds(w, r, k) {
+			need |= 1 << k
+			continue
+		}
+		ok, done := false, false
+		for j := 0; j < k; j++ {
+			if known&(1<<j) != 0 && p.locSig[lo[j]] == p.locSig[lo[k]] {
+				ok, done = coh&(1<<j) != 0, true
+				break
+			}
+		}
+		if !done {
+			_, ok = hb.coherent(w, r, k)
+		}
+		known |= 1 << k
+		if ok {
+			coh |= 1 << k
+		} else {
+			need |= 1 << k
+		}
+	}
+	if need == 1<<R.ElementSize-1 {
+		return R.ElementSize
+	}
+	tear := R.NoTear && p.counting(w, r)
+	for k := 0; k < R.ElementSize; k++ {
+		if need&(1<<k) != 0 && !s.plainSource(r, w, k, tear, hb, scan) {
+			return k
+		}
+	}
+	return -1
+}
+
+// plainSource reports whether byte k of read r has a source that would
+// not synchronize-with r when w does (see syncWhy); with scan > 0 the
+// candidates past the first scan are assumed to fit.
+func (s *confSearch) plainSource(r, w int32, k int, tear bool, hb *confHB, scan int) bool {
+	p := s.p
+	found, seen := false, 0
+	p.eachPlain(r, k, func(v int32) bool {
+		if seen++; scan > 0 && seen > scan {
+			found = true // not examined: assume it fits
+			return false
+		}
+		if hb.hb(v, w) || (tear && p.counting(v, r)) {
+			return true
+		}
+		_, found = hb.coherent(v, r, k)
+		return !found
+	})
+	return found
+}
+
+// mustHold returns the bytes of read r (a mask) whose candidates that
+// would not synchronize-with r are all init writes (or none): a write
+// that synchronizes-with r must give them itself, as it writes them and
+// every init write of them happens before it (coherent reads). Computed
+// once per read.
+func (p *confProblem) mustHold(r int32) uint8 {
+	if p.hold == nil {
+		p.hold = make([]int16, p.n)
+		for i := range p.hold {
+			p.hold[i] = -1
+		}
+	}
+	if m := p.hold[r]; m >= 0 {
+		return uint8(m)
+	}
+	var m uint8
+	for k := 0; k < p.ev[r].ElementSize; k++ {
+		only, seen := true, 0
+		p.eachPlain(r, k, func(v int32) bool {
+			seen++
+			only = p.ev[v].Order == model.Init && seen <= confMaxScan
+			return only
+		})
+		if only {
+			m |= 1 << k
+		}
+	}
+	p.hold[r] = int16(m)
+	return m
+}
+
+// holdsAll reports whether write w holds every byte of read r in mask m.
+func (p *confProblem) holdsAll(w, r int32, m uint8) bool {
+	for k := 0; m != 0; k++ {
+		if m&(1<<k) != 0 {
+			if !p.holds(w, r, k) {
+				return false
+			}
+			m &^= 1 << k
+		}
+	}
+	return true
+}
+
+// holdsBefore reports whether write w holds a byte of read r before its
+// byte k (as p.holds).
+func (p *confProblem) holdsBefore(w, r int32, k int) bool {
+	for j := 0; j < k; j++ {
+		if p.holds(w, r, j) {
+			return true
+		}
+	}
+	return false
 }
 
 // countingOnly returns a byte of NoTear read r whose every candidate is
