@@ -45,6 +45,7 @@ type confSearch struct {
 	inexact  bool
 	disagree int  // witnesses the model refused (a bug if ever non-zero)
 	core     bool // the failure holds whatever the open reads choose
+	pigeon   *confPigeon
 }
 
 // tick counts a step and reports whether the search must stop.
@@ -443,6 +444,18 @@ func (s *confSearch) static() (sigma []int32, fail *confFail) {
 			s.vars = append(s.vars, r)
 		}
 	}
+	// read-modify-writes of a range need distinct writes (confPigeon)
+	hb, cyc := p.computeHB(sigma)
+	if cyc != nil {
+		return nil, s.cycleFail(sigma, cyc)
+	}
+	s.pigeon = s.newPigeon(sigma, hb)
+	if m := s.pigeon; m != nil && !s.stopped {
+		if u := m.match(); u >= 0 {
+			s.core = true
+			return nil, m.fail(u, hb)
+		}
+	}
 	return sigma, nil
 }
 
@@ -586,6 +599,7 @@ combinations:
 			vals = append(vals, -1)
 		}
 		rmw := p.windowWrite(r)
+		pg := s.pigeon
 		for _, v := range vals {
 			if rmw && v >= 0 && p.rkey[v] == p.rkey[r] {
 				if o, dup := taken[v]; dup {
@@ -596,8 +610,29 @@ combinations:
 				}
 				taken[v] = r
 			}
+			u, old := int32(-1), []int32(nil)
+			if pg != nil {
+				// forward checking: the read-modify-writes of each range
+				// can still have distinct writes
+				u, old = pg.choose(r, v)
+				if u >= 0 {
+					if bad := pg.match(); bad >= 0 {
+						if s.first == nil {
+							s.first = pg.fail(bad, hb)
+						}
+						pg.restore(u, old)
+						if rmw && v >= 0 && taken[v] == r {
+							delete(taken, v)
+						}
+						continue
+					}
+				}
+			}
 			assign[r] = v
 			w := dfs(i + 1)
+			if pg != nil {
+				pg.restore(u, old)
+			}
 			if rmw && v >= 0 && taken[v] == r {
 				delete(taken, v)
 			}
