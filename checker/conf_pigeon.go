@@ -61,6 +61,15 @@ type confPigeon struct {
 	// from the last failure: the parts and tokens of a Hall set
 	hallParts []int32
 	hallToks  []int32
+	stack     []confAugFrame
+}
+
+// confAugFrame is a step of an augmenting path: a part, the next of its
+// tokens to look at, and the token it would take.
+type confAugFrame struct {
+	u int32
+	i int
+	t int32
 }
 
 // confPigeonMax: a read-modify-write with this many possible
@@ -226,18 +235,34 @@ func (s *confSearch) consumed(r int32, hb *confHB) []int32 {
 	return nil
 }
 
-// try looks for an augmenting path from part u (Kuhn's algorithm).
+// try looks for an augmenting path from part u (Kuhn's algorithm, with
+// a stack of its own: paths may be long).
 func (m *confPigeon) try(u int32) bool {
-	for _, t := range m.cur[u] {
+	stack := append(m.stack[:0], confAugFrame{u: u})
+	defer func() { m.stack = stack[:0] }()
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.i == len(m.cur[f.u]) {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		t := m.cur[f.u][f.i]
+		f.i++
 		if m.seen[t] == m.stamp {
 			continue
 		}
 		m.seen[t] = m.stamp
-		if o := m.owner[t]; o < 0 || m.try(o) {
-			m.owner[t] = u
-			m.mate[u] = t
-			return true
+		f.t = t
+		if o := m.owner[t]; o >= 0 {
+			stack = append(stack, confAugFrame{u: o})
+			continue
 		}
+		// a free token: each part on the path takes the one it looked at
+		for _, g := range stack {
+			m.owner[g.t] = g.u
+			m.mate[g.u] = g.t
+		}
+		return true
 	}
 	return false
 }

@@ -21,6 +21,11 @@ var confMaxSteps, confStepsPerEvent = 4 << 20, 16
 // quadratic; a read left undecided is the search's.
 const confStaticScan = 64
 
+// confMaxOpen bounds the seq-cst reads with a choice that the exhaustive
+// search over combinations takes on (it recurses once per read); past it,
+// when the guesses fail, the answer is Unknown.
+const confMaxOpen = 100_000
+
 // confSmall: histories of at most this many events get the more
 // thorough (costlier) pruning at every step of the exhaustive search.
 const confSmall = 2000
@@ -530,6 +535,11 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 	// what fails whatever the open reads choose
 	if f := s.relaxed(sigma); f != nil || s.stopped {
 		return nil, f
+	}
+	if len(s.vars) > confMaxOpen {
+		// the search below recurses once per open read
+		s.stop(fmt.Sprintf("the guesses failed and %d open reads are more than the exhaustive search takes (%d)", len(s.vars), confMaxOpen))
+		return nil, nil
 	}
 combinations:
 	// every combination, with the replay's choice first
