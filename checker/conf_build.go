@@ -2,6 +2,7 @@ package checker
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -88,6 +89,11 @@ type confProblem struct {
 	// wwCount[k]: the writes of range key k that the memory-order rule
 	// forbids between a synchronizing pair (see windowWrite).
 	wwCount []int32
+	hold    []int16 // per read: mustHold's mask, -1 until computed
+	// locSig[l]: bytes with equal locSig have the same writes, init
+	// writes aside (which no other write happens before), so a write is
+	// a coherent source of one for a read iff of the other
+	locSig []int32
 }
 
 // confRewrite17 returns h with every failing compareExchange (a read with
@@ -389,6 +395,31 @@ func (p *confProblem) chains() {
 				p.classW[p.rkey[id]] = confAppendChain(p.classW[p.rkey[id]], c, int32(id))
 			}
 		}
+	}
+	p.signatures()
+}
+
+// signatures sets locSig: the bytes with the same non-init writes.
+func (p *confProblem) signatures() {
+	p.locSig = make([]int32, len(p.locs))
+	ids := map[string]int32{}
+	var key []byte
+	for l, lists := range p.byteW {
+		key = key[:0]
+		for _, cl := range lists {
+			key = binary.AppendVarint(key, -1-int64(cl.chain))
+			for _, w := range cl.ids {
+				if p.ev[w].Order != model.Init {
+					key = binary.AppendVarint(key, int64(w))
+				}
+			}
+		}
+		id, ok := ids[string(key)]
+		if !ok {
+			id = int32(len(ids))
+			ids[string(key)] = id
+		}
+		p.locSig[l] = id
 	}
 }
 

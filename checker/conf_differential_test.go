@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sabre-mm/sabre/history"
@@ -17,19 +18,35 @@ import (
 // compareExchange that succeeds or fails; 1, 2 and 4 bytes), random call
 // and return instants, and read values made of bytes some write (or the
 // initial zero) holds, mostly whole, sometimes mixed, rarely anything.
-func confGen(t *rapid.T) *history.History { return confGenWith(t, false) }
+func confGen(t *rapid.T) *history.History { return confGenWith(t, confSparse) }
 
-// confGenWith draws as confGen; dense histories have 1-byte accesses to
-// two bytes, values 1 and 2 written again and again, mostly seq-cst, and
-// up to 10 accesses by 3 agents: many reads with several possible
-// synchronizing sources.
-func confGenWith(t *rapid.T, dense bool) *history.History {
+// confGenMode: what confGenWith draws.
+type confGenMode int
+
+const (
+	confSparse confGenMode = iota
+	// confDense: 1-byte accesses to two bytes, values 1 and 2 written again
+	// and again, mostly seq-cst, and up to 10 accesses by 3 agents: many
+	// reads with several possible synchronizing sources.
+	confDense
+	// confRMWs: mostly read-modify-writes (and seq-cst stores, loads and
+	// compareExchange) of one byte or of the two at 0, values 0–2: many
+	// read-modify-writes of one range that may read the same writes.
+	confRMWs
+)
+
+// confGenWith draws as confGen, or as mode says.
+func confGenWith(t *rapid.T, mode confGenMode) *history.History {
 	b := newConfHist(8)
 	agents := rapid.IntRange(2, 3).Draw(t, "agents")
 	n := rapid.IntRange(2, 7).Draw(t, "ops")
-	if dense {
+	switch mode {
+	case confDense:
 		agents = 3
 		n = rapid.IntRange(5, 10).Draw(t, "ops")
+	case confRMWs:
+		agents = 3
+		n = rapid.IntRange(3, 7).Draw(t, "ops")
 	}
 	type op struct {
 		agent, kind, index, size int
@@ -47,11 +64,17 @@ func confGenWith(t *rapid.T, dense bool) *history.History {
 		o.call = rapid.Int64Range(1, 30).Draw(t, "call")
 		o.ret = o.call + rapid.Int64Range(0, 20).Draw(t, "len")
 		o.v = rapid.Uint64Range(1, 3).Draw(t, "value")
-		if dense {
+		switch mode {
+		case confDense:
 			o.kind = rapid.SampledFrom([]int{0, 1, 1, 2, 3, 3, 4, 5}).Draw(t, "kind")
 			o.size, o.index = 1, rapid.IntRange(0, 1).Draw(t, "byte")
 			o.call, o.ret = 1, 100 // real time rules nothing out
 			o.v = rapid.Uint64Range(1, 2).Draw(t, "value")
+		case confRMWs:
+			o.kind = rapid.SampledFrom([]int{1, 3, 4, 4, 4, 4, 5}).Draw(t, "kind")
+			o.size, o.index = rapid.SampledFrom([]int{1, 1, 2}).Draw(t, "size"), 0
+			o.call, o.ret = 1, 100
+			o.v = rapid.Uint64Range(0, 2).Draw(t, "value")
 		}
 		o.operand = rapid.Uint64Range(0, 3).Draw(t, "operand")
 		o.op = rapid.SampledFrom([]model.ModifyOp{model.Add, model.Exchange, model.Or}).Draw(t, "op")
@@ -239,11 +262,16 @@ func confBrute(h *history.History, v model.Variant, limit int) (ok, tooBig bool,
 // TestConformanceDifferential compares Conformance with brute force over
 // model.ValidExecution on small random histories, under every variant,
 // and checks every witness with the model.
-func TestConformanceDifferential(t *testing.T) { confDifferential(t, false) }
+func TestConformanceDifferential(t *testing.T) { confDifferential(t, confSparse) }
 
 // TestConformanceDifferentialDense: the same on dense histories (see
 // confGenWith), where the search over synchronizing sources works.
-func TestConformanceDifferentialDense(t *testing.T) { confDifferential(t, true) }
+func TestConformanceDifferentialDense(t *testing.T) { confDifferential(t, confDense) }
+
+// TestConformanceDifferentialRMWs: the same on histories of mostly
+// read-modify-writes (see confGenWith), where read-modify-writes of one
+// range compete for the writes they read (confPigeon).
+func TestConformanceDifferentialRMWs(t *testing.T) { confDifferential(t, confRMWs) }
 
 // TestConformanceDifferentialExhaustive: the same, with the search's
 // guesses and its relaxation turned off, so that the exhaustive search over
@@ -251,14 +279,16 @@ func TestConformanceDifferentialDense(t *testing.T) { confDifferential(t, true) 
 func TestConformanceDifferentialExhaustive(t *testing.T) {
 	defer func() { confExhaustiveOnly = false }()
 	confExhaustiveOnly = true
-	t.Run("sparse", func(t *testing.T) { confDifferential(t, false) })
-	t.Run("dense", func(t *testing.T) { confDifferential(t, true) })
+	t.Run("sparse", func(t *testing.T) { confDifferential(t, confSparse) })
+	t.Run("dense", func(t *testing.T) { confDifferential(t, confDense) })
+	t.Run("rmws", func(t *testing.T) { confDifferential(t, confRMWs) })
 }
 
-func confDifferential(t *testing.T, dense bool) {
+func confDifferential(t *testing.T, mode confGenMode) {
+	dense := mode == confDense
 	counts := map[string]int{}
 	rapid.Check(t, func(t *rapid.T) {
-		h := confGenWith(t, dense)
+		h := confGenWith(t, mode)
 		v := rapid.SampledFrom([]model.Variant{model.ES2024, model.ES2017, model.SC}).Draw(t, "variant")
 		want, tooBig, err := confBrute(h, v, 20000)
 		if err != nil {
@@ -292,12 +322,15 @@ func confDifferential(t *testing.T, dense bool) {
 			}
 		} else if rep.Explanation == nil || len(rep.Findings) != 1 || rep.Explanation.Predicate == "" {
 			t.Fatalf("%s: illegal without an explanation: %+v", v, rep)
+		} else if strings.Contains(rep.Explanation.Message, " read-modify-writes of ") {
+			counts["illegal: read-modify-writes need distinct writes"]++
 		}
 	})
 	t.Logf("verdicts: %v", counts)
 	if confExhaustiveOnly && dense && counts["ok with a choice of synchronizing source"] == 0 {
 		t.Errorf("no dense history had a search over synchronizing sources: %v", counts)
 	}
+
 	for _, v := range []string{"es2024", "es2017", "sc"} {
 		if counts[v+" ok"] == 0 || counts[v+" illegal"] == 0 {
 			t.Errorf("%s: the random histories did not give both verdicts: %v", v, counts)

@@ -336,50 +336,41 @@ func confSubset(a, b []confEdge) bool {
 func (s *confSearch) readFail(r, sg int32, anySW bool, hb *confHB, truncated bool) *confFail {
 	p := s.p
 	R := &p.ev[r]
-	f := &confFail{read: r, inexact: truncated}
-	seq := R.Order == model.SeqCst
-	ok := make([]bool, R.ElementSize) // byte k has some source
-	byW := map[int32]int{}
-	add := func(w int32, k int, pred, msg string, other ...int32) {
-		if i, seen := byW[w]; seen {
-			f.why[i].mask |= 1 << k
-			return
-		}
-		byW[w] = len(f.why)
-		f.why = append(f.why, confWhy{w: w, mask: 1 << k, pred: pred, msg: msg, other: other})
-	}
-	for k := 0; k < R.ElementSize; k++ {
-		p.eachCand(r, k, func(w int32) bool {
-			if seq && !anySW && p.swCapable(w, r) && w != sg {
-				add(w, k, model.PredSCAtomics, fmt.Sprintf("%s would synchronize-with %s, but this choice has %s synchronize-with it", p.name(w), p.name(r), p.nameOr(sg)), sg)
-				return len(byW) < 4*confMaxSources
-			}
-			v, coh := hb.coherent(w, r, k)
-			switch {
-			case coh:
-				ok[k] = true
-				add(w, k, "", "")
-			case v < 0:
-				add(w, k, model.PredCoherentReads, fmt.Sprintf("%s happens before %s", p.name(r), p.name(w)))
-			default:
-				add(w, k, model.PredCoherentReads, fmt.Sprintf("%s writes the byte in between: %s happens before it and it happens before %s", p.name(v), p.name(w), p.name(r)), v)
-			}
-			return len(byW) < 4*confMaxSources
-		})
-	}
+	f, ok := s.sourceWhys(r, sg, anySW, hb)
+	f.inexact = truncated
 	for k, o := range ok {
 		if !o {
 			f.mask |= 1 << k
 		}
 	}
 	if f.mask != 0 {
+		// the predicate that rules out the sources of those bytes, when
+		// it is one (else coherent reads, as most)
+		pred := ""
+		for _, wy := range f.why {
+			if wy.mask&f.mask != 0 && wy.pred != "" && wy.pred != pred {
+				if pred != "" {
+					pred = "several"
+					break
+				}
+				pred = wy.pred
+			}
+		}
 		f.pred = model.PredCoherentReads
 		f.msg = fmt.Sprintf("%s: no write of the value it read at %s is allowed as its source by coherent reads", p.name(r), p.byteList(r, f.mask))
+		switch pred {
+		case "several":
+			f.msg = fmt.Sprintf("%s: no write of the value it read at %s can be its source", p.name(r), p.byteList(r, f.mask))
+		case "", model.PredCoherentReads:
+		default:
+			f.pred = pred
+			f.msg = fmt.Sprintf("%s: no write of the value it read at %s is allowed as its source by %s", p.name(r), p.byteList(r, f.mask), pred)
+		}
 	} else {
 		// every byte has a source alone, but no combination fits
 		f.mask = uint8(1<<R.ElementSize - 1)
 		if sg >= 0 {
-			if i, seen := byW[sg]; !seen || f.why[i].pred != "" {
+			if i, seen := f.at(sg); !seen || f.why[i].pred != "" {
 				f.pred = model.PredCoherentReads
 				f.msg = fmt.Sprintf("%s cannot take any byte from %s, which this choice has synchronize-with it", p.name(r), p.name(sg))
 			}
@@ -400,6 +391,99 @@ func (s *confSearch) readFail(r, sg int32, anySW bool, hb *confHB, truncated boo
 		f.events = append(f.events, w.w)
 	}
 	return f
+}
+
+// at returns the index in why of write w's entry.
+func (f *confFail) at(w int32) (int, bool) {
+	for i := range f.why {
+		if f.why[i].w == w {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// sourceWhys says, for each candidate of each byte of read r under hb and
+// sg (the write chosen to synchronize-with r, -1 for none; anySW: any may),
+// what rules it out (pred "" when nothing does by itself), and which bytes
+// have a candidate nothing rules out.
+func (s *confSearch) sourceWhys(r, sg int32, anySW bool, hb *confHB) (*confFail, []bool) {
+	p := s.p
+	R := &p.ev[r]
+	f := &confFail{read: r}
+	seq := R.Order == model.SeqCst
+	ok := make([]bool, R.ElementSize) // byte k has some source
+	byW := map[int32]int{}
+	add := func(w int32, k int, pred, msg string, other ...int32) {
+		if i, seen := byW[w]; seen {
+			f.why[i].mask |= 1 << k
+			return
+		}
+		byW[w] = len(f.why)
+		f.why = append(f.why, confWhy{w: w, mask: 1 << k, pred: pred, msg: msg, other: other})
+	}
+	for k := 0; k < R.ElementSize; k++ {
+		p.eachCand(r, k, func(w int32) bool {
+			if seq && !anySW && p.swCapable(w, r) && w != sg {
+				add(w, k, model.PredSCAtomics, fmt.Sprintf("%s would synchronize-with %s, but this choice has %s synchronize-with it", p.name(w), p.name(r), p.nameOr(sg)), sg)
+				return len(byW) < 4*confMaxSources
+			}
+			v, coh := hb.coherent(w, r, k)
+			switch {
+			case coh && anySW && seq && p.swCapable(w, r):
+				if b := s.syncWhy(r, w, hb, 0); b >= 0 {
+					pred, msg, other := s.syncReason(r, w, b, hb)
+					add(w, k, pred, msg, other...)
+					break
+				}
+				ok[k] = true
+				add(w, k, "", "")
+			case coh:
+				ok[k] = true
+				add(w, k, "", "")
+			case v < 0:
+				add(w, k, model.PredCoherentReads, fmt.Sprintf("%s happens before %s", p.name(r), p.name(w)))
+			default:
+				add(w, k, model.PredCoherentReads, fmt.Sprintf("%s writes the byte in between: %s happens before it and it happens before %s", p.name(v), p.name(w), p.name(r)), v)
+			}
+			return len(byW) < 4*confMaxSources
+		})
+	}
+	return f, ok
+}
+
+// syncReason says why read r has no source of its byte b (syncWhy's
+// answer) when w synchronizes-with it: the model's predicate, a sentence,
+// and the other events involved.
+func (s *confSearch) syncReason(r, w int32, b int, hb *confHB) (string, string, []int32) {
+	p := s.p
+	R := &p.ev[r]
+	if b >= R.ElementSize {
+		if hb.hb(r, w) {
+			return model.PredCoherentReads, fmt.Sprintf("%s happens before %s", p.name(r), p.name(w)), nil
+		}
+		return model.PredCoherentReads, fmt.Sprintf("%s can take no byte from it (coherent reads)", p.name(r)), nil
+	}
+	lead := fmt.Sprintf("if it synchronized-with %s, %s would have no source: ", p.name(r), p.byteList(r, 1<<b))
+	pred, msg, other := "", "", []int32(nil)
+	p.eachPlain(r, b, func(v int32) bool {
+		switch _, coh := hb.coherent(v, r, b); {
+		case hb.hb(v, w):
+			pred, msg, other = model.PredCoherentReads, fmt.Sprintf("%s, which wrote that value, happens before %s, which writes the byte and would happen before %s", p.name(v), p.name(w), p.name(r)), []int32{v}
+		case R.NoTear && p.counting(w, r) && p.counting(v, r):
+			pred, msg, other = model.PredTearFreeReads, fmt.Sprintf("%s, which wrote that value, is another NoTear write of its range", p.name(v)), []int32{v}
+		case !coh:
+			pred, msg, other = model.PredCoherentReads, fmt.Sprintf("%s, which wrote that value, is not a coherent source", p.name(v)), []int32{v}
+		default:
+			return true
+		}
+		return false
+	})
+	if pred == "" {
+		pred = model.PredValidChosenReads
+		msg = fmt.Sprintf("it wrote another value there, and every write of %#02x there would synchronize-with the read as well (one at most can)", p.val[r][b])
+	}
+	return pred, lead + msg, other
 }
 
 func (p *confProblem) nameOr(e int32) string {

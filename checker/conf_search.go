@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"time"
 
 	"github.com/sabre-mm/sabre/model"
@@ -19,6 +20,11 @@ var confMaxSteps, confStepsPerEvent = 4 << 20, 16
 // per byte of a read: proving a source unique among many would be
 // quadratic; a read left undecided is the search's.
 const confStaticScan = 64
+
+// confMaxOpen bounds the seq-cst reads with a choice that the exhaustive
+// search over combinations takes on (it recurses once per read); past it,
+// when the guesses fail, the answer is Unknown.
+const confMaxOpen = 100_000
 
 // confSmall: histories of at most this many events get the more
 // thorough (costlier) pruning at every step of the exhaustive search.
@@ -44,6 +50,7 @@ type confSearch struct {
 	inexact  bool
 	disagree int  // witnesses the model refused (a bug if ever non-zero)
 	core     bool // the failure holds whatever the open reads choose
+	pigeon   *confPigeon
 }
 
 // tick counts a step and reports whether the search must stop.
@@ -97,13 +104,16 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 				if !p.counting(w, r) {
 					return true
 				}
-				if _, ok := hb.coherent(w, r, k); !ok || !s.covers(r, w, hb, scan) {
-					return true
-				}
-				if p.sRead[r] && p.swCapable(w, r) {
-					dom = append(dom, w)
-				} else {
-					none = true
+				switch {
+				case p.sRead[r] && p.swCapable(w, r):
+					// every other candidate of byte k is counted too
+					if s.syncFeasibleAt(r, w, k, hb, scan) {
+						dom = append(dom, w)
+					}
+				default:
+					if _, ok := hb.coherent(w, r, k); ok && s.covers(r, w, hb, scan) {
+						none = true
+					}
 				}
 				return limit == 0 || len(dom)+b2i(none) < limit
 			})
@@ -111,8 +121,15 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 		}
 	}
 	if p.sRead[r] {
+		// a synchronizing write gives r the bytes of mustHold: when there
+		// are some, the candidates of the first are all there is to see
+		k0, k1, at := 0, R.ElementSize, false
+		if m := p.mustHold(r); m != 0 {
+			k0 = bits.TrailingZeros8(m)
+			k1, at = k0+1, true
+		}
 	all:
-		for k := 0; k < R.ElementSize; k++ {
+		for k := k0; k < k1; k++ {
 			list := p.swc[r][k]
 			seen := 0
 			for i := len(list) - 1; i >= 0; i-- {
@@ -127,7 +144,10 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 					capped = true
 					break
 				}
-				if _, ok := hb.coherent(w, r, k); ok {
+				if k > k0 && p.holdsBefore(w, r, k) {
+					continue // examined at an earlier byte
+				}
+				if (at && s.syncFeasibleAt(r, w, k, hb, scan)) || (!at && s.syncFeasible(r, w, hb, scan)) {
 					dom = append(dom, w)
 				}
 			}
@@ -150,6 +170,163 @@ func (s *confSearch) domain(r int32, hb *confHB, limit, scan int) (dom []int32, 
 		none = found
 	}
 	return dom, none, capped
+}
+
+// syncFeasible reports whether read r can take all its bytes under hb
+// with w synchronizing-with it (w: a seq-cst write of r's range, r
+// seq-cst): w gives every byte it holds and is coherent for (at least
+// one), and each other byte has a source that would not synchronize-with
+// r, is coherent, does not happen before w (w writes every byte of r's
+// range, and with the edge w → r it would lie in between: coherent reads),
+// and is not counted by tear free reads besides w. The edge w → r
+// changes neither w's coherence (a write between w and r would happen
+// after w and before w) nor whether r happens before a write. With scan
+// > 0 it examines at most scan candidates of a byte and assumes the
+// best of the rest (the answer then over-approximates, as pruning needs).
+func (s *confSearch) syncFeasible(r, w int32, hb *confHB, scan int) bool {
+	return s.syncWhy(r, w, hb, scan) < 0
+}
+
+// syncFeasibleAt is syncFeasible when w must give r its byte k itself
+// (every other candidate of k would tear, or happens before w): a quick
+// look at that byte first.
+func (s *confSearch) syncFeasibleAt(r, w int32, k int, hb *confHB, scan int) bool {
+	if !s.p.holds(w, r, k) {
+		return false
+	}
+	if _, ok := hb.coherent(w, r, k); !ok {
+		return false
+	}
+	return s.syncWhy(r, w, hb, scan) < 0
+}
+
+// syncWhy is syncFeasible's reason: -1 when r can take its bytes with w
+// synchronizing-with it, else a byte (index into r) that then has no
+// source, or r's size when r takes no byte from w.
+func (s *confSearch) syncWhy(r, w int32, hb *confHB, scan int) int {
+	p := s.p
+	R := &p.ev[r]
+	if hb.hb(r, w) {
+		return R.ElementSize
+	}
+	if m := p.mustHold(r); !p.holdsAll(w, r, m) {
+		for k := 0; ; k++ {
+			if m&(1<<k) != 0 && !p.holds(w, r, k) {
+				return k
+			}
+		}
+	}
+	// the bytes w gives (coherent reads; bytes with the same writes
+	// alike), then sources of the others
+	var need, known, coh uint8
+	lo := p.locOf[r]
+	for k := 0; k < R.ElementSize; k++ {
+		if !p.holds(w, r, k) {
+			need |= 1 << k
+			continue
+		}
+		ok, done := false, false
+		for j := 0; j < k; j++ {
+			if known&(1<<j) != 0 && p.locSig[lo[j]] == p.locSig[lo[k]] {
+				ok, done = coh&(1<<j) != 0, true
+				break
+			}
+		}
+		if !done {
+			_, ok = hb.coherent(w, r, k)
+		}
+		known |= 1 << k
+		if ok {
+			coh |= 1 << k
+		} else {
+			need |= 1 << k
+		}
+	}
+	if need == 1<<R.ElementSize-1 {
+		return R.ElementSize
+	}
+	tear := R.NoTear && p.counting(w, r)
+	for k := 0; k < R.ElementSize; k++ {
+		if need&(1<<k) != 0 && !s.plainSource(r, w, k, tear, hb, scan) {
+			return k
+		}
+	}
+	return -1
+}
+
+// plainSource reports whether byte k of read r has a source that would
+// not synchronize-with r when w does (see syncWhy); with scan > 0 the
+// candidates past the first scan are assumed to fit.
+func (s *confSearch) plainSource(r, w int32, k int, tear bool, hb *confHB, scan int) bool {
+	p := s.p
+	found, seen := false, 0
+	p.eachPlain(r, k, func(v int32) bool {
+		if seen++; scan > 0 && seen > scan {
+			found = true // not examined: assume it fits
+			return false
+		}
+		if hb.hb(v, w) || (tear && p.counting(v, r)) {
+			return true
+		}
+		_, found = hb.coherent(v, r, k)
+		return !found
+	})
+	return found
+}
+
+// mustHold returns the bytes of read r (a mask) whose candidates that
+// would not synchronize-with r are all init writes (or none): a write
+// that synchronizes-with r must give them itself, as it writes them and
+// every init write of them happens before it (coherent reads). Computed
+// once per read.
+func (p *confProblem) mustHold(r int32) uint8 {
+	if p.hold == nil {
+		p.hold = make([]int16, p.n)
+		for i := range p.hold {
+			p.hold[i] = -1
+		}
+	}
+	if m := p.hold[r]; m >= 0 {
+		return uint8(m)
+	}
+	var m uint8
+	for k := 0; k < p.ev[r].ElementSize; k++ {
+		only, seen := true, 0
+		p.eachPlain(r, k, func(v int32) bool {
+			seen++
+			only = p.ev[v].Order == model.Init && seen <= confMaxScan
+			return only
+		})
+		if only {
+			m |= 1 << k
+		}
+	}
+	p.hold[r] = int16(m)
+	return m
+}
+
+// holdsAll reports whether write w holds every byte of read r in mask m.
+func (p *confProblem) holdsAll(w, r int32, m uint8) bool {
+	for k := 0; m != 0; k++ {
+		if m&(1<<k) != 0 {
+			if !p.holds(w, r, k) {
+				return false
+			}
+			m &^= 1 << k
+		}
+	}
+	return true
+}
+
+// holdsBefore reports whether write w holds a byte of read r before its
+// byte k (as p.holds).
+func (p *confProblem) holdsBefore(w, r int32, k int) bool {
+	for j := 0; j < k; j++ {
+		if p.holds(w, r, j) {
+			return true
+		}
+	}
+	return false
 }
 
 // countingOnly returns a byte of NoTear read r whose every candidate is
@@ -272,6 +449,18 @@ func (s *confSearch) static() (sigma []int32, fail *confFail) {
 			s.vars = append(s.vars, r)
 		}
 	}
+	// read-modify-writes of a range need distinct writes (confPigeon)
+	hb, cyc := p.computeHB(sigma)
+	if cyc != nil {
+		return nil, s.cycleFail(sigma, cyc)
+	}
+	s.pigeon = s.newPigeon(sigma, hb)
+	if m := s.pigeon; m != nil && !s.stopped {
+		if u := m.match(); u >= 0 {
+			s.core = true
+			return nil, m.fail(u, hb)
+		}
+	}
 	return sigma, nil
 }
 
@@ -347,6 +536,11 @@ func (s *confSearch) run() (*confWitness, *confFail) {
 	if f := s.relaxed(sigma); f != nil || s.stopped {
 		return nil, f
 	}
+	if len(s.vars) > confMaxOpen {
+		// the search below recurses once per open read
+		s.stop(fmt.Sprintf("the guesses failed and %d open reads are more than the exhaustive search takes (%d)", len(s.vars), confMaxOpen))
+		return nil, nil
+	}
 combinations:
 	// every combination, with the replay's choice first
 	assign := append([]int32(nil), sigma...)
@@ -415,6 +609,7 @@ combinations:
 			vals = append(vals, -1)
 		}
 		rmw := p.windowWrite(r)
+		pg := s.pigeon
 		for _, v := range vals {
 			if rmw && v >= 0 && p.rkey[v] == p.rkey[r] {
 				if o, dup := taken[v]; dup {
@@ -425,8 +620,29 @@ combinations:
 				}
 				taken[v] = r
 			}
+			u, old := int32(-1), []int32(nil)
+			if pg != nil {
+				// forward checking: the read-modify-writes of each range
+				// can still have distinct writes
+				u, old = pg.choose(r, v)
+				if u >= 0 {
+					if bad := pg.match(); bad >= 0 {
+						if s.first == nil {
+							s.first = pg.fail(bad, hb)
+						}
+						pg.restore(u, old)
+						if rmw && v >= 0 && taken[v] == r {
+							delete(taken, v)
+						}
+						continue
+					}
+				}
+			}
 			assign[r] = v
 			w := dfs(i + 1)
+			if pg != nil {
+				pg.restore(u, old)
+			}
 			if rmw && v >= 0 && taken[v] == r {
 				delete(taken, v)
 			}

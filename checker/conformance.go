@@ -123,22 +123,29 @@ const confListMax = 12
 // panics; without a budget, a step bound (see docs/checker-conformance.md)
 // ends any search.
 func Conformance(ctx context.Context, h *history.History, opt Options) (*ConformanceReport, error) {
+	rep, _, err := conformance(ctx, h, opt)
+	return rep, err
+}
+
+// conformance is Conformance, also returning the search (nil when none
+// ran), whose steps the tests count.
+func conformance(ctx context.Context, h *history.History, opt Options) (*ConformanceReport, *confSearch, error) {
 	start := time.Now()
 	if ctx == nil {
-		return nil, errors.New("checker: Conformance: nil context")
+		return nil, nil, errors.New("checker: Conformance: nil context")
 	}
 	if h == nil {
-		return nil, errors.New("checker: Conformance: nil history")
+		return nil, nil, errors.New("checker: Conformance: nil history")
 	}
 	v, err := confVariant(opt.Model)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if opt.Budget < 0 {
-		return nil, fmt.Errorf("checker: Conformance: negative budget %v", opt.Budget)
+		return nil, nil, fmt.Errorf("checker: Conformance: negative budget %v", opt.Budget)
 	}
 	if err := h.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rep := &ConformanceReport{Result: Result{Check: Conf}, Model: v.Name()}
 	defer func() { rep.Elapsed = time.Since(start) }()
@@ -155,15 +162,15 @@ func Conformance(ctx context.Context, h *history.History, opt Options) (*Conform
 		x := confImpossible(h, v)
 		if x == nil {
 			// Convert refused h for a reason that is not a read's value
-			return nil, fmt.Errorf("checker: Conformance: %w", err)
+			return nil, nil, fmt.Errorf("checker: Conformance: %w", err)
 		}
 		rep.illegal(x)
-		return rep, nil
+		return rep, nil, nil
 	}
 	if p.n*p.nch > confMaxClock {
 		rep.Verdict = Unknown
 		rep.Reason = fmt.Sprintf("not searched: %d events over %d agent-order chains need more vector-clock memory than the checker allows (%d entries); events of no agent count as chains of their own", p.n, p.nch, confMaxClock)
-		return rep, nil
+		return rep, nil, nil
 	}
 	s := &confSearch{p: p, ctx: ctx, maxSteps: confMaxSteps + confStepsPerEvent*p.n}
 	if opt.Budget > 0 {
@@ -185,7 +192,7 @@ func Conformance(ctx context.Context, h *history.History, opt Options) (*Conform
 	default:
 		rep.illegal(p.explain(f, s))
 	}
-	return rep, nil
+	return rep, s, nil
 }
 
 // confVariant resolves Options.Model: the zero Variant is model.ES2024
