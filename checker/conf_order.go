@@ -14,7 +14,7 @@ import (
 // counts (es2024: seq-cst; es2017: any order) lies between W and R (rule
 // (a), and the 2017 rule). Every requirement of Sequentially Consistent
 // Atomics takes one of these forms once happens-before is known (see
-// docs/checker-conformance.md).
+// docs/checker.md ("Model conformance")).
 //
 // It places events one at a time. An event whose placement cannot close
 // off a solution (it is ready, no open window forbids it, and it opens no

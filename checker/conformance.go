@@ -106,7 +106,7 @@ const confListMax = 12
 // read that began before the read returned, with synchronizes-with and
 // happens-before following, and looks for a memory-order the variant's
 // rules accept (ECMA-262 "Memory Model", #sec-valid-executions; the
-// model package's predicates). docs/checker-conformance.md describes the
+// model package's predicates). docs/checker.md ("Model conformance") describes the
 // search and which histories it decides exactly.
 //
 // The verdict is Ok with a witness (Witness, Reads), Illegal with an
@@ -120,7 +120,7 @@ const confListMax = 12
 // of the model's (wrapping model.ErrNoVariant; the zero Variant is
 // ES2024, as Options says), and history.Convert's refusal of h for any
 // reason other than a read of a value no write gave (wrapped). It never
-// panics; without a budget, a step bound (see docs/checker-conformance.md)
+// panics; without a budget, a step bound (see docs/checker.md ("Model conformance"))
 // ends any search.
 func Conformance(ctx context.Context, h *history.History, opt Options) (*ConformanceReport, error) {
 	rep, _, err := conformance(ctx, h, opt)

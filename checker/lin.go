@@ -221,7 +221,10 @@ func (r *LinReport) explainPart(p []porcupine.Operation, info porcupine.Lineariz
 	var longest []int
 	for _, part := range info.PartialLinearizations() {
 		for _, l := range part {
-			if len(l) > len(longest) {
+			// porcupine returns its partial linearizations in map order:
+			// of the longest, take the least, so the report is the same
+			// every time.
+			if len(l) > len(longest) || len(l) == len(longest) && slices.Compare(l, longest) < 0 {
 				longest = l
 			}
 		}

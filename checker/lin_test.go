@@ -169,7 +169,12 @@ func TestLinWaitNotify(t *testing.T) {
 		b.init(1, 2)
 		w := b.wait(2, 0, 0, 0, "timed-out", 3, 20)
 		b.notify(4, 0, 1, []history.Ref{w}, 5, 6)
-		wantLin(t, &b.h, checker.Illegal, "no longer waiting")
+		// Either the leave or the notify comes second; the report names
+		// the one porcupine's least longest partial linearization leaves out.
+		r := wantLin(t, &b.h, checker.Illegal)
+		if !strings.Contains(r.Reason, "no longer waiting") && !strings.Contains(r.Reason, "it woke [a2#1] but the list held no waiters") {
+			t.Errorf("reason: %s", r.Reason)
+		}
 	})
 	t.Run("lost wake-up", func(t *testing.T) {
 		b := newHist(8)
