@@ -375,14 +375,20 @@ func (s *confSearch) readFail(r, sg int32, anySW bool, hb *confHB, truncated boo
 				f.msg = fmt.Sprintf("%s cannot take any byte from %s, which this choice has synchronize-with it", p.name(r), p.name(sg))
 			}
 		}
-		if f.pred == "" {
+		why := "its bytes cannot be combined with sources of the read's other bytes without tearing"
+		if f.pred == "" && R.NoTear {
 			f.pred = model.PredTearFreeReads
 			f.msg = fmt.Sprintf("NoTear read %s would take bytes from two different NoTear writes with its range", p.name(r))
+		} else if f.pred == "" {
+			// a read that may tear: tear free reads does not bind it
+			f.pred = model.PredCoherentReads
+			f.msg = fmt.Sprintf("%s: every byte has a source alone, but no combination of them is coherent", p.name(r))
+			why = "its bytes cannot be combined with coherent sources of the read's other bytes"
 		}
 		for i := range f.why {
 			if f.why[i].pred == "" {
 				f.why[i].pred = f.pred
-				f.why[i].msg = "its bytes cannot be combined with sources of the read's other bytes without tearing"
+				f.why[i].msg = why
 			}
 		}
 	}
