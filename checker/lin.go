@@ -125,6 +125,9 @@ func Linearizability(ctx context.Context, h *history.History, opt Options) (*Lin
 	} else if r.Verdict == 0 {
 		r.Verdict = Ok
 		r.Reason = fmt.Sprintf("%d operations in %d partitions are linearizable", len(r.ops), len(r.parts))
+		if len(r.parts) == 0 {
+			r.Reason = "nothing to check: no seq-cst Atomics, waiter lists or queues outside the skipped partitions"
+		}
 		if len(r.SkippedParts) > 0 {
 			r.Reason += fmt.Sprintf(" (%d partitions skipped)", len(r.SkippedParts))
 		}
