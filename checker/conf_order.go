@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -211,15 +212,7 @@ func (c *confSched) run() bool {
 		c.undo(mark)
 		return false
 	}
-	slices.SortFunc(cands, func(a, b int32) int {
-		if c.p.call[a] != c.p.call[b] {
-			if c.p.call[a] < c.p.call[b] {
-				return -1
-			}
-			return 1
-		}
-		return int(a - b)
-	})
+	slices.SortFunc(cands, c.p.byCall)
 	for _, e := range cands {
 		m := len(c.order)
 		c.place(e)
@@ -235,6 +228,15 @@ func (c *confSched) run() bool {
 	c.failed[key] = true
 	c.undo(mark)
 	return false
+}
+
+// byCall orders events by their call instants, then by ID: the order in
+// which the schedulers try the candidates for the next place.
+func (p *confProblem) byCall(a, b int32) int {
+	if c := cmp.Compare(p.call[a], p.call[b]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a, b)
 }
 
 func (c *confSched) undo(mark int) {

@@ -200,15 +200,7 @@ func (c *confSC) run() bool {
 		c.undo(mark)
 		return false
 	}
-	slices.SortFunc(cands, func(a, b int32) int {
-		if c.p.call[a] != c.p.call[b] {
-			if c.p.call[a] < c.p.call[b] {
-				return -1
-			}
-			return 1
-		}
-		return int(a - b)
-	})
+	slices.SortFunc(cands, c.p.byCall)
 	for _, e := range cands {
 		m := len(c.order)
 		c.place(e)

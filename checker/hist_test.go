@@ -1,6 +1,8 @@
 package checker_test
 
 import (
+	"strconv"
+
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/model"
 )
@@ -61,7 +63,7 @@ func (b *hist) wait(agent, idx int, read, expected uint64, result string, call, 
 
 func (b *hist) notify(agent, idx int, count int64, woken []history.Ref, call, ret int64) *history.Event {
 	return b.add(history.Event{Agent: agent, Kind: history.EvNotify, Op: "Atomics.notify", Buffer: 1, ByteIndex: idx, Size: 4,
-		Count: count, Woken: woken, Result: itoa(len(woken)), Call: call, Return: ret})
+		Count: count, Woken: woken, Result: strconv.Itoa(len(woken)), Call: call, Return: ret})
 }
 
 func (b *hist) put(agent int, item uint64, result string, maxsize int64, call, ret int64) {
@@ -78,15 +80,4 @@ func (b *hist) get(agent int, item uint64, result string, maxsize int64, call, r
 		e.Item, e.Sync = item, item+1000
 	}
 	b.add(e)
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s
 }

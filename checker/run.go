@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sabre-mm/sabre/history"
@@ -36,12 +37,7 @@ func ParseChecks(s string) ([]Check, error) {
 
 // Valid reports whether c is one of Checks.
 func (c Check) Valid() bool {
-	for _, k := range Checks {
-		if c == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Checks, c)
 }
 
 func checkNames() string {
@@ -71,7 +67,7 @@ func Run(ctx context.Context, h *history.History, checks []Check, opt Options) (
 	}
 	var out []Result
 	for _, c := range Checks {
-		if !contains(checks, c) {
+		if !slices.Contains(checks, c) {
 			continue
 		}
 		var r Result
@@ -100,13 +96,4 @@ func Run(ctx context.Context, h *history.History, checks []Check, opt Options) (
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-func contains(cs []Check, c Check) bool {
-	for _, x := range cs {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,7 +90,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if *html != "" && fs.NArg() != 1 {
 		return fail("--html takes one HISTORY, not %d", fs.NArg())
 	}
-	if *html != "" && !contains(cs, checker.Lin) {
+	if *html != "" && !slices.Contains(cs, checker.Lin) {
 		return fail("--html visualises the lin check, which --checks leaves out")
 	}
 	// Read every history first: bad input is reported before any check runs.
@@ -217,13 +218,4 @@ func writeHTML(path string, r *checker.LinReport, budget time.Duration) error {
 		return err
 	}
 	return f.Close()
-}
-
-func contains(cs []checker.Check, c checker.Check) bool {
-	for _, x := range cs {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
