@@ -144,7 +144,7 @@ func conformance(ctx context.Context, h *history.History, opt Options) (*Conform
 	if opt.Budget < 0 {
 		return nil, nil, fmt.Errorf("checker: Conformance: negative budget %v", opt.Budget)
 	}
-	if err := h.Validate(); err != nil {
+	if err := opt.validate(h); err != nil {
 		return nil, nil, err
 	}
 	rep := &ConformanceReport{Result: Result{Check: Conf}, Model: v.Name()}

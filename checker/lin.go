@@ -78,7 +78,7 @@ type LinReport struct {
 // Linearizability presumes the history is complete for what it checks:
 // every access to a checked component, every operation on a checked queue.
 func Linearizability(ctx context.Context, h *history.History, opt Options) (*LinReport, error) {
-	if err := h.Validate(); err != nil {
+	if err := opt.validate(h); err != nil {
 		return nil, err
 	}
 	start := time.Now()

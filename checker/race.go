@@ -136,7 +136,7 @@ func Races(ctx context.Context, h *history.History, opt Options) (*RaceReport, e
 // races is Races, calling collect (when non-nil) for every racing pair.
 func races(ctx context.Context, h *history.History, opt Options, collect func(e, d int, data bool)) (*RaceReport, error) {
 	start := time.Now()
-	if err := h.Validate(); err != nil {
+	if err := opt.validate(h); err != nil {
 		return nil, err
 	}
 	if len(h.Events) > maxRaceEvents {

@@ -64,6 +64,16 @@ type Options struct {
 	// Budget bounds each check's running time; 0 means none. A check out
 	// of budget answers Unknown.
 	Budget time.Duration
+
+	validated bool // Run has validated the history: the checks need not again
+}
+
+// validate is history.Validate, unless Run did it already.
+func (o Options) validate(h *history.History) error {
+	if o.validated {
+		return nil
+	}
+	return h.Validate()
 }
 
 // EventRef names a history event for a report: its agent and position in

@@ -65,6 +65,7 @@ func Run(ctx context.Context, h *history.History, checks []Check, opt Options) (
 	if err := h.Validate(); err != nil {
 		return nil, err
 	}
+	opt.validated = true // each check would validate h again
 	var out []Result
 	for _, c := range Checks {
 		if !slices.Contains(checks, c) {
