@@ -283,8 +283,15 @@ func rmw(v *shared.TypedArray, i int, x int64, op mem.RMWOp) (int64, error) {
 	ev.ModifyOp = modifyOps[op]
 	ev.Operand = e.le(bits)
 	var o mem.Obs
-	e.begin(&o, &ev)
-	old := e.blk.RMW(e.at, e.size, op, bits)
+	var old uint64
+	if sup, supplied := e.begin(&o, &ev); supplied {
+		// The controller chose the bytes read (a simulated weak read): the
+		// operation writes what it makes of them.
+		old = mem.FromLE(sup&mem.Mask(e.size), e.size)
+		e.blk.Store(e.at, e.size, op.Modify(old, bits))
+	} else {
+		old = e.blk.RMW(e.at, e.size, op, bits)
+	}
 	ev.Read, ev.Written = e.le(old), e.le(op.Modify(old, bits))
 	o.End(&ev)
 	return e.kind.Int64(old), nil
@@ -320,8 +327,16 @@ func CompareExchange(v *shared.TypedArray, i int, expected, replacement int64) (
 	ev.Expected = e.le(exp)
 	ev.Operand = e.le(rep)
 	var o mem.Obs
-	e.begin(&o, &ev)
-	old, swapped := e.blk.CompareExchange(e.at, e.size, exp, rep)
+	var old uint64
+	var swapped bool
+	if sup, supplied := e.begin(&o, &ev); supplied {
+		old = mem.FromLE(sup&mem.Mask(e.size), e.size)
+		if swapped = old == exp; swapped {
+			e.blk.Store(e.at, e.size, rep)
+		}
+	} else {
+		old, swapped = e.blk.CompareExchange(e.at, e.size, exp, rep)
+	}
 	ev.Read, ev.Stored = e.le(old), swapped
 	if swapped {
 		ev.Written = e.le(rep)

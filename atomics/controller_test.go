@@ -469,3 +469,81 @@ func TestControllerCannotInventWakeups(t *testing.T) {
 		t.Fatalf("Get on an empty queue, resumed early: %v", err)
 	}
 }
+
+// supplier supplies the bytes every read-modify-write and wait reads: 7.
+type supplier struct{}
+
+func (supplier) Before(ev *history.Event) (uint64, bool) {
+	if ev.Kind == history.EvRMW || ev.Kind == history.EvWait {
+		return 7, true
+	}
+	return 0, false
+}
+
+func (supplier) Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (bool, error) {
+	return true, nil // every blocking wait times out at once
+}
+
+// TestControllerSuppliesRMWAndWaitReads: a controller may choose what a
+// read-modify-write, a compareExchange and a wait's value check read; the
+// operation then acts on the supplied value (and writes what it makes of
+// it), and the history records it so.
+func TestControllerSuppliesRMWAndWaitReads(t *testing.T) {
+	main := shared.NewAgent("main")
+	rec := history.NewRecorder()
+	main.SetRecorder(rec)
+	main.SetController(supplier{})
+	defer main.SetController(nil)
+	defer main.SetRecorder(nil)
+	var buf *shared.Buffer
+	var err error
+	word := func(i int) int32 { // memory, read without the bracket
+		b := buf.Bytes()
+		return int32(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
+	}
+	buf, err = shared.NewBuffer(16, shared.CreatedBy(main))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := shared.View(buf.For(main), shared.Int32)
+	if old, err := atomics.Add(v, 0, 1); err != nil || old != 7 {
+		t.Fatalf("Add returned %d, %v; want the supplied 7", old, err)
+	}
+	if got := word(0); got != 8 {
+		t.Fatalf("after Add memory holds %d, want 7+1", got)
+	}
+	if old, err := atomics.CompareExchange(v, 1, 7, 9); err != nil || old != 7 {
+		t.Fatalf("CompareExchange returned %d, %v; want 7", old, err)
+	}
+	if got := word(1); got != 9 {
+		t.Fatalf("a compareExchange that read the supplied 7 = expected stores 9; memory holds %d", got)
+	}
+	if old, err := atomics.CompareExchange(v, 2, 5, 9); err != nil || old != 7 {
+		t.Fatalf("CompareExchange returned %d, %v; want 7", old, err)
+	}
+	if got := word(2); got != 0 {
+		t.Fatalf("a compareExchange that read 7 ≠ 5 must not store; memory holds %d", got)
+	}
+	if r, err := atomics.Wait(v, 3, 0, time.Second); err != nil || r != atomics.NotEqual {
+		t.Fatalf("Wait(expected 0) on memory 0 with 7 supplied: %v, %v; want not-equal", r, err)
+	}
+	if r, err := atomics.Wait(v, 3, 7, time.Second); err != nil || r != atomics.TimedOut {
+		t.Fatalf("Wait(expected 7) with 7 supplied: %v, %v; want timed-out (the controller times it out)", r, err)
+	}
+	var kinds []string
+	for _, e := range rec.History().Events {
+		if e.Agent == main.ID() && e.Kind != history.EvInit {
+			kinds = append(kinds, fmt.Sprintf("%s read=%d written=%d stored=%v", e.Kind, e.Read, e.Written, e.Stored))
+		}
+	}
+	want := []string{
+		"rmw read=7 written=8 stored=false",
+		"rmw read=7 written=9 stored=true",
+		"read read=7 written=0 stored=false",
+		"wait read=7 written=0 stored=false",
+		"wait read=7 written=0 stored=false",
+	}
+	if !reflect.DeepEqual(kinds, want) {
+		t.Fatalf("recorded\n%s\nwant\n%s", strings.Join(kinds, "\n"), strings.Join(want, "\n"))
+	}
+}

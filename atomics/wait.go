@@ -76,17 +76,30 @@ func (e *loc) waitElement(v *shared.TypedArray, i int, op string) error {
 // startWait is what Wait and WaitAsync do before they take the location's
 // lock: the expected value as element bits, the EvWait event and its
 // bracket (when anything is attached), the location and its shard.
-func (e *loc) startWait(o *mem.Obs, ev *history.Event, op string, expected int64, timeout time.Duration) (uint64, location, *shard) {
-	bits := e.kind.FromInt64(expected)
+// A controller may supply the value the check reads (sup, with ok true:
+// element bits).
+func (e *loc) startWait(o *mem.Obs, ev *history.Event, op string, expected int64, timeout time.Duration) (bits uint64, l location, s *shard, sup uint64, ok bool) {
+	bits = e.kind.FromInt64(expected)
 	ev.Kind = history.EvWait
 	ev.Op = op
 	ev.Expected = e.le(bits)
 	ev.Timeout = timeoutArg(timeout)
 	if mem.Attached() {
-		e.begin(o, ev)
+		if sup, ok = e.begin(o, ev); ok {
+			sup = mem.FromLE(sup&mem.Mask(e.size), e.size)
+		}
 	}
-	l := location{e.blk.ID, e.at}
-	return bits, l, shardOf(l)
+	l = location{e.blk.ID, e.at}
+	return bits, l, shardOf(l), sup, ok
+}
+
+// current is the value a wait's check reads: the element, or what the
+// controller supplied.
+func (e *loc) current(sup uint64, supplied bool) uint64 {
+	if supplied {
+		return sup
+	}
+	return e.blk.Load(e.at, e.size)
 }
 
 func timeoutArg(t time.Duration) int64 {
@@ -139,7 +152,7 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 	}
 	var ev history.Event
 	var o mem.Obs
-	bits, l, s := e.startWait(&o, &ev, opWait, expected, timeout)
+	bits, l, s, sup, supplied := e.startWait(&o, &ev, opWait, expected, timeout)
 
 	s.mu.Lock()
 	if o.Observed() {
@@ -148,7 +161,7 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 		// (and a checker can check a Notify's FIFO order from a history).
 		ev.Call = history.Now()
 	}
-	cur := e.blk.Load(e.at, e.size)
+	cur := e.current(sup, supplied)
 	ev.Read = e.le(cur)
 	if cur != bits {
 		s.mu.Unlock()
@@ -366,7 +379,7 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 	}
 	var ev history.Event
 	var o mem.Obs
-	bits, l, s := e.startWait(&o, &ev, opWaitAsync, expected, timeout)
+	bits, l, s, sup, supplied := e.startWait(&o, &ev, opWaitAsync, expected, timeout)
 	d, finite := timeoutOf(timeout)
 
 	s.mu.Lock()
@@ -376,7 +389,7 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 		// (and a checker can check a Notify's FIFO order from a history).
 		ev.Call = history.Now()
 	}
-	cur := e.blk.Load(e.at, e.size)
+	cur := e.current(sup, supplied)
 	var a *AsyncWait
 	res := "async"
 	switch {

@@ -28,13 +28,18 @@ import (
 //     Expected for compareExchange and wait); the results are not yet
 //     filled in, and ev must not be changed. Before may block for as long
 //     as the scheduler wants the agent paused: it is a scheduling point.
-//     For an EvRead that is a pure read — a typed-array or DataView get,
-//     Atomics.load, a byte read of a copy; not a compareExchange, whose
-//     comparison decides a write — it may return supplied true and the
+//     For an event that reads — an EvRead (a typed-array or DataView get,
+//     Atomics.load, a byte read of a copy), an EvRMW (an Atomics
+//     read-modify-write or compareExchange) or an EvWait (the value check of
+//     Atomics.wait and waitAsync) — it may return supplied true and the
 //     bytes the read returns (ev.Size bytes, little-endian by position, as
 //     history.Event payloads) instead of the real memory's: that is how a
-//     scheduler simulates the weak behaviours the memory model allows. For
-//     any other kind, supplied is ignored.
+//     scheduler simulates the weak behaviours the memory model allows. A
+//     read-modify-write then writes what its operation makes of the
+//     supplied bytes (a compareExchange compares them with its expected
+//     value, and stores its replacement only if they are equal; one that
+//     does not store is recorded as an EvRead), and a wait compares them
+//     with its expected value. For any other kind, supplied is ignored.
 //
 //   - Block(ctx, ev, ready) when an operation would block the agent: a Wait that
 //     enqueued its waiter, a Queue put on a full queue or get on an empty

@@ -171,7 +171,8 @@ func (o *Obs) Observe(blk *Block, ag *Agent) {
 // observers and, when there are any, stamps ev with the agent, its next
 // agent-order position and the buffer, notes the buffer in the recorders,
 // and calls the controller's Before — which may pause the agent, and for an
-// EvRead may supply the bytes the read returns (supplied true). Then it
+// EvRead, EvRMW or EvWait may supply the bytes its read returns (supplied
+// true). Then it
 // stamps the call instant. The caller performs the access (unless supplied)
 // and calls End. (o and ev are filled in place, not returned: copying
 // these structs through the stack costs more than the bracket itself.)
@@ -199,7 +200,7 @@ func (o *Obs) Begin(blk *Block, ag *Agent, ev *history.Event) (read uint64, supp
 		// allocation per access while only recorders observe).
 		c := *ev
 		read, supplied = o.ctrl.Before(&c)
-		supplied = supplied && ev.Kind == history.EvRead
+		supplied = supplied && (ev.Kind == history.EvRead || ev.Kind == history.EvRMW || ev.Kind == history.EvWait)
 	}
 	ev.Call = history.Now()
 	return read, supplied
