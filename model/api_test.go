@@ -371,6 +371,7 @@ func modelSuite() *apitest.Suite {
 			"EnumerateLimit":   model.EnumerateLimit,
 			"NewBuilder":       model.NewBuilder,
 			"NewFinalState":    model.NewFinalState,
+			"FinalCellsOf":     model.FinalCellsOf,
 			"NewRelation":      model.NewRelation,
 			"SortFuncContext":  model.SortFuncContext[int],
 			"ValidExecution":   model.ValidExecution,

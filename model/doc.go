@@ -86,6 +86,9 @@
 //     [EnumerateLimit] (also gives up with a [*TooManyStatesError] past a
 //     number of final states) → [][Outcome]{[FinalState],
 //     [Outcome.Witness]}.
+//   - [Program.FinalCells] and [FinalCellsOf] ([Cell]): the ranges of the
+//     final reads, for a scheduler that reads final memory as the
+//     enumerator does.
 //   - [FinalState]: Regs, and the final memory stored compactly (a base
 //     shared by the states of one call plus each state's bytes of the
 //     cells its program touches), read with [FinalState.MemoryLen],

@@ -153,7 +153,7 @@ func enumerate(ctx context.Context, p *Program, v Variant, maxStates int) ([]Out
 func layoutOf(p *Program) *memLayout {
 	l := &memLayout{base: append([]byte{}, p.Init...)}
 	for _, c := range finalCells(p) {
-		if c.touched {
+		if c.Touched {
 			l.cells = append(l.cells, c.Range)
 		}
 	}

@@ -162,7 +162,7 @@ func TestFinalMemory(t *testing.T) {
 	// the second cell makes it a mixed-size cell.
 	p = prog("cells", 3, []Op{st(0, 1, na), st(1, 1, na)}, []Op{sized(AccessStore, na, 6, 2, 0x0202, "")})
 	got := finalCells(p)
-	want := []cell{{Range{0, 0, 4}, true, true}, {Range{0, 4, 4}, true, true}, {Range{0, 8, 4}, false, false}}
+	want := []Cell{{Range{0, 0, 4}, true, true}, {Range{0, 4, 4}, true, true}, {Range{0, 8, 4}, false, false}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("finalCells = %v, want %v", got, want)
 	}

@@ -162,9 +162,9 @@ func (e *enumerator) build() {
 	var fixed []int // final reads of untouched cells
 	for _, c := range finalCells(p) {
 		id := add(Event{Kind: ReadSharedMemory, Agent: nA, Name: fmt.Sprintf("final[%d:%d]", c.Start, c.End()),
-			Order: Unordered, NoTear: c.noTear, ByteIndex: c.Start, ElementSize: c.Size}, none)
+			Order: Unordered, NoTear: c.NoTear, ByteIndex: c.Start, ElementSize: c.Size}, none)
 		e.finals = append(e.finals, id)
-		if c.touched {
+		if c.Touched {
 			e.keyFinals = append(e.keyFinals, id)
 		} else {
 			fixed = append(fixed, id)
@@ -292,11 +292,50 @@ func (e *enumerator) build() {
 	}
 }
 
-// cell is a range of the block read by one final read.
-type cell struct {
+// Cell is a range of the block read by one final read (see
+// Program.FinalCells).
+type Cell struct {
 	Range
-	noTear  bool
-	touched bool // some access's range lies in it (else it keeps Init)
+	// NoTear is the final read's NoTear field.
+	NoTear bool
+	// Touched reports whether some access's range lies in the cell (else
+	// the final read can only return the block's initial contents).
+	Touched bool
+}
+
+// FinalCells returns the ranges the enumerator's final reads read, in
+// block order, covering [0, p.Size): see FinalCellsOf. A nil p, or one
+// that Validate refuses, has no cells.
+func (p *Program) FinalCells() []Cell {
+	if p == nil || p.Validate() != nil {
+		return nil
+	}
+	return finalCells(p)
+}
+
+// FinalCellsOf returns the final cells of a block of size bytes accessed
+// by ops (only their Kind, ByteIndex, ElementSize and NoTear matter), as
+// Program.FinalCells does for a program's: a scheduler that runs a program
+// on real memory reads the final memory through the same cells (package
+// scenarios' explorer does), so that its final states compare with the
+// enumerator's. It has none of Validate's limits on the number of
+// operations; an op outside [0, size) or of a size other than 1, 2, 4 or
+// 8, or a negative size, gives no cells (nil).
+func FinalCellsOf(size int, ops []Op) []Cell {
+	if size < 0 {
+		return nil
+	}
+	for _, op := range ops {
+		switch op.ElementSize {
+		case 1, 2, 4, 8:
+		default:
+			return nil
+		}
+		if op.ByteIndex < 0 || op.ByteIndex > size-op.ElementSize {
+			return nil
+		}
+	}
+	return finalCells(&Program{Size: size, Agents: []ProgramAgent{{Ops: ops}}})
 }
 
 // finalCells splits the block into the ranges the final reads read: each
@@ -307,7 +346,7 @@ type cell struct {
 // such access is NoTear, and the cell is at most 4 bytes and aligned (a
 // plain BigInt64 read is not NoTear). Cells no access touches are not
 // touched: their final read can only return the initial contents.
-func finalCells(p *Program) []cell {
+func finalCells(p *Program) []Cell {
 	type iv struct{ start, end int }
 	var ivs []iv
 	for _, ag := range p.Agents {
@@ -326,13 +365,13 @@ func finalCells(p *Program) []cell {
 		}
 		comps = append(comps, v)
 	}
-	var cells []cell
+	var cells []Cell
 	pos := 0
 	for _, c := range comps {
 		if c.start > pos {
-			cells = append(cells, cell{Range: Range{Start: pos, Size: c.start - pos}})
+			cells = append(cells, Cell{Range: Range{Start: pos, Size: c.start - pos}})
 		}
-		cl := cell{Range: Range{Start: c.start, Size: c.end - c.start}, touched: true}
+		cl := Cell{Range: Range{Start: c.start, Size: c.end - c.start}, Touched: true}
 		exact, allNoTear := false, true
 		for _, ag := range p.Agents {
 			for _, op := range ag.Ops {
@@ -342,12 +381,12 @@ func finalCells(p *Program) []cell {
 				}
 			}
 		}
-		cl.noTear = exact && allNoTear && cl.Size <= 4 && cl.Start%cl.Size == 0
+		cl.NoTear = exact && allNoTear && cl.Size <= 4 && cl.Start%cl.Size == 0
 		cells = append(cells, cl)
 		pos = c.end
 	}
 	if pos < p.Size {
-		cells = append(cells, cell{Range: Range{Start: pos, Size: p.Size - pos}})
+		cells = append(cells, Cell{Range: Range{Start: pos, Size: p.Size - pos}})
 	}
 	return cells
 }

@@ -51,7 +51,9 @@ import (
 //     closed (the operation completes), timedOut true to make the operation
 //     time out (only when it has a timeout: Wait with a finite timeout, a
 //     Put or Get with a timeout; for one without, timedOut cancels it with
-//     an error saying so), or a non-nil err to cancel it
+//     an error saying so; Block's ev.Timeout is the timeout in nanoseconds,
+//     -1 for none, for a queue operation as for a wait), or a non-nil err
+//     to cancel it
 //     (for example a deadlock report: every agent blocked) — then the
 //     operation ends as if its context had been cancelled, leaving no
 //     waiter behind, and returns an error wrapping err. ctx is the

@@ -272,7 +272,11 @@ func (ws waitSpec) await(o *mem.Obs, ev *history.Event, w *queueWaiter) error {
 	if ws.timeout > 0 {
 		timeout = ws.timeout
 	}
+	// The controller's copy of the event carries the timeout (Controller);
+	// the recorded event does not (history records Timeout for waits only).
+	ev.Timeout = int64(timeout)
 	_, err := o.Await(ev, w.ready, timeout, ws.ctx)
+	ev.Timeout = 0
 	return err
 }
 
