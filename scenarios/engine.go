@@ -1,0 +1,570 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// This file is the controlled scheduler: execution implements
+// shared.Controller and runs the agents of one execution one at a time,
+// handing a baton from goroutine to goroutine. The goroutine holding the
+// baton is the only one touching the execution's state (each hand-off is a
+// channel operation, which orders it for the race detector); mu guards the
+// agent table, which a started agent's goroutine reads on arrival.
+
+// slot states.
+const (
+	stStarting = iota // registered by its parent's AgentStart; its goroutine may not have arrived
+	stParked          // waiting in Before with a pending operation (or running it)
+	stBlocked         // waiting in Block
+	stDone            // passed its AgentEnd (main: returned)
+)
+
+// resume is how a parked or blocked agent goes on when it gets the baton.
+type resume uint8
+
+const (
+	resumeGo      resume = iota // perform the pending operation; a blocked one completes
+	resumeTimeout               // the blocked operation times out
+)
+
+// slot is one agent of an execution (slot 0 is main).
+type slot struct {
+	idx     int
+	name    string
+	id      int
+	state   int
+	arrived chan struct{} // closed when the goroutine has arrived (parked in Before)
+	wake    chan resume   // capacity 1: a release never blocks
+	ev      history.Event // the pending or blocked operation
+	ready   <-chan struct{}
+	timeout bool // blocked with a timeout that may fire
+	run     int  // steps taken in a row (the canonical schedule's quantum)
+	started int  // agents it has started
+}
+
+func (s *slot) isReady() bool {
+	select {
+	case <-s.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// errAborted is what a blocked operation returns when the explorer aborts
+// its execution (a deadlock, a livelock, a failure): the agents unwind.
+var errAborted = errors.New("sabre: the explorer aborted this execution")
+
+// abortPanic unwinds an agent parked in Before when its execution aborts.
+type abortPanic struct{}
+
+// quantum is how many local steps the canonical schedule lets an agent
+// take in a row before the next one runs (so that a spin loop does not
+// starve the agent it waits for).
+const quantum = 32
+
+// execution is the explorer's state: exploration-wide fields, then those
+// of the current execution (reset by begin).
+type execution struct {
+	sc      *Scenario
+	strat   Strategy
+	opt     *Options
+	variant model.Variant
+	k       *Knowledge
+	ctx     context.Context
+
+	n       int
+	mu      sync.Mutex
+	byID    map[int]*slot
+	slots   []*slot
+	cur     *slot
+	aborted atomic.Bool
+	fail    *Failure // guarded by mu
+	live    sync.WaitGroup
+	over    chan struct{} // closed when the execution ends
+	trail   Schedule
+	steps   int
+	weak    int
+	spec    int
+	bufs    []*bufState
+	bufIdx  map[uint64]int
+	buffers []namedBuffer
+	values  map[string]int64
+	errs    map[string]string
+	rec     *history.Recorder
+	main    *shared.Agent
+	world   *World
+	final   finalMem
+
+	opts   []Option // reused by schedule
+	choice SchedChoice
+	rc     ReadChoice
+}
+
+func (x *execution) lookup(id int) *slot {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.byID[id]
+}
+
+func (x *execution) addSlot(s *slot) {
+	s.idx = len(x.slots)
+	s.wake = make(chan resume, 1)
+	x.slots = append(x.slots, s)
+	x.mu.Lock()
+	x.byID[s.id] = s
+	x.mu.Unlock()
+}
+
+// Before is a scheduling point (shared.Controller).
+func (x *execution) Before(ev *history.Event) (uint64, bool) {
+	s := x.lookup(ev.Agent)
+	if s == nil {
+		x.abortWith(FailAgent, fmt.Sprintf("agent %d made %s but was not started through the scenario: every agent must be declared with World.Agent or started with Agent.Start by one", ev.Agent, ev.Op))
+		panic(abortPanic{})
+	}
+	if x.aborted.Load() {
+		return x.unwind(s, ev)
+	}
+	if s.state == stStarting {
+		// A started agent's goroutine arrives: it waits to be scheduled.
+		close(s.arrived)
+		<-s.wake
+		if x.aborted.Load() {
+			return x.unwind(s, ev)
+		}
+		s.state = stParked
+		return x.perform(s, ev)
+	}
+	s.ev = *ev
+	s.state = stParked
+	if x.step(s) != resumeGo || x.aborted.Load() {
+		return x.unwind(s, ev)
+	}
+	return x.perform(s, ev)
+}
+
+// unwind is Before during an abort: an agent's end passes (Agent.Start's
+// goroutine records it after recovering); anything else unwinds the
+// agent's goroutine.
+func (x *execution) unwind(s *slot, ev *history.Event) (uint64, bool) {
+	if ev.Kind == history.EvAgentEnd {
+		x.mu.Lock()
+		if s.state != stDone {
+			s.state = stDone
+			if s.idx != 0 {
+				x.live.Done()
+			}
+		}
+		x.mu.Unlock()
+		return 0, false
+	}
+	panic(abortPanic{})
+}
+
+// Block is a blocking operation's scheduling point (shared.Controller).
+func (x *execution) Block(ctx context.Context, ev *history.Event, ready <-chan struct{}) (bool, error) {
+	if ev.Kind == history.EvWaitSettle {
+		// A pending waitAsync's timeout: it never fires under the explorer
+		// (the settlement is not an agent it schedules); a notify settles
+		// it, and the end of the execution withdraws it.
+		select {
+		case <-ready:
+			return false, nil
+		case <-x.over:
+			return false, errAborted
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
+	s := x.lookup(ev.Agent)
+	if s == nil || x.aborted.Load() {
+		return false, errAborted
+	}
+	if ev.Kind == history.EvAgentJoin {
+		// Joining an agent that has passed its end completes at once (its
+		// goroutine closes ready right after): not a scheduling point.
+		if p := x.lookup(int(ev.Peer)); p != nil && p.state == stDone {
+			select {
+			case <-ready:
+				return false, nil
+			case <-ctx.Done():
+				return false, ctx.Err()
+			}
+		}
+	}
+	s.ev = *ev
+	s.state = stBlocked
+	s.ready = ready
+	s.timeout = ev.Kind != history.EvAgentJoin && ev.Timeout >= 0
+	r := x.step(s)
+	s.state = stParked
+	s.ready = nil
+	if x.aborted.Load() {
+		return false, errAborted
+	}
+	if r == resumeGo {
+		// Ready, or about to be: a joined agent closes it right after its
+		// end, which the scheduler has seen.
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
+	return r == resumeTimeout, nil
+}
+
+// step is a scheduling point reached by s, the baton holder: the strategy
+// chooses what happens next; unless it is s's own step, the baton goes to
+// that agent and s waits for its turn. It returns how s goes on.
+func (x *execution) step(s *slot) resume {
+	next, r := x.schedule(s)
+	if next == nil {
+		x.releaseAll(s)
+		return resumeTimeout // unwind
+	}
+	if next == s {
+		return r
+	}
+	x.handTo(next, r)
+	r = <-s.wake
+	x.cur = s
+	return r
+}
+
+// handTo gives the baton to next.
+func (x *execution) handTo(next *slot, r resume) {
+	<-next.arrived
+	x.cur = next
+	next.wake <- r
+}
+
+// schedule lets the strategy choose the next step; nil when the execution
+// aborts (a deadlock, a livelock, a bad choice).
+func (x *execution) schedule(s *slot) (*slot, resume) {
+	if x.aborted.Load() {
+		return nil, resumeGo
+	}
+	x.steps++
+	if x.steps > x.opt.maxSteps() {
+		x.abortChecked(FailLivelock, fmt.Sprintf("no end after %d steps (Options.MaxSteps): a livelock, or an execution longer than the budget", x.opt.maxSteps()))
+		return nil, resumeGo
+	}
+	opts := x.options()
+	if len(opts) == 0 {
+		x.abortChecked(FailDeadlock, "deadlock: "+x.blockedText())
+		return nil, resumeGo
+	}
+	c := &x.choice
+	*c = SchedChoice{Step: x.steps, Current: -1, Options: opts, Canonical: x.canonical(s, opts)}
+	if s != nil {
+		c.Current = s.idx
+	}
+	i := x.strat.Schedule(c)
+	if c.kind != "" {
+		x.abortWith(c.kind, c.msg)
+		return nil, resumeGo
+	}
+	if i < 0 || i >= len(opts) {
+		if !x.aborted.Load() {
+			x.abortWith(FailStrategy, fmt.Sprintf("strategy %s chose option %d of %d", x.strat.Name(), i, len(opts)))
+		}
+		return nil, resumeGo
+	}
+	o := opts[i]
+	x.trail = append(x.trail, Step{Agent: o.Agent, Timeout: o.Timeout})
+	next := x.slots[o.Agent]
+	if next == s {
+		next.run++
+	} else {
+		for _, t := range x.slots {
+			t.run = 0
+		}
+		next.run = 1
+	}
+	if o.Timeout {
+		return next, resumeTimeout
+	}
+	return next, resumeGo
+}
+
+// options lists what may happen next, by slot.
+func (x *execution) options() []Option {
+	opts := x.opts[:0]
+	for _, t := range x.slots {
+		switch t.state {
+		case stStarting, stParked:
+			opts = append(opts, Option{Agent: t.idx, Name: t.name, Op: &t.ev, Local: x.local(&t.ev)})
+		case stBlocked:
+			if t.isReady() || x.joinable(t) {
+				opts = append(opts, Option{Agent: t.idx, Name: t.name, Op: &t.ev, Blocked: true, Local: !isQueueOp(t.ev.Kind)})
+			} else if t.timeout {
+				opts = append(opts, Option{Agent: t.idx, Name: t.name, Op: &t.ev, Blocked: true, Timeout: true})
+			}
+		}
+	}
+	x.opts = opts
+	return opts
+}
+
+// joinable reports whether t is blocked joining an agent that has passed
+// its end (its goroutine is about to close the join's ready).
+func (x *execution) joinable(t *slot) bool {
+	if t.ev.Kind != history.EvAgentJoin {
+		return false
+	}
+	p := x.lookup(int(t.ev.Peer))
+	return p != nil && p.state == stDone
+}
+
+func isQueueOp(k history.Kind) bool { return k == history.EvQueuePut || k == history.EvQueueGet }
+
+// local reports whether an operation commutes with every other agent's in
+// the explorer's execution graph: see Option.Local.
+func (x *execution) local(ev *history.Event) bool {
+	switch ev.Kind {
+	case history.EvRead, history.EvWrite, history.EvRMW, history.EvInit:
+		if b := x.bufByID(ev.Buffer); b != nil && b.growable {
+			return false // its bounds depend on when a Grow happens
+		}
+		return true
+	case history.EvAgentStart, history.EvAgentBegin, history.EvAgentEnd, history.EvAgentJoin:
+		return true
+	}
+	// Wait (its enqueueing), Notify, queue operations, Grow, Transfer.
+	return false
+}
+
+// canonical is the option the reduced schedule takes without branching:
+// the current agent while its steps are local and within the quantum, else
+// the next agent after it (round-robin) whose step is local; -1 if none is.
+func (x *execution) canonical(s *slot, opts []Option) int {
+	start := 0
+	if s != nil {
+		for i, o := range opts {
+			if o.Agent == s.idx && o.Local && !o.Timeout && s.run < quantum {
+				return i
+			}
+		}
+		start = s.idx + 1
+	}
+	best := -1
+	for i, o := range opts {
+		if !o.Local {
+			continue
+		}
+		if best < 0 || rotated(o.Agent, start, len(x.slots)) < rotated(opts[best].Agent, start, len(x.slots)) {
+			best = i
+		}
+	}
+	return best
+}
+
+func rotated(a, start, n int) int { return (a - start + n) % n }
+
+func (x *execution) blockedText() string {
+	s := ""
+	for _, t := range x.slots {
+		if t.state == stBlocked {
+			if s != "" {
+				s += "; "
+			}
+			s += fmt.Sprintf("%s is blocked in %s", t.name, describe(&t.ev))
+		}
+	}
+	if s == "" {
+		s = "no agent can go on"
+	}
+	return s
+}
+
+func describe(ev *history.Event) string {
+	switch {
+	case ev.Kind.IsMemory() || ev.Kind == history.EvWait || ev.Kind == history.EvNotify:
+		return fmt.Sprintf("%s on buffer %d at byte %d", ev.Op, ev.Buffer, ev.ByteIndex)
+	case ev.Op != "":
+		return ev.Op
+	}
+	return ev.Kind.String()
+}
+
+// perform runs when s, holding the baton, performs its operation ev: it
+// chooses what a read returns and tracks the operation's effect.
+func (x *execution) perform(s *slot, ev *history.Event) (uint64, bool) {
+	switch ev.Kind {
+	case history.EvInit:
+		b := x.bufByID(ev.Buffer)
+		if b == nil {
+			b = x.newBuf(ev.Buffer)
+		}
+		b.write(ev.ByteIndex, ev.Size, 0)
+	case history.EvWrite:
+		if b := x.bufByID(ev.Buffer); b != nil {
+			b.write(ev.ByteIndex, ev.Size, ev.Written)
+		}
+	case history.EvRead, history.EvRMW, history.EvWait:
+		if b := x.bufByID(ev.Buffer); b != nil && ev.Size <= 8 {
+			return x.read(s, b, ev), true
+		}
+	case history.EvAgentStart:
+		// Children are named by the World's declarations (main starts them
+		// in order), else after their parent: "P0/1" is P0's first child.
+		s.started++
+		name := fmt.Sprintf("%s/%d", s.name, s.started)
+		if s.idx == 0 && x.world != nil && s.started <= len(x.world.agents) {
+			name = x.world.agents[s.started-1].name
+		}
+		child := &slot{name: name, id: int(ev.Peer), state: stStarting, arrived: make(chan struct{})}
+		child.ev = history.Event{Kind: history.EvAgentBegin, Agent: child.id, Op: "agent.begin"}
+		x.addSlot(child)
+		x.live.Add(1)
+	case history.EvAgentEnd:
+		// The agent will not call again: the baton passes on now.
+		x.mu.Lock()
+		s.state = stDone
+		x.mu.Unlock()
+		if next, r := x.schedule(nil); next != nil {
+			x.handTo(next, r)
+		} else {
+			x.releaseAll(s)
+		}
+		x.live.Done()
+	}
+	return 0, false
+}
+
+// read chooses what the read ev of buffer b returns (the strategy's
+// choice, or the default) and, for a read-modify-write, tracks its write.
+func (x *execution) read(s *slot, b *bufState, ev *history.Event) uint64 {
+	def := b.load(ev.ByteIndex, ev.Size)
+	v := def
+	if b.tracked {
+		c := &x.rc
+		*c = ReadChoice{Step: x.steps, Agent: s.idx, Op: ev, Loc: Loc{x.bufIdx[ev.Buffer], ev.ByteIndex, ev.Size},
+			Default: unpack(def, ev.Size), k: x.k, x: x}
+		got := x.strat.Read(c)
+		if c.kind != "" {
+			x.abortWith(c.kind, c.msg)
+			x.releaseAll(s)
+			panic(abortPanic{})
+		}
+		if got != nil && len(got) == ev.Size {
+			if p := pack(got); p != def {
+				v = p
+				x.weak++
+				if x.speculative(b, ev.ByteIndex, got) {
+					x.spec++
+				}
+				if n := len(x.trail); n > 0 {
+					x.trail[n-1].Value = got
+				}
+			}
+		}
+	}
+	if ev.Kind == history.EvRMW {
+		m := uint64(1)<<(8*ev.Size) - 1
+		if ev.Size == 8 {
+			m = ^uint64(0)
+		}
+		if w, ok := modify(ev.ModifyOp, v, ev.Operand, ev.Expected, m); ok {
+			b.write(ev.ByteIndex, ev.Size, w)
+		}
+	}
+	return v
+}
+
+// speculative reports whether some byte of got is a value no write of this
+// execution has written to that byte yet.
+func (x *execution) speculative(b *bufState, i int, got []byte) bool {
+	for k, v := range got {
+		s := b.written[i+k]
+		if s[v>>6]&(1<<(v&63)) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// modify is what a read-modify-write writes when it read r: (w, true), or
+// false for a compareExchange that does not store. Payloads are
+// little-endian packed; m masks the element's bytes.
+func modify(op model.ModifyOp, r, operand, expected, m uint64) (uint64, bool) {
+	switch op {
+	case model.Add:
+		return (r + operand) & m, true
+	case model.Sub:
+		return (r - operand) & m, true
+	case model.And:
+		return r & operand, true
+	case model.Or:
+		return r | operand, true
+	case model.Xor:
+		return r ^ operand, true
+	case model.Exchange:
+		return operand, true
+	case model.CompareExchange:
+		return operand, r&m == expected&m
+	}
+	return 0, false
+}
+
+func (x *execution) bufByID(id uint64) *bufState {
+	if i, ok := x.bufIdx[id]; ok {
+		return x.bufs[i]
+	}
+	return nil
+}
+
+func (x *execution) newBuf(id uint64) *bufState {
+	b := &bufState{id: id}
+	x.bufIdx[id] = len(x.bufs)
+	x.bufs = append(x.bufs, b)
+	return b
+}
+
+// releaseAll wakes every goroutine parked or blocked in the execution
+// after an abort, except self, so that it unwinds.
+func (x *execution) releaseAll(self *slot) {
+	for _, t := range x.slots {
+		if t == self || t.state == stDone {
+			continue
+		}
+		select {
+		case t.wake <- resumeGo:
+		default:
+		}
+	}
+}
+
+// abortWith records a failure and aborts the execution.
+func (x *execution) abortWith(kind FailureKind, msg string) {
+	x.mu.Lock()
+	if x.fail == nil {
+		x.fail = &Failure{Kind: kind, Message: msg}
+	}
+	x.mu.Unlock()
+	x.aborted.Store(true)
+}
+
+// abortChecked aborts the execution with a failure if its prefix (what
+// the agents have done so far) is allowed by the model; a prefix the model
+// forbids is no failure (a weak read led there) and is only discarded.
+func (x *execution) abortChecked(kind FailureKind, msg string) {
+	switch x.checkPrefix() {
+	case Rejected:
+		x.abortWith(failRejected, "")
+	case Undecided:
+		x.abortWith(kind, msg+" (the model check of this prefix was undecided)")
+	default:
+		x.abortWith(kind, msg)
+	}
+}

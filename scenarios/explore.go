@@ -1,0 +1,492 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"time"
+
+	"github.com/sabre-mm/sabre/checker"
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// Options configure an exploration.
+type Options struct {
+	// Model is the memory model executions are checked against; the zero
+	// Variant means model.ES2024.
+	Model model.Variant
+	// Strategy chooses the schedules; nil means Exhaustive(0).
+	Strategy Strategy
+	// Executions bounds the number of executions (0: no bound but the
+	// strategy's own).
+	Executions int
+	// Duration bounds the exploration's running time (0: none); the
+	// execution under way finishes.
+	Duration time.Duration
+	// MaxSteps bounds the steps of one execution (0: 10,000); an
+	// execution that reaches it is reported as a livelock.
+	MaxSteps int
+	// CheckBudget bounds each model check (0: 2 s); past it the execution
+	// is Undecided.
+	CheckBudget time.Duration
+	// MaxFailures stops the exploration after that many failures (0: 1).
+	MaxFailures int
+}
+
+func (o *Options) maxSteps() int {
+	if o.MaxSteps > 0 {
+		return o.MaxSteps
+	}
+	return 10_000
+}
+
+// FailureKind classifies failures.
+type FailureKind string
+
+// The failures an exploration reports.
+const (
+	FailDeadlock       FailureKind = "deadlock"       // every agent blocked, no timeout pending
+	FailLivelock       FailureKind = "livelock"       // the step budget ran out
+	FailAgent          FailureKind = "agent"          // an agent returned an error or panicked
+	FailCheck          FailureKind = "check"          // Scenario.Check or Scenario.Checks failed
+	FailSetup          FailureKind = "setup"          // Scenario.Setup failed
+	FailNondeterminism FailureKind = "nondeterminism" // an agent did something else on a replayed prefix
+	FailReplay         FailureKind = "replay"         // a replayed schedule does not fit the scenario
+	FailStrategy       FailureKind = "strategy"       // a strategy made an impossible choice
+	FailInternal       FailureKind = "internal"       // the explorer contradicts itself (a bug)
+	failRejected       FailureKind = "rejected"       // not a failure: the aborted prefix is not allowed
+)
+
+// Failure is one failed execution.
+type Failure struct {
+	Kind    FailureKind
+	Message string
+	// Execution is the execution's number; Schedule replays it.
+	Execution int
+	Schedule  Schedule
+	// Outcome is the execution's outcome, when it completed.
+	Outcome *Outcome
+}
+
+func (f *Failure) Error() string {
+	return fmt.Sprintf("%s: %s (schedule %s)", f.Kind, f.Message, f.Schedule)
+}
+
+// Stats count what an exploration did.
+type Stats struct {
+	// Executions run; Allowed, Rejected (the model forbids them),
+	// Failed and Undecided among them (an aborted prefix the model
+	// forbids counts as Rejected).
+	Executions, Allowed, Rejected, Failed, Undecided int
+	// Redundant: allowed executions whose graph (events, values read,
+	// host-synchronizes-with) an earlier one had (counted by Exhaustive).
+	Redundant int
+	// Rounds: Exhaustive's search rounds (another runs when a read was
+	// explored before a value it may return was learned).
+	Rounds int
+	// Steps taken in all executions; WeakReads that did not return the
+	// default; Speculations that returned a value not yet written.
+	Steps, WeakReads, Speculations int
+	// Elapsed is the exploration's running time.
+	Elapsed time.Duration
+}
+
+// Report is the result of an exploration.
+type Report struct {
+	Scenario string
+	Strategy string
+	Model    string
+	// Outcomes are the distinct outcomes of allowed executions (by Key),
+	// each with the schedule of the first execution that reached it, in
+	// the order reached.
+	Outcomes []*Outcome
+	// Failures are the failed executions, in order.
+	Failures []*Failure
+	Stats    Stats
+	// Complete: the strategy ended of itself (for Exhaustive: every
+	// execution the model allows was reached), not on a budget, and no
+	// model check was undecided.
+	Complete bool
+}
+
+// Run explores sc under opt and reports what it reached. Errors are for
+// bad arguments (a nil scenario or Setup, an invalid model); failures of
+// executions are in the report.
+func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
+	if sc == nil || sc.Setup == nil {
+		return nil, errors.New("scenarios: a nil Scenario or Setup")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	v := opt.Model
+	if v == (model.Variant{}) {
+		v = model.ES2024
+	}
+	if _, err := model.VariantByName(v.Name()); err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
+	if opt.Strategy == nil {
+		opt.Strategy = Exhaustive(0)
+	}
+	if opt.CheckBudget <= 0 {
+		opt.CheckBudget = 2 * time.Second
+	}
+	if opt.MaxFailures <= 0 {
+		opt.MaxFailures = 1
+	}
+	x := &execution{sc: sc, strat: opt.Strategy, opt: &opt, variant: v, k: &Knowledge{}, ctx: ctx, byID: map[int]*slot{}, bufIdx: map[uint64]int{}}
+	rep := &Report{Scenario: sc.Name, Strategy: opt.Strategy.Name(), Model: v.Name()}
+	seen := map[string]bool{}
+	start := time.Now()
+	complete := true
+	for n := 0; ; n++ {
+		if (opt.Executions > 0 && n >= opt.Executions) || (opt.Duration > 0 && time.Since(start) > opt.Duration) || ctx.Err() != nil {
+			complete = false
+			break
+		}
+		if !x.strat.Start(n) {
+			break
+		}
+		res := x.run(n)
+		rep.Stats.Executions++
+		rep.Stats.Steps += res.Steps
+		rep.Stats.WeakReads += res.WeakReads
+		rep.Stats.Speculations += res.Speculations
+		switch res.Status {
+		case Allowed:
+			rep.Stats.Allowed++
+			if k := res.Outcome.Key(); !seen[k] {
+				seen[k] = true
+				rep.Outcomes = append(rep.Outcomes, res.Outcome)
+			}
+		case Rejected:
+			rep.Stats.Rejected++
+		case Undecided:
+			rep.Stats.Undecided++
+			complete = false
+		case Failed:
+			rep.Stats.Failed++
+			rep.Failures = append(rep.Failures, res.Failure)
+			if o := res.Failure.Outcome; o != nil {
+				if k := o.Key(); !seen[k] {
+					seen[k] = true
+					rep.Outcomes = append(rep.Outcomes, o)
+				}
+			}
+		}
+		x.strat.Finish(res)
+		if len(rep.Failures) >= opt.MaxFailures {
+			complete = false
+			break
+		}
+	}
+	if r, ok := x.strat.(interface{ counts() (int, int) }); ok {
+		rep.Stats.Redundant, rep.Stats.Rounds = r.counts()
+	}
+	rep.Stats.Elapsed = time.Since(start)
+	rep.Complete = complete && rep.Stats.Undecided == 0 && x.strat.Name() == "exhaustive"
+	return rep, nil
+}
+
+// run runs execution n to its end and judges it.
+func (x *execution) run(n int) *Execution {
+	x.n = n
+	x.mu.Lock()
+	clear(x.byID)
+	x.fail = nil
+	x.mu.Unlock()
+	x.slots = x.slots[:0]
+	x.aborted.Store(false)
+	x.over = make(chan struct{})
+	x.trail = nil
+	x.steps, x.weak, x.spec = 0, 0, 0
+	x.bufs = x.bufs[:0]
+	clear(x.bufIdx)
+	x.buffers = x.buffers[:0]
+	x.values = map[string]int64{}
+	x.errs = map[string]string{}
+	x.rec = history.NewRecorder()
+	x.main = shared.NewAgent("main")
+	x.world = &World{x: x, main: x.main}
+	x.addSlot(&slot{name: "main", id: x.main.ID(), state: stParked, arrived: closedChan})
+	x.main.SetRecorder(x.rec)
+	x.main.SetController(x)
+
+	done := make(chan struct{})
+	go x.harness(done)
+	<-done
+	x.live.Wait()
+	close(x.over)
+	x.main.SetController(nil)
+	x.main.SetRecorder(nil)
+
+	res := &Execution{N: n, Schedule: x.trail, Steps: x.steps, WeakReads: x.weak, Speculations: x.spec}
+	x.mu.Lock()
+	f := x.fail
+	x.mu.Unlock()
+	switch {
+	case f != nil && f.Kind == failRejected:
+		res.Status = Rejected
+	case f != nil:
+		res.Status = Failed
+		f.Execution, f.Schedule = n, x.trail
+		res.Failure = f
+	default:
+		x.judge(res)
+	}
+	return res
+}
+
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// harness is the main agent: Setup, start the agents, join them, read the
+// final memory.
+func (x *execution) harness(done chan<- struct{}) {
+	defer close(done)
+	defer func() {
+		if p := recover(); p != nil {
+			if _, ok := p.(abortPanic); !ok {
+				x.abortWith(FailSetup, fmt.Sprintf("main panicked: %v", p))
+				x.releaseAll(nil)
+			}
+		}
+	}()
+	w := x.world
+	if err := x.sc.Setup(w); err != nil || w.err != nil {
+		x.abortWith(FailSetup, errors.Join(err, w.err).Error())
+		return
+	}
+	hs := make([]*shared.Handle, len(w.agents))
+	for i, d := range w.agents {
+		hs[i] = x.main.Start(d.name, d.f)
+	}
+	for i, h := range hs {
+		err := h.Join(x.main)
+		if x.aborted.Load() {
+			return
+		}
+		if err != nil {
+			x.errs[w.agents[i].name] = err.Error()
+		}
+	}
+	for _, t := range x.slots[1:] {
+		if t.state != stDone {
+			x.abortWith(FailAgent, fmt.Sprintf("agent %s was started but not joined: an agent that starts another must join it", t.name))
+			x.releaseAll(nil)
+			return
+		}
+	}
+	x.finalReads()
+}
+
+// finalMem is the final memory read so far, by buffer name.
+type finalMem = map[string][]byte
+
+// finalReads reads each buffer's final memory, one plain read per touched
+// cell (model.FinalCellsOf over the execution's accesses), as the
+// enumerator does; the results are the outcome's Memory.
+func (x *execution) finalReads() {
+	if x.pruneFinal() {
+		return // the agents did something the model forbids
+	}
+	h := x.rec.History()
+	mem := finalMem{}
+	for _, nb := range x.buffers {
+		var ops []model.Op
+		for i := range h.Events {
+			e := &h.Events[i]
+			if e.Buffer != nb.b.ID() || e.Kind == history.EvInit || !(e.Kind.IsMemory() || e.Kind == history.EvWait) {
+				continue
+			}
+			k := model.AccessLoad
+			switch e.Kind {
+			case history.EvWrite:
+				k = model.AccessStore
+			case history.EvRMW:
+				k = model.AccessRMW
+			}
+			ops = append(ops, model.Op{Kind: k, ByteIndex: e.ByteIndex, ElementSize: e.Size, NoTear: e.NoTear})
+		}
+		n := nb.b.ByteLength()
+		out := make([]byte, n)
+		b := nb.b.For(x.main)
+		for _, c := range model.FinalCellsOf(n, ops) {
+			if !c.Touched {
+				continue
+			}
+			if c.NoTear {
+				v, _ := shared.NewTypedArray(b, unsignedKind(c.Size), c.Start, 1)
+				w := x.weak
+				bits, _ := v.GetBits(0)
+				copy(out[c.Start:c.End()], unpack(bits, c.Size))
+				if x.weak > w && x.pruneFinal() {
+					return
+				}
+				continue
+			}
+			dv, _ := shared.NewDataView(b, 0, n)
+			for pos := c.Start; pos < c.End(); {
+				sz := 8
+				for sz > c.End()-pos {
+					sz /= 2
+				}
+				w := x.weak
+				bits, _ := dv.GetBits(unsignedKind(sz), pos, true)
+				copy(out[pos:pos+sz], unpack(bits, sz))
+				pos += sz
+				if x.weak > w && x.pruneFinal() {
+					return
+				}
+			}
+		}
+		mem[nb.name] = out
+	}
+	x.final = mem
+}
+
+func unsignedKind(size int) shared.Kind {
+	switch size {
+	case 1:
+		return shared.Uint8
+	case 2:
+		return shared.Uint16
+	case 4:
+		return shared.Uint32
+	}
+	return shared.BigUint64
+}
+
+// pruneFinal is called when the final reads begin and after each weak
+// final read: when the execution has made a weak choice, it checks what has happened so far against the model and
+// aborts the execution as rejected if the model forbids it. This pruning
+// is sound because no write can follow: every agent has ended and main
+// only reads, so no read of the prefix could take its bytes from a write
+// still to come, and a prefix (closed under agent-order and
+// reads-bytes-from, with happens-before edges only from earlier events)
+// of an allowed execution is allowed. (Before the final reads a read may
+// still take a value from a write to come, so a prefix the model forbids
+// could still be completed into an allowed execution: no pruning there.)
+func (x *execution) pruneFinal() bool {
+	if x.weak == 0 {
+		return false // sequentially consistent so far: allowed
+	}
+	if x.checkPrefix() == Rejected {
+		x.abortWith(failRejected, "")
+		return true
+	}
+	return false
+}
+
+// neutral is h with every event's interval spanning the whole run: the
+// explorer simulates real time, so instants constrain nothing (a read may
+// return a write its schedule has not reached yet).
+func neutral(h *history.History) *history.History {
+	end := int64(len(h.Events) + 1)
+	for i := range h.Events {
+		h.Events[i].Call, h.Events[i].Return = int64(i), end
+	}
+	return h
+}
+
+// conform runs the conformance check on h.
+func (x *execution) conform(h *history.History) (*checker.ConformanceReport, error) {
+	return checker.Conformance(x.ctx, h, checker.Options{Model: x.variant, Budget: x.opt.CheckBudget})
+}
+
+// checkPrefix judges what the agents have done so far (for a deadlock or a
+// livelock report): Allowed, Rejected or Undecided.
+func (x *execution) checkPrefix() Status {
+	rep, err := x.conform(neutral(x.rec.History()))
+	switch {
+	case err != nil:
+		return Undecided
+	case rep.Verdict == checker.Ok:
+		return Allowed
+	case rep.Verdict == checker.Illegal:
+		return Rejected
+	}
+	return Undecided
+}
+
+// judge checks a completed execution against the model and the
+// scenario's expectations, and learns its writes if it is allowed.
+func (x *execution) judge(res *Execution) {
+	h := neutral(x.rec.History())
+	rep, err := x.conform(h)
+	if err != nil {
+		res.Status = Failed
+		res.Failure = &Failure{Kind: FailInternal, Message: "the recorded history does not check: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
+		return
+	}
+	switch rep.Verdict {
+	case checker.Illegal:
+		res.Status = Rejected
+		return
+	case checker.Unknown:
+		res.Status = Undecided
+		return
+	}
+	if err := model.ValidExecution(rep.Witness, x.variant); err != nil {
+		res.Status = Failed
+		res.Failure = &Failure{Kind: FailInternal, Message: "the conformance witness is not valid under the model: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
+		return
+	}
+	res.Status = Allowed
+	x.learn(h)
+	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, History: h, Witness: rep.Witness}
+	res.Outcome = o
+	fail := func(kind FailureKind, msg string) {
+		res.Status = Failed
+		res.Failure = &Failure{Kind: kind, Message: msg, Execution: res.N, Schedule: res.Schedule, Outcome: o}
+	}
+	if len(x.errs) > 0 {
+		names := sortedKeys(x.errs)
+		fail(FailAgent, fmt.Sprintf("agent %s: %s", names[0], x.errs[names[0]]))
+		return
+	}
+	if x.sc.Check != nil {
+		if err := x.sc.Check(o); err != nil {
+			fail(FailCheck, err.Error())
+			return
+		}
+	}
+	if len(x.sc.Checks) > 0 {
+		results, err := checker.Run(x.ctx, h, x.sc.Checks, checker.Options{Model: x.variant, Budget: x.opt.CheckBudget})
+		if err != nil {
+			fail(FailInternal, "checker.Run: "+err.Error())
+			return
+		}
+		for _, r := range results {
+			if r.Verdict == checker.Illegal {
+				fail(FailCheck, fmt.Sprintf("%s: %s", r.Check, r.Reason))
+				return
+			}
+		}
+	}
+}
+
+// learn adds the values an allowed execution's writes wrote to the
+// knowledge of tracked buffers.
+func (x *execution) learn(h *history.History) {
+	for i := range h.Events {
+		e := &h.Events[i]
+		if e.Kind != history.EvWrite && e.Kind != history.EvRMW {
+			continue
+		}
+		bi, ok := x.bufIdx[e.Buffer]
+		if !ok || !x.bufs[bi].tracked {
+			continue
+		}
+		for k := 0; k < e.Size; k++ {
+			x.k.learn(bi, e.ByteIndex+k, byte(e.Written>>(8*k)))
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package scenarios
+
+import (
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sabre-mm/sabre/checker"
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/model"
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// Scenario is a concurrent program the explorer runs: agents — Go
+// functions over the real shared and atomics API — over buffers and queues
+// made for each execution, what they report, and what is expected.
+//
+// Agents must be deterministic given the values they read: no clocks, no
+// randomness of their own, no goroutines or channels of their own between
+// agents (they communicate only through shared memory, Wait/Notify, the
+// Queue and start/join), and no shared Go variables other than through the
+// World. The explorer re-runs them from the start for every execution and
+// replays prefixes of earlier ones; an agent that does something else on a
+// replayed prefix is reported (FailNondeterminism), not silently explored.
+type Scenario struct {
+	// Name names the scenario in reports.
+	Name string
+	// Setup builds one execution's world, on the main agent's goroutine,
+	// before any agent starts: buffers and queues (World.Buffer, …) and
+	// agents (World.Agent). It runs once per execution and must build the
+	// same world every time. An error fails the exploration.
+	Setup func(w *World) error
+	// Check, if not nil, is called with the outcome of every execution the
+	// model allows; an error is a failure (FailCheck) of that execution.
+	Check func(o *Outcome) error
+	// Checks are checker's checks run on the history of every execution
+	// the model allows (with every call and return instant overlapping:
+	// real time is simulated); a verdict Illegal is a failure.
+	Checks []checker.Check
+}
+
+// World is one execution of a scenario, as Setup sees it.
+type World struct {
+	x      *execution
+	main   *shared.Agent
+	agents []agentDecl
+	err    error
+}
+
+type agentDecl struct {
+	name string
+	f    func(a *shared.Agent) error
+}
+
+// Main returns the main agent: it creates the world, starts the agents,
+// joins them and then reads the final memory.
+func (w *World) Main() *shared.Agent { return w.main }
+
+// Buffer returns a new shared buffer of length bytes, named name in
+// outcomes (its final memory is Outcome.Memory[name]). The explorer
+// chooses what reads of it return. A bad length fails the setup (the
+// buffer is nil, whose views are TypeErrors).
+func (w *World) Buffer(name string, length int) *shared.Buffer {
+	b, err := shared.NewBuffer(length, shared.CreatedBy(w.main))
+	return w.buffer(name, b, err, false)
+}
+
+// GrowableBuffer returns a new growable shared buffer of length bytes
+// that may grow to maxLength. Accesses to it are ordering choices for the
+// explorer (their bounds depend on when a Grow happens).
+func (w *World) GrowableBuffer(name string, length, maxLength int) *shared.Buffer {
+	b, err := shared.NewGrowableBuffer(length, maxLength, shared.CreatedBy(w.main))
+	return w.buffer(name, b, err, true)
+}
+
+func (w *World) buffer(name string, b *shared.Buffer, err error, growable bool) *shared.Buffer {
+	if err != nil {
+		w.fail(fmt.Errorf("buffer %q: %w", name, err))
+		return nil
+	}
+	x := w.x
+	bs := x.bufByID(b.ID())
+	if bs == nil {
+		bs = x.newBuf(b.ID())
+	}
+	bs.name, bs.tracked, bs.growable = name, true, growable
+	x.buffers = append(x.buffers, namedBuffer{name, b})
+	return b
+}
+
+// Queue returns a new queue of at most maxsize items (≤ 0: unbounded),
+// bound to the main agent; agents bind it with Queue.For.
+func (w *World) Queue(maxsize int) *shared.Queue {
+	return shared.NewQueue(maxsize).For(w.main)
+}
+
+// Agent declares an agent named name running f; Setup's agents start, in
+// the order declared, once Setup returns. Names must be unique and not
+// "main". f's error is a failure of the execution (FailAgent) if the model
+// allows it.
+func (w *World) Agent(name string, f func(a *shared.Agent) error) {
+	switch {
+	case name == "" || name == "main":
+		w.fail(fmt.Errorf("agent name %q is reserved or empty", name))
+		return
+	case f == nil:
+		w.fail(fmt.Errorf("agent %q has a nil function", name))
+		return
+	}
+	for _, d := range w.agents {
+		if d.name == name {
+			w.fail(fmt.Errorf("two agents are named %q", name))
+			return
+		}
+	}
+	w.agents = append(w.agents, agentDecl{name, f})
+}
+
+// Report records value v under key for agent a: Outcome.Values[a's name +
+// ":" + key]. A later report of the same key replaces it.
+func (w *World) Report(a *shared.Agent, key string, v int64) {
+	name := "main"
+	if a != nil {
+		name = a.Name()
+	}
+	w.x.values[name+":"+key] = v
+}
+
+func (w *World) fail(err error) {
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+type namedBuffer struct {
+	name string
+	b    *shared.Buffer
+}
+
+// Outcome is what one allowed execution produced.
+type Outcome struct {
+	// Values are the agents' reports, by "agent:key".
+	Values map[string]int64
+	// Memory is each buffer's final memory, by name: what plain reads
+	// that happen after every agent's events return (one read per cell of
+	// bytes connected by the execution's accesses, as model.FinalCellsOf).
+	Memory map[string][]byte
+	// Errors are the agents' errors, by agent name (only agents whose
+	// function returned one).
+	Errors map[string]string
+	// Schedule replays the execution.
+	Schedule Schedule
+	// History is the execution's recorded history, and Witness a valid
+	// execution of it under the model (model.ValidExecution holds).
+	History *history.History
+	Witness *model.Execution
+}
+
+// Key is a canonical text of the outcome's observable state (values,
+// memory, errors; not the schedule), equal for equal states.
+func (o *Outcome) Key() string {
+	var b strings.Builder
+	for _, k := range sortedKeys(o.Values) {
+		fmt.Fprintf(&b, "%s=%d ", k, o.Values[k])
+	}
+	for _, k := range sortedKeys(o.Memory) {
+		fmt.Fprintf(&b, "%s[%s] ", k, hex.EncodeToString(o.Memory[k]))
+	}
+	for _, k := range sortedKeys(o.Errors) {
+		fmt.Fprintf(&b, "%s!%q ", k, o.Errors[k])
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}

@@ -1,0 +1,335 @@
+package scenarios
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	"github.com/sabre-mm/sabre/history"
+)
+
+// Exhaustive returns the strategy that explores every execution of a
+// scenario the model allows, each execution graph once: a stateless
+// depth-first search over the choices that matter, re-running the agents
+// from the start for each execution.
+//
+// The choices: what each read returns — its default (the latest write in
+// the schedule), or any other value of Alternatives, including values its
+// peers write only later in the schedule (load buffering) — and, where no
+// option is Local (SchedChoice.Canonical is -1), the order of operations
+// that do not commute: waits, notifies, queue operations, grows,
+// transfers, and timeouts. Local steps follow the canonical round-robin
+// schedule: with reads free to return any write's value, their order does
+// not change which executions are reachable (docs/scenarios.md gives the
+// argument). Each completed execution is checked against the model; the
+// values its writes wrote are learned, and the search runs another round if
+// a read was explored before a value it could return was learned, until
+// nothing new is learned (the values of out-of-thin-air executions are
+// never learned, so none is reached).
+//
+// limit bounds the values explored per read (0: 4096); past it the
+// exploration is not Complete. The strategy is exhaustive only for
+// finite scenarios: a loop that may spin forever is cut at Options.MaxSteps
+// and reported as a livelock.
+func Exhaustive(limit int) Strategy {
+	if limit <= 0 {
+		limit = 4096
+	}
+	return &exhaustive{limit: limit}
+}
+
+type exhaustive struct {
+	limit     int
+	stack     []xnode
+	depth     int
+	k         *Knowledge
+	popped    map[Loc]uint64 // reads whose alternatives were exhausted, with the knowledge version then
+	graphs    map[[32]byte]bool
+	redund    int
+	rounds    int
+	truncated bool
+}
+
+type xnode struct {
+	read bool
+	// a scheduling choice
+	options []Option // copied: the signature a replay must meet
+	// a read
+	agent int
+	loc   Loc
+	vals  [][]byte
+	def   []byte
+	alts  [][]byte // alts[0] is nil: the default
+	tried int
+}
+
+func (e *exhaustive) Name() string { return "exhaustive" }
+
+func (e *exhaustive) Start(n int) bool {
+	if n == 0 {
+		e.stack, e.popped, e.graphs, e.redund, e.rounds = nil, map[Loc]uint64{}, map[[32]byte]bool{}, 0, 1
+	} else if len(e.stack) == 0 {
+		// A round is over: another if a read was exhausted before a value
+		// it could return was learned.
+		again := false
+		for l, v := range e.popped {
+			if e.k != nil && e.k.ChangedSince(l, v) {
+				again = true
+				break
+			}
+		}
+		if !again {
+			return false
+		}
+		clear(e.popped)
+		e.rounds++
+	}
+	e.depth = 0
+	return true
+}
+
+func (e *exhaustive) Schedule(c *SchedChoice) int {
+	if c.Canonical >= 0 {
+		return c.Canonical
+	}
+	d := e.depth
+	e.depth++
+	if d < len(e.stack) {
+		nd := &e.stack[d]
+		if nd.read || !sameOptions(nd.options, c.Options) {
+			c.Abort(FailNondeterminism, fmt.Sprintf("replaying choice %d, the execution offered %s where it had offered %s", d+1, optionsText(c.Options), e.nodeText(nd)))
+			return 0
+		}
+		return nd.tried
+	}
+	e.stack = append(e.stack, xnode{options: slices.Clone(c.Options)})
+	for i := range e.stack[d].options {
+		op := *e.stack[d].options[i].Op
+		e.stack[d].options[i].Op = &op
+	}
+	return 0
+}
+
+func (e *exhaustive) Read(c *ReadChoice) []byte {
+	e.k = c.Knowledge()
+	d := e.depth
+	e.depth++
+	if d < len(e.stack) {
+		nd := &e.stack[d]
+		if !nd.read || nd.agent != c.Agent || nd.loc != c.Loc {
+			c.Abort(FailNondeterminism, fmt.Sprintf("replaying choice %d, agent %d read %v where the earlier execution had %s", d+1, c.Agent, c.Loc, e.nodeText(nd)))
+			return nil
+		}
+		return nd.alts[nd.tried]
+	}
+	alts, trunc := Alternatives(c, e.limit)
+	e.truncated = e.truncated || trunc
+	e.stack = append(e.stack, xnode{read: true, agent: c.Agent, loc: c.Loc, vals: c.Values(), def: c.Default, alts: append([][]byte{nil}, alts...)})
+	return nil
+}
+
+func (e *exhaustive) Finish(x *Execution) {
+	if x.Status == Allowed && x.Outcome != nil {
+		g := graphKey(x.Outcome.History)
+		if e.graphs[g] {
+			e.redund++
+			if debugRedundant != nil {
+				debugRedundant(x)
+			}
+		}
+		e.graphs[g] = true
+	}
+	// Backtrack: the deepest choice with an alternative left takes it.
+	e.stack = e.stack[:min(e.depth, len(e.stack))]
+	for len(e.stack) > 0 {
+		nd := &e.stack[len(e.stack)-1]
+		if nd.read {
+			e.extend(nd)
+		}
+		n := len(nd.options)
+		if nd.read {
+			n = len(nd.alts)
+		}
+		if nd.tried+1 < n {
+			nd.tried++
+			return
+		}
+		if nd.read && e.k != nil {
+			if v, ok := e.popped[nd.loc]; !ok || e.k.Version() < v {
+				e.popped[nd.loc] = e.k.Version()
+			}
+		}
+		e.stack = e.stack[:len(e.stack)-1]
+	}
+}
+
+// extend adds to a read's alternatives the values learned since it was
+// first explored.
+func (e *exhaustive) extend(nd *xnode) {
+	if e.k == nil {
+		return
+	}
+	grew := false
+	for i := range nd.vals {
+		if s := e.k.at(nd.loc.Buf, nd.loc.ByteIndex+i); s != nil {
+			var set byteSet
+			for _, v := range nd.vals[i] {
+				set.add(v)
+			}
+			before := len(nd.vals[i])
+			set.union(s)
+			nd.vals[i] = set.appendTo(nd.vals[i][:0])
+			grew = grew || len(nd.vals[i]) != before
+		}
+	}
+	if !grew {
+		return
+	}
+	have := map[string]bool{string(nd.def): true}
+	for _, a := range nd.alts[1:] {
+		have[string(a)] = true
+	}
+	idx := make([]int, len(nd.vals))
+	for len(nd.alts) <= e.limit {
+		v := make([]byte, len(nd.vals))
+		for k := range nd.vals {
+			v[k] = nd.vals[k][idx[k]]
+		}
+		if !have[string(v)] {
+			have[string(v)] = true
+			nd.alts = append(nd.alts, v)
+		}
+		k := len(idx) - 1
+		for k >= 0 {
+			idx[k]++
+			if idx[k] < len(nd.vals[k]) {
+				break
+			}
+			idx[k] = 0
+			k--
+		}
+		if k < 0 {
+			return
+		}
+	}
+	e.truncated = true
+}
+
+func (e *exhaustive) counts() (redundant, rounds int) { return e.redund, e.rounds }
+
+func (e *exhaustive) nodeText(nd *xnode) string {
+	if nd.read {
+		return fmt.Sprintf("a read by agent %d of %v", nd.agent, nd.loc)
+	}
+	return optionsText(nd.options)
+}
+
+func sameOptions(a, b []Option) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Agent != b[i].Agent || a[i].Timeout != b[i].Timeout || a[i].Op.Kind != b[i].Op.Kind {
+			return false
+		}
+	}
+	return true
+}
+
+func optionsText(os []Option) string {
+	s := "["
+	for i, o := range os {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%s %s", o.Name, describe(o.Op))
+		if o.Timeout {
+			s += " times out"
+		}
+	}
+	return s + "]"
+}
+
+// graphKey hashes an execution graph: the events of each agent in
+// agent-order with the values they read and wrote and their results, and
+// the host-synchronizes-with pairs — agents, buffers and tokens numbered
+// canonically (by creation order), so that equal graphs of different
+// executions have equal keys.
+func graphKey(h *history.History) [32]byte {
+	rank := func(ids []uint64) map[uint64]uint64 {
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		m := make(map[uint64]uint64, len(ids))
+		for i, id := range ids {
+			m[id] = uint64(i)
+		}
+		return m
+	}
+	var agents, bufs []uint64
+	for i := range h.Events {
+		agents = append(agents, uint64(h.Events[i].Agent))
+		bufs = append(bufs, h.Events[i].Buffer)
+	}
+	ar, br := rank(agents), rank(bufs)
+	order := make([]int, len(h.Events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		ea, eb := &h.Events[a], &h.Events[b]
+		if ea.Agent != eb.Agent {
+			return int(ar[uint64(ea.Agent)]) - int(ar[uint64(eb.Agent)])
+		}
+		if ea.Seq != eb.Seq {
+			if ea.Seq < eb.Seq {
+				return -1
+			}
+			return 1
+		}
+		return a - b
+	})
+	sender := map[uint64][2]uint64{}
+	for _, i := range order {
+		e := &h.Events[i]
+		switch e.Kind {
+		case history.EvAgentStart, history.EvAgentEnd, history.EvQueuePut, history.EvNotify:
+			if e.Sync != 0 {
+				sender[e.Sync] = [2]uint64{ar[uint64(e.Agent)], e.Seq}
+			}
+		}
+	}
+	hs := sha256.New()
+	var buf [8]byte
+	put := func(v uint64) {
+		binary.LittleEndian.PutUint64(buf[:], v)
+		hs.Write(buf[:])
+	}
+	for _, i := range order {
+		e := &h.Events[i]
+		put(ar[uint64(e.Agent)])
+		put(e.Seq)
+		put(uint64(e.Kind))
+		hs.Write([]byte(e.Op))
+		put(br[e.Buffer])
+		put(uint64(e.ByteIndex))
+		put(uint64(e.Size))
+		put(e.Read)
+		put(e.Written)
+		hs.Write([]byte(e.Result))
+		put(uint64(e.Count))
+		if s, ok := sender[e.Sync]; ok && e.Sync != 0 {
+			switch e.Kind {
+			case history.EvAgentStart, history.EvAgentEnd, history.EvQueuePut, history.EvNotify:
+			default:
+				put(s[0] + 1)
+				put(s[1])
+			}
+		}
+	}
+	var k [32]byte
+	copy(k[:], hs.Sum(nil))
+	return k
+}
+
+var debugRedundant func(*Execution)
