@@ -69,6 +69,7 @@ type raceDetector struct {
 	rfOff    []int32  // per read: offset of its sources in rf; -1 otherwise
 	rf       []int32  // per byte read: the write it read from; -1 none
 	sender   []int32  // per receiver: the sending event (of an agent); -1 none
+	csPrev   []int32  // per wait or notify: the previous critical section of its waiter list; -1 none
 	wakeOf   []int32  // per woken wait: its wake-up node; -1 none
 	wakeWait []int32  // per wake-up node: its wait
 	hasSucc  []bool   // per event: another event synchronizes with it
@@ -589,6 +590,30 @@ func (d *raceDetector) setupInit() {
 // (setup found them) to its sender; a woken wait gets a wake-up node after
 // its value check, which the notify's edge goes to.
 func (d *raceDetector) setupSync() {
+	// The critical sections of a waiter list (a location's waits and
+	// notifies, by Call instant) synchronize each with the next, as
+	// history.Convert models them.
+	d.csPrev = make([]int32, d.n)
+	var cs []int32
+	for i := range d.csPrev {
+		d.csPrev[i] = -1
+		if k := d.ev[i].Kind; (k == history.EvWait || k == history.EvNotify) && d.e[i].agent >= 0 {
+			cs = append(cs, int32(i))
+		}
+	}
+	if len(cs) > 1 {
+		slices.SortStableFunc(cs, func(x, y int32) int {
+			a, b := &d.ev[x], &d.ev[y]
+			return cmp.Or(cmp.Compare(a.Buffer, b.Buffer), cmp.Compare(a.ByteIndex, b.ByteIndex), cmp.Compare(a.Call, b.Call))
+		})
+		for k := 1; k < len(cs); k++ {
+			a, b := &d.ev[cs[k-1]], &d.ev[cs[k]]
+			if a.Buffer == b.Buffer && a.ByteIndex == b.ByteIndex {
+				d.csPrev[cs[k]] = cs[k-1]
+				d.hasSucc[cs[k-1]] = true
+			}
+		}
+	}
 	for _, i := range d.recvs {
 		s, ok := d.senders[d.ev[i].Sync]
 		if !ok {
@@ -798,6 +823,9 @@ func (d *raceDetector) predecessors() {
 		r := &d.e[v]
 		if r.kind != history.EvWait && d.sender[v] >= 0 {
 			d.preds = append(d.preds, d.sender[v])
+		}
+		if p := d.csPrev[v]; p >= 0 && !slices.Contains(d.preds[d.predOff[v]:], p) {
+			d.preds = append(d.preds, p)
 		}
 		if r.size == 0 || (r.agent < 0 && !isAccess(r.kind)) {
 			continue

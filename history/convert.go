@@ -57,8 +57,16 @@ func ToExecution(h *History) (*model.Execution, error) {
 //   - An Init event becomes 1-byte init writes of zero, one per byte it
 //     covers that some memory event of the history touches (bytes no event
 //     touches cannot matter to any relation).
-//   - A Wait becomes a seq-cst ReadSharedMemory event (its value check);
-//     if a Notify woke it (Sync ≠ 0), a host event follows it in agent-order.
+//   - A Wait becomes a seq-cst ReadSharedMemory event (its value check)
+//     between two host events, its entry to and exit from the waiter
+//     list's critical section; if a Notify woke it (Sync ≠ 0), a host event
+//     follows them in agent-order.
+//   - The critical sections of one waiter list (the waits and notifies of
+//     one location, in Call order) synchronize each with the next: a
+//     host-synchronizes-with pair from each one's exit to the next one's
+//     entry (a Notify's host event is both), as ECMA-262's
+//     EnterCriticalSection and LeaveCriticalSection order them with
+//     Synchronize events.
 //   - Every other event is a host event. Events sharing a Sync token are
 //     host-synchronizes-with pairs, from the sending end (AgentStart,
 //     AgentEnd, QueuePut, Notify) to the receiving ends (AgentBegin,
@@ -102,6 +110,8 @@ type conv struct {
 	inited map[[2]int]bool
 	// recv / send: model events per Sync token.
 	send, recv map[uint64][]model.EventID
+	// cs: the critical sections of each waiter list (block, byte index).
+	cs map[[2]int][]csEvent
 }
 
 func (c *conv) blocks() {
@@ -239,10 +249,20 @@ func (c *conv) events() error {
 					c.add(a, i, model.Event{Kind: model.WriteSharedMemory, Order: model.Init, Block: blk, ByteIndex: t[j],
 						ElementSize: 1, Payload: []byte{0}, Name: fmt.Sprintf("init b%d[%d]", e.Buffer, t[j])})
 				}
-			case EvRead, EvWait:
+			case EvRead:
 				mem.Kind = model.ReadSharedMemory
 				c.add(a, i, mem)
-				if e.Kind == EvWait && e.Sync != 0 {
+			case EvWait:
+				// The waiter list's critical section: entered before the
+				// value check, left after it (ECMA-262 EnterCriticalSection
+				// and LeaveCriticalSection, whose Synchronize events order
+				// the critical sections of one list).
+				enter := c.add(a, i, model.Event{Kind: model.HostEvent, Name: fmt.Sprintf("a%d#%d enter", e.Agent, e.Seq)})
+				mem.Kind = model.ReadSharedMemory
+				c.add(a, i, mem)
+				leave := c.add(a, i, model.Event{Kind: model.HostEvent, Name: fmt.Sprintf("a%d#%d leave", e.Agent, e.Seq)})
+				c.critical(blk, e, enter, leave)
+				if e.Sync != 0 {
 					id := c.add(a, i, model.Event{Kind: model.HostEvent, Name: fmt.Sprintf("a%d#%d wake", e.Agent, e.Seq)})
 					c.recv[e.Sync] = append(c.recv[e.Sync], id)
 				}
@@ -254,6 +274,9 @@ func (c *conv) events() error {
 				c.add(a, i, mem)
 			default:
 				id := c.add(a, i, model.Event{Kind: model.HostEvent, Name: fmt.Sprintf("a%d#%d %s", e.Agent, e.Seq, e.Kind)})
+				if e.Kind == EvNotify {
+					c.critical(blk, e, id, id)
+				}
 				if e.Sync != 0 {
 					switch e.Kind {
 					case EvAgentStart, EvAgentEnd, EvQueuePut, EvNotify:
@@ -268,8 +291,39 @@ func (c *conv) events() error {
 	return nil
 }
 
+// csEvent is one critical section of a waiter list: the model events
+// that enter and leave it.
+type csEvent struct {
+	call         int64
+	enter, leave model.EventID
+}
+
+// critical notes a critical section of the waiter list of e's location.
+func (c *conv) critical(blk int, e *Event, enter, leave model.EventID) {
+	if c.cs == nil {
+		c.cs = map[[2]int][]csEvent{}
+	}
+	k := [2]int{blk, e.ByteIndex}
+	c.cs[k] = append(c.cs[k], csEvent{e.Call, enter, leave})
+}
+
 func (c *conv) hostSync() {
 	x := c.out.Execution
+	// Each critical section of a waiter list synchronizes with the next
+	// (their order is that of the events' Call instants, taken inside the
+	// critical section).
+	locs := make([][2]int, 0, len(c.cs))
+	for k := range c.cs {
+		locs = append(locs, k)
+	}
+	slices.SortFunc(locs, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	for _, k := range locs {
+		l := c.cs[k]
+		slices.SortStableFunc(l, func(a, b csEvent) int { return cmp.Compare(a.call, b.call) })
+		for i := 1; i < len(l); i++ {
+			x.HostSynchronizesWith = append(x.HostSynchronizesWith, [2]model.EventID{l[i-1].leave, l[i].enter})
+		}
+	}
 	tokens := make([]uint64, 0, len(c.send))
 	for t := range c.send {
 		tokens = append(tokens, t)

@@ -297,8 +297,10 @@ func TestDocExample(t *testing.T) {
 	if err := x.Check(); err != nil {
 		t.Fatal(err)
 	}
-	if len(x.HostSynchronizesWith) != 1 {
-		t.Errorf("%d host-synchronizes-with pairs, want the notify's one", len(x.HostSynchronizesWith))
+	// The notify's wake-up of the wait, and the waiter list's critical
+	// sections: the wait's, then the notify's.
+	if len(x.HostSynchronizesWith) != 2 {
+		t.Errorf("%d host-synchronizes-with pairs, want the notify's wake-up and the critical sections' one", len(x.HostSynchronizesWith))
 	}
 }
 

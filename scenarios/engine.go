@@ -81,28 +81,31 @@ type execution struct {
 	k       *Knowledge
 	ctx     context.Context
 
-	n       int
-	mu      sync.Mutex
-	byID    map[int]*slot
-	slots   []*slot
-	cur     *slot
-	aborted atomic.Bool
-	fail    *Failure // guarded by mu
-	live    sync.WaitGroup
-	over    chan struct{} // closed when the execution ends
-	trail   Schedule
-	steps   int
-	weak    int
-	spec    int
-	bufs    []*bufState
-	bufIdx  map[uint64]int
-	buffers []namedBuffer
-	values  map[string]int64
-	errs    map[string]string
-	rec     *history.Recorder
-	main    *shared.Agent
-	world   *World
-	final   finalMem
+	n        int
+	mu       sync.Mutex
+	byID     map[int]*slot
+	slots    []*slot
+	cur      *slot
+	aborted  atomic.Bool
+	fail     *Failure // guarded by mu
+	live     sync.WaitGroup
+	over     chan struct{} // closed when the execution ends
+	trail    Schedule
+	steps    int
+	weak     int
+	spec     int
+	recheck  bool              // a weak read happened since the last prefix check
+	pruned   bool              // rejected by a prefix check that relied on Knowledge
+	prefixes map[string]Status // checkPrefix's results
+	bufs     []*bufState
+	bufIdx   map[uint64]int
+	buffers  []namedBuffer
+	values   map[string]int64
+	errs     map[string]string
+	rec      *history.Recorder
+	main     *shared.Agent
+	world    *World
+	final    finalMem
 
 	opts   []Option // reused by schedule
 	choice SchedChoice
@@ -255,6 +258,16 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		return nil, resumeGo
 	}
 	x.steps++
+	if x.recheck {
+		// A weak read has happened since the last check: prune the
+		// execution now if the model forbids every completion of it.
+		x.recheck = false
+		if x.checkPrefix(true) == Rejected {
+			x.pruned = true
+			x.abortWith(failRejected, "")
+			return nil, resumeGo
+		}
+	}
 	if x.steps > x.opt.maxSteps() {
 		x.abortChecked(FailLivelock, fmt.Sprintf("no end after %d steps (Options.MaxSteps): a livelock, or an execution longer than the budget", x.opt.maxSteps()))
 		return nil, resumeGo
@@ -461,6 +474,7 @@ func (x *execution) read(s *slot, b *bufState, ev *history.Event) uint64 {
 			if p := pack(got); p != def {
 				v = p
 				x.weak++
+				x.recheck = true
 				if x.speculative(b, ev.ByteIndex, got) {
 					x.spec++
 				}
@@ -559,7 +573,7 @@ func (x *execution) abortWith(kind FailureKind, msg string) {
 // the agents have done so far) is allowed by the model; a prefix the model
 // forbids is no failure (a weak read led there) and is only discarded.
 func (x *execution) abortChecked(kind FailureKind, msg string) {
-	switch x.checkPrefix() {
+	switch x.checkPrefix(false) {
 	case Rejected:
 		x.abortWith(failRejected, "")
 	case Undecided:

@@ -138,7 +138,7 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 	if opt.MaxFailures <= 0 {
 		opt.MaxFailures = 1
 	}
-	x := &execution{sc: sc, strat: opt.Strategy, opt: &opt, variant: v, k: &Knowledge{}, ctx: ctx, byID: map[int]*slot{}, bufIdx: map[uint64]int{}}
+	x := &execution{sc: sc, strat: opt.Strategy, opt: &opt, variant: v, k: &Knowledge{}, ctx: ctx, byID: map[int]*slot{}, bufIdx: map[uint64]int{}, prefixes: map[string]Status{}}
 	rep := &Report{Scenario: sc.Name, Strategy: opt.Strategy.Name(), Model: v.Name()}
 	seen := map[string]bool{}
 	start := time.Now()
@@ -203,7 +203,7 @@ func (x *execution) run(n int) *Execution {
 	x.aborted.Store(false)
 	x.over = make(chan struct{})
 	x.trail = nil
-	x.steps, x.weak, x.spec = 0, 0, 0
+	x.steps, x.weak, x.spec, x.recheck, x.pruned = 0, 0, 0, false, false
 	x.bufs = x.bufs[:0]
 	clear(x.bufIdx)
 	x.buffers = x.buffers[:0]
@@ -221,10 +221,11 @@ func (x *execution) run(n int) *Execution {
 	<-done
 	x.live.Wait()
 	close(x.over)
+	x.learnWriters()
 	x.main.SetController(nil)
 	x.main.SetRecorder(nil)
 
-	res := &Execution{N: n, Schedule: x.trail, Steps: x.steps, WeakReads: x.weak, Speculations: x.spec}
+	res := &Execution{N: n, Schedule: x.trail, Steps: x.steps, WeakReads: x.weak, Speculations: x.spec, Pruned: x.pruned}
 	x.mu.Lock()
 	f := x.fail
 	x.mu.Unlock()
@@ -378,7 +379,7 @@ func (x *execution) pruneFinal() bool {
 	if x.weak == 0 {
 		return false // sequentially consistent so far: allowed
 	}
-	if x.checkPrefix() == Rejected {
+	if x.checkPrefix(false) == Rejected {
 		x.abortWith(failRejected, "")
 		return true
 	}
@@ -403,8 +404,44 @@ func (x *execution) conform(h *history.History) (*checker.ConformanceReport, err
 
 // checkPrefix judges what the agents have done so far (for a deadlock or a
 // livelock report): Allowed, Rejected or Undecided.
-func (x *execution) checkPrefix() Status {
-	rep, err := x.conform(neutral(x.rec.History()))
+//
+// With ghosts, writes still to come are stood for by ghost writes
+// (addGhosts): the check says whether the prefix may still be completed
+// into an allowed execution (for pruning). Without, the prefix must be
+// allowed as it is (for a deadlock or livelock report: no write comes).
+// Results are cached by schedule (and knowledge, with ghosts): the
+// exhaustive search replays a prefix once per execution below it.
+func (x *execution) checkPrefix(ghosts bool) Status {
+	key := fmt.Sprintf("%v %d %s", ghosts, x.k.Version(), x.trail)
+	if !ghosts {
+		key = "exact " + x.trail.String()
+	}
+	if st, ok := x.prefixes[key]; ok {
+		return st
+	}
+	st := x.checkPrefixNow(ghosts)
+	if len(x.prefixes) > 1<<16 {
+		clear(x.prefixes)
+	}
+	x.prefixes[key] = st
+	return st
+}
+
+func (x *execution) checkPrefixNow(ghosts bool) Status {
+	h := x.rec.History()
+	// A wait blocked now has made its value check, which the recorder will
+	// see only when it returns: the check is part of the prefix.
+	for _, t := range x.slots {
+		if t.state == stBlocked && t.ev.Kind == history.EvWait {
+			e := t.ev
+			e.Result, e.Return = "cancelled", e.Call
+			h.Events = append(h.Events, e)
+		}
+	}
+	if ghosts {
+		x.addGhosts(h)
+	}
+	rep, err := x.conform(neutral(h))
 	switch {
 	case err != nil:
 		return Undecided
@@ -414,6 +451,99 @@ func (x *execution) checkPrefix() Status {
 		return Rejected
 	}
 	return Undecided
+}
+
+// ghostAgent numbers the agents of ghost writes (addGhosts), above any
+// real agent's ID.
+const ghostAgent = 1 << 48
+
+// addGhosts adds to the prefix h ghost writes standing for the writes
+// still to come that a read of h could take its bytes from: for each byte
+// value a read returned that some allowed execution wrote there
+// (Knowledge), one ghost if an agent that is still running — not the
+// reader, and not main, which only reads once its agents start — wrote that
+// byte in some allowed execution at an agent-order position it has not
+// reached yet (it may write the byte again, and with this value: a
+// read-modify-write's value depends on what it reads). A ghost is as
+// permissive as a write can be (a 1-byte Unordered write by an agent of its
+// own: no happens-before edge, no tear-free or memory-order constraint),
+// so a prefix the model forbids even with its ghosts has no allowed
+// completion whose writes to come are like learned ones; Exhaustive runs
+// another round if anything is learned after it pruned (Execution.Pruned).
+func (x *execution) addGhosts(h *history.History) {
+	reached := map[int]uint64{} // running agent slot → the last position recorded
+	for _, t := range x.slots[1:] {
+		if t.state != stDone {
+			reached[t.idx] = 0
+		}
+	}
+	if len(reached) == 0 {
+		return
+	}
+	for i := range h.Events {
+		e := &h.Events[i]
+		if s := x.slotOf(e.Agent); s > 0 {
+			if r, ok := reached[s]; ok && e.Seq > r {
+				reached[s] = e.Seq
+			}
+		}
+	}
+	seen := map[byteValue]bool{}
+	n := len(h.Events)
+	for i := 0; i < n; i++ {
+		e := &h.Events[i]
+		if e.Kind != history.EvRead && e.Kind != history.EvRMW && e.Kind != history.EvWait {
+			continue
+		}
+		bi, ok := x.bufIdx[e.Buffer]
+		if !ok {
+			continue
+		}
+		reader := x.slotOf(e.Agent)
+		for k := 0; k < e.Size; k++ {
+			g := byteValue{bi, e.ByteIndex + k, byte(e.Read >> (8 * k))}
+			if seen[g] {
+				continue
+			}
+			if ks := x.k.at(bi, g.i); ks == nil || ks[g.v>>6]&(1<<(g.v&63)) == 0 {
+				continue // no allowed execution wrote it
+			}
+			for _, w := range x.k.writers[byteAt{bi, g.i}] {
+				if r, ok := reached[w.slot]; ok && w.slot != reader && w.seq > r {
+					seen[g] = true
+					h.Events = append(h.Events, history.Event{Agent: ghostAgent + len(seen), Seq: 1, Kind: history.EvWrite,
+						Order: model.Unordered, Op: "ghost", Buffer: e.Buffer, ByteIndex: g.i, Size: 1, Written: uint64(g.v)})
+					break
+				}
+			}
+		}
+	}
+}
+
+// learnWriters records which writes of the execution (allowed or not)
+// wrote which bytes of tracked buffers (Knowledge).
+func (x *execution) learnWriters() {
+	for _, e := range x.rec.Events() {
+		if e.Kind != history.EvWrite && e.Kind != history.EvRMW {
+			continue
+		}
+		bi, ok := x.bufIdx[e.Buffer]
+		if !ok || !x.bufs[bi].tracked {
+			continue
+		}
+		slot := x.slotOf(e.Agent)
+		for k := 0; k < e.Size; k++ {
+			x.k.learnWriter(bi, e.ByteIndex+k, slot, e.Seq)
+		}
+	}
+}
+
+// slotOf returns the slot of the agent with ID id, or -1.
+func (x *execution) slotOf(id int) int {
+	if s := x.lookup(id); s != nil {
+		return s.idx
+	}
+	return -1
 }
 
 // judge checks a completed execution against the model and the

@@ -37,7 +37,8 @@ func (s *byteSet) appendTo(dst []byte) []byte {
 
 // Knowledge is what an exploration has learned across executions: the
 // values that writes of allowed executions wrote to each byte of each
-// buffer (buffers by creation order). A read may return any of them — also
+// buffer (buffers by creation order), and which writes (by agent and
+// agent-order position) wrote each byte in any execution. A read may return any of them — also
 // before the write that makes it in this execution has happened — and the
 // model decides whether the execution is allowed: this is how the
 // explorer reaches load buffering without GenMC's backward revisits.
@@ -46,6 +47,21 @@ func (s *byteSet) appendTo(dst []byte) []byte {
 type Knowledge struct {
 	version uint64
 	bufs    [][]knownByte
+	// writers of each byte: the writes (agent slot and agent-order
+	// position) that wrote it in allowed executions.
+	writers map[byteAt][]writeID
+}
+
+type byteAt struct{ buf, i int }
+
+type byteValue struct {
+	buf, i int
+	v      byte
+}
+
+type writeID struct {
+	slot int
+	seq  uint64
 }
 
 type knownByte struct {
@@ -69,6 +85,31 @@ func (k *Knowledge) ChangedSince(l Loc, v uint64) bool {
 		}
 	}
 	return false
+}
+
+// learnWriter records that the write (slot, seq) wrote byte i of buffer
+// buf in some execution (allowed or not: agents are deterministic, so
+// whatever they did they may do again).
+func (k *Knowledge) learnWriter(buf, i int, slot int, seq uint64) {
+	if k.writers == nil {
+		k.writers = map[byteAt][]writeID{}
+	}
+	key := byteAt{buf, i}
+	w := writeID{slot, seq}
+	for _, x := range k.writers[key] {
+		if x == w {
+			return
+		}
+	}
+	k.writers[key] = append(k.writers[key], w)
+	k.version++
+	for len(k.bufs) <= buf {
+		k.bufs = append(k.bufs, nil)
+	}
+	if len(k.bufs[buf]) <= i {
+		k.bufs[buf] = slices.Grow(k.bufs[buf], i+1-len(k.bufs[buf]))[:i+1]
+	}
+	k.bufs[buf][i].ver = k.version
 }
 
 func (k *Knowledge) learn(buf, i int, v byte) {

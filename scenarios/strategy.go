@@ -130,6 +130,11 @@ type Execution struct {
 	// Speculations those that returned a value no write of the execution
 	// had made yet (the counterpart of GenMC's backward revisits).
 	WeakReads, Speculations int
+	// Pruned: the execution was rejected before its end by a check of its
+	// prefix that counted on the values learned so far (Knowledge) being
+	// the only ones writes still to come may write: a strategy that wants
+	// completeness revisits it if a value is learned later (Exhaustive does).
+	Pruned bool
 }
 
 // Status is how an execution ended.

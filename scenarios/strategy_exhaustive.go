@@ -45,6 +45,8 @@ type exhaustive struct {
 	depth     int
 	k         *Knowledge
 	popped    map[Loc]uint64 // reads whose alternatives were exhausted, with the knowledge version then
+	pruneVer  uint64         // the knowledge version at the round's first pruning (0: none)
+	pruned    bool
 	graphs    map[[32]byte]bool
 	redund    int
 	rounds    int
@@ -72,7 +74,7 @@ func (e *exhaustive) Start(n int) bool {
 	} else if len(e.stack) == 0 {
 		// A round is over: another if a read was exhausted before a value
 		// it could return was learned.
-		again := false
+		again := e.pruned && e.k != nil && e.k.Version() > e.pruneVer
 		for l, v := range e.popped {
 			if e.k != nil && e.k.ChangedSince(l, v) {
 				again = true
@@ -83,6 +85,7 @@ func (e *exhaustive) Start(n int) bool {
 			return false
 		}
 		clear(e.popped)
+		e.pruned = false
 		e.rounds++
 	}
 	e.depth = 0
@@ -130,13 +133,13 @@ func (e *exhaustive) Read(c *ReadChoice) []byte {
 }
 
 func (e *exhaustive) Finish(x *Execution) {
+	if x.Pruned && e.k != nil && (!e.pruned || e.k.Version() < e.pruneVer) {
+		e.pruned, e.pruneVer = true, e.k.Version()
+	}
 	if x.Status == Allowed && x.Outcome != nil {
 		g := graphKey(x.Outcome.History)
 		if e.graphs[g] {
 			e.redund++
-			if debugRedundant != nil {
-				debugRedundant(x)
-			}
 		}
 		e.graphs[g] = true
 	}
@@ -331,5 +334,3 @@ func graphKey(h *history.History) [32]byte {
 	copy(k[:], hs.Sum(nil))
 	return k
 }
-
-var debugRedundant func(*Execution)

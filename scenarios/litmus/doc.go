@@ -60,6 +60,17 @@
 //   - [Test.Expected], [Observation.Expectation] and
 //     [Observation.Failed] check the file's "expect <model>: <Result>" lines.
 //
+// # Exploring
+//
+//   - [Test.Scenario] lowers a test to a scenarios.Scenario (one buffer,
+//     named [Block] in outcomes; each operation through the real shared and
+//     atomics API) for the controlled explorer; [Test.FinalState] turns
+//     one of its outcomes into the enumerator's model.FinalState.
+//   - [Explore] runs the explorer on a test under a model and observes the
+//     final states it reached as [Run] observes the enumerator's: with the
+//     exhaustive strategy both give the same states and Observation line
+//     (a test checks it on the whole catalogue under every model).
+//
 // # Catalogue
 //
 //   - [Catalogue] is the embedded catalogue as an [fs.FS]; [CatalogueTests]
