@@ -26,6 +26,8 @@ import (
 type Scenario struct {
 	// Name names the scenario in reports.
 	Name string
+	// Doc says in a sentence or two what the scenario shows (optional).
+	Doc string
 	// Setup builds one execution's world, on the main agent's goroutine,
 	// before any agent starts: buffers and queues (World.Buffer, …) and
 	// agents (World.Agent). It runs once per execution and must build the
