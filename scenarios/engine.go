@@ -97,6 +97,7 @@ type execution struct {
 	recheck  bool              // a weak read happened since the last prefix check
 	pruned   bool              // rejected by a prefix check that relied on Knowledge
 	prefixes map[string]Status // checkPrefix's results
+	prune    bool              // the strategy wants executions pruned early (see pruner)
 	bufs     []*bufState
 	bufIdx   map[uint64]int
 	buffers  []namedBuffer
@@ -258,7 +259,7 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		return nil, resumeGo
 	}
 	x.steps++
-	if x.recheck {
+	if x.recheck && x.prune {
 		// A weak read has happened since the last check: prune the
 		// execution now if the model forbids every completion of it.
 		x.recheck = false
@@ -391,7 +392,7 @@ func (x *execution) blockedText() string {
 			if s != "" {
 				s += "; "
 			}
-			s += fmt.Sprintf("%s is blocked in %s", t.name, describe(&t.ev))
+			s += fmt.Sprintf("%s is blocked in %s%s", t.name, describe(&t.ev), x.bufName(t.ev.Buffer))
 		}
 	}
 	if s == "" {
@@ -400,10 +401,19 @@ func (x *execution) blockedText() string {
 	return s
 }
 
+// bufName names a buffer in a message: " of NAME" for a buffer of the
+// World, "" otherwise.
+func (x *execution) bufName(id uint64) string {
+	if b := x.bufByID(id); b != nil && b.name != "" {
+		return " of " + b.name
+	}
+	return ""
+}
+
 func describe(ev *history.Event) string {
 	switch {
 	case ev.Kind.IsMemory() || ev.Kind == history.EvWait || ev.Kind == history.EvNotify:
-		return fmt.Sprintf("%s on buffer %d at byte %d", ev.Op, ev.Buffer, ev.ByteIndex)
+		return fmt.Sprintf("%s at byte %d", ev.Op, ev.ByteIndex)
 	case ev.Op != "":
 		return ev.Op
 	}

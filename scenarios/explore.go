@@ -34,6 +34,11 @@ type Options struct {
 	CheckBudget time.Duration
 	// MaxFailures stops the exploration after that many failures (0: 1).
 	MaxFailures int
+	// Knowledge, if not nil, is what earlier explorations of the same
+	// scenario learned (and this one adds to): the values a read may take
+	// from writes still to come. Explore's rapid strategy shares one across
+	// its test cases, each a Run of one execution.
+	Knowledge *Knowledge
 }
 
 func (o *Options) maxSteps() int {
@@ -138,7 +143,14 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 	if opt.MaxFailures <= 0 {
 		opt.MaxFailures = 1
 	}
-	x := &execution{sc: sc, strat: opt.Strategy, opt: &opt, variant: v, k: &Knowledge{}, ctx: ctx, byID: map[int]*slot{}, bufIdx: map[uint64]int{}, prefixes: map[string]Status{}}
+	k := opt.Knowledge
+	if k == nil {
+		k = &Knowledge{}
+	}
+	x := &execution{sc: sc, strat: opt.Strategy, opt: &opt, variant: v, k: k, ctx: ctx, byID: map[int]*slot{}, bufIdx: map[uint64]int{}, prefixes: map[string]Status{}}
+	if p, ok := opt.Strategy.(pruner); ok {
+		x.prune = p.prunes()
+	}
 	rep := &Report{Scenario: sc.Name, Strategy: opt.Strategy.Name(), Model: v.Name()}
 	seen := map[string]bool{}
 	start := time.Now()
