@@ -107,6 +107,7 @@ type execution struct {
 	main     *shared.Agent
 	world    *World
 	final    finalMem
+	writes   []writeRec // this execution's writes to tracked buffers (when pruning)
 
 	opts   []Option // reused by schedule
 	choice SchedChoice
@@ -429,13 +430,20 @@ func (x *execution) perform(s *slot, ev *history.Event) (uint64, bool) {
 		if b == nil {
 			b = x.newBuf(ev.Buffer)
 		}
-		b.write(ev.ByteIndex, ev.Size, 0)
+		b.initialize(ev.ByteIndex, ev.Size)
 	case history.EvWrite:
 		if b := x.bufByID(ev.Buffer); b != nil {
 			b.write(ev.ByteIndex, ev.Size, ev.Written)
+			x.wrote(s, b, ev)
+			b.access(model.AccessStore, ev.ByteIndex, ev.Size, ev.NoTear)
 		}
 	case history.EvRead, history.EvRMW, history.EvWait:
 		if b := x.bufByID(ev.Buffer); b != nil && ev.Size <= 8 {
+			k := model.AccessLoad
+			if ev.Kind == history.EvRMW {
+				k = model.AccessRMW
+			}
+			b.access(k, ev.ByteIndex, ev.Size, ev.NoTear)
 			return x.read(s, b, ev), true
 		}
 	case history.EvAgentStart:
@@ -501,9 +509,23 @@ func (x *execution) read(s *slot, b *bufState, ev *history.Event) uint64 {
 		}
 		if w, ok := modify(ev.ModifyOp, v, ev.Operand, ev.Expected, m); ok {
 			b.write(ev.ByteIndex, ev.Size, w)
+			x.wrote(s, b, ev)
 		}
 	}
 	return v
+}
+
+// wrote notes a write by s for the knowledge of writers (when pruning,
+// which needs it).
+func (x *execution) wrote(s *slot, b *bufState, ev *history.Event) {
+	if x.prune && b.tracked {
+		x.writes = append(x.writes, writeRec{x.bufIdx[ev.Buffer], ev.ByteIndex, ev.Size, s.idx, ev.Seq})
+	}
+}
+
+type writeRec struct {
+	buf, at, size, slot int
+	seq                 uint64
 }
 
 // speculative reports whether some byte of got is a value no write of this

@@ -34,6 +34,12 @@ type Options struct {
 	CheckBudget time.Duration
 	// MaxFailures stops the exploration after that many failures (0: 1).
 	MaxFailures int
+	// CheckAll checks every execution against the model, also those whose
+	// reads all returned the latest write in the schedule: such an
+	// execution is sequentially consistent by construction, which every
+	// model allows, so by default it is not checked (and its Outcome has
+	// no Witness).
+	CheckAll bool
 	// Knowledge, if not nil, is what earlier explorations of the same
 	// scenario learned (and this one adds to): the values a read may take
 	// from writes still to come. Explore's rapid strategy shares one across
@@ -200,7 +206,7 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 		rep.Stats.Redundant, rep.Stats.Rounds = r.counts()
 	}
 	rep.Stats.Elapsed = time.Since(start)
-	rep.Complete = complete && rep.Stats.Undecided == 0 && x.strat.Name() == "exhaustive"
+	rep.Complete = complete && rep.Stats.Undecided == 0 && (x.strat.Name() == "exhaustive" || x.strat.Name() == "plain-dfs")
 	return rep, nil
 }
 
@@ -216,6 +222,7 @@ func (x *execution) run(n int) *Execution {
 	x.over = make(chan struct{})
 	x.trail = nil
 	x.steps, x.weak, x.spec, x.recheck, x.pruned = 0, 0, 0, false, false
+	x.writes = x.writes[:0]
 	x.bufs = x.bufs[:0]
 	clear(x.bufIdx)
 	x.buffers = x.buffers[:0]
@@ -310,23 +317,13 @@ func (x *execution) finalReads() {
 	if x.pruneFinal() {
 		return // the agents did something the model forbids
 	}
-	h := x.rec.History()
 	mem := finalMem{}
 	for _, nb := range x.buffers {
 		var ops []model.Op
-		for i := range h.Events {
-			e := &h.Events[i]
-			if e.Buffer != nb.b.ID() || e.Kind == history.EvInit || !(e.Kind.IsMemory() || e.Kind == history.EvWait) {
-				continue
+		if b := x.bufByID(nb.b.ID()); b != nil {
+			for sh := range b.shapes {
+				ops = append(ops, model.Op{Kind: sh.kind, ByteIndex: sh.at, ElementSize: sh.size, NoTear: sh.noTear})
 			}
-			k := model.AccessLoad
-			switch e.Kind {
-			case history.EvWrite:
-				k = model.AccessStore
-			case history.EvRMW:
-				k = model.AccessRMW
-			}
-			ops = append(ops, model.Op{Kind: k, ByteIndex: e.ByteIndex, ElementSize: e.Size, NoTear: e.NoTear})
 		}
 		n := nb.b.ByteLength()
 		out := make([]byte, n)
@@ -533,19 +530,11 @@ func (x *execution) addGhosts(h *history.History) {
 }
 
 // learnWriters records which writes of the execution (allowed or not)
-// wrote which bytes of tracked buffers (Knowledge).
+// wrote which bytes of tracked buffers (Knowledge), for pruning.
 func (x *execution) learnWriters() {
-	for _, e := range x.rec.Events() {
-		if e.Kind != history.EvWrite && e.Kind != history.EvRMW {
-			continue
-		}
-		bi, ok := x.bufIdx[e.Buffer]
-		if !ok || !x.bufs[bi].tracked {
-			continue
-		}
-		slot := x.slotOf(e.Agent)
-		for k := 0; k < e.Size; k++ {
-			x.k.learnWriter(bi, e.ByteIndex+k, slot, e.Seq)
+	for _, w := range x.writes {
+		for k := range w.size {
+			x.k.learnWriter(w.buf, w.at+k, w.slot, w.seq)
 		}
 	}
 }
@@ -561,29 +550,34 @@ func (x *execution) slotOf(id int) int {
 // judge checks a completed execution against the model and the
 // scenario's expectations, and learns its writes if it is allowed.
 func (x *execution) judge(res *Execution) {
-	h := neutral(x.rec.History())
-	rep, err := x.conform(h)
-	if err != nil {
-		res.Status = Failed
-		res.Failure = &Failure{Kind: FailInternal, Message: "the recorded history does not check: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
-		return
-	}
-	switch rep.Verdict {
-	case checker.Illegal:
-		res.Status = Rejected
-		return
-	case checker.Unknown:
-		res.Status = Undecided
-		return
-	}
-	if err := model.ValidExecution(rep.Witness, x.variant); err != nil {
-		res.Status = Failed
-		res.Failure = &Failure{Kind: FailInternal, Message: "the conformance witness is not valid under the model: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
-		return
+	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, rec: x.rec}
+	var witness *model.Execution
+	if x.weak > 0 || x.opt.CheckAll {
+		h := o.History()
+		rep, err := x.conform(h)
+		if err != nil {
+			res.Status = Failed
+			res.Failure = &Failure{Kind: FailInternal, Message: "the recorded history does not check: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
+			return
+		}
+		switch rep.Verdict {
+		case checker.Illegal:
+			res.Status = Rejected
+			return
+		case checker.Unknown:
+			res.Status = Undecided
+			return
+		}
+		if err := model.ValidExecution(rep.Witness, x.variant); err != nil {
+			res.Status = Failed
+			res.Failure = &Failure{Kind: FailInternal, Message: "the conformance witness is not valid under the model: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
+			return
+		}
+		witness = rep.Witness
 	}
 	res.Status = Allowed
-	x.learn(h)
-	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, History: h, Witness: rep.Witness}
+	x.learn()
+	o.Witness = witness
 	res.Outcome = o
 	fail := func(kind FailureKind, msg string) {
 		res.Status = Failed
@@ -601,7 +595,7 @@ func (x *execution) judge(res *Execution) {
 		}
 	}
 	if len(x.sc.Checks) > 0 {
-		results, err := checker.Run(x.ctx, h, x.sc.Checks, checker.Options{Model: x.variant, Budget: x.opt.CheckBudget})
+		results, err := checker.Run(x.ctx, o.History(), x.sc.Checks, checker.Options{Model: x.variant, Budget: x.opt.CheckBudget})
 		if err != nil {
 			fail(FailInternal, "checker.Run: "+err.Error())
 			return
@@ -615,20 +609,24 @@ func (x *execution) judge(res *Execution) {
 	}
 }
 
-// learn adds the values an allowed execution's writes wrote to the
-// knowledge of tracked buffers.
-func (x *execution) learn(h *history.History) {
-	for i := range h.Events {
-		e := &h.Events[i]
-		if e.Kind != history.EvWrite && e.Kind != history.EvRMW {
+// learn adds the values an allowed execution's writes wrote (each
+// tracked byte's written set, but for the initial zero unless a write
+// wrote 0 there) to the knowledge.
+func (x *execution) learn() {
+	var vals []byte
+	for bi, b := range x.bufs {
+		if !b.tracked {
 			continue
 		}
-		bi, ok := x.bufIdx[e.Buffer]
-		if !ok || !x.bufs[bi].tracked {
-			continue
-		}
-		for k := 0; k < e.Size; k++ {
-			x.k.learn(bi, e.ByteIndex+k, byte(e.Written>>(8*k)))
+		for i := range b.written {
+			w := b.written[i]
+			if i >= len(b.wrote0) || !b.wrote0[i] {
+				w[0] &^= 1
+			}
+			vals = w.appendTo(vals[:0])
+			for _, v := range vals {
+				x.k.learn(bi, i, v)
+			}
 		}
 	}
 }

@@ -153,10 +153,25 @@ type Outcome struct {
 	Errors map[string]string
 	// Schedule replays the execution.
 	Schedule Schedule
-	// History is the execution's recorded history, and Witness a valid
-	// execution of it under the model (model.ValidExecution holds).
-	History *history.History
+	// Witness is a valid execution of the outcome's history under the
+	// model (model.ValidExecution holds); nil for an execution whose reads
+	// all returned the latest write in the schedule (sequentially
+	// consistent by construction, which every model allows), which is not
+	// checked unless Options.CheckAll.
 	Witness *model.Execution
+
+	rec  *history.Recorder
+	hist *history.History
+}
+
+// History returns the execution's recorded history, with every event's
+// call and return instants spanning the whole run (the explorer simulates
+// real time: instants constrain nothing). It is built on the first call.
+func (o *Outcome) History() *history.History {
+	if o.hist == nil && o.rec != nil {
+		o.hist = neutral(o.rec.History())
+	}
+	return o.hist
 }
 
 // Key is a canonical text of the outcome's observable state (values,

@@ -39,8 +39,19 @@ func Exhaustive(limit int) Strategy {
 	return &exhaustive{limit: limit}
 }
 
+// PlainDFS is Exhaustive without its reduction: it branches at every
+// scheduling point on every option, as a plain depth-first search of the
+// interleavings does. It reaches the same outcomes with many more
+// executions; it is here to measure what the reduction saves.
+func PlainDFS(limit int) Strategy {
+	e := Exhaustive(limit).(*exhaustive)
+	e.plain = true
+	return e
+}
+
 type exhaustive struct {
 	limit     int
+	plain     bool // no reduction: branch at every scheduling point
 	stack     []xnode
 	depth     int
 	k         *Knowledge
@@ -66,7 +77,12 @@ type xnode struct {
 	tried int
 }
 
-func (e *exhaustive) Name() string { return "exhaustive" }
+func (e *exhaustive) Name() string {
+	if e.plain {
+		return "plain-dfs"
+	}
+	return "exhaustive"
+}
 
 func (e *exhaustive) Start(n int) bool {
 	if n == 0 {
@@ -93,7 +109,7 @@ func (e *exhaustive) Start(n int) bool {
 }
 
 func (e *exhaustive) Schedule(c *SchedChoice) int {
-	if c.Canonical >= 0 {
+	if c.Canonical >= 0 && (!e.plain || len(c.Options) == 1) {
 		return c.Canonical
 	}
 	d := e.depth
@@ -137,7 +153,7 @@ func (e *exhaustive) Finish(x *Execution) {
 		e.pruned, e.pruneVer = true, e.k.Version()
 	}
 	if x.Status == Allowed && x.Outcome != nil {
-		g := graphKey(x.Outcome.History)
+		g := graphKey(x.Outcome.History())
 		if e.graphs[g] {
 			e.redund++
 		}
