@@ -8,6 +8,7 @@ import (
 	"github.com/sabre-mm/sabre/model"
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/scenarios/litmus"
+	"go.uber.org/goleak"
 )
 
 // TestExplorerMatchesEnumerator is the cross-check of the explorer against
@@ -137,4 +138,8 @@ func TestRandomStaysWithinModel(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
 }
