@@ -85,7 +85,6 @@ type execution struct {
 	mu       sync.Mutex
 	byID     map[int]*slot
 	slots    []*slot
-	cur      *slot
 	aborted  atomic.Bool
 	fail     *Failure // guarded by mu
 	live     sync.WaitGroup
@@ -241,15 +240,12 @@ func (x *execution) step(s *slot) resume {
 		return r
 	}
 	x.handTo(next, r)
-	r = <-s.wake
-	x.cur = s
-	return r
+	return <-s.wake
 }
 
 // handTo gives the baton to next.
 func (x *execution) handTo(next *slot, r resume) {
 	<-next.arrived
-	x.cur = next
 	next.wake <- r
 }
 
@@ -578,10 +574,13 @@ func (x *execution) newBuf(id uint64) *bufState {
 }
 
 // releaseAll wakes every goroutine parked or blocked in the execution
-// after an abort, except self, so that it unwinds.
+// after an abort, except self, so that it unwinds. It reads nothing the
+// woken goroutines write (they may already be unwinding): a wake-up sent to
+// a slot whose goroutine has ended, or will not wait again, is never
+// received (the channel has room for it).
 func (x *execution) releaseAll(self *slot) {
 	for _, t := range x.slots {
-		if t == self || t.state == stDone {
+		if t == self {
 			continue
 		}
 		select {
