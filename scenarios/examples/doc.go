@@ -3,5 +3,15 @@
 // Queue, growable buffers), run by the controlled explorer (package
 // scenarios) and by `sabre explore`.
 //
-//   - [Catalogue]: every example scenario, by name.
+//   - [Catalogue]: every example scenario, sorted by name; new values on
+//     each call.
+//   - [MPWaitNotify] ("MP+wait-notify"): message passing with
+//     Atomics.wait/Atomics.notify done right; never stale, never deadlocks.
+//   - [MPWaitNotifyLostWakeup] ("MP+wait-notify+lost-wakeup"): the notify
+//     before the flag's store; the explorer finds the lost wake-up as a
+//     deadlock.
+//
+// Each constructor's doc gives the program's shape, what it reports
+// (Outcome.Values keys "agent:key"), what is expected (its Check) and the
+// spec sections it rests on.
 package examples
