@@ -13,6 +13,8 @@ func Catalogue() []*scenarios.Scenario {
 	cat := []*scenarios.Scenario{
 		MPWaitNotify(),
 		MPWaitNotifyLostWakeup(),
+		SpinNAFlag(),
+		SpinSCFlag(),
 	}
 	slices.SortFunc(cat, func(a, b *scenarios.Scenario) int { return strings.Compare(a.Name, b.Name) })
 	return cat

@@ -10,6 +10,12 @@
 //   - [MPWaitNotifyLostWakeup] ("MP+wait-notify+lost-wakeup"): the notify
 //     before the flag's store; the explorer finds the lost wake-up as a
 //     deadlock.
+//   - [SpinNAFlag] ("Spin+na-flag"): a spin loop on a plain flag, which
+//     the model allows to spin forever; the explorer reports a livelock
+//     (explore it with a small Options.MaxSteps).
+//   - [SpinSCFlag] ("Spin+sc-flag"): the same loop with Atomics.load,
+//     which the model's liveness clause makes end; the explorer, which
+//     does not check liveness, reports a livelock too.
 //
 // Each constructor's doc gives the program's shape, what it reports
 // (Outcome.Values keys "agent:key"), what is expected (its Check) and the

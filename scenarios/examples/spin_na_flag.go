@@ -1,0 +1,98 @@
+package examples
+
+import (
+	"github.com/sabre-mm/sabre/atomics"
+	"github.com/sabre-mm/sabre/scenarios"
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// SpinNAFlag returns "Spin+na-flag": a spin loop on an Unordered (plain)
+// flag, which the memory model allows to spin forever, however fairly the
+// agents are scheduled.
+//
+// Shape (buffer "m", one Int32 element, 0 at first):
+//
+//	writer:  m[0] = 1                             // plain store
+//	spinner: spins = 0
+//	         while m[0] != 1 { spins++ }          // plain reads
+//
+// Reports: "spinner:spins", the reads that returned 0 before one returned
+// 1 (only in executions that end).
+//
+// Why spinning forever is allowed: an Unordered read's value is
+// constrained only by happens-before (ECMA-262 §29.7 valid chosen reads
+// and coherent reads): a read may take its bytes from any write it does
+// not happen before, unless a write to the same bytes lies between them in
+// happens-before. Nothing orders the writer's plain store before any of
+// the spinner's reads — there is no synchronizes-with edge, plain accesses
+// never make one — so every read may return the initial 0, the next read
+// as well, and so on: the model has no coherence across reads of an
+// Unordered location (a read may return 1 and the next one 0 again) and no
+// progress guarantee for Unordered accesses (the liveness clause of §29.7,
+// "Sequentially Consistent Atomics", speaks only of seq-cst writes and the
+// reads memory-order-before them). In practice a compiler may hoist the
+// plain load out of the loop (ECMA-262 §29.10 "Shared Memory Guidelines"
+// names this very transformation), after which the loop never sees the
+// store. The explorer reports the execution where every read returns 0 as
+// a livelock (scenarios.FailLivelock) once it reaches Options.MaxSteps.
+//
+// Explore it with a small Options.MaxSteps (its tests use 64): the
+// exhaustive search reaches the livelock only after the executions that
+// end after 0, 1, 2, … spins — about 2·MaxSteps executions of up to
+// MaxSteps steps, every stale read checked against the model — so with the
+// default 10,000 steps it runs for a very long time.
+//
+// Contrast SpinSCFlag, the same loop with Atomics.load: there the model's
+// liveness clause forbids spinning forever, but the explorer, which
+// checks finite prefixes only, cannot tell the two apart.
+func SpinNAFlag() *scenarios.Scenario {
+	return &scenarios.Scenario{
+		Name: "Spin+na-flag",
+		Doc: "A spin loop on a plain (Unordered) flag: the memory model lets every plain read return the stale 0 " +
+			"even when the writer's store has run (no happens-before, no coherence or progress guarantee for " +
+			"Unordered reads), so the loop may spin forever under a fair schedule; the explorer reports a livelock.",
+		Setup: func(w *scenarios.World) error { return spinSetup(w, false) },
+	}
+}
+
+// spinSetup builds the spin world: the flag is read with Atomics.load if
+// seqCst, with plain reads otherwise (the writer stores it the same way).
+func spinSetup(w *scenarios.World, seqCst bool) error {
+	buf := w.Buffer("m", 4)
+	w.Agent("writer", func(a *shared.Agent) error {
+		m, err := shared.View(buf.For(a), shared.Int32)
+		if err != nil {
+			return err
+		}
+		if seqCst {
+			_, err = atomics.Store(m, 0, 1)
+			return err
+		}
+		return m.SetInt(0, 1)
+	})
+	w.Agent("spinner", func(a *shared.Agent) error {
+		m, err := shared.View(buf.For(a), shared.Int32)
+		if err != nil {
+			return err
+		}
+		var spins int64
+		for {
+			var f int64
+			if seqCst {
+				f, err = atomics.Load(m, 0)
+			} else {
+				f, err = m.GetInt(0)
+			}
+			if err != nil {
+				return err
+			}
+			if f == 1 {
+				break
+			}
+			spins++
+		}
+		w.Report(a, "spins", spins)
+		return nil
+	})
+	return nil
+}
