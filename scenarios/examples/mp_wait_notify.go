@@ -36,18 +36,18 @@ const (
 // "not-equal" — the flag was already set when the wait checked it).
 //
 // Expected (Check): data is 42 in every execution, and no execution
-// deadlocks. The data's plain store is agent-order before the seq-cst
-// store of the flag, and the reader's plain read is agent-order after the
-// seq-cst load that read 1 (which synchronizes-with that store); or it is
-// after a wait woken by the notify, whose critical section comes after the
-// notify's, which follows the store (ECMA-262 §25.4.3 Atomics.wait and
-// §25.4.15 Atomics.notify: the waiter list's critical sections are
-// Synchronize events; §29 the memory model's happens-before). So the
-// plain read happens after the plain write: it cannot be stale, under
-// es2024, es2017 and sc. No wake-up is lost: Atomics.wait checks the flag
-// and enqueues the waiter in one critical section, and the writer stores
-// the flag before it notifies, so either the wait sees 1 and returns
-// "not-equal", or it is enqueued before the notify and is woken.
+// deadlocks. Not stale: the reader leaves its loop only after an
+// Atomics.load that reads 1, which synchronizes-with the writer's
+// Atomics.store; the data's plain store is agent-order before that store
+// and the plain read agent-order after that load, so the write
+// happens-before the read (ECMA-262's memory model), under es2024, es2017
+// and sc. No wake-up lost: Atomics.wait (DoWait) checks the flag and
+// enqueues the waiter inside the waiter list's critical section, and
+// Atomics.notify takes its waiters inside it too; those critical sections
+// are ordered, each synchronizing with the next. If the wait's comes
+// first, the notify finds the reader and wakes it; if the notify's comes
+// first, the writer's store happens-before the wait's check, which then
+// reads 1 and returns "not-equal".
 // MPWaitNotifyLostWakeup is the same program with the notify moved before
 // the store, and it does lose the wake-up.
 func MPWaitNotify() *scenarios.Scenario {

@@ -20,21 +20,22 @@ import (
 // 1 (only in executions that end).
 //
 // Why spinning forever is allowed: an Unordered read's value is
-// constrained only by happens-before (ECMA-262 §29.7 valid chosen reads
-// and coherent reads): a read may take its bytes from any write it does
-// not happen before, unless a write to the same bytes lies between them in
-// happens-before. Nothing orders the writer's plain store before any of
-// the spinner's reads — there is no synchronizes-with edge, plain accesses
-// never make one — so every read may return the initial 0, the next read
-// as well, and so on: the model has no coherence across reads of an
-// Unordered location (a read may return 1 and the next one 0 again) and no
-// progress guarantee for Unordered accesses (the liveness clause of §29.7,
-// "Sequentially Consistent Atomics", speaks only of seq-cst writes and the
-// reads memory-order-before them). In practice a compiler may hoist the
-// plain load out of the loop (ECMA-262 §29.10 "Shared Memory Guidelines"
-// names this very transformation), after which the loop never sees the
-// store. The explorer reports the execution where every read returns 0 as
-// a livelock (scenarios.FailLivelock) once it reaches Options.MaxSteps.
+// constrained only through happens-before (ECMA-262's memory model, Valid
+// Executions: coherent reads forbid a read to take its bytes from a write
+// it happens before, or from one that a later write to those bytes
+// separates from it in happens-before). Nothing orders the writer's plain
+// store before any of the spinner's reads — plain accesses never
+// synchronize — so every read may return the initial 0, and so may the
+// next: there is no coherence between reads of an Unordered location (a
+// read may return 1 and the next 0 again), and the liveness clause of
+// "Sequentially Consistent Atomics" (only finitely many equal-range reads
+// memory-order-before a seq-cst write) speaks only of seq-cst writes. The
+// spec's Shared Memory Guidelines say it outright: "hoisting non-atomic
+// reads out of loops even if that affects termination" is a valid
+// transformation, after which the loop never sees the store. The explorer
+// reports the execution in which the writer has stored 1 and ended and
+// every read still returns 0 as a livelock (scenarios.FailLivelock) once it
+// reaches Options.MaxSteps: that prefix is allowed at every length.
 //
 // Explore it with a small Options.MaxSteps (its tests use 64): the
 // exhaustive search reaches the livelock only after the executions that

@@ -14,9 +14,10 @@ import "github.com/sabre-mm/sabre/scenarios"
 // Reports: "spinner:spins" (in executions that end).
 //
 // The model forbids spinning forever here: the liveness clause of
-// ECMA-262 §29.7 (Sequentially Consistent Atomics) lets only finitely many
-// equal-range reads be memory-order-before a seq-cst write, so once the
-// store has happened the loads must eventually read 1. The explorer does
+// ECMA-262's "Sequentially Consistent Atomics" lets only finitely many
+// equal-range reads be memory-order-before a seq-cst write, which "together
+// with the forward progress guarantee on agents" makes the store visible
+// to the loads in finite time. The explorer does
 // not check that clause — it judges finite prefixes, and every finite
 // prefix that reads 0 (all its loads memory-order-before the store) is
 // allowed (docs/memory-model.md, "Liveness"; model's Limitations) — so it

@@ -73,7 +73,7 @@ func TestSpinNAFlagLivelock(t *testing.T) {
 
 // TestSpinSCFlagExplorerLivelocksToo documents a limit of the explorer,
 // not of the model: with Atomics.load the model's liveness clause forbids
-// spinning forever (ECMA-262 §29.7, Sequentially Consistent Atomics), but
+// spinning forever (ECMA-262's memory model, "Sequentially Consistent Atomics"), but
 // the explorer judges finite prefixes, where reading 0 before the store in
 // memory-order is allowed, so it reports the same livelock as for the
 // plain flag. If the explorer learns to check liveness this test fails:
