@@ -13,6 +13,7 @@ func Catalogue() []*scenarios.Scenario {
 	cat := []*scenarios.Scenario{
 		MPWaitNotify(),
 		MPWaitNotifyLostWakeup(),
+		GrowRace(),
 		SpinNAFlag(),
 		SpinSCFlag(),
 	}

@@ -10,6 +10,9 @@
 //   - [MPWaitNotifyLostWakeup] ("MP+wait-notify+lost-wakeup"): the notify
 //     before the flag's store; the explorer finds the lost wake-up as a
 //     deadlock.
+//   - [GrowRace] ("Grow+race"): a Grow of a growable SharedArrayBuffer
+//     racing with a plain read (undefined before the grow) and an
+//     Atomics.store (RangeError before the grow) beyond its old length.
 //   - [SpinNAFlag] ("Spin+na-flag"): a spin loop on a plain flag, which
 //     the model allows to spin forever; the explorer reports a livelock
 //     (explore it with a small Options.MaxSteps).
