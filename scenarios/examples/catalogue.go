@@ -14,9 +14,19 @@ func Catalogue() []*scenarios.Scenario {
 		MPWaitNotify(),
 		MPWaitNotifyLostWakeup(),
 		GrowRace(),
+		QueueTransfer(),
 		SpinNAFlag(),
 		SpinSCFlag(),
 	}
 	slices.SortFunc(cat, func(a, b *scenarios.Scenario) int { return strings.Compare(a.Name, b.Name) })
 	return cat
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
 }

@@ -13,6 +13,9 @@
 //   - [GrowRace] ("Grow+race"): a Grow of a growable SharedArrayBuffer
 //     racing with a plain read (undefined before the grow) and an
 //     Atomics.store (RangeError before the grow) beyond its old length.
+//   - [QueueTransfer] ("Queue+transfer"): an ArrayBuffer transferred
+//     through a Queue: the sender's is detached, the receiver sees the
+//     bytes.
 //   - [SpinNAFlag] ("Spin+na-flag"): a spin loop on a plain flag, which
 //     the model allows to spin forever; the explorer reports a livelock
 //     (explore it with a small Options.MaxSteps).
