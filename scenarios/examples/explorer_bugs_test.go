@@ -8,6 +8,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/sabre-mm/sabre/atomics"
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/scenarios/examples"
 	"github.com/sabre-mm/sabre/shared"
@@ -69,5 +70,36 @@ func TestExplorerBugOutOfRangeFirstAccess(t *testing.T) {
 	}
 	if !rep.Complete || !seen[0] || !seen[1] {
 		t.Errorf("complete %v, reached undefined=1: %v, in range (undefined=0): %v; want both reached", rep.Complete, seen[1], seen[0])
+	}
+}
+
+// TestExplorerBugAbortDataRace: when an execution aborts (a deadlock, a
+// livelock, a prefix the model rejects, a failure) while two or more
+// other goroutines of it wait for the baton, releaseAll (engine.go) wakes
+// them all at once, and each writes execution.cur right after its wake-up
+// (step, engine.go: "r = <-s.wake; x.cur = s") with nothing ordering those
+// writes: a data race the race detector reports in every run of this test
+// built with -race (main waits in its join, P0 and P1 in Atomics.wait; the
+// deadlock wakes main and P0 together). The explorer's own tests meet it
+// too (go test -race ./scenarios/ fails in TestSmokeWaitNotify). Without
+// -race the test passes: only the race detector sees the bug.
+func TestExplorerBugAbortDataRace(t *testing.T) {
+	t.Skip(abortRace + "; remove this skip and run with -race to see it")
+	sc := &scenarios.Scenario{Name: "two-sleepers", Setup: func(w *scenarios.World) error {
+		buf := w.Buffer("m", 4)
+		sleep := func(a *shared.Agent) error {
+			v, err := shared.View(buf.For(a), shared.Int32)
+			if err != nil {
+				return err
+			}
+			_, err = atomics.Wait(v, 0, 0, atomics.Forever)
+			return err
+		}
+		w.Agent("P0", sleep)
+		w.Agent("P1", sleep)
+		return nil
+	}}
+	for range 20 {
+		onlyFailure(t, explore(t, sc, scenarios.Options{}), scenarios.FailDeadlock)
 	}
 }
