@@ -1,6 +1,7 @@
 package examples_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -80,5 +81,25 @@ func TestCatalogueRuns(t *testing.T) {
 			logReport(t, rep)
 			t.Errorf("%s: failures %v, complete %v; want none, complete", sc.Name, rep.Failures, rep.Complete)
 		}
+	}
+}
+
+// BenchmarkCatalogue explores each example exhaustively under es2024
+// (the spins with MaxSteps spinSteps), reporting the executions and steps
+// of one exploration.
+func BenchmarkCatalogue(b *testing.B) {
+	for _, sc := range examples.Catalogue() {
+		b.Run(sc.Name, func(b *testing.B) {
+			var st scenarios.Stats
+			for b.Loop() {
+				rep, err := scenarios.Run(context.Background(), sc, scenarios.Options{MaxSteps: spinSteps})
+				if err != nil {
+					b.Fatal(err)
+				}
+				st = rep.Stats
+			}
+			b.ReportMetric(float64(st.Executions), "executions/op")
+			b.ReportMetric(float64(st.Steps), "steps/op")
+		})
 	}
 }

@@ -58,8 +58,9 @@ const (
 // records no event and reaches no scheduling point (the bounds check comes
 // before the controller seam), so the explorer places it by the access
 // before it. Without that first access the explorer misses the outcomes
-// where the grow happens before the agent's first step (see the skipped
-// test TestExplorerBugOutOfRangeFirstAccess).
+// where the grow happens before the agent's first step — while reporting
+// the exploration Complete: an explorer bug, reproduced by this package's
+// skipped test TestExplorerBugOutOfRangeFirstAccess.
 func GrowRace() *scenarios.Scenario {
 	return &scenarios.Scenario{
 		Name: "Grow+race",
