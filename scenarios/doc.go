@@ -20,7 +20,8 @@
 // # Exploring
 //
 //   - [Run] explores a scenario under [Options] (Model, Strategy,
-//     Executions, Duration, MaxSteps, CheckBudget, MaxFailures, CheckAll,
+//     Executions, Duration, MaxSteps — else Scenario.MaxSteps, else
+//     [DefaultMaxSteps] —, CheckBudget, MaxFailures, CheckAll,
 //     Knowledge) and returns a [Report]: distinct Outcomes, Failures
 //     ([Failure], [FailureKind]: [FailDeadlock], [FailLivelock],
 //     [FailAgent], [FailCheck], [FailSetup], [FailNondeterminism],

@@ -107,6 +107,7 @@ type execution struct {
 	world    *World
 	final    finalMem
 	writes   []writeRec // this execution's writes to tracked buffers (when pruning)
+	growable bool       // the World has a growable buffer
 
 	opts   []Option // reused by schedule
 	choice SchedChoice
@@ -341,14 +342,26 @@ func isQueueOp(k history.Kind) bool { return k == history.EvQueuePut || k == his
 
 // local reports whether an operation commutes with every other agent's in
 // the explorer's execution graph: see Option.Local.
+//
+// An access to a growable buffer is not local (its bounds depend on when a
+// Grow happens), and in a world with a growable buffer neither is an
+// agent's begin: an access out of the buffer's bounds makes no event and
+// reaches no scheduling point (the bounds check comes first), so a Grow
+// that is to come before it must be ordered against the agent's last
+// scheduling point before it that a Grow does not commute with — an
+// access to the growable buffer (which was in bounds, so it is in bounds
+// after a Grow too: the order between them does not matter), or else the
+// agent's begin.
 func (x *execution) local(ev *history.Event) bool {
 	switch ev.Kind {
 	case history.EvRead, history.EvWrite, history.EvRMW, history.EvInit:
 		if b := x.bufByID(ev.Buffer); b != nil && b.growable {
-			return false // its bounds depend on when a Grow happens
+			return false
 		}
 		return true
-	case history.EvAgentStart, history.EvAgentBegin, history.EvAgentEnd, history.EvAgentJoin:
+	case history.EvAgentBegin:
+		return !x.growable
+	case history.EvAgentStart, history.EvAgentEnd, history.EvAgentJoin:
 		return true
 	}
 	// Wait (its enqueueing), Notify, queue operations, Grow, Transfer.

@@ -26,8 +26,9 @@ type Options struct {
 	// Duration bounds the exploration's running time (0: none); the
 	// execution under way finishes.
 	Duration time.Duration
-	// MaxSteps bounds the steps of one execution (0: 10,000); an
-	// execution that reaches it is reported as a livelock.
+	// MaxSteps bounds the steps of one execution (0: the scenario's
+	// MaxSteps, else DefaultMaxSteps); an execution that reaches it is
+	// reported as a livelock.
 	MaxSteps int
 	// CheckBudget bounds each model check (0: 2 s); past it the execution
 	// is Undecided.
@@ -47,12 +48,11 @@ type Options struct {
 	Knowledge *Knowledge
 }
 
-func (o *Options) maxSteps() int {
-	if o.MaxSteps > 0 {
-		return o.MaxSteps
-	}
-	return 10_000
-}
+func (o *Options) maxSteps() int { return o.MaxSteps }
+
+// DefaultMaxSteps is the step budget of an execution when neither
+// Options.MaxSteps nor Scenario.MaxSteps sets one.
+const DefaultMaxSteps = 10_000
 
 // FailureKind classifies failures.
 type FailureKind string
@@ -149,6 +149,12 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 	if opt.MaxFailures <= 0 {
 		opt.MaxFailures = 1
 	}
+	if opt.MaxSteps <= 0 {
+		opt.MaxSteps = sc.MaxSteps
+	}
+	if opt.MaxSteps <= 0 {
+		opt.MaxSteps = DefaultMaxSteps
+	}
 	k := opt.Knowledge
 	if k == nil {
 		k = &Knowledge{}
@@ -223,6 +229,7 @@ func (x *execution) run(n int) *Execution {
 	x.trail = nil
 	x.steps, x.weak, x.spec, x.recheck, x.pruned = 0, 0, 0, false, false
 	x.writes = x.writes[:0]
+	x.growable = false
 	x.bufs = x.bufs[:0]
 	clear(x.bufIdx)
 	x.buffers = x.buffers[:0]

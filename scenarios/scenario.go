@@ -36,6 +36,11 @@ type Scenario struct {
 	// Check, if not nil, is called with the outcome of every execution the
 	// model allows; an error is a failure (FailCheck) of that execution.
 	Check func(o *Outcome) error
+	// MaxSteps, if positive, is the step budget of one execution this
+	// scenario needs (Options.MaxSteps, when set, wins): a scenario that
+	// may spin forever sets a small one, so that its livelock is found
+	// quickly.
+	MaxSteps int
 	// Checks are checker's checks run on the history of every execution
 	// the model allows (with every call and return instant overlapping:
 	// real time is simulated); a verdict Illegal is a failure.
@@ -69,8 +74,10 @@ func (w *World) Buffer(name string, length int) *shared.Buffer {
 }
 
 // GrowableBuffer returns a new growable shared buffer of length bytes
-// that may grow to maxLength. Accesses to it are ordering choices for the
-// explorer (their bounds depend on when a Grow happens).
+// that may grow to maxLength. Its accesses, and in a world with one every
+// agent's begin, are ordering choices for the explorer (an access's bounds
+// depend on when a Grow happens, and an access out of bounds reaches no
+// scheduling point).
 func (w *World) GrowableBuffer(name string, length, maxLength int) *shared.Buffer {
 	b, err := shared.NewGrowableBuffer(length, maxLength, shared.CreatedBy(w.main))
 	return w.buffer(name, b, err, true)
@@ -87,6 +94,7 @@ func (w *World) buffer(name string, b *shared.Buffer, err error, growable bool) 
 		bs = x.newBuf(b.ID())
 	}
 	bs.name, bs.tracked, bs.growable = name, true, growable
+	x.growable = x.growable || growable
 	x.buffers = append(x.buffers, namedBuffer{name, b})
 	return b
 }

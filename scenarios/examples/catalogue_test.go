@@ -57,9 +57,7 @@ func TestCatalogue(t *testing.T) {
 // TestCatalogueRuns: every example runs under the explorer without a
 // setup, agent, nondeterminism, replay, strategy or internal failure; the
 // failures each is built to show are deadlock (the lost wake-up) and
-// livelock (the spins). Under -race, MP+wait-notify is left out: its
-// exploration always meets the explorer's abort-path data race
-// (TestExplorerBugAbortDataRace).
+// livelock (the spins).
 func TestCatalogueRuns(t *testing.T) {
 	expected := map[string]scenarios.FailureKind{
 		"MP+wait-notify+lost-wakeup": scenarios.FailDeadlock,
@@ -67,10 +65,6 @@ func TestCatalogueRuns(t *testing.T) {
 		"Spin+sc-flag":               scenarios.FailLivelock,
 	}
 	for _, sc := range examples.Catalogue() {
-		if raceDetector && sc.Name == "MP+wait-notify" {
-			t.Logf("%s left out: %s", sc.Name, abortRace)
-			continue
-		}
 		rep := explore(t, sc, scenarios.Options{MaxSteps: spinSteps})
 		want, buggy := expected[sc.Name]
 		switch {

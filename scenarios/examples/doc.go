@@ -18,7 +18,7 @@
 //     bytes.
 //   - [SpinNAFlag] ("Spin+na-flag"): a spin loop on a plain flag, which
 //     the model allows to spin forever; the explorer reports a livelock
-//     (explore it with a small Options.MaxSteps).
+//     (its Scenario.MaxSteps is [SpinMaxSteps], so that it is found quickly).
 //   - [SpinSCFlag] ("Spin+sc-flag"): the same loop with Atomics.load,
 //     which the model's liveness clause makes end; the explorer, which
 //     does not check liveness, reports a livelock too.

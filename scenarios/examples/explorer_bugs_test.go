@@ -1,8 +1,7 @@
 package examples_test
 
-// Reproducers of bugs in the explorer (package scenarios) found while
-// writing the examples. Each is skipped, with a message naming the bug,
-// until the explorer is fixed; remove the t.Skip to see it fail.
+// Regression tests of bugs in the explorer (package scenarios) found while
+// writing the examples, all fixed.
 
 import (
 	"errors"
@@ -23,8 +22,7 @@ import (
 // round trip exact. Fixed on main by fc5d288 (messages name the World's
 // buffer, not its ID): this test passes there, and can go once this
 // branch is on it.
-func TestExplorerBugMessageNamesBufferID(t *testing.T) {
-	t.Skip("explorer bug: failure messages name buffers by process-wide ID, so a replayed failure's message differs (see the comment)")
+func TestReplayedMessageIsExact(t *testing.T) {
 	opt := scenarios.Options{}
 	rep := explore(t, examples.MPWaitNotifyLostWakeup(), opt)
 	f := onlyFailure(t, rep, scenarios.FailDeadlock)
@@ -45,8 +43,7 @@ func TestExplorerBugMessageNamesBufferID(t *testing.T) {
 // (then it reads 0). Grow+race works around it with an in-range access
 // first. The same holds between two out-of-range accesses: the grow can
 // never come between them.
-func TestExplorerBugOutOfRangeFirstAccess(t *testing.T) {
-	t.Skip("explorer bug: an out-of-range access to a growable buffer is no scheduling point, so a Grow is never ordered before an agent's first such access and Exhaustive misses outcomes while reporting Complete (see the comment)")
+func TestGrowBeforeOutOfRangeFirstAccess(t *testing.T) {
 	sc := &scenarios.Scenario{Name: "Grow+race-first", Setup: func(w *scenarios.World) error {
 		g := w.GrowableBuffer("g", 8, 16)
 		w.Agent("grower", func(a *shared.Agent) error { return g.For(a).Grow(16) })
@@ -85,8 +82,7 @@ func TestExplorerBugOutOfRangeFirstAccess(t *testing.T) {
 // deadlock wakes main and P0 together). The explorer's own tests meet it
 // too (go test -race ./scenarios/ fails in TestSmokeWaitNotify). Without
 // -race the test passes: only the race detector sees the bug.
-func TestExplorerBugAbortDataRace(t *testing.T) {
-	t.Skip(abortRace + "; remove this skip and run with -race to see it")
+func TestAbortHasNoDataRace(t *testing.T) {
 	sc := &scenarios.Scenario{Name: "two-sleepers", Setup: func(w *scenarios.World) error {
 		buf := w.Buffer("m", 4)
 		sleep := func(a *shared.Agent) error {

@@ -120,18 +120,3 @@ func mustReplay(t *testing.T, sc func() *scenarios.Scenario, opt scenarios.Optio
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
-// abortRace names the explorer's data race on its abort path (see
-// TestExplorerBugAbortDataRace).
-const abortRace = "explorer bug: data race on the abort path under -race (releaseAll wakes several parked agents at once and each writes execution.cur in step, engine.go); see TestExplorerBugAbortDataRace"
-
-// skipUnderRace skips a test whose exploration always meets the
-// explorer's abort-path data race when built with -race: the race
-// detector would fail it for the explorer's race, not for anything the
-// test checks. The test runs in full without -race.
-func skipUnderRace(t *testing.T) {
-	t.Helper()
-	if raceDetector {
-		t.Skip(abortRace)
-	}
-}

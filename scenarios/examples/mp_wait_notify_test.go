@@ -12,10 +12,8 @@ import (
 // stale read), every outcome reads 42, and both ways of getting there are
 // reached — the reader finding the flag set, and the reader asleep in
 // Atomics.wait and woken by the writer's notify — so the claims are not
-// vacuous. (Skipped under -race: every exploration of MP+wait-notify
-// meets the explorer's abort-path data race, TestExplorerBugAbortDataRace.)
+// vacuous.
 func TestMPWaitNotify(t *testing.T) {
-	skipUnderRace(t)
 	for _, v := range models {
 		t.Run(v.Name(), func(t *testing.T) {
 			rep := explore(t, examples.MPWaitNotify(), scenarios.Options{Model: v})

@@ -43,7 +43,7 @@ func TestQueueTransfer(t *testing.T) {
 				}
 				var put, get, transfers int
 				var putSync, getSync uint64
-				for _, e := range o.History.Events {
+				for _, e := range o.History().Events {
 					switch e.Kind {
 					case history.EvQueuePut:
 						put++

@@ -37,11 +37,11 @@ import (
 // every read still returns 0 as a livelock (scenarios.FailLivelock) once it
 // reaches Options.MaxSteps: that prefix is allowed at every length.
 //
-// Explore it with a small Options.MaxSteps (its tests use 64): the
-// exhaustive search reaches the livelock only after the executions that
-// end after 0, 1, 2, … spins — about 2·MaxSteps executions of up to
-// MaxSteps steps, every stale read checked against the model — so with the
-// default 10,000 steps it runs for a very long time.
+// Its Scenario.MaxSteps is SpinMaxSteps: the exhaustive search reaches
+// the livelock only after the executions that end after 0, 1, 2, … spins —
+// about 2·MaxSteps executions of up to MaxSteps steps, every stale read
+// checked against the model — so with the default 10,000 steps it would
+// run for a very long time.
 //
 // Contrast SpinSCFlag, the same loop with Atomics.load: there the model's
 // liveness clause forbids spinning forever, but the explorer, which
@@ -52,7 +52,8 @@ func SpinNAFlag() *scenarios.Scenario {
 		Doc: "A spin loop on a plain (Unordered) flag: the memory model lets every plain read return the stale 0 " +
 			"even when the writer's store has run (no happens-before, no coherence or progress guarantee for " +
 			"Unordered reads), so the loop may spin forever under a fair schedule; the explorer reports a livelock.",
-		Setup: func(w *scenarios.World) error { return spinSetup(w, false) },
+		MaxSteps: SpinMaxSteps,
+		Setup:    func(w *scenarios.World) error { return spinSetup(w, false) },
 	}
 }
 
@@ -97,3 +98,7 @@ func spinSetup(w *scenarios.World, seqCst bool) error {
 	})
 	return nil
 }
+
+// SpinMaxSteps is the step budget (Scenario.MaxSteps) of the spin
+// examples' executions.
+const SpinMaxSteps = 64

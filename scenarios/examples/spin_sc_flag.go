@@ -31,6 +31,7 @@ func SpinSCFlag() *scenarios.Scenario {
 		Name: "Spin+sc-flag",
 		Doc: "SpinNAFlag's loop with Atomics.store/Atomics.load: the model's liveness clause makes it end, " +
 			"but the explorer, which judges finite prefixes only, reports a livelock here too (a limitation, not the model's verdict).",
-		Setup: func(w *scenarios.World) error { return spinSetup(w, true) },
+		MaxSteps: SpinMaxSteps,
+		Setup:    func(w *scenarios.World) error { return spinSetup(w, true) },
 	}
 }
