@@ -281,3 +281,31 @@ func TestCheckFailure(t *testing.T) {
 		t.Fatalf("es2024: %v", rep.Failures)
 	}
 }
+
+// TestExhaustiveLimit: a read with more values than Exhaustive's limit
+// makes the exploration incomplete, and says so.
+func TestExhaustiveLimit(t *testing.T) {
+	sc := &scenarios.Scenario{Name: "three values", Setup: func(w *scenarios.World) error {
+		buf := w.Buffer("m", 4)
+		for i, name := range []string{"W1", "W2"} {
+			w.Agent(name, func(a *shared.Agent) error {
+				v, _ := shared.View(buf.For(a), shared.Int32)
+				return v.SetInt(0, int64(i+1))
+			})
+		}
+		w.Agent("R", func(a *shared.Agent) error {
+			v, _ := shared.View(buf.For(a), shared.Int32)
+			x, err := v.GetInt(0)
+			w.Report(a, "r", x)
+			return err
+		})
+		return nil
+	}}
+	if rep := run(t, sc, scenarios.Options{Strategy: scenarios.Exhaustive(1)}); rep.Complete {
+		t.Errorf("with a limit of one other value per read, the exploration says it is complete: %+v", rep.Stats)
+	}
+	rep := run(t, sc, scenarios.Options{Strategy: scenarios.Exhaustive(0)})
+	if !rep.Complete || len(rep.Outcomes) != 6 {
+		t.Errorf("complete %v, outcomes %q: want the reads 0, 1 and 2 with either final value", rep.Complete, keys(rep))
+	}
+}

@@ -118,8 +118,9 @@ type Report struct {
 	Failures []*Failure
 	Stats    Stats
 	// Complete: the strategy ended of itself (for Exhaustive: every
-	// execution the model allows was reached), not on a budget, and no
-	// model check was undecided.
+	// execution the model allows was reached), not on a budget, no model
+	// check was undecided, and no read had more values than Exhaustive's
+	// limit.
 	Complete bool
 }
 
@@ -210,6 +211,9 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 	}
 	if r, ok := x.strat.(interface{ counts() (int, int) }); ok {
 		rep.Stats.Redundant, rep.Stats.Rounds = r.counts()
+	}
+	if i, ok := x.strat.(interface{ incomplete() bool }); ok && i.incomplete() {
+		complete = false
 	}
 	rep.Stats.Elapsed = time.Since(start)
 	rep.Complete = complete && rep.Stats.Undecided == 0 && (x.strat.Name() == "exhaustive" || x.strat.Name() == "plain-dfs")

@@ -86,7 +86,7 @@ func (e *exhaustive) Name() string {
 
 func (e *exhaustive) Start(n int) bool {
 	if n == 0 {
-		e.stack, e.popped, e.graphs, e.redund, e.rounds = nil, map[Loc]uint64{}, map[[32]byte]bool{}, 0, 1
+		e.stack, e.popped, e.graphs, e.redund, e.rounds, e.truncated = nil, map[Loc]uint64{}, map[[32]byte]bool{}, 0, 1, false
 	} else if len(e.stack) == 0 {
 		// A round is over: another if a read was exhausted before a value
 		// it could return was learned.
@@ -236,6 +236,10 @@ func (e *exhaustive) extend(nd *xnode) {
 }
 
 func (e *exhaustive) counts() (redundant, rounds int) { return e.redund, e.rounds }
+
+// incomplete reports whether a read had more values than the limit, so
+// that some were not explored.
+func (e *exhaustive) incomplete() bool { return e.truncated }
 
 func (e *exhaustive) nodeText(nd *xnode) string {
 	if nd.read {
