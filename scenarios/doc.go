@@ -10,7 +10,8 @@
 // # Scenarios
 //
 //   - [Scenario]: Name, Doc, Setup (builds one execution's [World]), Check
-//     (an assertion on each allowed outcome), Checks (checker's checks on
+//     (an assertion on each allowed outcome), Expect (outcomes to reach or
+//     never reach: [Expectation]), MaxSteps, Checks (checker's checks on
 //     each allowed history).
 //   - [World]: [World.Buffer], [World.GrowableBuffer], [World.Queue],
 //     [World.Agent], [World.Report], [World.Main].
@@ -24,7 +25,7 @@
 //     [DefaultMaxSteps] —, CheckBudget, MaxFailures, CheckAll,
 //     Knowledge) and returns a [Report]: distinct Outcomes, Failures
 //     ([Failure], [FailureKind]: [FailDeadlock], [FailLivelock],
-//     [FailAgent], [FailCheck], [FailSetup], [FailNondeterminism],
+//     [FailAgent], [FailCheck], [FailExpect], [FailSetup], [FailNondeterminism],
 //     [FailReplay], [FailStrategy], [FailInternal]), [Stats], Complete.
 //   - [Explore] does it in a go test: options from -sabre.strategy,
 //     -sabre.budget, -sabre.seed, -sabre.depth, -sabre.replay and

@@ -309,3 +309,31 @@ func TestExhaustiveLimit(t *testing.T) {
 		t.Errorf("complete %v, outcomes %q: want the reads 0, 1 and 2 with either final value", rep.Complete, keys(rep))
 	}
 }
+
+// TestExpectations: a forbidden outcome that is reached fails the
+// execution that reaches it; an expected one that a complete exploration
+// never reaches fails the exploration.
+func TestExpectations(t *testing.T) {
+	bothZero := func(o *scenarios.Outcome) bool { return o.Values["P0:r0"] == 0 && o.Values["P1:r0"] == 0 }
+	forbid := sb()
+	forbid.Expect = []scenarios.Expectation{{Name: "both read 0", Match: bothZero, Forbidden: true}}
+	if rep := run(t, forbid, scenarios.Options{Model: model.SC}); len(rep.Failures) != 0 {
+		t.Errorf("sc: %v", rep.Failures)
+	}
+	rep := run(t, forbid, scenarios.Options{})
+	if len(rep.Failures) != 1 || rep.Failures[0].Kind != scenarios.FailCheck || !strings.Contains(rep.Failures[0].Message, "both read 0") {
+		t.Errorf("es2024: %v", rep.Failures)
+	}
+	want := sb()
+	want.Expect = []scenarios.Expectation{{Name: "both read 0", Match: bothZero}}
+	if rep := run(t, want, scenarios.Options{}); len(rep.Failures) != 0 {
+		t.Errorf("es2024: %v", rep.Failures)
+	}
+	rep = run(t, want, scenarios.Options{Model: model.SC})
+	if len(rep.Failures) != 1 || rep.Failures[0].Kind != scenarios.FailExpect {
+		t.Errorf("sc: %v", rep.Failures)
+	}
+	if rep := run(t, want, scenarios.Options{Model: model.SC, Strategy: scenarios.Random(1), Executions: 20}); len(rep.Failures) != 0 {
+		t.Errorf("sc, random (cannot show unreachability): %v", rep.Failures)
+	}
+}

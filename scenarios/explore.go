@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"time"
 
@@ -62,7 +63,8 @@ const (
 	FailDeadlock       FailureKind = "deadlock"       // every agent blocked, no timeout pending
 	FailLivelock       FailureKind = "livelock"       // the step budget ran out
 	FailAgent          FailureKind = "agent"          // an agent returned an error or panicked
-	FailCheck          FailureKind = "check"          // Scenario.Check or Scenario.Checks failed
+	FailCheck          FailureKind = "check"          // Scenario.Check or Scenario.Checks failed, or a forbidden outcome was reached
+	FailExpect         FailureKind = "expect"         // a complete exploration never reached an expected outcome
 	FailSetup          FailureKind = "setup"          // Scenario.Setup failed
 	FailNondeterminism FailureKind = "nondeterminism" // an agent did something else on a replayed prefix
 	FailReplay         FailureKind = "replay"         // a replayed schedule does not fit the scenario
@@ -216,6 +218,17 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 		complete = false
 	}
 	rep.Stats.Elapsed = time.Since(start)
+	if complete && rep.Stats.Undecided == 0 {
+		for _, e := range sc.Expect {
+			if e.Forbidden || e.Match == nil {
+				continue
+			}
+			if !slices.ContainsFunc(rep.Outcomes, e.Match) {
+				rep.Failures = append(rep.Failures, &Failure{Kind: FailExpect, Execution: -1,
+					Message: fmt.Sprintf("no allowed execution reached the expected outcome %q (%d executions explored, every one the model allows)", e.Name, rep.Stats.Executions)})
+			}
+		}
+	}
 	rep.Complete = complete && rep.Stats.Undecided == 0 && (x.strat.Name() == "exhaustive" || x.strat.Name() == "plain-dfs")
 	return rep, nil
 }
@@ -602,6 +615,12 @@ func (x *execution) judge(res *Execution) {
 	if x.sc.Check != nil {
 		if err := x.sc.Check(o); err != nil {
 			fail(FailCheck, err.Error())
+			return
+		}
+	}
+	for _, e := range x.sc.Expect {
+		if e.Forbidden && e.Match != nil && e.Match(o) {
+			fail(FailCheck, fmt.Sprintf("the forbidden outcome %q was reached: %s", e.Name, o.Key()))
 			return
 		}
 	}

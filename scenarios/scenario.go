@@ -36,6 +36,11 @@ type Scenario struct {
 	// Check, if not nil, is called with the outcome of every execution the
 	// model allows; an error is a failure (FailCheck) of that execution.
 	Check func(o *Outcome) error
+	// Expect lists outcomes the scenario expects: a Forbidden one reached
+	// by an allowed execution is a failure (FailCheck) of that execution;
+	// an allowed one that a Complete exploration never reached is a
+	// failure (FailExpect) of the exploration.
+	Expect []Expectation
 	// MaxSteps, if positive, is the step budget of one execution this
 	// scenario needs (Options.MaxSteps, when set, wins): a scenario that
 	// may spin forever sets a small one, so that its livelock is found
@@ -45,6 +50,19 @@ type Scenario struct {
 	// the model allows (with every call and return instant overlapping:
 	// real time is simulated); a verdict Illegal is a failure.
 	Checks []checker.Check
+}
+
+// Expectation is an outcome a scenario expects to be reached, or never.
+type Expectation struct {
+	// Name names the outcome in messages ("stale data", "both read 0").
+	Name string
+	// Match reports whether an outcome is this one.
+	Match func(o *Outcome) bool
+	// Forbidden: no allowed execution may reach it. Otherwise some
+	// allowed execution must (checked only when the exploration is
+	// Complete: a strategy that samples cannot show an outcome is
+	// unreachable).
+	Forbidden bool
 }
 
 // World is one execution of a scenario, as Setup sees it.

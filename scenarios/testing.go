@@ -86,6 +86,10 @@ func Explore(t TB, sc *Scenario, opt Options) *Report {
 		rep.Scenario, rep.Strategy, rep.Model, rep.Stats.Executions, rep.Stats.Allowed, rep.Stats.Rejected, rep.Stats.Redundant,
 		len(rep.Outcomes), rep.Complete, rep.Stats.Elapsed.Round(time.Millisecond))
 	for _, f := range rep.Failures {
+		if f.Kind == FailExpect {
+			t.Errorf("%s: %s failure: %s", rep.Scenario, f.Kind, f.Message)
+			continue
+		}
 		line := ReplayLine(t.Name(), rep.Model, f.Schedule)
 		if path, err := writeFailfile(t.Name(), rep.Model, f); err == nil {
 			line += "   (saved in " + path + ")"
