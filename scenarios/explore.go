@@ -206,6 +206,11 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 			}
 		}
 		x.strat.Finish(res)
+		if l, ok := x.strat.(interface{ leftover() string }); ok && res.Status != Failed {
+			if msg := l.leftover(); msg != "" {
+				rep.Failures = append(rep.Failures, &Failure{Kind: FailReplay, Message: msg, Execution: n, Schedule: res.Schedule})
+			}
+		}
 		if len(rep.Failures) >= opt.MaxFailures {
 			complete = false
 			break

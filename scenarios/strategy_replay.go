@@ -6,24 +6,29 @@ import "fmt"
 // describes (a Schedule, or its text: ParseSchedule): every step takes the
 // option s names and every read returns what s says (the default unless s
 // gives bytes). A schedule that does not fit the scenario — an agent that
-// cannot go on at that step, a schedule too short or too long — fails the
-// execution with FailReplay.
+// cannot go on at that step, bytes for a step that is not a read, a
+// schedule too short or too long — fails the execution with FailReplay.
 func Replay(s Schedule) Strategy { return &replay{s: s} }
 
 type replay struct {
 	s    Schedule
 	i    int
-	done bool
+	read bool // the current step's read took its value
 }
 
 func (r *replay) Name() string { return "replay" }
 
 func (r *replay) Start(n int) bool {
-	r.i = 0
+	r.i, r.read = 0, false
 	return n == 0
 }
 
 func (r *replay) Schedule(c *SchedChoice) int {
+	if r.i > 0 && r.s[r.i-1].Value != nil && !r.read {
+		c.Abort(FailReplay, fmt.Sprintf("step %d gives bytes to an operation that is not a read", r.i))
+		return 0
+	}
+	r.read = false
 	if r.i >= len(r.s) {
 		c.Abort(FailReplay, fmt.Sprintf("the schedule ends after %d steps, before the execution does", len(r.s)))
 		return 0
@@ -44,6 +49,7 @@ func (r *replay) Read(c *ReadChoice) []byte {
 		return nil
 	}
 	v := r.s[r.i-1].Value
+	r.read = true
 	if v != nil && len(v) != c.Loc.Size {
 		c.Abort(FailReplay, fmt.Sprintf("step %d gives %d bytes to a read of %d", r.i, len(v), c.Loc.Size))
 		return nil
@@ -51,10 +57,14 @@ func (r *replay) Read(c *ReadChoice) []byte {
 	return v
 }
 
-func (r *replay) Finish(x *Execution) {
-	if x.Status != Failed && r.i < len(r.s) && x.Failure == nil {
-		// Reported by the explorer's caller: a schedule longer than its
-		// execution is a replay of something else.
-		r.done = true
+func (r *replay) Finish(*Execution) {}
+
+// leftover says what of the schedule the execution did not use ("" if
+// it used it all): a schedule longer than its execution replays something
+// else.
+func (r *replay) leftover() string {
+	if r.i < len(r.s) {
+		return fmt.Sprintf("the execution ended after %d of the schedule's %d steps", r.i, len(r.s))
 	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,7 +89,7 @@ func TestFailfileRoundTrip(t *testing.T) {
 // TestReplayMismatch: a schedule that does not fit is a replay failure
 // naming the step, not a hang or a panic.
 func TestReplayMismatch(t *testing.T) {
-	for _, s := range []string{"0*4.7", "0", "0*4.1*2.1=0102", "0*400"} {
+	for _, s := range []string{"0*4.7", "0", "0*4.1*2.1=0102", "0*400", "0=01.0*3"} {
 		sched, err := scenarios.ParseSchedule(s)
 		if err != nil {
 			t.Fatal(err)
@@ -97,6 +98,17 @@ func TestReplayMismatch(t *testing.T) {
 		if len(rep.Failures) != 1 || rep.Failures[0].Kind != scenarios.FailReplay {
 			t.Errorf("%s: failures %v", s, rep.Failures)
 		}
+	}
+}
+
+// TestReplayTooLong: a schedule longer than its execution replays
+// something else: a replay failure.
+func TestReplayTooLong(t *testing.T) {
+	rep := run(t, sb(), scenarios.Options{})
+	s := append(slices.Clone(rep.Outcomes[0].Schedule), scenarios.Step{Agent: 0})
+	again := run(t, sb(), scenarios.Options{Strategy: scenarios.Replay(s)})
+	if len(again.Failures) != 1 || again.Failures[0].Kind != scenarios.FailReplay || !strings.Contains(again.Failures[0].Message, "ended after") {
+		t.Errorf("failures %v", again.Failures)
 	}
 }
 
