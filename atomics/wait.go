@@ -76,28 +76,34 @@ func (e *loc) waitElement(v *shared.TypedArray, i int, op string) error {
 // startWait is what Wait and WaitAsync do before they take the location's
 // lock: the expected value as element bits, the EvWait event and its
 // bracket (when anything is attached), the location and its shard.
-// A controller may supply the value the check reads (sup, with ok true:
-// element bits).
-func (e *loc) startWait(o *mem.Obs, ev *history.Event, op string, expected int64, timeout time.Duration) (bits uint64, l location, s *shard, sup uint64, ok bool) {
+// A controller may supply the value the check reads (w.sup, with
+// w.supplied set: element bits).
+func (e *loc) startWait(w *waitCheck, o *mem.Obs, ev *history.Event, op string, expected int64, timeout time.Duration) (bits uint64, l location, s *shard) {
 	bits = e.kind.FromInt64(expected)
 	ev.Kind = history.EvWait
 	ev.Op = op
 	ev.Expected = e.le(bits)
 	ev.Timeout = timeoutArg(timeout)
 	if mem.Attached() {
-		if sup, ok = e.begin(o, ev); ok {
-			sup = mem.FromLE(sup&mem.Mask(e.size), e.size)
+		if sup, ok := e.begin(o, ev); ok {
+			w.sup, w.supplied = mem.FromLE(sup&mem.Mask(e.size), e.size), true
 		}
 	}
 	l = location{e.blk.ID, e.at}
-	return bits, l, shardOf(l), sup, ok
+	return bits, l, shardOf(l)
+}
+
+// waitCheck is what a controller supplied for a wait's value check.
+type waitCheck struct {
+	sup      uint64
+	supplied bool
 }
 
 // current is the value a wait's check reads: the element, or what the
 // controller supplied.
-func (e *loc) current(sup uint64, supplied bool) uint64 {
-	if supplied {
-		return sup
+func (e *loc) current(w *waitCheck) uint64 {
+	if w.supplied {
+		return w.sup
 	}
 	return e.blk.Load(e.at, e.size)
 }
@@ -152,7 +158,8 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 	}
 	var ev history.Event
 	var o mem.Obs
-	bits, l, s, sup, supplied := e.startWait(&o, &ev, opWait, expected, timeout)
+	var wc waitCheck
+	bits, l, s := e.startWait(&wc, &o, &ev, opWait, expected, timeout)
 
 	s.mu.Lock()
 	if o.Observed() {
@@ -161,7 +168,7 @@ func WaitContext(ctx context.Context, v *shared.TypedArray, i int, expected int6
 		// (and a checker can check a Notify's FIFO order from a history).
 		ev.Call = history.Now()
 	}
-	cur := e.current(sup, supplied)
+	cur := e.current(&wc)
 	ev.Read = e.le(cur)
 	if cur != bits {
 		s.mu.Unlock()
@@ -379,7 +386,8 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 	}
 	var ev history.Event
 	var o mem.Obs
-	bits, l, s, sup, supplied := e.startWait(&o, &ev, opWaitAsync, expected, timeout)
+	var wc waitCheck
+	bits, l, s := e.startWait(&wc, &o, &ev, opWaitAsync, expected, timeout)
 	d, finite := timeoutOf(timeout)
 
 	s.mu.Lock()
@@ -389,7 +397,7 @@ func WaitAsyncContext(ctx context.Context, v *shared.TypedArray, i int, expected
 		// (and a checker can check a Notify's FIFO order from a history).
 		ev.Call = history.Now()
 	}
-	cur := e.current(sup, supplied)
+	cur := e.current(&wc)
 	var a *AsyncWait
 	res := "async"
 	switch {

@@ -85,7 +85,6 @@ type execution struct {
 	mu       sync.Mutex
 	byID     map[int]*slot
 	slots    []*slot
-	cur      *slot
 	aborted  atomic.Bool
 	fail     *Failure // guarded by mu
 	live     sync.WaitGroup
@@ -97,6 +96,7 @@ type execution struct {
 	recheck  bool              // a weak read happened since the last prefix check
 	pruned   bool              // rejected by a prefix check that relied on Knowledge
 	prefixes map[string]Status // checkPrefix's results
+	prune    bool              // the strategy wants executions pruned early (see pruner)
 	bufs     []*bufState
 	bufIdx   map[uint64]int
 	buffers  []namedBuffer
@@ -106,6 +106,8 @@ type execution struct {
 	main     *shared.Agent
 	world    *World
 	final    finalMem
+	writes   []writeRec // this execution's writes to tracked buffers (when pruning)
+	growable bool       // the World has a growable buffer
 
 	opts   []Option // reused by schedule
 	choice SchedChoice
@@ -239,15 +241,12 @@ func (x *execution) step(s *slot) resume {
 		return r
 	}
 	x.handTo(next, r)
-	r = <-s.wake
-	x.cur = s
-	return r
+	return <-s.wake
 }
 
 // handTo gives the baton to next.
 func (x *execution) handTo(next *slot, r resume) {
 	<-next.arrived
-	x.cur = next
 	next.wake <- r
 }
 
@@ -258,7 +257,7 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		return nil, resumeGo
 	}
 	x.steps++
-	if x.recheck {
+	if x.recheck && x.prune {
 		// A weak read has happened since the last check: prune the
 		// execution now if the model forbids every completion of it.
 		x.recheck = false
@@ -343,14 +342,26 @@ func isQueueOp(k history.Kind) bool { return k == history.EvQueuePut || k == his
 
 // local reports whether an operation commutes with every other agent's in
 // the explorer's execution graph: see Option.Local.
+//
+// An access to a growable buffer is not local (its bounds depend on when a
+// Grow happens), and in a world with a growable buffer neither is an
+// agent's begin: an access out of the buffer's bounds makes no event and
+// reaches no scheduling point (the bounds check comes first), so a Grow
+// that is to come before it must be ordered against the agent's last
+// scheduling point before it that a Grow does not commute with — an
+// access to the growable buffer (which was in bounds, so it is in bounds
+// after a Grow too: the order between them does not matter), or else the
+// agent's begin.
 func (x *execution) local(ev *history.Event) bool {
 	switch ev.Kind {
 	case history.EvRead, history.EvWrite, history.EvRMW, history.EvInit:
 		if b := x.bufByID(ev.Buffer); b != nil && b.growable {
-			return false // its bounds depend on when a Grow happens
+			return false
 		}
 		return true
-	case history.EvAgentStart, history.EvAgentBegin, history.EvAgentEnd, history.EvAgentJoin:
+	case history.EvAgentBegin:
+		return !x.growable
+	case history.EvAgentStart, history.EvAgentEnd, history.EvAgentJoin:
 		return true
 	}
 	// Wait (its enqueueing), Notify, queue operations, Grow, Transfer.
@@ -391,7 +402,7 @@ func (x *execution) blockedText() string {
 			if s != "" {
 				s += "; "
 			}
-			s += fmt.Sprintf("%s is blocked in %s", t.name, describe(&t.ev))
+			s += fmt.Sprintf("%s is blocked in %s%s", t.name, describe(&t.ev), x.bufName(t.ev.Buffer))
 		}
 	}
 	if s == "" {
@@ -400,10 +411,19 @@ func (x *execution) blockedText() string {
 	return s
 }
 
+// bufName names a buffer in a message: " of NAME" for a buffer of the
+// World, "" otherwise.
+func (x *execution) bufName(id uint64) string {
+	if b := x.bufByID(id); b != nil && b.name != "" {
+		return " of " + b.name
+	}
+	return ""
+}
+
 func describe(ev *history.Event) string {
 	switch {
 	case ev.Kind.IsMemory() || ev.Kind == history.EvWait || ev.Kind == history.EvNotify:
-		return fmt.Sprintf("%s on buffer %d at byte %d", ev.Op, ev.Buffer, ev.ByteIndex)
+		return fmt.Sprintf("%s at byte %d", ev.Op, ev.ByteIndex)
 	case ev.Op != "":
 		return ev.Op
 	}
@@ -419,13 +439,20 @@ func (x *execution) perform(s *slot, ev *history.Event) (uint64, bool) {
 		if b == nil {
 			b = x.newBuf(ev.Buffer)
 		}
-		b.write(ev.ByteIndex, ev.Size, 0)
+		b.initialize(ev.ByteIndex, ev.Size)
 	case history.EvWrite:
 		if b := x.bufByID(ev.Buffer); b != nil {
 			b.write(ev.ByteIndex, ev.Size, ev.Written)
+			x.wrote(s, b, ev)
+			b.access(model.AccessStore, ev.ByteIndex, ev.Size, ev.NoTear)
 		}
 	case history.EvRead, history.EvRMW, history.EvWait:
 		if b := x.bufByID(ev.Buffer); b != nil && ev.Size <= 8 {
+			k := model.AccessLoad
+			if ev.Kind == history.EvRMW {
+				k = model.AccessRMW
+			}
+			b.access(k, ev.ByteIndex, ev.Size, ev.NoTear)
 			return x.read(s, b, ev), true
 		}
 	case history.EvAgentStart:
@@ -491,9 +518,23 @@ func (x *execution) read(s *slot, b *bufState, ev *history.Event) uint64 {
 		}
 		if w, ok := modify(ev.ModifyOp, v, ev.Operand, ev.Expected, m); ok {
 			b.write(ev.ByteIndex, ev.Size, w)
+			x.wrote(s, b, ev)
 		}
 	}
 	return v
+}
+
+// wrote notes a write by s for the knowledge of writers (when pruning,
+// which needs it).
+func (x *execution) wrote(s *slot, b *bufState, ev *history.Event) {
+	if x.prune && b.tracked {
+		x.writes = append(x.writes, writeRec{x.bufIdx[ev.Buffer], ev.ByteIndex, ev.Size, s.idx, ev.Seq})
+	}
+}
+
+type writeRec struct {
+	buf, at, size, slot int
+	seq                 uint64
 }
 
 // speculative reports whether some byte of got is a value no write of this
@@ -546,10 +587,13 @@ func (x *execution) newBuf(id uint64) *bufState {
 }
 
 // releaseAll wakes every goroutine parked or blocked in the execution
-// after an abort, except self, so that it unwinds.
+// after an abort, except self, so that it unwinds. It reads nothing the
+// woken goroutines write (they may already be unwinding): a wake-up sent to
+// a slot whose goroutine has ended, or will not wait again, is never
+// received (the channel has room for it).
 func (x *execution) releaseAll(self *slot) {
 	for _, t := range x.slots {
-		if t == self || t.state == stDone {
+		if t == self {
 			continue
 		}
 		select {

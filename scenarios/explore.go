@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"time"
 
@@ -26,22 +27,33 @@ type Options struct {
 	// Duration bounds the exploration's running time (0: none); the
 	// execution under way finishes.
 	Duration time.Duration
-	// MaxSteps bounds the steps of one execution (0: 10,000); an
-	// execution that reaches it is reported as a livelock.
+	// MaxSteps bounds the steps of one execution (0: the scenario's
+	// MaxSteps, else DefaultMaxSteps); an execution that reaches it is
+	// reported as a livelock.
 	MaxSteps int
 	// CheckBudget bounds each model check (0: 2 s); past it the execution
 	// is Undecided.
 	CheckBudget time.Duration
 	// MaxFailures stops the exploration after that many failures (0: 1).
 	MaxFailures int
+	// CheckAll checks every execution against the model, also those whose
+	// reads all returned the latest write in the schedule: such an
+	// execution is sequentially consistent by construction, which every
+	// model allows, so by default it is not checked (and its Outcome has
+	// no Witness).
+	CheckAll bool
+	// Knowledge, if not nil, is what earlier explorations of the same
+	// scenario learned (and this one adds to): the values a read may take
+	// from writes still to come. Explore's rapid strategy shares one across
+	// its test cases, each a Run of one execution.
+	Knowledge *Knowledge
 }
 
-func (o *Options) maxSteps() int {
-	if o.MaxSteps > 0 {
-		return o.MaxSteps
-	}
-	return 10_000
-}
+func (o *Options) maxSteps() int { return o.MaxSteps }
+
+// DefaultMaxSteps is the step budget of an execution when neither
+// Options.MaxSteps nor Scenario.MaxSteps sets one.
+const DefaultMaxSteps = 10_000
 
 // FailureKind classifies failures.
 type FailureKind string
@@ -51,7 +63,8 @@ const (
 	FailDeadlock       FailureKind = "deadlock"       // every agent blocked, no timeout pending
 	FailLivelock       FailureKind = "livelock"       // the step budget ran out
 	FailAgent          FailureKind = "agent"          // an agent returned an error or panicked
-	FailCheck          FailureKind = "check"          // Scenario.Check or Scenario.Checks failed
+	FailCheck          FailureKind = "check"          // Scenario.Check or Scenario.Checks failed, or a forbidden outcome was reached
+	FailExpect         FailureKind = "expect"         // a complete exploration never reached an expected outcome
 	FailSetup          FailureKind = "setup"          // Scenario.Setup failed
 	FailNondeterminism FailureKind = "nondeterminism" // an agent did something else on a replayed prefix
 	FailReplay         FailureKind = "replay"         // a replayed schedule does not fit the scenario
@@ -107,8 +120,9 @@ type Report struct {
 	Failures []*Failure
 	Stats    Stats
 	// Complete: the strategy ended of itself (for Exhaustive: every
-	// execution the model allows was reached), not on a budget, and no
-	// model check was undecided.
+	// execution the model allows was reached), not on a budget, no model
+	// check was undecided, and no read had more values than Exhaustive's
+	// limit.
 	Complete bool
 }
 
@@ -138,7 +152,20 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 	if opt.MaxFailures <= 0 {
 		opt.MaxFailures = 1
 	}
-	x := &execution{sc: sc, strat: opt.Strategy, opt: &opt, variant: v, k: &Knowledge{}, ctx: ctx, byID: map[int]*slot{}, bufIdx: map[uint64]int{}, prefixes: map[string]Status{}}
+	if opt.MaxSteps <= 0 {
+		opt.MaxSteps = sc.MaxSteps
+	}
+	if opt.MaxSteps <= 0 {
+		opt.MaxSteps = DefaultMaxSteps
+	}
+	k := opt.Knowledge
+	if k == nil {
+		k = &Knowledge{}
+	}
+	x := &execution{sc: sc, strat: opt.Strategy, opt: &opt, variant: v, k: k, ctx: ctx, byID: map[int]*slot{}, bufIdx: map[uint64]int{}, prefixes: map[string]Status{}}
+	if p, ok := opt.Strategy.(pruner); ok {
+		x.prune = p.prunes()
+	}
 	rep := &Report{Scenario: sc.Name, Strategy: opt.Strategy.Name(), Model: v.Name()}
 	seen := map[string]bool{}
 	start := time.Now()
@@ -187,8 +214,22 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 	if r, ok := x.strat.(interface{ counts() (int, int) }); ok {
 		rep.Stats.Redundant, rep.Stats.Rounds = r.counts()
 	}
+	if i, ok := x.strat.(interface{ incomplete() bool }); ok && i.incomplete() {
+		complete = false
+	}
 	rep.Stats.Elapsed = time.Since(start)
-	rep.Complete = complete && rep.Stats.Undecided == 0 && x.strat.Name() == "exhaustive"
+	if complete && rep.Stats.Undecided == 0 {
+		for _, e := range sc.Expect {
+			if e.Forbidden || e.Match == nil {
+				continue
+			}
+			if !slices.ContainsFunc(rep.Outcomes, e.Match) {
+				rep.Failures = append(rep.Failures, &Failure{Kind: FailExpect, Execution: -1,
+					Message: fmt.Sprintf("no allowed execution reached the expected outcome %q (%d executions explored, every one the model allows)", e.Name, rep.Stats.Executions)})
+			}
+		}
+	}
+	rep.Complete = complete && rep.Stats.Undecided == 0 && (x.strat.Name() == "exhaustive" || x.strat.Name() == "plain-dfs")
 	return rep, nil
 }
 
@@ -204,6 +245,8 @@ func (x *execution) run(n int) *Execution {
 	x.over = make(chan struct{})
 	x.trail = nil
 	x.steps, x.weak, x.spec, x.recheck, x.pruned = 0, 0, 0, false, false
+	x.writes = x.writes[:0]
+	x.growable = false
 	x.bufs = x.bufs[:0]
 	clear(x.bufIdx)
 	x.buffers = x.buffers[:0]
@@ -298,23 +341,13 @@ func (x *execution) finalReads() {
 	if x.pruneFinal() {
 		return // the agents did something the model forbids
 	}
-	h := x.rec.History()
 	mem := finalMem{}
 	for _, nb := range x.buffers {
 		var ops []model.Op
-		for i := range h.Events {
-			e := &h.Events[i]
-			if e.Buffer != nb.b.ID() || e.Kind == history.EvInit || !(e.Kind.IsMemory() || e.Kind == history.EvWait) {
-				continue
+		if b := x.bufByID(nb.b.ID()); b != nil {
+			for sh := range b.shapes {
+				ops = append(ops, model.Op{Kind: sh.kind, ByteIndex: sh.at, ElementSize: sh.size, NoTear: sh.noTear})
 			}
-			k := model.AccessLoad
-			switch e.Kind {
-			case history.EvWrite:
-				k = model.AccessStore
-			case history.EvRMW:
-				k = model.AccessRMW
-			}
-			ops = append(ops, model.Op{Kind: k, ByteIndex: e.ByteIndex, ElementSize: e.Size, NoTear: e.NoTear})
 		}
 		n := nb.b.ByteLength()
 		out := make([]byte, n)
@@ -521,19 +554,11 @@ func (x *execution) addGhosts(h *history.History) {
 }
 
 // learnWriters records which writes of the execution (allowed or not)
-// wrote which bytes of tracked buffers (Knowledge).
+// wrote which bytes of tracked buffers (Knowledge), for pruning.
 func (x *execution) learnWriters() {
-	for _, e := range x.rec.Events() {
-		if e.Kind != history.EvWrite && e.Kind != history.EvRMW {
-			continue
-		}
-		bi, ok := x.bufIdx[e.Buffer]
-		if !ok || !x.bufs[bi].tracked {
-			continue
-		}
-		slot := x.slotOf(e.Agent)
-		for k := 0; k < e.Size; k++ {
-			x.k.learnWriter(bi, e.ByteIndex+k, slot, e.Seq)
+	for _, w := range x.writes {
+		for k := range w.size {
+			x.k.learnWriter(w.buf, w.at+k, w.slot, w.seq)
 		}
 	}
 }
@@ -549,29 +574,34 @@ func (x *execution) slotOf(id int) int {
 // judge checks a completed execution against the model and the
 // scenario's expectations, and learns its writes if it is allowed.
 func (x *execution) judge(res *Execution) {
-	h := neutral(x.rec.History())
-	rep, err := x.conform(h)
-	if err != nil {
-		res.Status = Failed
-		res.Failure = &Failure{Kind: FailInternal, Message: "the recorded history does not check: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
-		return
-	}
-	switch rep.Verdict {
-	case checker.Illegal:
-		res.Status = Rejected
-		return
-	case checker.Unknown:
-		res.Status = Undecided
-		return
-	}
-	if err := model.ValidExecution(rep.Witness, x.variant); err != nil {
-		res.Status = Failed
-		res.Failure = &Failure{Kind: FailInternal, Message: "the conformance witness is not valid under the model: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
-		return
+	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, rec: x.rec}
+	var witness *model.Execution
+	if x.weak > 0 || x.opt.CheckAll {
+		h := o.History()
+		rep, err := x.conform(h)
+		if err != nil {
+			res.Status = Failed
+			res.Failure = &Failure{Kind: FailInternal, Message: "the recorded history does not check: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
+			return
+		}
+		switch rep.Verdict {
+		case checker.Illegal:
+			res.Status = Rejected
+			return
+		case checker.Unknown:
+			res.Status = Undecided
+			return
+		}
+		if err := model.ValidExecution(rep.Witness, x.variant); err != nil {
+			res.Status = Failed
+			res.Failure = &Failure{Kind: FailInternal, Message: "the conformance witness is not valid under the model: " + err.Error(), Execution: res.N, Schedule: res.Schedule}
+			return
+		}
+		witness = rep.Witness
 	}
 	res.Status = Allowed
-	x.learn(h)
-	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, History: h, Witness: rep.Witness}
+	x.learn()
+	o.Witness = witness
 	res.Outcome = o
 	fail := func(kind FailureKind, msg string) {
 		res.Status = Failed
@@ -588,8 +618,14 @@ func (x *execution) judge(res *Execution) {
 			return
 		}
 	}
+	for _, e := range x.sc.Expect {
+		if e.Forbidden && e.Match != nil && e.Match(o) {
+			fail(FailCheck, fmt.Sprintf("the forbidden outcome %q was reached: %s", e.Name, o.Key()))
+			return
+		}
+	}
 	if len(x.sc.Checks) > 0 {
-		results, err := checker.Run(x.ctx, h, x.sc.Checks, checker.Options{Model: x.variant, Budget: x.opt.CheckBudget})
+		results, err := checker.Run(x.ctx, o.History(), x.sc.Checks, checker.Options{Model: x.variant, Budget: x.opt.CheckBudget})
 		if err != nil {
 			fail(FailInternal, "checker.Run: "+err.Error())
 			return
@@ -603,20 +639,24 @@ func (x *execution) judge(res *Execution) {
 	}
 }
 
-// learn adds the values an allowed execution's writes wrote to the
-// knowledge of tracked buffers.
-func (x *execution) learn(h *history.History) {
-	for i := range h.Events {
-		e := &h.Events[i]
-		if e.Kind != history.EvWrite && e.Kind != history.EvRMW {
+// learn adds the values an allowed execution's writes wrote (each
+// tracked byte's written set, but for the initial zero unless a write
+// wrote 0 there) to the knowledge.
+func (x *execution) learn() {
+	var vals []byte
+	for bi, b := range x.bufs {
+		if !b.tracked {
 			continue
 		}
-		bi, ok := x.bufIdx[e.Buffer]
-		if !ok || !x.bufs[bi].tracked {
-			continue
-		}
-		for k := 0; k < e.Size; k++ {
-			x.k.learn(bi, e.ByteIndex+k, byte(e.Written>>(8*k)))
+		for i := range b.written {
+			w := b.written[i]
+			if i >= len(b.wrote0) || !b.wrote0[i] {
+				w[0] &^= 1
+			}
+			vals = w.appendTo(vals[:0])
+			for _, v := range vals {
+				x.k.learn(bi, i, v)
+			}
 		}
 	}
 }

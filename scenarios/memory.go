@@ -3,6 +3,8 @@ package scenarios
 import (
 	"math/bits"
 	"slices"
+
+	"github.com/sabre-mm/sabre/model"
 )
 
 // byteSet is a set of byte values.
@@ -50,6 +52,12 @@ type Knowledge struct {
 	// writers of each byte: the writes (agent slot and agent-order
 	// position) that wrote it in allowed executions.
 	writers map[byteAt][]writeID
+	known   map[writerAt]struct{}
+}
+
+type writerAt struct {
+	byteAt
+	writeID
 }
 
 type byteAt struct{ buf, i int }
@@ -96,11 +104,13 @@ func (k *Knowledge) learnWriter(buf, i int, slot int, seq uint64) {
 	}
 	key := byteAt{buf, i}
 	w := writeID{slot, seq}
-	for _, x := range k.writers[key] {
-		if x == w {
-			return
-		}
+	if k.known == nil {
+		k.known = map[writerAt]struct{}{}
 	}
+	if _, ok := k.known[writerAt{key, w}]; ok {
+		return
+	}
+	k.known[writerAt{key, w}] = struct{}{}
 	k.writers[key] = append(k.writers[key], w)
 	k.version++
 	for len(k.bufs) <= buf {
@@ -138,8 +148,26 @@ type bufState struct {
 	name     string
 	tracked  bool // a shared buffer of the scenario: the explorer chooses what its reads return
 	growable bool
-	shadow   []byte    // each byte's latest write in the schedule
-	written  []byteSet // the values written to each byte in this execution (with the initial 0)
+	shadow   []byte             // each byte's latest write in the schedule
+	written  []byteSet          // the values written to each byte in this execution (with the initial 0)
+	wrote0   []bool             // a write (not the initial contents) wrote 0 to the byte
+	shapes   map[shape]struct{} // the accesses made, for the final cells
+}
+
+// shape is an access as the final cells see it (model.FinalCellsOf).
+type shape struct {
+	kind   model.AccessKind
+	at     int
+	size   int
+	noTear bool
+}
+
+// access records an access's shape.
+func (b *bufState) access(kind model.AccessKind, at, size int, noTear bool) {
+	if b.shapes == nil {
+		b.shapes = map[shape]struct{}{}
+	}
+	b.shapes[shape{kind, at, size, noTear}] = struct{}{}
 }
 
 func (b *bufState) ensure(n int) {
@@ -158,6 +186,20 @@ func (b *bufState) write(i, size int, v uint64) {
 		x := byte(v >> (8 * k))
 		b.shadow[i+k] = x
 		b.written[i+k].add(x)
+		if x == 0 {
+			for len(b.wrote0) < len(b.shadow) {
+				b.wrote0 = append(b.wrote0, false)
+			}
+			b.wrote0[i+k] = true
+		}
+	}
+}
+
+// initialize records the initial zeros of bytes [i, i+size).
+func (b *bufState) initialize(i, size int) {
+	b.ensure(i + size)
+	for k := range size {
+		b.shadow[i+k] = 0
 	}
 }
 

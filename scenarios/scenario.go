@@ -36,10 +36,33 @@ type Scenario struct {
 	// Check, if not nil, is called with the outcome of every execution the
 	// model allows; an error is a failure (FailCheck) of that execution.
 	Check func(o *Outcome) error
+	// Expect lists outcomes the scenario expects: a Forbidden one reached
+	// by an allowed execution is a failure (FailCheck) of that execution;
+	// an allowed one that a Complete exploration never reached is a
+	// failure (FailExpect) of the exploration.
+	Expect []Expectation
+	// MaxSteps, if positive, is the step budget of one execution this
+	// scenario needs (Options.MaxSteps, when set, wins): a scenario that
+	// may spin forever sets a small one, so that its livelock is found
+	// quickly.
+	MaxSteps int
 	// Checks are checker's checks run on the history of every execution
 	// the model allows (with every call and return instant overlapping:
 	// real time is simulated); a verdict Illegal is a failure.
 	Checks []checker.Check
+}
+
+// Expectation is an outcome a scenario expects to be reached, or never.
+type Expectation struct {
+	// Name names the outcome in messages ("stale data", "both read 0").
+	Name string
+	// Match reports whether an outcome is this one.
+	Match func(o *Outcome) bool
+	// Forbidden: no allowed execution may reach it. Otherwise some
+	// allowed execution must (checked only when the exploration is
+	// Complete: a strategy that samples cannot show an outcome is
+	// unreachable).
+	Forbidden bool
 }
 
 // World is one execution of a scenario, as Setup sees it.
@@ -69,8 +92,10 @@ func (w *World) Buffer(name string, length int) *shared.Buffer {
 }
 
 // GrowableBuffer returns a new growable shared buffer of length bytes
-// that may grow to maxLength. Accesses to it are ordering choices for the
-// explorer (their bounds depend on when a Grow happens).
+// that may grow to maxLength. Its accesses, and in a world with one every
+// agent's begin, are ordering choices for the explorer (an access's bounds
+// depend on when a Grow happens, and an access out of bounds reaches no
+// scheduling point).
 func (w *World) GrowableBuffer(name string, length, maxLength int) *shared.Buffer {
 	b, err := shared.NewGrowableBuffer(length, maxLength, shared.CreatedBy(w.main))
 	return w.buffer(name, b, err, true)
@@ -87,6 +112,7 @@ func (w *World) buffer(name string, b *shared.Buffer, err error, growable bool) 
 		bs = x.newBuf(b.ID())
 	}
 	bs.name, bs.tracked, bs.growable = name, true, growable
+	x.growable = x.growable || growable
 	x.buffers = append(x.buffers, namedBuffer{name, b})
 	return b
 }
@@ -153,10 +179,25 @@ type Outcome struct {
 	Errors map[string]string
 	// Schedule replays the execution.
 	Schedule Schedule
-	// History is the execution's recorded history, and Witness a valid
-	// execution of it under the model (model.ValidExecution holds).
-	History *history.History
+	// Witness is a valid execution of the outcome's history under the
+	// model (model.ValidExecution holds); nil for an execution whose reads
+	// all returned the latest write in the schedule (sequentially
+	// consistent by construction, which every model allows), which is not
+	// checked unless Options.CheckAll.
 	Witness *model.Execution
+
+	rec  *history.Recorder
+	hist *history.History
+}
+
+// History returns the execution's recorded history, with every event's
+// call and return instants spanning the whole run (the explorer simulates
+// real time: instants constrain nothing). It is built on the first call.
+func (o *Outcome) History() *history.History {
+	if o.hist == nil && o.rec != nil {
+		o.hist = neutral(o.rec.History())
+	}
+	return o.hist
 }
 
 // Key is a canonical text of the outcome's observable state (values,

@@ -166,3 +166,20 @@ func (s Status) String() string {
 	}
 	return "status?"
 }
+
+// pruner is implemented by the strategies whose executions the explorer
+// prunes as soon as the model forbids every completion of their prefix
+// (with ghost writes standing for the writes to come, from what earlier
+// executions did: see execution.addGhosts): Exhaustive, whose search
+// would otherwise enumerate every continuation of a forbidden prefix. A
+// strategy that replays a given schedule does not prune: its writes to
+// come are what the schedule makes, which no earlier execution need have
+// shown; random and pct do not either: they make few weak reads, and one
+// model check at the end of an execution costs less than one per weak read.
+type pruner interface{ prunes() bool }
+
+func (*exhaustive) prunes() bool { return true }
+func (m *Metered) prunes() bool {
+	p, ok := m.Strategy.(pruner)
+	return ok && p.prunes()
+}

@@ -39,8 +39,19 @@ func Exhaustive(limit int) Strategy {
 	return &exhaustive{limit: limit}
 }
 
+// PlainDFS is Exhaustive without its reduction: it branches at every
+// scheduling point on every option, as a plain depth-first search of the
+// interleavings does. It reaches the same outcomes with many more
+// executions; it is here to measure what the reduction saves.
+func PlainDFS(limit int) Strategy {
+	e := Exhaustive(limit).(*exhaustive)
+	e.plain = true
+	return e
+}
+
 type exhaustive struct {
 	limit     int
+	plain     bool // no reduction: branch at every scheduling point
 	stack     []xnode
 	depth     int
 	k         *Knowledge
@@ -66,11 +77,16 @@ type xnode struct {
 	tried int
 }
 
-func (e *exhaustive) Name() string { return "exhaustive" }
+func (e *exhaustive) Name() string {
+	if e.plain {
+		return "plain-dfs"
+	}
+	return "exhaustive"
+}
 
 func (e *exhaustive) Start(n int) bool {
 	if n == 0 {
-		e.stack, e.popped, e.graphs, e.redund, e.rounds = nil, map[Loc]uint64{}, map[[32]byte]bool{}, 0, 1
+		e.stack, e.popped, e.graphs, e.redund, e.rounds, e.truncated = nil, map[Loc]uint64{}, map[[32]byte]bool{}, 0, 1, false
 	} else if len(e.stack) == 0 {
 		// A round is over: another if a read was exhausted before a value
 		// it could return was learned.
@@ -93,7 +109,7 @@ func (e *exhaustive) Start(n int) bool {
 }
 
 func (e *exhaustive) Schedule(c *SchedChoice) int {
-	if c.Canonical >= 0 {
+	if c.Canonical >= 0 && (!e.plain || len(c.Options) == 1) {
 		return c.Canonical
 	}
 	d := e.depth
@@ -137,7 +153,7 @@ func (e *exhaustive) Finish(x *Execution) {
 		e.pruned, e.pruneVer = true, e.k.Version()
 	}
 	if x.Status == Allowed && x.Outcome != nil {
-		g := graphKey(x.Outcome.History)
+		g := graphKey(x.Outcome.History())
 		if e.graphs[g] {
 			e.redund++
 		}
@@ -220,6 +236,10 @@ func (e *exhaustive) extend(nd *xnode) {
 }
 
 func (e *exhaustive) counts() (redundant, rounds int) { return e.redund, e.rounds }
+
+// incomplete reports whether a read had more values than the limit, so
+// that some were not explored.
+func (e *exhaustive) incomplete() bool { return e.truncated }
 
 func (e *exhaustive) nodeText(nd *xnode) string {
 	if nd.read {

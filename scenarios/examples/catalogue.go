@@ -1,9 +1,32 @@
 package examples
 
-import "github.com/sabre-mm/sabre/scenarios"
+import (
+	"slices"
+	"strings"
+
+	"github.com/sabre-mm/sabre/scenarios"
+)
 
 // Catalogue returns the built-in scenarios, sorted by name; each call
 // returns new values.
 func Catalogue() []*scenarios.Scenario {
-	return nil
+	cat := []*scenarios.Scenario{
+		MPWaitNotify(),
+		MPWaitNotifyLostWakeup(),
+		GrowRace(),
+		QueueTransfer(),
+		SpinNAFlag(),
+		SpinSCFlag(),
+	}
+	slices.SortFunc(cat, func(a, b *scenarios.Scenario) int { return strings.Compare(a.Name, b.Name) })
+	return cat
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
 }
