@@ -29,7 +29,7 @@ func init() {
 }
 
 const exploreUsage = `usage: sabre explore [--model NAME] [--strategy NAME] [--budget N|D] [--seed S]
-                     [--depth D] [--replay STR] [--states] [--max-failures N]
+                     [--depth D] [--replay STR|FILE] [--states] [--max-failures N]
                      [--list] [FILE|DIR|NAME ...]
 
 Runs each litmus test or built-in Go scenario under the controlled explorer
@@ -52,7 +52,9 @@ Strategies (--strategy):
               (the default)
   random      random interleavings and weak reads, seeded by --seed
   pct         PCT of depth --depth, seeded by --seed
-  replay      the one execution --replay describes (implied by --replay)
+  replay      the one execution --replay describes (implied by --replay):
+              a replay string, or a failfile that scenarios.Explore wrote
+              under testdata/sabre/ (its model is the default of --model)
 --budget bounds each test under each model: N executions, or a duration
 such as 2s or 1m (the execution under way finishes). Defaults: exhaustive
 %v (the whole catalogue takes seconds under the three models), random and
@@ -78,7 +80,7 @@ always prints it.
 
 A built-in Go scenario prints a header line (outcomes, failures, how far
 the exploration went), then each outcome (its reported values and final
-memory, sorted) with a replay command.
+memory, in the order reached) with a replay command.
 
 Each failed execution (a deadlock, a livelock, an agent's error or panic,
 a failed check, ...) is printed with its message and a one-line command
@@ -146,7 +148,7 @@ func runExplore(args []string, stdout, stderr io.Writer) int {
 	budget := fs.String("budget", "", "bound each test under each model: `N` executions or a duration D (default: exhaustive "+defaultExhaustiveDuration.String()+", random and pct "+strconv.Itoa(defaultSampledExecutions)+" executions)")
 	seed := fs.Uint64("seed", 1, "the seed of random and pct (the same seed explores the same executions)")
 	depth := fs.Int("depth", 3, "pct's depth: the number of priority change points plus one (≥ 1)")
-	replay := fs.String("replay", "", "replay the one execution this replay string describes (implies --strategy replay)")
+	replay := fs.String("replay", "", "replay the one execution this replay string, or failfile, describes (implies --strategy replay)")
 	states := fs.Bool("states", false, "list each final state reached with a replay line (herd7's States block)")
 	maxFailures := fs.Int("max-failures", 1, "end the exploration of a test under a model after this many failed executions")
 	list := fs.Bool("list", false, "list the built-in litmus tests and Go scenarios and exit")
@@ -174,13 +176,18 @@ func runExplore(args []string, stdout, stderr io.Writer) int {
 			return bad("--replay replays one execution: it cannot be combined with --strategy %s", cfg.strategy)
 		}
 		cfg.strategy = "replay"
-		s, err := scenarios.ParseSchedule(*replay)
+		s, m, err := readReplay(*replay)
 		if err != nil {
 			return bad("--replay: %v", err)
 		}
 		cfg.replay = s
+		if m != "" && !flagSet(fs, "model") {
+			fs.Set("model", m) // the failfile's model, as if given
+		} else if m != "" && m != *modelName {
+			return bad("--replay: the failfile %s was recorded under %s, not --model %s", *replay, m, *modelName)
+		}
 	} else if cfg.strategy == "replay" {
-		return bad("--strategy replay needs --replay STR, the replay string of the execution")
+		return bad("--strategy replay needs --replay STR, the replay string (or failfile) of the execution")
 	}
 	if flagSet(fs, "seed") && cfg.strategy != "random" && cfg.strategy != "pct" {
 		return bad("--seed applies to random and pct, not to %s", cfg.strategy)
@@ -292,6 +299,23 @@ func parseBudget(s string) (executions int, d time.Duration, err error) {
 	return 0, d, nil
 }
 
+// readReplay reads --replay: the path of a failfile (which may name its
+// model: scenarios.ReadReplay), or else a replay string.
+func readReplay(arg string) (s scenarios.Schedule, modelName string, err error) {
+	if fi, err := os.Stat(arg); err == nil && fi.Mode().IsRegular() {
+		s, v, err := scenarios.ReadReplay(arg)
+		if err != nil {
+			return nil, "", err
+		}
+		if v != (model.Variant{}) {
+			modelName = v.Name()
+		}
+		return s, modelName, nil
+	}
+	s, err = scenarios.ParseSchedule(arg)
+	return s, "", err
+}
+
 // exploreTargets resolves the arguments (all of them, reporting every bad
 // one on stderr before anything runs). No argument: the litmus catalogue,
 // then the built-in scenarios.
@@ -371,17 +395,28 @@ func listBuiltins(stdout, stderr io.Writer) int {
 	bw := bufio.NewWriter(stdout)
 	defer bw.Flush()
 	for _, t := range cat {
-		fmt.Fprintln(bw, strings.TrimRight("litmus    "+t.Name+"  "+oneLine(t.Doc), " "))
+		fmt.Fprintln(bw, strings.TrimRight("litmus    "+t.Name+"  "+firstSentence(t.Doc), " "))
 	}
 	for _, sc := range builtinScenarios() {
 		if sc != nil {
-			fmt.Fprintln(bw, strings.TrimRight("scenario  "+sc.Name+"  "+oneLine(sc.Doc), " "))
+			fmt.Fprintln(bw, strings.TrimRight("scenario  "+sc.Name+"  "+firstSentence(sc.Doc), " "))
 		}
 	}
 	return 0
 }
 
+// oneLine joins the lines of s, and its runs of spaces, with one space.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// firstSentence is oneLine(s) up to the end of its first sentence (a
+// period followed by a space).
+func firstSentence(s string) string {
+	s = oneLine(s)
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
 
 // newStrategy returns a fresh strategy for one exploration.
 func (c *exploreConfig) newStrategy() scenarios.Strategy {
@@ -495,21 +530,36 @@ func (c *exploreConfig) checkReplay(rep *scenarios.Report, tg exploreTarget, m s
 	// The explorer does not report a schedule longer than its execution:
 	// the execution ends and the rest is ignored. A replay of something
 	// else, then.
+	var ran []scenarios.Schedule
 	for _, o := range rep.Outcomes {
-		if len(o.Schedule) != len(c.replay) {
+		ran = append(ran, o.Schedule)
+	}
+	for _, f := range rep.Failures {
+		if f.Execution >= 0 {
+			ran = append(ran, f.Schedule)
+		}
+	}
+	for _, s := range ran {
+		if len(s) != len(c.replay) {
 			return fmt.Errorf("--replay does not fit %s under %s: the replay string has %d steps, the execution it drives ended after %d",
-				tg.ref, m, len(c.replay), len(o.Schedule))
+				tg.ref, m, len(c.replay), len(s))
 		}
 	}
 	return nil
 }
 
 // printFailures prints each failed execution with its replay command and
-// returns the stderr lines that report them.
+// returns the stderr lines that report them. A failure of the exploration
+// rather than of one execution (an expected outcome never reached:
+// scenarios.FailExpect) has no replay.
 func printFailures(w io.Writer, pre string, rep *scenarios.Report, tg exploreTarget, m string) []string {
 	var lines []string
 	for _, f := range rep.Failures {
 		fmt.Fprintf(w, "%sfailure %s: %s\n", pre, f.Kind, oneLine(f.Message))
+		if f.Execution < 0 {
+			lines = append(lines, fmt.Sprintf("%s under %s: %s: %s", tg.ref, m, f.Kind, oneLine(f.Message)))
+			continue
+		}
 		cmd := replayCommand(m, f.Schedule, tg)
 		fmt.Fprintf(w, "%s  replay: %s\n", pre, cmd)
 		lines = append(lines, fmt.Sprintf("%s under %s: %s: %s\n  replay: %s", tg.ref, m, f.Kind, oneLine(f.Message), cmd))
@@ -656,9 +706,7 @@ func exploreScenario(stdout io.Writer, c *exploreConfig, tg exploreTarget, m str
 	bw := bufio.NewWriter(stdout)
 	defer bw.Flush()
 	fmt.Fprintf(bw, "%sScenario %s: %s, %s (%s)\n", pre, tg.sc.Name, plural(len(rep.Outcomes), "outcome"), plural(len(rep.Failures), "failure"), how)
-	outs := slices.Clone(rep.Outcomes)
-	slices.SortStableFunc(outs, func(a, b *scenarios.Outcome) int { return strings.Compare(a.Key(), b.Key()) })
-	for _, o := range outs {
+	for _, o := range rep.Outcomes {
 		k := o.Key()
 		if k == "" {
 			k = "(nothing reported, no memory)"

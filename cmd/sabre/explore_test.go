@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sabre-mm/sabre/atomics"
@@ -91,7 +92,6 @@ func TestExploreCatalogueDefault(t *testing.T) {
 // both find the weak outcome of MP+na, SB+na, LB+na and IRIW+na under
 // es2024 within their default budgets (the seed is fixed: the default).
 func TestExploreSampledSaysNotSeen(t *testing.T) {
-	skipEngineRace(t)
 	for _, s := range []struct{ name, text string }{{"random", "random seed 1"}, {"pct", "pct depth 3 seed 1"}} {
 		code, out, errs := runCLI(t, "explore", "--strategy", s.name, "MP+na", "SB+na", "LB+na", "IRIW+na")
 		if code != 0 || errs != "" {
@@ -166,39 +166,55 @@ func TestExploreStatesReplay(t *testing.T) {
 	}
 }
 
-// TestExploreReplaySpeculative checks the round trip of --states's replay
-// lines on the states of SB+na and LB+na that exhaustive exploration
-// reaches first by a speculative read (one returning a value its peer has
-// not written yet). It skips while the engine's known bug lasts: a Replay
-// exploration starts with nothing learned (scenarios.Knowledge), so the
-// prefix check after the weak read, whose ghost writes come from what was
-// learned, finds no write of the value and prunes the execution as
-// rejected.
-func TestExploreReplaySpeculative(t *testing.T) {
-	var broken []string
-	for _, name := range []string{"SB+na", "LB+na"} {
-		code, out, errs := runCLI(t, "explore", "--model", "es2024", "--states", name)
-		if code != 0 {
-			t.Fatalf("%s: exit %d %q", name, code, errs)
-		}
-		lines := strings.Split(out, "\n")
-		for i, l := range lines {
-			r, ok := strings.CutPrefix(l, "  replay: ")
-			if !ok {
-				continue
-			}
-			code, rout, errs := runCLI(t, replayArgs(t, r)...)
-			switch {
-			case code == 0 && strings.Contains(rout, "\nStates 1\n"+lines[i-1]+"\n"):
-			case code == 0 && strings.Contains(rout, "(replay: the model forbids this execution)") && strings.Contains(r, "="):
-				broken = append(broken, r)
-			default:
-				t.Errorf("%s: exit %d, stderr %q; does not reach %s:\n%s", r, code, errs, lines[i-1], rout)
-			}
-		}
+// TestExploreLitmusReplays checks the round trip of --states's replay
+// commands on every catalogue test under es2024 (the model with the most
+// weak states; the prefixed all-models output is checked by
+// TestExploreCatalogueReplays): each reaches its state again. About 32
+// states a test, spread over its states, are replayed. Some states are
+// reached by a speculative read (one returning a value its peer has not
+// written yet, as in SB+na and LB+na): the test makes sure such replays
+// are among those checked.
+func TestExploreLitmusReplays(t *testing.T) {
+	tests, err := litmus.CatalogueTests()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(broken) > 0 {
-		t.Skipf("known engine bug: a replay of a speculative read is pruned as rejected; for example\n%s", strings.Join(broken, "\n"))
+	var speculative atomic.Int64
+	t.Run("all", func(t *testing.T) {
+		for _, lt := range tests {
+			t.Run(lt.Name, func(t *testing.T) {
+				t.Parallel()
+				code, out, errs := runCLI(t, "explore", "--model", "es2024", "--states", lt.Name)
+				if code != 0 {
+					t.Fatalf("exit %d %q", code, errs)
+				}
+				lines := strings.Split(out, "\n")
+				// At most about 32 replays a test, spread over its states
+				// (SB4's 256 would take most of the test's time).
+				every := strings.Count(out, "\n  replay: ")/32 + 1
+				k := 0
+				for i, l := range lines {
+					r, ok := strings.CutPrefix(l, "  replay: ")
+					if !ok || i == 0 {
+						continue
+					}
+					if k++; (k-1)%every != 0 {
+						continue
+					}
+					state := lines[i-1]
+					if (lt.Name == "SB+na" || lt.Name == "LB+na") && strings.Contains(r, "=01") {
+						speculative.Add(1)
+					}
+					code, rout, errs := runCLI(t, replayArgs(t, r)...)
+					if code != 0 || !strings.Contains(rout, "\nStates 1\n"+state+"\n  replay: "+r+"\n") {
+						t.Errorf("%s: exit %d, stderr %q; does not reach %s:\n%s", r, code, errs, state, rout)
+					}
+				}
+			})
+		}
+	})
+	if speculative.Load() == 0 {
+		t.Error("no replay of SB+na or LB+na has a speculative read: the test does not test them")
 	}
 }
 
@@ -220,7 +236,6 @@ func TestExploreExpectations(t *testing.T) {
 // TestExploreSampledExpectations checks that a sampled exploration
 // refutes only what the states it saw prove.
 func TestExploreSampledExpectations(t *testing.T) {
-	skipEngineRace(t)
 	dir := t.TempDir()
 	p := writeFile(t, dir, "sb.litmus", sbSrc) // expect sc: Sometimes is wrong
 	// Random sees no weak state under sc: that does not refute Sometimes.
@@ -240,7 +255,6 @@ func TestExploreSampledExpectations(t *testing.T) {
 // outcomes, each with a replay command that reaches it again, and the
 // note of a sampled exploration.
 func TestExploreScenarioOutcomes(t *testing.T) {
-	skipEngineRace(t)
 	withScenarios(t, scMPWait)
 	code, out, errs := runCLI(t, "explore", "--model", "es2024", "mp-wait")
 	if code != 0 || errs != "" {
@@ -271,15 +285,11 @@ func TestExploreScenarioFailures(t *testing.T) {
 	withScenarios(t, scLostUpdate, scDeadlock)
 	for _, c := range []struct {
 		name, kind, msg string
-		race            bool // the engine's abort path: see skipEngineRace
 	}{
-		{"lost-update", "check", "counter is 1, want 2", false},
-		{"deadlock", "deadlock", "P0 is blocked in Atomics.wait", true},
+		{"lost-update", "check", "counter is 1, want 2"},
+		{"deadlock", "deadlock", "P0 is blocked in Atomics.wait at byte 0 of m"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if c.race {
-				skipEngineRace(t)
-			}
 			code, out, errs := runCLI(t, "explore", "--model", "es2024", c.name)
 			if code != 1 {
 				t.Fatalf("exit %d, want 1; stderr %q", code, errs)
@@ -292,10 +302,9 @@ func TestExploreScenarioFailures(t *testing.T) {
 				!strings.HasSuffix(errs, "sabre explore: 1 execution(s) failed\n") {
 				t.Errorf("stderr %q", errs)
 			}
-			// The replay reproduces the failure exactly (but for the buffer's
-			// ID in a message: a process-wide counter).
+			// The replay reproduces the failure exactly.
 			code, rout, _ := runCLI(t, replayArgs(t, fl[2])...)
-			if code != 1 || !strings.Contains(bufferIDs.ReplaceAllString(rout, "buffer #"), bufferIDs.ReplaceAllString("failure "+c.kind+": "+fl[1]+"\n  replay: "+fl[2]+"\n", "buffer #")) ||
+			if code != 1 || !strings.Contains(rout, "failure "+c.kind+": "+fl[1]+"\n  replay: "+fl[2]+"\n") ||
 				!strings.HasPrefix(rout, "Scenario "+c.name+": ") || !strings.Contains(rout, "(replay of one execution)") {
 				t.Errorf("replaying %s: exit %d\n%s", fl[2], code, rout)
 			}
@@ -316,6 +325,88 @@ func TestExploreScenarioFailures(t *testing.T) {
 	code, out, _ = runCLI(t, "explore", "--model", "sc", "--max-failures", "100", "lost-update")
 	if code != 1 || !strings.Contains(out, "(exhaustive, complete: ") || !strings.Contains(out, "failure check: counter is 1, want 2") {
 		t.Errorf("--max-failures 100: exit %d\n%s", code, out)
+	}
+}
+
+// TestExploreCatalogueReplays checks, on every built-in Go scenario
+// under every model, that each replay command sabre explore prints
+// reproduces what it is printed for: the outcome, or the failure.
+func TestExploreCatalogueReplays(t *testing.T) {
+	scs := examples.Catalogue()
+	if len(scs) == 0 {
+		t.Skip("no built-in Go scenarios")
+	}
+	for _, sc := range scs {
+		t.Run(sc.Name, func(t *testing.T) {
+			_, out, errs := runCLI(t, "explore", sc.Name)
+			if strings.Contains(errs, "sabre explore: "+sc.Name) || out == "" {
+				t.Fatalf("stderr %q, stdout %q", errs, out)
+			}
+			lines := strings.Split(out, "\n")
+			n := 0
+			for i, l := range lines {
+				m, r, ok := strings.Cut(l, "  replay: ")
+				if !ok || i == 0 {
+					continue
+				}
+				m = strings.TrimSpace(m)
+				what := strings.TrimPrefix(lines[i-1], fmt.Sprintf("%-*s", prefixWidth, m))
+				code, rout, rerrs := runCLI(t, replayArgs(t, r)...)
+				want := what + "\n  replay: " + r + "\n"
+				if code == 2 || !strings.Contains(rout, want) || !strings.Contains(rout, "(replay of one execution)") {
+					t.Errorf("%s: exit %d, stderr %q\n%s\nwant it to contain\n%s", r, code, rerrs, rout, want)
+				}
+				n++
+			}
+			if n == 0 {
+				t.Errorf("no replay commands in\n%s", out)
+			}
+		})
+	}
+}
+
+// TestExploreReplayFailfile checks that --replay takes a failfile as
+// scenarios.Explore writes them, with its model as --model's default.
+func TestExploreReplayFailfile(t *testing.T) {
+	withScenarios(t, scDeadlock)
+	code, out, _ := runCLI(t, "explore", "--model", "es2017", "deadlock")
+	fl := regexp.MustCompile(`(?m)^failure deadlock: (.*)\n  replay: (.*)$`).FindStringSubmatch(out)
+	if code != 1 || fl == nil {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	args := replayArgs(t, fl[2])
+	sched := args[len(args)-2]
+	dir := t.TempDir()
+	ff := writeFile(t, dir, "deadlock.fail", "# sabre failfile: go test -run <test> -sabre.replay=x\n# deadlock: "+fl[1]+"\nmodel es2017\nschedule "+sched+"\n")
+	code, rout, errs := runCLI(t, "explore", "--replay", ff, "deadlock")
+	if code != 1 || !strings.Contains(rout, "failure deadlock: "+fl[1]+"\n  replay: "+fl[2]+"\n") {
+		t.Errorf("failfile replay: exit %d, stderr %q\n%s", code, errs, rout)
+	}
+	code, out, errs = runCLI(t, "explore", "--model", "sc", "--replay", ff, "deadlock")
+	if want := "sabre explore: --replay: the failfile " + ff + " was recorded under es2017, not --model sc"; code != 2 || out != "" || !strings.Contains(errs, want) {
+		t.Errorf("model conflict: exit %d, stdout %q, stderr %q; want 2 and %q", code, out, errs, want)
+	}
+	bad := writeFile(t, dir, "bad.fail", "model es2017\nschedule 0*x\n")
+	code, out, errs = runCLI(t, "explore", "--replay", bad, "deadlock")
+	if want := "sabre explore: --replay: failfile " + bad + ":2: schedule step 1"; code != 2 || out != "" || !strings.Contains(errs, want) {
+		t.Errorf("bad failfile: exit %d, stdout %q, stderr %q; want 2 and %q", code, out, errs, want)
+	}
+}
+
+// TestExploreScenarioExpect checks that a complete exploration that never
+// reaches an outcome the scenario expects fails (exit status 1), without a
+// replay command: no execution failed.
+func TestExploreScenarioExpect(t *testing.T) {
+	withScenarios(t, func() *scenarios.Scenario {
+		sc := scMPWait()
+		sc.Expect = []scenarios.Expectation{{Name: "stale data", Match: func(o *scenarios.Outcome) bool { return o.Values["P1:data"] == 0 }}}
+		return sc
+	})
+	code, out, errs := runCLI(t, "explore", "--model", "es2024", "mp-wait")
+	want := "failure expect: no allowed execution reached the expected outcome \"stale data\""
+	if code != 1 || !strings.Contains(out, want) || strings.Count(out, "replay:") != 1 ||
+		!strings.Contains(errs, "mp-wait under es2024: expect: ") || strings.Contains(errs, "replay:") {
+		t.Errorf("exit %d, stderr %q\n%s", code, errs, out)
 	}
 }
 
@@ -370,7 +461,6 @@ func TestExploreBadInputExits2(t *testing.T) {
 // fit the test (an agent that cannot go on, too few steps, too many) is
 // bad input: exit status 2, naming the test, the model and the step.
 func TestExploreReplayDoesNotFit(t *testing.T) {
-	skipEngineRace(t)
 	dir := t.TempDir()
 	good := writeFile(t, dir, "mp.litmus", mpSrc)
 	for _, c := range []struct {
@@ -433,8 +523,8 @@ func TestExploreHelpAndList(t *testing.T) {
 	}
 	withScenarios(t, scMPWait)
 	code, out, _ := runCLI(t, "explore", "--list")
-	if code != 0 || !strings.Contains(out, "litmus    MP+na  Message passing, every access plain (unordered). es2024 Sometimes:") ||
-		!strings.HasSuffix(out, "scenario  mp-wait  message passing with Atomics.wait and Atomics.notify\n") {
+	if code != 0 || !strings.Contains(out, "\nlitmus    MP+na  Message passing, every access plain (unordered).\n") ||
+		!strings.HasSuffix(out, "\nscenario  mp-wait  message passing with Atomics.wait and Atomics.notify.\n") {
 		t.Errorf("--list: exit %d\n%s", code, out)
 	}
 }
@@ -478,23 +568,6 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
-
-// skipEngineRace skips t under the race detector: the explorer has a data
-// race when it aborts an execution (a deadlock, a replay that does not
-// fit, a prefix pruned as rejected): releaseAll wakes every parked agent
-// goroutine at once and each writes execution.cur
-// (scenarios/engine.go, step). "go test -race ./scenarios -run
-// TestSmokeWaitNotify" reproduces it. These tests run in full without
-// -race.
-func skipEngineRace(t *testing.T) {
-	t.Helper()
-	if raceEnabled {
-		t.Skip("the explorer's data race on an aborted execution (scenarios/engine.go: execution.cur): see skipEngineRace")
-	}
-}
-
-// bufferIDs matches a buffer's ID in a failure message.
-var bufferIDs = regexp.MustCompile(`buffer \d+`)
 
 // replayArgs turns a printed replay command into the arguments of run.
 func replayArgs(t *testing.T, cmd string) []string {
@@ -560,7 +633,7 @@ func withScenarios(t *testing.T, mk ...func() *scenarios.Scenario) {
 // scMPWait is message passing with Atomics.wait and Atomics.notify: P1
 // always reads the data (one outcome).
 func scMPWait() *scenarios.Scenario {
-	return &scenarios.Scenario{Name: "mp-wait", Doc: "message passing with\nAtomics.wait and Atomics.notify", Setup: func(w *scenarios.World) error {
+	return &scenarios.Scenario{Name: "mp-wait", Doc: "message passing with\nAtomics.wait and Atomics.notify. P1 always reads 42.", Setup: func(w *scenarios.World) error {
 		buf := w.Buffer("m", 8)
 		w.Agent("P0", func(a *shared.Agent) error {
 			v, err := shared.View(buf.For(a), shared.Int32)
