@@ -469,10 +469,10 @@ func (c *exploreConfig) incompleteReason(rep *scenarios.Report) string {
 		}
 	}
 	if c.executions > 0 && rep.Stats.Executions >= c.executions {
-		rs = append(rs, fmt.Sprintf("--budget %d spent", c.executions))
+		rs = append(rs, fmt.Sprintf("budget of %s spent", plural(c.executions, "execution")))
 	}
 	if c.duration > 0 && rep.Stats.Elapsed >= c.duration {
-		rs = append(rs, fmt.Sprintf("--budget %v spent", c.duration))
+		rs = append(rs, fmt.Sprintf("budget of %v spent", c.duration))
 	}
 	if u := rep.Stats.Undecided; u > 0 {
 		rs = append(rs, fmt.Sprintf("%s undecided by the model check", plural(u, "execution")))

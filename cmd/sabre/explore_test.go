@@ -77,12 +77,12 @@ func TestExploreCatalogueDefault(t *testing.T) {
 		m := model.VariantNames()[i%3]
 		f := strings.Fields(l)
 		if len(f) < 6 || f[0] != m || f[1] != "Observation" || f[2] != tests[i/3].Name ||
-			!strings.HasSuffix(l, "(incomplete after 1 execution: --budget 1 spent; Never means not reached)") {
+			!strings.HasSuffix(l, "(incomplete after 1 execution: budget of 1 execution spent; Never means not reached)") {
 			t.Errorf("line %d: %q", i, l)
 		}
 	}
 	rest := lines[3*len(tests):]
-	if !strings.HasPrefix(rest[0], "es2024  Scenario lost-update: 1 outcome, 0 failures (exhaustive, incomplete after 1 execution: --budget 1 spent)") {
+	if !strings.HasPrefix(rest[0], "es2024  Scenario lost-update: 1 outcome, 0 failures (exhaustive, incomplete after 1 execution: budget of 1 execution spent)") {
 		t.Errorf("scenario header %q", rest[0])
 	}
 }

@@ -11,7 +11,7 @@
 // # sabre explore
 //
 //	sabre explore [--model es2024|es2017|sc] [--strategy exhaustive|random|pct|replay]
-//	              [--budget N|D] [--seed S] [--depth D] [--replay STR] [--states]
+//	              [--budget N|D] [--seed S] [--depth D] [--replay STR|FILE] [--states]
 //	              [--max-failures N] [--list] [FILE|DIR|NAME ...]
 //
 // explore runs litmus files (a FILE, or every *.litmus file of a DIR) and
@@ -30,8 +30,9 @@
 //     or to the duration D (as 2s). Defaults: exhaustive one minute
 //     (reported incomplete past it; --budget 0 lifts it), random and pct
 //     1000 executions.
-//   - --replay STR: replay the one execution the replay string STR
-//     describes (scenarios.ParseSchedule), of one test or scenario.
+//   - --replay STR or FILE: replay the one execution the replay string STR
+//     (scenarios.ParseSchedule) or the failfile FILE that
+//     scenarios.Explore wrote describes, of one test or scenario.
 //   - --states: print a litmus test's herd7 States block, each state
 //     followed by a replay command (the first execution that reached it).
 //   - --max-failures N: stop exploring a test under a model after N failed
@@ -45,7 +46,8 @@
 // forbidden; "(K states seen in N executions of ...)" for another sampled
 // result; "(incomplete after N executions: REASON; Never means not
 // reached)" for an exhaustive exploration cut short. A Go scenario prints
-// a header line, then each outcome with its replay command. Each failed
+// a header line, then each outcome (in the order reached) with its replay
+// command. Each failed
 // execution (deadlock, livelock, an agent's error, a failed check) is
 // printed with a one-line command that replays it:
 //
