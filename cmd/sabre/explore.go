@@ -544,6 +544,13 @@ func (c *exploreConfig) checkReplay(rep *scenarios.Report, tg exploreTarget, m s
 			return fmt.Errorf("--replay does not fit %s under %s: the replay string has %d steps, the execution it drives ended after %d",
 				tg.ref, m, len(c.replay), len(s))
 		}
+		// Nor does it report bytes given to a step that is not a read.
+		for i := range s {
+			if v := c.replay[i].Value; v != nil && s[i].Value == nil {
+				return fmt.Errorf("--replay does not fit %s under %s: step %d gives bytes (=%x), but it is not a read or its read returns them anyway (the execution's replay string is %s)",
+					tg.ref, m, i+1, v, s)
+			}
+		}
 	}
 	return nil
 }
