@@ -5,7 +5,58 @@
 //	sabre <command> [flags] [arguments]
 //
 // Each command lives in its own file and registers itself in an init
-// function with one call to register; "sabre help" lists them.
+// function with one call to register; "sabre help" lists them, and
+// "sabre help <command>" prints a command's usage and flags.
+//
+// # sabre explore
+//
+//	sabre explore [--model es2024|es2017|sc] [--strategy exhaustive|random|pct|replay]
+//	              [--budget N|D] [--seed S] [--depth D] [--replay STR|FILE] [--states]
+//	              [--max-failures N] [--list] [FILE|DIR|NAME ...]
+//
+// explore runs litmus files (a FILE, or every *.litmus file of a DIR) and
+// built-in tests (the NAME of a litmus catalogue test or of a Go scenario
+// of package scenarios/examples; --list lists them) under the controlled
+// explorer of package scenarios; with no argument, the whole litmus
+// catalogue and then every Go scenario. Without --model every model runs
+// and each line is prefixed with the model's name, as in sabre litmus.
+//
+// The flags:
+//
+//   - --strategy: exhaustive (the default: every execution the model
+//     allows), random (seeded by --seed, default 1), pct (of depth --depth,
+//     default 3, seeded by --seed), or replay (implied by --replay).
+//   - --budget N or D: bound each test under each model to N executions
+//     or to the duration D (as 2s). Defaults: exhaustive one minute
+//     (reported incomplete past it; --budget 0 lifts it), random and pct
+//     1000 executions.
+//   - --replay STR or FILE: replay the one execution the replay string STR
+//     (scenarios.ParseSchedule) or the failfile FILE that
+//     scenarios.Explore wrote describes, of one test or scenario.
+//   - --states: print a litmus test's herd7 States block, each state
+//     followed by a replay command (the first execution that reached it).
+//   - --max-failures N: stop exploring a test under a model after N failed
+//     executions (default 1).
+//
+// A litmus test prints herd7's "Observation <name> Always|Sometimes|Never
+// <positive> <negative>" computed from the final states reached: exactly
+// sabre litmus's line when the exploration is exhaustive and complete,
+// otherwise followed by a note in parentheses — "(not seen in N executions
+// of random seed S)" for a sampled Never, which means not seen rather than
+// forbidden; "(K states seen in N executions of ...)" for another sampled
+// result; "(incomplete after N executions: REASON; Never means not
+// reached)" for an exhaustive exploration cut short. A Go scenario prints
+// a header line, then each outcome (in the order reached) with its replay
+// command. Each failed
+// execution (deadlock, livelock, an agent's error, a failed check) is
+// printed with a one-line command that replays it:
+//
+//	sabre explore --model es2024 --replay '0*4.1=01000000' FILE
+//
+// Exit status as sabre litmus's: 0 when nothing failed; 1 when an
+// execution failed or an expectation is refuted (by a sampled or
+// incomplete exploration, only by a state seen); 2 on bad input (flags,
+// names, files, replay strings), with a message naming what is wrong.
 package main
 
 import (
