@@ -268,7 +268,7 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		}
 	}
 	if x.steps > x.opt.maxSteps() {
-		x.abortChecked(FailLivelock, fmt.Sprintf("no end after %d steps (Options.MaxSteps): a livelock, or an execution longer than the budget", x.opt.maxSteps()))
+		x.abortChecked(FailLivelock, fmt.Sprintf("no end after %d steps (the step budget: Options.MaxSteps, else Scenario.MaxSteps): a livelock, or an execution longer than the budget", x.opt.maxSteps()))
 		return nil, resumeGo
 	}
 	opts := x.options()

@@ -82,6 +82,9 @@ type Failure struct {
 	Schedule  Schedule
 	// Outcome is the execution's outcome, when it completed.
 	Outcome *Outcome
+	// Expected: the failure is the one its scenario exists to show
+	// (Scenario.Fails): finding it is what the exploration is for.
+	Expected bool
 }
 
 func (f *Failure) Error() string {
@@ -197,6 +200,7 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 			complete = false
 		case Failed:
 			rep.Stats.Failed++
+			res.Failure.Expected = sc.Fails != "" && res.Failure.Kind == sc.Fails
 			rep.Failures = append(rep.Failures, res.Failure)
 			if o := res.Failure.Outcome; o != nil {
 				if k := o.Key(); !seen[k] {
@@ -223,6 +227,14 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 		complete = false
 	}
 	rep.Stats.Elapsed = time.Since(start)
+	if sc.Fails != "" && !slices.ContainsFunc(rep.Failures, func(f *Failure) bool { return f.Expected }) {
+		how := "a complete exploration"
+		if !complete {
+			how = "the budget"
+		}
+		rep.Failures = append(rep.Failures, &Failure{Kind: FailExpect, Execution: -1,
+			Message: fmt.Sprintf("the scenario's %s failure was not found in %d executions (%s)", sc.Fails, rep.Stats.Executions, how)})
+	}
 	if complete && rep.Stats.Undecided == 0 {
 		for _, e := range sc.Expect {
 			if e.Forbidden || e.Match == nil {

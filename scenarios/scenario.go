@@ -41,6 +41,11 @@ type Scenario struct {
 	// an allowed one that a Complete exploration never reached is a
 	// failure (FailExpect) of the exploration.
 	Expect []Expectation
+	// Fails, if not empty, is the failure the scenario exists to show (a
+	// buggy example: a lost wake-up found as a deadlock): failures of that
+	// kind are Expected, and an exploration that finds none fails with
+	// FailExpect.
+	Fails FailureKind
 	// MaxSteps, if positive, is the step budget of one execution this
 	// scenario needs (Options.MaxSteps, when set, wins): a scenario that
 	// may spin forever sets a small one, so that its livelock is found

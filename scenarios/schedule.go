@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -23,8 +24,10 @@ type Step struct {
 // read), whatever strategy produced it. Its text form (String, and
 // ParseSchedule) is the replay string: steps separated by ".", each an
 // agent slot in decimal, followed by "!" for a timeout, or by "=" and the
-// bytes a read returned in hex (byte by byte, in address order); "N*K"
-// stands for K plain steps of agent N. For example "0*6.1=01000000.2*3".
+// bytes a read returned in hex (byte by byte, in address order); a "*K"
+// suffix repeats a step K times ("N*K": K plain steps of agent N;
+// "N=00*K": K steps whose reads return 00). For example
+// "0*6.1=01000000.2*3".
 type Schedule []Step
 
 // String returns the replay string.
@@ -39,21 +42,18 @@ func (s Schedule) String() string {
 		switch {
 		case st.Timeout:
 			b.WriteByte('!')
-			i++
 		case st.Value != nil:
 			b.WriteByte('=')
 			b.WriteString(hex.EncodeToString(st.Value))
-			i++
-		default:
-			j := i + 1
-			for j < len(s) && s[j].Agent == st.Agent && !s[j].Timeout && s[j].Value == nil {
-				j++
-			}
-			if j-i > 1 {
-				fmt.Fprintf(&b, "*%d", j-i)
-			}
-			i = j
 		}
+		j := i + 1
+		for j < len(s) && s[j].Agent == st.Agent && s[j].Timeout == st.Timeout && bytes.Equal(s[j].Value, st.Value) && (s[j].Value == nil) == (st.Value == nil) {
+			j++
+		}
+		if j-i > 1 {
+			fmt.Fprintf(&b, "*%d", j-i)
+		}
+		i = j
 	}
 	return b.String()
 }
@@ -84,7 +84,10 @@ func ParseSchedule(text string) (Schedule, error) {
 			return nil, bad("want an agent slot (a decimal number)")
 		}
 		st := Step{Agent: agent}
-		n := 1
+		repeat := ""
+		if k := strings.IndexByte(rest, '*'); k >= 0 {
+			rest, repeat = rest[:k], rest[k+1:]
+		}
 		switch {
 		case rest == "":
 		case rest == "!":
@@ -95,14 +98,16 @@ func ParseSchedule(text string) (Schedule, error) {
 				return nil, bad("want 1 to 8 bytes in hex after '='")
 			}
 			st.Value = v
-		case rest[0] == '*':
-			k, err := strconv.Atoi(rest[1:])
-			if err != nil || k < 2 {
-				return nil, bad("want a repeat count of at least 2 after '*'")
-			}
-			n = k
 		default:
 			return nil, bad("unexpected %q", rest)
+		}
+		n := 1
+		if k := strings.IndexByte(tok, '*'); k >= 0 {
+			r, err := strconv.Atoi(repeat)
+			if err != nil || r < 2 || strings.HasPrefix(repeat, "+") {
+				return nil, bad("want a repeat count of at least 2 after '*'")
+			}
+			n = r
 		}
 		if len(s)+n > MaxScheduleSteps {
 			return nil, bad("more than %d steps", MaxScheduleSteps)

@@ -91,6 +91,10 @@ func Explore(t TB, sc *Scenario, opt Options) *Report {
 			continue
 		}
 		line := ReplayLine(t.Name(), rep.Model, f.Schedule)
+		if f.Expected {
+			t.Logf("%s: the expected %s failure, found in execution %d: %s\n%s", rep.Scenario, f.Kind, f.Execution, f.Message, line)
+			continue
+		}
 		if path, err := writeFailfile(t.Name(), rep.Model, f); err == nil {
 			line += "   (saved in " + path + ")"
 		}

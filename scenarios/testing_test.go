@@ -113,7 +113,7 @@ func TestReplayTooLong(t *testing.T) {
 }
 
 func TestParseSchedule(t *testing.T) {
-	for _, s := range []string{"", "0", "0*4.1=01000000.2!.3*2", "12.0=ff"} {
+	for _, s := range []string{"", "0", "0*4.1=01000000.2!.3*2", "12.0=ff", "2=00000000*50.2!*3.1=01"} {
 		got, err := scenarios.ParseSchedule(s)
 		if err != nil {
 			t.Fatalf("%q: %v", s, err)
