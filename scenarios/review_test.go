@@ -833,8 +833,10 @@ func TestReviewDuplicateBufferNames(t *testing.T) {
 // Should: the failure shrunk and reported with its replay line, every run.
 func TestReviewRapidStrategyCrashesOnFailure(t *testing.T) {
 	if inReviewChild(t.Name()) {
+		// The working directory is the parent's temporary directory: the
+		// failfiles (testdata/sabre, testdata/rapid) go there, and the
+		// parent removes them even when this process crashes.
 		t.Setenv("SABRE_STRATEGY", "rapid")
-		scenarios.FailDir = t.TempDir()
 		tb := &fakeRapidTB{name: "TestSB"}
 		scenarios.Explore(tb, failingSB(), scenarios.Options{})
 		msg := strings.Join(tb.errors, "\n")
