@@ -39,15 +39,18 @@
 //   - [Strategy]: Name, Start, Schedule ([SchedChoice], [Option]), Read
 //     ([ReadChoice], [Loc], [ReadChoice.Values], [ReadChoice.Knowledge]),
 //     Finish ([Execution], [Status]: [Allowed], [Rejected], [Failed],
-//     [Undecided]).
-//   - [Exhaustive] (every execution the model allows, each graph once),
+//     [Undecided], [Redundant]).
+//   - [Exhaustive] (every execution the model allows; local steps in a
+//     canonical order, sleep sets on the others),
 //     [PlainDFS] (the same without reduction, for comparison), [Random]
 //     (seeded), [PCT] (depth d), [Replay] (a [Schedule]), [Rapid] (every
-//     choice a rapid draw, so that rapid shrinks a failing schedule).
+//     choice a rapid draw, so that rapid shrinks a failing schedule;
+//     [Panicked] gives back rapid's panics).
 //   - [Metered] ([Meter]) counts a strategy's executions, steps, branches,
 //     reads, weak reads and speculations.
 //   - [Knowledge] is what an exploration learned of the values writes
-//     write, [Alternatives] the values a read may return.
+//     write ([Knowledge.Freeze] stops it learning), [Alternatives] the
+//     values a read may return.
 //
 // # Schedules
 //

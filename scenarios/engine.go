@@ -48,6 +48,9 @@ type slot struct {
 	timeout bool // blocked with a timeout that may fire
 	run     int  // steps taken in a row (the canonical schedule's quantum)
 	started int  // agents it has started
+	// lastRun is the last step it took; enabledSince the step since which
+	// it has been able to go on without a break (0: it cannot now).
+	lastRun, enabledSince int
 }
 
 func (s *slot) isReady() bool {
@@ -81,33 +84,40 @@ type execution struct {
 	k       *Knowledge
 	ctx     context.Context
 
-	n        int
-	mu       sync.Mutex
-	byID     map[int]*slot
-	slots    []*slot
-	aborted  atomic.Bool
-	fail     *Failure // guarded by mu
-	live     sync.WaitGroup
-	over     chan struct{} // closed when the execution ends
-	trail    Schedule
-	steps    int
-	weak     int
-	spec     int
-	recheck  bool              // a weak read happened since the last prefix check
-	pruned   bool              // rejected by a prefix check that relied on Knowledge
-	prefixes map[string]Status // checkPrefix's results
-	prune    bool              // the strategy wants executions pruned early (see pruner)
-	bufs     []*bufState
-	bufIdx   map[uint64]int
-	buffers  []namedBuffer
-	values   map[string]int64
-	errs     map[string]string
-	rec      *history.Recorder
-	main     *shared.Agent
-	world    *World
-	final    finalMem
-	writes   []writeRec // this execution's writes to tracked buffers (when pruning)
-	growable bool       // the World has a growable buffer
+	n             int
+	mu            sync.Mutex
+	byID          map[int]*slot
+	slots         []*slot
+	aborted       atomic.Bool
+	fail          *Failure // guarded by mu
+	live          sync.WaitGroup
+	over          chan struct{} // closed when the execution ends
+	trail         Schedule
+	steps         int
+	weak          int
+	spec          int
+	recheck       bool              // a weak read happened since the last prefix check
+	pruned        bool              // rejected by a prefix check that relied on Knowledge
+	prefixes      map[string]Status // checkPrefix's results
+	prune         bool              // the strategy wants executions pruned early (see pruner)
+	bufs          []*bufState
+	bufIdx        map[uint64]int
+	buffers       []namedBuffer
+	values        map[string]int64
+	errs          map[string]string
+	rec           *history.Recorder
+	main          *shared.Agent
+	world         *World
+	final         finalMem
+	writes        []writeRec // this execution's writes to tracked buffers (when pruning)
+	growable      bool       // the World has a growable buffer
+	fp            uint64     // fingerprint of the operations performed so far
+	agentsStarted bool       // main has started the World's agents
+	// lastWeak and lastWeakUnordered are the steps of the last weak read
+	// and of the last weak Unordered read (notLivelock).
+	lastWeak, lastWeakUnordered int
+	progress                    atomic.Int64 // steps taken, for the stall watchdog
+	stalled                     bool         // an execution stalled: the exploration ends
 
 	opts   []Option // reused by schedule
 	choice SchedChoice
@@ -121,10 +131,10 @@ func (x *execution) lookup(id int) *slot {
 }
 
 func (x *execution) addSlot(s *slot) {
-	s.idx = len(x.slots)
 	s.wake = make(chan resume, 1)
-	x.slots = append(x.slots, s)
 	x.mu.Lock()
+	s.idx = len(x.slots)
+	x.slots = append(x.slots, s)
 	x.byID[s.id] = s
 	x.mu.Unlock()
 }
@@ -133,7 +143,12 @@ func (x *execution) addSlot(s *slot) {
 func (x *execution) Before(ev *history.Event) (uint64, bool) {
 	s := x.lookup(ev.Agent)
 	if s == nil {
-		x.abortWith(FailAgent, fmt.Sprintf("agent %d made %s but was not started through the scenario: every agent must be declared with World.Agent or started with Agent.Start by one", ev.Agent, ev.Op))
+		who := fmt.Sprintf("agent %d", ev.Agent)
+		if ev.Agent == 0 {
+			who = "a view bound to no agent"
+		}
+		x.abortWith(FailAgent, fmt.Sprintf("%s made %s%s, but was not started through the scenario: every access must be made by an agent declared with World.Agent or started with Agent.Start by one, through a view bound to it (Buffer.For)", who, ev.Op, x.bufName(ev.Buffer)))
+		x.releaseAll(nil)
 		panic(abortPanic{})
 	}
 	if x.aborted.Load() {
@@ -257,6 +272,7 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		return nil, resumeGo
 	}
 	x.steps++
+	x.progress.Add(1)
 	if x.recheck && x.prune {
 		// A weak read has happened since the last check: prune the
 		// execution now if the model forbids every completion of it.
@@ -268,7 +284,11 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		}
 	}
 	if x.steps > x.opt.maxSteps() {
-		x.abortChecked(FailLivelock, fmt.Sprintf("no end after %d steps (the step budget: Options.MaxSteps, else Scenario.MaxSteps): a livelock, or an execution longer than the budget", x.opt.maxSteps()))
+		if why := x.notLivelock(); why != "" {
+			x.abortWith(failRejected, why)
+		} else {
+			x.abortChecked(FailLivelock, fmt.Sprintf("no end after %d steps (the step budget: Options.MaxSteps, else Scenario.MaxSteps): a livelock, or an execution longer than the budget", x.opt.maxSteps()))
+		}
 		return nil, resumeGo
 	}
 	opts := x.options()
@@ -277,7 +297,7 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		return nil, resumeGo
 	}
 	c := &x.choice
-	*c = SchedChoice{Step: x.steps, Current: -1, Options: opts, Canonical: x.canonical(s, opts)}
+	*c = SchedChoice{Step: x.steps, Current: -1, Options: opts, Canonical: x.canonical(s, opts), Fingerprint: x.fp}
 	if s != nil {
 		c.Current = s.idx
 	}
@@ -295,6 +315,7 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 	o := opts[i]
 	x.trail = append(x.trail, Step{Agent: o.Agent, Timeout: o.Timeout})
 	next := x.slots[o.Agent]
+	next.lastRun = x.steps
 	if next == s {
 		next.run++
 	} else {
@@ -313,6 +334,13 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 func (x *execution) options() []Option {
 	opts := x.opts[:0]
 	for _, t := range x.slots {
+		enabled := t.state == stStarting || t.state == stParked || (t.state == stBlocked && (t.isReady() || x.joinable(t)))
+		switch {
+		case !enabled:
+			t.enabledSince = 0
+		case t.enabledSince == 0:
+			t.enabledSince = x.steps
+		}
 		switch t.state {
 		case stStarting, stParked:
 			opts = append(opts, Option{Agent: t.idx, Name: t.name, Op: &t.ev, Local: x.local(&t.ev)})
@@ -338,6 +366,27 @@ func (x *execution) joinable(t *slot) bool {
 	return p != nil && p.state == stDone
 }
 
+// notLivelock says why an execution that ran out of steps is no livelock
+// the model allows ("" if it may be one), looking at its last steps (the
+// second half, at most 256): an agent that could go on at every one of
+// them and never did makes the schedule unfair (a fair scheduler would have
+// run it); weak reads that were all seq-cst make it one the liveness clause
+// of Sequentially Consistent Atomics forbids to go on forever (no seq-cst
+// write is memory-order-preceded by infinitely many reads).
+func (x *execution) notLivelock() string {
+	w := min(x.steps/2, 256)
+	from := x.steps - w
+	for _, t := range x.slots {
+		if t.state != stDone && t.enabledSince > 0 && t.enabledSince <= from && t.lastRun < from {
+			return fmt.Sprintf("unfair: %s could go on for the last %d steps and never did", t.name, w)
+		}
+	}
+	if x.lastWeak >= from && x.lastWeakUnordered < from {
+		return "the liveness clause: its last weak reads are seq-cst"
+	}
+	return ""
+}
+
 func isQueueOp(k history.Kind) bool { return k == history.EvQueuePut || k == history.EvQueueGet }
 
 // local reports whether an operation commutes with every other agent's in
@@ -354,7 +403,14 @@ func isQueueOp(k history.Kind) bool { return k == history.EvQueuePut || k == his
 // agent's begin.
 func (x *execution) local(ev *history.Event) bool {
 	switch ev.Kind {
-	case history.EvRead, history.EvWrite, history.EvRMW, history.EvInit:
+	case history.EvRMW:
+		// A read-modify-write's written value depends on what it reads,
+		// and its atomicity orders it against the other read-modify-writes
+		// of its bytes: the value another order makes may be one no
+		// allowed execution of the canonical order writes, so speculation
+		// cannot stand in for the order. It is an ordering choice.
+		return false
+	case history.EvRead, history.EvWrite, history.EvInit:
 		if b := x.bufByID(ev.Buffer); b != nil && b.growable {
 			return false
 		}
@@ -433,6 +489,7 @@ func describe(ev *history.Event) string {
 // perform runs when s, holding the baton, performs its operation ev: it
 // chooses what a read returns and tracks the operation's effect.
 func (x *execution) perform(s *slot, ev *history.Event) (uint64, bool) {
+	x.fingerprint(s, ev)
 	switch ev.Kind {
 	case history.EvInit:
 		b := x.bufByID(ev.Buffer)
@@ -468,6 +525,9 @@ func (x *execution) perform(s *slot, ev *history.Event) (uint64, bool) {
 		x.addSlot(child)
 		x.live.Add(1)
 	case history.EvAgentEnd:
+		if ev.Result != "" && ev.Result != "ok" {
+			x.errs[s.name] = ev.Result // also a nested agent's, whose parent may ignore its Join's error
+		}
 		// The agent will not call again: the baton passes on now.
 		x.mu.Lock()
 		s.state = stDone
@@ -490,18 +550,27 @@ func (x *execution) read(s *slot, b *bufState, ev *history.Event) uint64 {
 	if b.tracked {
 		c := &x.rc
 		*c = ReadChoice{Step: x.steps, Agent: s.idx, Op: ev, Loc: Loc{x.bufIdx[ev.Buffer], ev.ByteIndex, ev.Size},
-			Default: unpack(def, ev.Size), k: x.k, x: x}
+			Default: unpack(def, ev.Size), Fingerprint: x.fp, k: x.k, x: x}
 		got := x.strat.Read(c)
 		if c.kind != "" {
 			x.abortWith(c.kind, c.msg)
 			x.releaseAll(s)
 			panic(abortPanic{})
 		}
-		if got != nil && len(got) == ev.Size {
+		if got != nil && len(got) != ev.Size {
+			x.abortWith(FailStrategy, fmt.Sprintf("strategy %s gave %d bytes to a read of %d", x.strat.Name(), len(got), ev.Size))
+			x.releaseAll(s)
+			panic(abortPanic{})
+		}
+		if got != nil {
 			if p := pack(got); p != def {
 				v = p
 				x.weak++
 				x.recheck = true
+				x.lastWeak = x.steps
+				if ev.Order != model.SeqCst {
+					x.lastWeakUnordered = x.steps
+				}
 				if x.speculative(b, ev.ByteIndex, got) {
 					x.spec++
 				}
@@ -519,9 +588,43 @@ func (x *execution) read(s *slot, b *bufState, ev *history.Event) uint64 {
 		if w, ok := modify(ev.ModifyOp, v, ev.Operand, ev.Expected, m); ok {
 			b.write(ev.ByteIndex, ev.Size, w)
 			x.wrote(s, b, ev)
+		} else if x.variant == model.ES2017 {
+			// Under the 2017 text a compareExchange that does not store is
+			// still a read-modify-write: it writes back what it read — a
+			// write whose value is the read's, which may be stale.
+			b.write(ev.ByteIndex, ev.Size, v)
+			x.wrote(s, b, ev)
 		}
 	}
 	return v
+}
+
+// fingerprint folds the operation s performs into the execution's
+// fingerprint: agent, kind, operation, location, size and the bytes it
+// writes (FNV-1a). A replayed prefix must reproduce it: an agent that does
+// something else given the same values read is nondeterministic.
+func (x *execution) fingerprint(s *slot, ev *history.Event) {
+	h := x.fp
+	mix := func(v uint64) {
+		for k := 0; k < 8; k++ {
+			h ^= v & 0xff
+			h *= 1099511628211
+			v >>= 8
+		}
+	}
+	mix(uint64(s.idx))
+	mix(uint64(ev.Kind))
+	for i := 0; i < len(ev.Op); i++ {
+		h ^= uint64(ev.Op[i])
+		h *= 1099511628211
+	}
+	mix(uint64(x.bufIdx[ev.Buffer]))
+	mix(uint64(ev.ByteIndex))
+	mix(uint64(ev.Size))
+	mix(ev.Written)
+	mix(ev.Operand)
+	mix(ev.Expected)
+	x.fp = h
 }
 
 // wrote notes a write by s for the knowledge of writers (when pruning,
@@ -592,7 +695,10 @@ func (x *execution) newBuf(id uint64) *bufState {
 // a slot whose goroutine has ended, or will not wait again, is never
 // received (the channel has room for it).
 func (x *execution) releaseAll(self *slot) {
-	for _, t := range x.slots {
+	x.mu.Lock()
+	slots := x.slots
+	x.mu.Unlock()
+	for _, t := range slots {
 		if t == self {
 			continue
 		}

@@ -36,6 +36,12 @@ type Options struct {
 	CheckBudget time.Duration
 	// MaxFailures stops the exploration after that many failures (0: 1).
 	MaxFailures int
+	// StallTimeout (0: 10 s) is how long an execution may go without a
+	// step before it is a failure: an agent looping without shared
+	// accesses or blocking operations, or one that left the explorer's
+	// control, never reaches a scheduling point, and Go cannot stop it;
+	// it is abandoned, and the exploration ends.
+	StallTimeout time.Duration
 	// CheckAll checks every execution against the model, also those whose
 	// reads all returned the latest write in the schedule: such an
 	// execution is sequentially consistent by construction, which every
@@ -71,6 +77,7 @@ const (
 	FailStrategy       FailureKind = "strategy"       // a strategy made an impossible choice
 	FailInternal       FailureKind = "internal"       // the explorer contradicts itself (a bug)
 	failRejected       FailureKind = "rejected"       // not a failure: the aborted prefix is not allowed
+	failRedundant      FailureKind = "redundant"      // not a failure: a sleep set cut a redundant execution
 )
 
 // Failure is one failed execution.
@@ -100,6 +107,10 @@ type Stats struct {
 	// Redundant: allowed executions whose graph (events, values read,
 	// host-synchronizes-with) an earlier one had (counted by Exhaustive).
 	Redundant int
+	// SleepBlocked: executions Exhaustive cut short because every option
+	// at a choice slept (its sleep sets: each would repeat an execution
+	// explored from a sibling choice).
+	SleepBlocked int
 	// Rounds: Exhaustive's search rounds (another runs when a read was
 	// explored before a value it may return was learned).
 	Rounds int
@@ -146,14 +157,39 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 	if _, err := model.VariantByName(v.Name()); err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
+	switch {
+	case opt.Executions < 0:
+		return nil, fmt.Errorf("scenarios: Options.Executions %d is negative", opt.Executions)
+	case opt.Duration < 0:
+		return nil, fmt.Errorf("scenarios: Options.Duration %v is negative", opt.Duration)
+	case opt.MaxSteps < 0:
+		return nil, fmt.Errorf("scenarios: Options.MaxSteps %d is negative", opt.MaxSteps)
+	case opt.MaxFailures < 0:
+		return nil, fmt.Errorf("scenarios: Options.MaxFailures %d is negative", opt.MaxFailures)
+	case sc.MaxSteps < 0:
+		return nil, fmt.Errorf("scenarios: Scenario.MaxSteps %d is negative", sc.MaxSteps)
+	}
+	for i, e := range sc.Expect {
+		if e.Match == nil {
+			return nil, fmt.Errorf("scenarios: Scenario.Expect[%d] (%q) has no Match", i, e.Name)
+		}
+	}
 	if opt.Strategy == nil {
 		opt.Strategy = Exhaustive(0)
+	}
+	if n := opt.Strategy.Name(); (n == "random" || n == "pct") && opt.Executions == 0 && opt.Duration == 0 {
+		if _, ok := ctx.Deadline(); !ok {
+			return nil, fmt.Errorf("scenarios: the %s strategy never ends of itself: give Options.Executions or Duration (or a context with a deadline)", n)
+		}
 	}
 	if opt.CheckBudget <= 0 {
 		opt.CheckBudget = 2 * time.Second
 	}
 	if opt.MaxFailures <= 0 {
 		opt.MaxFailures = 1
+	}
+	if opt.StallTimeout <= 0 {
+		opt.StallTimeout = 10 * time.Second
 	}
 	if opt.MaxSteps <= 0 {
 		opt.MaxSteps = sc.MaxSteps
@@ -195,6 +231,8 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 			}
 		case Rejected:
 			rep.Stats.Rejected++
+		case Redundant:
+			rep.Stats.SleepBlocked++
 		case Undecided:
 			rep.Stats.Undecided++
 			complete = false
@@ -208,6 +246,10 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 					rep.Outcomes = append(rep.Outcomes, o)
 				}
 			}
+		}
+		if x.stalled {
+			complete = false
+			break
 		}
 		x.strat.Finish(res)
 		if l, ok := x.strat.(interface{ leftover() string }); ok && res.Status != Failed {
@@ -264,6 +306,9 @@ func (x *execution) run(n int) *Execution {
 	x.steps, x.weak, x.spec, x.recheck, x.pruned = 0, 0, 0, false, false
 	x.writes = x.writes[:0]
 	x.growable = false
+	x.fp = 14695981039346656037
+	x.agentsStarted = false
+	x.lastWeak, x.lastWeakUnordered = -1, -1
 	x.bufs = x.bufs[:0]
 	clear(x.bufIdx)
 	x.buffers = x.buffers[:0]
@@ -278,7 +323,19 @@ func (x *execution) run(n int) *Execution {
 
 	done := make(chan struct{})
 	go x.harness(done)
-	<-done
+	if !x.await(done) {
+		// Stalled: the agents are abandoned (each unwinds when it next
+		// calls the explorer, if ever), and so is the exploration.
+		close(x.over)
+		x.main.SetController(nil)
+		x.main.SetRecorder(nil)
+		x.stalled = true
+		x.mu.Lock()
+		f := x.fail
+		x.mu.Unlock()
+		f.Execution, f.Schedule = n, x.trail
+		return &Execution{N: n, Status: Failed, Failure: f, Schedule: x.trail, Steps: x.steps}
+	}
 	x.live.Wait()
 	close(x.over)
 	x.learnWriters()
@@ -292,6 +349,8 @@ func (x *execution) run(n int) *Execution {
 	switch {
 	case f != nil && f.Kind == failRejected:
 		res.Status = Rejected
+	case f != nil && f.Kind == failRedundant:
+		res.Status = Redundant
 	case f != nil:
 		res.Status = Failed
 		f.Execution, f.Schedule = n, x.trail
@@ -300,6 +359,39 @@ func (x *execution) run(n int) *Execution {
 		x.judge(res)
 	}
 	return res
+}
+
+// await waits for the execution's main agent to end (done), watching that
+// the execution makes progress: if no step is taken for
+// Options.StallTimeout, an agent is looping without shared accesses or has
+// left the explorer's control, and no scheduling point will come; the
+// execution fails (FailAgent) and await returns false. Once the context
+// is done, 200 ms without a step is enough.
+func (x *execution) await(done <-chan struct{}) bool {
+	limit := x.opt.StallTimeout
+	tick := time.NewTicker(min(limit/4, 100*time.Millisecond))
+	defer tick.Stop()
+	last, since := x.progress.Load(), time.Now()
+	for {
+		select {
+		case <-done:
+			return true
+		case <-tick.C:
+			if p := x.progress.Load(); p != last {
+				last, since = p, time.Now()
+				continue
+			}
+			if x.ctx.Err() != nil {
+				limit = min(limit, 200*time.Millisecond) // the caller wants out
+			}
+			if time.Since(since) < limit {
+				continue
+			}
+			x.abortWith(FailAgent, fmt.Sprintf("no agent reached a scheduling point for %v (Options.StallTimeout): an agent loops without shared accesses or blocking operations, or left the explorer's control (Agent.SetController); it is abandoned", limit))
+			x.releaseAll(nil)
+			return false
+		}
+	}
 }
 
 var closedChan = func() chan struct{} {
@@ -321,7 +413,9 @@ func (x *execution) harness(done chan<- struct{}) {
 		}
 	}()
 	w := x.world
-	if err := x.sc.Setup(w); err != nil || w.err != nil {
+	err := x.sc.Setup(w)
+	w.sealed = true
+	if err != nil || w.err != nil {
 		x.abortWith(FailSetup, errors.Join(err, w.err).Error())
 		return
 	}
@@ -329,6 +423,7 @@ func (x *execution) harness(done chan<- struct{}) {
 	for i, d := range w.agents {
 		hs[i] = x.main.Start(d.name, d.f)
 	}
+	x.agentsStarted = true
 	for i, h := range hs {
 		err := h.Join(x.main)
 		if x.aborted.Load() {
@@ -503,6 +598,9 @@ func (x *execution) checkPrefixNow(ghosts bool) Status {
 	return Undecided
 }
 
+// (The agents main has not started yet, and those running agents may
+// start, are running too: they may write later.)
+
 // ghostAgent numbers the agents of ghost writes (addGhosts), above any
 // real agent's ID.
 const ghostAgent = 1 << 48
@@ -527,7 +625,11 @@ func (x *execution) addGhosts(h *history.History) {
 			reached[t.idx] = 0
 		}
 	}
-	if len(reached) == 0 {
+	// Agents not started yet (slots this execution has not made) may be
+	// started later, by main or by a running agent, and write then.
+	started := len(x.slots)
+	mayStart := len(reached) > 0 || !x.agentsStarted
+	if len(reached) == 0 && !mayStart {
 		return
 	}
 	for i := range h.Events {
@@ -559,7 +661,11 @@ func (x *execution) addGhosts(h *history.History) {
 				continue // no allowed execution wrote it
 			}
 			for _, w := range x.k.writers[byteAt{bi, g.i}] {
-				if r, ok := reached[w.slot]; ok && w.slot != reader && w.seq > r {
+				r, ok := reached[w.slot]
+				if !ok && mayStart && w.slot >= started {
+					ok, r = true, 0
+				}
+				if ok && w.slot != reader && w.seq > r {
 					seen[g] = true
 					h.Events = append(h.Events, history.Event{Agent: ghostAgent + len(seen), Seq: 1, Kind: history.EvWrite,
 						Order: model.Unordered, Op: "ghost", Buffer: e.Buffer, ByteIndex: g.i, Size: 1, Written: uint64(g.v)})
@@ -630,7 +736,7 @@ func (x *execution) judge(res *Execution) {
 		return
 	}
 	if x.sc.Check != nil {
-		if err := x.sc.Check(o); err != nil {
+		if err := check(x.sc.Check, o); err != nil {
 			fail(FailCheck, err.Error())
 			return
 		}
@@ -654,6 +760,16 @@ func (x *execution) judge(res *Execution) {
 			}
 		}
 	}
+}
+
+// check calls Scenario.Check, turning a panic into an error.
+func check(f func(*Outcome) error, o *Outcome) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("Scenario.Check panicked: %v", p)
+		}
+	}()
+	return f(o)
 }
 
 // learn adds the values an allowed execution's writes wrote (each

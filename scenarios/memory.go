@@ -47,6 +47,7 @@ func (s *byteSet) appendTo(dst []byte) []byte {
 // Values are learned only from allowed executions, so no value comes out
 // of thin air.
 type Knowledge struct {
+	frozen  bool
 	version uint64
 	bufs    [][]knownByte
 	// writers of each byte: the writes (agent slot and agent-order
@@ -77,6 +78,10 @@ type knownByte struct {
 	ver uint64 // the version at which the set last grew
 }
 
+// Freeze stops k learning: explorations that use it afterwards see the
+// same values whatever they run (rapid needs its test cases independent).
+func (k *Knowledge) Freeze() { k.frozen = true }
+
 // Version counts the values learned so far.
 func (k *Knowledge) Version() uint64 { return k.version }
 
@@ -99,6 +104,9 @@ func (k *Knowledge) ChangedSince(l Loc, v uint64) bool {
 // buf in some execution (allowed or not: agents are deterministic, so
 // whatever they did they may do again).
 func (k *Knowledge) learnWriter(buf, i int, slot int, seq uint64) {
+	if k.frozen {
+		return
+	}
 	if k.writers == nil {
 		k.writers = map[byteAt][]writeID{}
 	}
@@ -123,6 +131,9 @@ func (k *Knowledge) learnWriter(buf, i int, slot int, seq uint64) {
 }
 
 func (k *Knowledge) learn(buf, i int, v byte) {
+	if k.frozen {
+		return
+	}
 	for len(k.bufs) <= buf {
 		k.bufs = append(k.bufs, nil)
 	}

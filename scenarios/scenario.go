@@ -76,6 +76,7 @@ type World struct {
 	main   *shared.Agent
 	agents []agentDecl
 	err    error
+	sealed bool // Setup has returned
 }
 
 type agentDecl struct {
@@ -92,8 +93,25 @@ func (w *World) Main() *shared.Agent { return w.main }
 // chooses what reads of it return. A bad length fails the setup (the
 // buffer is nil, whose views are TypeErrors).
 func (w *World) Buffer(name string, length int) *shared.Buffer {
-	b, err := shared.NewBuffer(length, shared.CreatedBy(w.main))
+	if !w.open("Buffer") {
+		return nil
+	}
+	// The explorer controls the buffer too, so that an access through a
+	// view bound to no agent (or to one the World did not start) is
+	// reported rather than made behind its back.
+	b, err := shared.NewBuffer(length, shared.CreatedBy(w.main), shared.WithController(w.x))
 	return w.buffer(name, b, err, false)
+}
+
+// open reports whether the World may still be built: Setup is running.
+// A call from an agent, after Setup, is a setup failure.
+func (w *World) open(what string) bool {
+	if w.sealed {
+		w.x.abortWith(FailSetup, fmt.Sprintf("World.%s was called after Setup returned (from an agent?): the World is built by Setup only", what))
+		w.x.releaseAll(nil)
+		panic(abortPanic{})
+	}
+	return true
 }
 
 // GrowableBuffer returns a new growable shared buffer of length bytes
@@ -102,7 +120,10 @@ func (w *World) Buffer(name string, length int) *shared.Buffer {
 // depend on when a Grow happens, and an access out of bounds reaches no
 // scheduling point).
 func (w *World) GrowableBuffer(name string, length, maxLength int) *shared.Buffer {
-	b, err := shared.NewGrowableBuffer(length, maxLength, shared.CreatedBy(w.main))
+	if !w.open("GrowableBuffer") {
+		return nil
+	}
+	b, err := shared.NewGrowableBuffer(length, maxLength, shared.CreatedBy(w.main), shared.WithController(w.x))
 	return w.buffer(name, b, err, true)
 }
 
@@ -112,6 +133,12 @@ func (w *World) buffer(name string, b *shared.Buffer, err error, growable bool) 
 		return nil
 	}
 	x := w.x
+	for _, nb := range x.buffers {
+		if nb.name == name {
+			w.fail(fmt.Errorf("two buffers are named %q", name))
+			return nil
+		}
+	}
 	bs := x.bufByID(b.ID())
 	if bs == nil {
 		bs = x.newBuf(b.ID())
@@ -125,6 +152,7 @@ func (w *World) buffer(name string, b *shared.Buffer, err error, growable bool) 
 // Queue returns a new queue of at most maxsize items (≤ 0: unbounded),
 // bound to the main agent; agents bind it with Queue.For.
 func (w *World) Queue(maxsize int) *shared.Queue {
+	w.open("Queue")
 	return shared.NewQueue(maxsize).For(w.main)
 }
 
@@ -133,6 +161,7 @@ func (w *World) Queue(maxsize int) *shared.Queue {
 // "main". f's error is a failure of the execution (FailAgent) if the model
 // allows it.
 func (w *World) Agent(name string, f func(a *shared.Agent) error) {
+	w.open("Agent")
 	switch {
 	case name == "" || name == "main":
 		w.fail(fmt.Errorf("agent name %q is reserved or empty", name))

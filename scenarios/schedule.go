@@ -61,7 +61,7 @@ func (s Schedule) String() string {
 // MaxScheduleSteps bounds the steps ParseSchedule accepts (a "*K" repeat
 // included), so that a hostile string cannot make it allocate without
 // bound.
-const MaxScheduleSteps = 1 << 24
+const MaxScheduleSteps = 1 << 20
 
 // ParseSchedule reads a replay string (see Schedule). Errors name the
 // step and what is wrong with it.

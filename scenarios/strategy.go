@@ -64,6 +64,10 @@ type SchedChoice struct {
 	// choice (no option is Local): see Option.Local. Exhaustive branches
 	// only where Canonical is -1.
 	Canonical int
+	// Fingerprint hashes the operations performed so far in the
+	// execution (agents, kinds, locations, bytes written): a replayed
+	// prefix must reproduce it.
+	Fingerprint uint64
 	abort
 }
 
@@ -94,8 +98,10 @@ type ReadChoice struct {
 	// Default is what a sequentially consistent execution reads: the bytes
 	// of the latest writes in the schedule.
 	Default []byte
-	k       *Knowledge
-	x       *execution
+	// Fingerprint: as SchedChoice's.
+	Fingerprint uint64
+	k           *Knowledge
+	x           *execution
 	abort
 }
 
@@ -151,6 +157,9 @@ const (
 	Failed
 	// Undecided: the model check ran out of budget.
 	Undecided
+	// Redundant: cut short as a repetition of an execution explored
+	// already (Exhaustive's sleep sets).
+	Redundant
 )
 
 func (s Status) String() string {
@@ -163,6 +172,8 @@ func (s Status) String() string {
 		return "failed"
 	case Undecided:
 		return "undecided"
+	case Redundant:
+		return "redundant"
 	}
 	return "status?"
 }

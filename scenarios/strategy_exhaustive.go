@@ -10,28 +10,31 @@ import (
 )
 
 // Exhaustive returns the strategy that explores every execution of a
-// scenario the model allows, each execution graph once: a stateless
-// depth-first search over the choices that matter, re-running the agents
-// from the start for each execution.
+// scenario the model allows: a stateless depth-first search over the
+// choices that matter, re-running the agents from the start for each
+// execution.
 //
 // The choices: what each read returns — its default (the latest write in
 // the schedule), or any other value of Alternatives, including values its
 // peers write only later in the schedule (load buffering) — and, where no
 // option is Local (SchedChoice.Canonical is -1), the order of operations
-// that do not commute: waits, notifies, queue operations, grows,
-// transfers, and timeouts. Local steps follow the canonical round-robin
-// schedule: with reads free to return any write's value, their order does
-// not change which executions are reachable (docs/scenarios.md gives the
-// argument). Each completed execution is checked against the model; the
-// values its writes wrote are learned, and the search runs another round if
-// a read was explored before a value it could return was learned, until
-// nothing new is learned (the values of out-of-thin-air executions are
-// never learned, so none is reached).
+// that do not commute: waits, notifies, queue operations, read-modify-writes,
+// grows, transfers, and timeouts, with sleep sets (Godefroid 1996) so that
+// operations on different objects are not ordered both ways. Local steps
+// follow the canonical round-robin schedule: with reads free to return any
+// write's value, their order does not change which executions are reachable
+// (docs/scenarios.md gives the argument). Each completed execution is
+// checked against the model; the values its writes wrote are learned, and
+// the search runs another round if a read was explored before a value it
+// could return was learned, until nothing new is learned (the values of
+// out-of-thin-air executions are never learned, so none is reached).
+// Executions that repeat a graph are counted (Stats.Redundant,
+// Stats.SleepBlocked).
 //
-// limit bounds the values explored per read (0: 4096); past it the
-// exploration is not Complete. The strategy is exhaustive only for
-// finite scenarios: a loop that may spin forever is cut at Options.MaxSteps
-// and reported as a livelock.
+// limit bounds the values explored per read (≤ 0: 4096); past it the
+// exploration is not Complete. The strategy is exhaustive only for finite
+// scenarios: a loop that may spin forever is cut at the step budget
+// (Options.MaxSteps, Scenario.MaxSteps).
 func Exhaustive(limit int) Strategy {
 	if limit <= 0 {
 		limit = 4096
@@ -60,12 +63,16 @@ type exhaustive struct {
 	pruned    bool
 	graphs    map[[32]byte]bool
 	redund    int
+	blocked   int      // executions cut because every option slept
+	sleep     []Option // the sleep set where the execution is
 	rounds    int
 	truncated bool
 }
 
 type xnode struct {
-	read bool
+	read  bool
+	sleep []Option // the options asleep when the search reached it
+	fp    uint64   // the execution's fingerprint at the choice
 	// a scheduling choice
 	options []Option // copied: the signature a replay must meet
 	// a read
@@ -86,7 +93,7 @@ func (e *exhaustive) Name() string {
 
 func (e *exhaustive) Start(n int) bool {
 	if n == 0 {
-		e.stack, e.popped, e.graphs, e.redund, e.rounds, e.truncated = nil, map[Loc]uint64{}, map[[32]byte]bool{}, 0, 1, false
+		e.stack, e.popped, e.graphs, e.redund, e.rounds, e.truncated, e.blocked = nil, map[Loc]uint64{}, map[[32]byte]bool{}, 0, 1, false, 0
 	} else if len(e.stack) == 0 {
 		// A round is over: another if a read was exhausted before a value
 		// it could return was learned.
@@ -104,7 +111,7 @@ func (e *exhaustive) Start(n int) bool {
 		e.pruned = false
 		e.rounds++
 	}
-	e.depth = 0
+	e.depth, e.sleep = 0, nil
 	return true
 }
 
@@ -116,18 +123,111 @@ func (e *exhaustive) Schedule(c *SchedChoice) int {
 	e.depth++
 	if d < len(e.stack) {
 		nd := &e.stack[d]
-		if nd.read || !sameOptions(nd.options, c.Options) {
-			c.Abort(FailNondeterminism, fmt.Sprintf("replaying choice %d, the execution offered %s where it had offered %s", d+1, optionsText(c.Options), e.nodeText(nd)))
+		if nd.read || !sameOptions(nd.options, c.Options) || nd.fp != c.Fingerprint {
+			c.Abort(FailNondeterminism, fmt.Sprintf("replaying choice %d, the agents did something else before it (their operations differ) or the execution offered %s where it had offered %s", d+1, optionsText(c.Options), e.nodeText(nd)))
 			return 0
 		}
+		e.sleep = nd.childSleep()
 		return nd.tried
 	}
-	e.stack = append(e.stack, xnode{options: slices.Clone(c.Options)})
-	for i := range e.stack[d].options {
-		op := *e.stack[d].options[i].Op
-		e.stack[d].options[i].Op = &op
+	nd := xnode{options: slices.Clone(c.Options), fp: c.Fingerprint, sleep: e.sleep, tried: -1}
+	for i := range nd.options {
+		op := *nd.options[i].Op
+		nd.options[i].Op = &op
 	}
-	return 0
+	if e.plain {
+		nd.sleep = nil
+	}
+	nd.tried = nd.nextAwake(-1)
+	if nd.tried < 0 {
+		// Every option sleeps: each leads to an execution a sibling
+		// explores (sleep sets, Godefroid 1996): this one is redundant.
+		e.blocked++
+		c.Abort(failRedundant, "every option sleeps")
+		return 0
+	}
+	e.stack = append(e.stack, nd)
+	e.sleep = nd.childSleep()
+	return nd.tried
+}
+
+// nextAwake returns the first option after i that is not asleep at the
+// node, or -1.
+func (nd *xnode) nextAwake(i int) int {
+	for j := i + 1; j < len(nd.options); j++ {
+		if !nd.asleep(nd.options[j]) {
+			return j
+		}
+	}
+	return -1
+}
+
+func (nd *xnode) asleep(o Option) bool {
+	for _, s := range nd.sleep {
+		if s.Agent == o.Agent && s.Timeout == o.Timeout {
+			return true
+		}
+	}
+	return false
+}
+
+// childSleep is the sleep set below the node's chosen option: the options
+// asleep at the node and those its search explored before (they lead to
+// the same executions whichever comes first), but for those that do not
+// commute with the chosen one.
+func (nd *xnode) childSleep() []Option {
+	chosen := nd.options[nd.tried]
+	var out []Option
+	add := func(o Option) {
+		if independent(o, chosen) {
+			out = append(out, o)
+		}
+	}
+	for _, o := range nd.sleep {
+		add(o)
+	}
+	for j := 0; j < nd.tried; j++ {
+		if !nd.asleep(nd.options[j]) {
+			add(nd.options[j])
+		}
+	}
+	return out
+}
+
+// independent reports whether two options of different agents commute:
+// their operations touch different objects (a waiter list, a queue, a
+// buffer whose length or read-modify-writes they race on). Anything else,
+// and anything this does not know, is dependent.
+func independent(a, b Option) bool {
+	if a.Agent == b.Agent {
+		return false
+	}
+	oa, ka := object(a.Op)
+	ob, kb := object(b.Op)
+	return ka && kb && oa != ob
+}
+
+type objKey struct {
+	kind byte
+	id   uint64
+	at   int
+}
+
+// object is the object an operation orders against others: a waiter list
+// (its location), a queue, or a buffer (read-modify-writes, grows,
+// transfers, accesses to a growable buffer); false for an operation this
+// does not know (an agent's begin in a world with a growable buffer
+// orders against every grow: dependent on everything).
+func object(op *history.Event) (objKey, bool) {
+	switch op.Kind {
+	case history.EvWait, history.EvNotify:
+		return objKey{'w', op.Buffer, op.ByteIndex}, true
+	case history.EvQueuePut, history.EvQueueGet:
+		return objKey{'q', op.Peer, 0}, true
+	case history.EvRMW, history.EvRead, history.EvWrite, history.EvInit, history.EvGrow, history.EvTransfer:
+		return objKey{'b', op.Buffer, 0}, true
+	}
+	return objKey{}, false
 }
 
 func (e *exhaustive) Read(c *ReadChoice) []byte {
@@ -136,15 +236,15 @@ func (e *exhaustive) Read(c *ReadChoice) []byte {
 	e.depth++
 	if d < len(e.stack) {
 		nd := &e.stack[d]
-		if !nd.read || nd.agent != c.Agent || nd.loc != c.Loc {
-			c.Abort(FailNondeterminism, fmt.Sprintf("replaying choice %d, agent %d read %v where the earlier execution had %s", d+1, c.Agent, c.Loc, e.nodeText(nd)))
+		if !nd.read || nd.agent != c.Agent || nd.loc != c.Loc || nd.fp != c.Fingerprint {
+			c.Abort(FailNondeterminism, fmt.Sprintf("replaying choice %d, the agents did something else before it (their operations differ) or agent %d read %v where the earlier execution had %s", d+1, c.Agent, c.Loc, e.nodeText(nd)))
 			return nil
 		}
 		return nd.alts[nd.tried]
 	}
 	alts, trunc := Alternatives(c, e.limit)
 	e.truncated = e.truncated || trunc
-	e.stack = append(e.stack, xnode{read: true, agent: c.Agent, loc: c.Loc, vals: c.Values(), def: c.Default, alts: append([][]byte{nil}, alts...)})
+	e.stack = append(e.stack, xnode{read: true, fp: c.Fingerprint, agent: c.Agent, loc: c.Loc, vals: c.Values(), def: c.Default, alts: append([][]byte{nil}, alts...)})
 	return nil
 }
 
@@ -166,11 +266,12 @@ func (e *exhaustive) Finish(x *Execution) {
 		if nd.read {
 			e.extend(nd)
 		}
-		n := len(nd.options)
-		if nd.read {
-			n = len(nd.alts)
-		}
-		if nd.tried+1 < n {
+		if !nd.read {
+			if next := nd.nextAwake(nd.tried); next >= 0 {
+				nd.tried = next
+				return
+			}
+		} else if nd.tried+1 < len(nd.alts) {
 			nd.tried++
 			return
 		}
@@ -236,6 +337,9 @@ func (e *exhaustive) extend(nd *xnode) {
 }
 
 func (e *exhaustive) counts() (redundant, rounds int) { return e.redund, e.rounds }
+
+// sleepBlocked counts the executions cut short because every option slept.
+func (e *exhaustive) sleepBlocked() int { return e.blocked }
 
 // incomplete reports whether a read had more values than the limit, so
 // that some were not explored.

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sabre-mm/sabre/model"
@@ -108,7 +109,8 @@ func strategyName() string { return setting("sabre.strategy", "SABRE_STRATEGY") 
 // optionsFromSettings fills the options opt leaves zero from the flags,
 // the environment and the defaults.
 func optionsFromSettings(opt Options) (Options, error) {
-	if opt.Model == (model.Variant{}) {
+	modelInCode := opt.Model != (model.Variant{})
+	if !modelInCode {
 		name := setting("sabre.model", "SABRE_MODEL")
 		if name == "" {
 			name = "es2024"
@@ -130,18 +132,21 @@ func optionsFromSettings(opt Options) (Options, error) {
 			}
 		}
 	}
-	if opt.Strategy != nil {
-		return opt, nil
-	}
 	if r := setting("sabre.replay", "SABRE_REPLAY"); r != "" {
+		// A replay asked for wins over the strategy set in code: the
+		// replay line of a failure must replay it.
 		s, v, err := ReadReplay(r)
 		if err != nil {
 			return opt, err
 		}
-		if v != (model.Variant{}) {
+		if v != (model.Variant{}) && !modelInCode {
 			opt.Model = v
 		}
 		opt.Strategy = Replay(s)
+		opt.Executions, opt.Duration = 0, 0
+		return opt, nil
+	}
+	if opt.Strategy != nil {
 		return opt, nil
 	}
 	seed := uint64(1)
@@ -195,13 +200,26 @@ func exploreRapid(t TB, sc *Scenario, opt Options) *Report {
 	}
 	total := &Report{Scenario: sc.Name, Strategy: "rapid", Model: opt.Model.Name()}
 	if opt.Knowledge == nil {
+		// What writes may write, learned by a fixed warm-up and frozen:
+		// rapid's test cases must not depend on each other.
 		opt.Knowledge = &Knowledge{}
+		warm := opt
+		warm.Strategy, warm.Executions, warm.Duration, warm.MaxFailures = Random(1), 200, 0, 1<<30
+		if _, err := Run(context.Background(), sc, warm); err != nil {
+			t.Fatalf("scenarios: %v", err)
+			return nil
+		}
 	}
+	opt.Knowledge.Freeze()
 	seen := map[string]bool{}
 	rapid.Check(rt, func(r *rapid.T) {
 		o := opt
-		o.Strategy, o.Executions, o.Duration = Rapid(r), 1, 0
+		strat := Rapid(r)
+		o.Strategy, o.Executions, o.Duration = strat, 1, 0
 		rep, err := Run(context.Background(), sc, o)
+		if p := Panicked(strat); p != nil {
+			panic(p) // rapid's end of the test case, raised on its goroutine
+		}
 		if err != nil {
 			r.Fatalf("scenarios: %v", err)
 		}
@@ -231,18 +249,21 @@ func ReplayLine(test, m string, s Schedule) string {
 	return fmt.Sprintf("replay: go test -run '%s' -sabre.model=%s -sabre.replay='%s'", strings.Join(parts, "/"), m, s)
 }
 
+// failfiles numbers the failfiles of this process.
+var failfiles atomic.Int64
+
 // FailDir is where Explore writes failfiles: testdata/sabre/<test>/.
 var FailDir = filepath.Join("testdata", "sabre")
 
 // writeFailfile saves a failure's replay as
-// FailDir/<test>/<test>-<time>-<pid>.fail and returns its path.
+// FailDir/<test>/<test>-<time>-<pid>-<n>.fail and returns its path.
 func writeFailfile(test, m string, f *Failure) (string, error) {
 	name := strings.NewReplacer("/", "_", "\\", "_", ":", "_", " ", "_").Replace(test)
 	dir := filepath.Join(FailDir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.fail", name, time.Now().Format("20060102150405"), os.Getpid()))
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%d.fail", name, time.Now().Format("20060102150405"), os.Getpid(), failfiles.Add(1)))
 	msg := strings.ReplaceAll(f.Message, "\n", " ")
 	body := fmt.Sprintf("# sabre failfile: go test -run <test> -sabre.replay=%s\n# %s: %s\nmodel %s\nschedule %s\n", path, f.Kind, msg, m, f.Schedule)
 	return path, os.WriteFile(path, []byte(body), 0o644)
@@ -271,6 +292,9 @@ func ReadReplay(s string) (Schedule, model.Variant, error) {
 					return nil, model.Variant{}, fmt.Errorf("failfile %s:%d: %w", s, i+1, err)
 				}
 			case strings.HasPrefix(line, "schedule "):
+				if found {
+					return nil, model.Variant{}, fmt.Errorf("failfile %s:%d: a second schedule line", s, i+1)
+				}
 				if sched, err = ParseSchedule(line[len("schedule "):]); err != nil {
 					return nil, model.Variant{}, fmt.Errorf("failfile %s:%d: %w", s, i+1, err)
 				}

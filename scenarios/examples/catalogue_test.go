@@ -62,7 +62,6 @@ func TestCatalogueRuns(t *testing.T) {
 	expected := map[string]scenarios.FailureKind{
 		"MP+wait-notify+lost-wakeup": scenarios.FailDeadlock,
 		"Spin+na-flag":               scenarios.FailLivelock,
-		"Spin+sc-flag":               scenarios.FailLivelock,
 	}
 	for _, sc := range examples.Catalogue() {
 		rep := explore(t, sc, scenarios.Options{MaxSteps: spinSteps})

@@ -20,8 +20,8 @@
 //     the model allows to spin forever; the explorer reports a livelock
 //     (its Scenario.MaxSteps is [SpinMaxSteps], so that it is found quickly).
 //   - [SpinSCFlag] ("Spin+sc-flag"): the same loop with Atomics.load,
-//     which the model's liveness clause makes end; the explorer, which
-//     does not check liveness, reports a livelock too.
+//     which the model's liveness clause makes end; the explorer applies
+//     the clause to executions cut at the step budget: no livelock.
 //
 // Each constructor's doc gives the program's shape, what it reports
 // (Outcome.Values keys "agent:key"), what is expected (its Check) and the
