@@ -271,7 +271,9 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 	if x.aborted.Load() {
 		return nil, resumeGo
 	}
+	x.mu.Lock() // the stall watchdog reads steps and trail
 	x.steps++
+	x.mu.Unlock()
 	x.progress.Add(1)
 	if x.recheck && x.prune {
 		// A weak read has happened since the last check: prune the
@@ -313,7 +315,9 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		return nil, resumeGo
 	}
 	o := opts[i]
+	x.mu.Lock()
 	x.trail = append(x.trail, Step{Agent: o.Agent, Timeout: o.Timeout})
+	x.mu.Unlock()
 	next := x.slots[o.Agent]
 	next.lastRun = x.steps
 	if next == s {
@@ -574,9 +578,11 @@ func (x *execution) read(s *slot, b *bufState, ev *history.Event) uint64 {
 				if x.speculative(b, ev.ByteIndex, got) {
 					x.spec++
 				}
+				x.mu.Lock()
 				if n := len(x.trail); n > 0 {
 					x.trail[n-1].Value = got
 				}
+				x.mu.Unlock()
 			}
 		}
 	}

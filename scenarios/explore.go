@@ -332,9 +332,10 @@ func (x *execution) run(n int) *Execution {
 		x.stalled = true
 		x.mu.Lock()
 		f := x.fail
+		trail, steps := slices.Clone(x.trail), x.steps
 		x.mu.Unlock()
-		f.Execution, f.Schedule = n, x.trail
-		return &Execution{N: n, Status: Failed, Failure: f, Schedule: x.trail, Steps: x.steps}
+		f.Execution, f.Schedule = n, trail
+		return &Execution{N: n, Status: Failed, Failure: f, Schedule: trail, Steps: steps}
 	}
 	x.live.Wait()
 	close(x.over)
