@@ -271,9 +271,7 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 	if x.aborted.Load() {
 		return nil, resumeGo
 	}
-	x.mu.Lock() // the stall watchdog reads steps and trail
 	x.steps++
-	x.mu.Unlock()
 	x.progress.Add(1)
 	if x.recheck && x.prune {
 		// A weak read has happened since the last check: prune the
@@ -606,30 +604,17 @@ func (x *execution) read(s *slot, b *bufState, ev *history.Event) uint64 {
 }
 
 // fingerprint folds the operation s performs into the execution's
-// fingerprint: agent, kind, operation, location, size and the bytes it
-// writes (FNV-1a). A replayed prefix must reproduce it: an agent that does
-// something else given the same values read is nondeterministic.
+// fingerprint: agent, kind, order, modify operation, location, size and the
+// bytes it writes or operates with. A replayed prefix must reproduce it:
+// an agent that does something else given the same values read is
+// nondeterministic.
 func (x *execution) fingerprint(s *slot, ev *history.Event) {
 	h := x.fp
-	mix := func(v uint64) {
-		for k := 0; k < 8; k++ {
-			h ^= v & 0xff
-			h *= 1099511628211
-			v >>= 8
-		}
+	for _, v := range [...]uint64{uint64(s.idx)<<32 | uint64(ev.Kind)<<16 | uint64(ev.ModifyOp)<<8 | uint64(ev.Order),
+		uint64(x.bufIdx[ev.Buffer])<<40 | uint64(ev.ByteIndex)<<8 | uint64(ev.Size), ev.Written, ev.Operand, ev.Expected} {
+		h = (h ^ v) * 0x100000001b3
+		h ^= h >> 29
 	}
-	mix(uint64(s.idx))
-	mix(uint64(ev.Kind))
-	for i := 0; i < len(ev.Op); i++ {
-		h ^= uint64(ev.Op[i])
-		h *= 1099511628211
-	}
-	mix(uint64(x.bufIdx[ev.Buffer]))
-	mix(uint64(ev.ByteIndex))
-	mix(uint64(ev.Size))
-	mix(ev.Written)
-	mix(ev.Operand)
-	mix(ev.Expected)
 	x.fp = h
 }
 

@@ -332,10 +332,10 @@ func (x *execution) run(n int) *Execution {
 		x.stalled = true
 		x.mu.Lock()
 		f := x.fail
-		trail, steps := slices.Clone(x.trail), x.steps
+		trail := slices.Clone(x.trail)
 		x.mu.Unlock()
 		f.Execution, f.Schedule = n, trail
-		return &Execution{N: n, Status: Failed, Failure: f, Schedule: trail, Steps: steps}
+		return &Execution{N: n, Status: Failed, Failure: f, Schedule: trail, Steps: len(trail)}
 	}
 	x.live.Wait()
 	close(x.over)
