@@ -43,8 +43,8 @@ type Scenario struct {
 	Expect []Expectation
 	// Fails, if not empty, is the failure the scenario exists to show (a
 	// buggy example: a lost wake-up found as a deadlock): failures of that
-	// kind are Expected, and an exploration that finds none fails with
-	// FailExpect.
+	// kind are Expected, and a complete exploration that finds none fails
+	// with FailExpect.
 	Fails FailureKind
 	// MaxSteps, if positive, is the step budget of one execution this
 	// scenario needs (Options.MaxSteps, when set, wins): a scenario that

@@ -461,11 +461,17 @@ func (c *exploreConfig) exhausted(rep *scenarios.Report) bool {
 // "after N executions: REASONS".
 func (c *exploreConfig) incompleteReason(rep *scenarios.Report) string {
 	var rs []string
-	if len(rep.Failures) >= c.maxFailures {
+	failed := 0
+	for _, f := range rep.Failures {
+		if f.Execution >= 0 {
+			failed++
+		}
+	}
+	if failed >= c.maxFailures {
 		if c.maxFailures == 1 {
 			rs = append(rs, "stopped at the first failure")
 		} else {
-			rs = append(rs, fmt.Sprintf("stopped at %d failures", len(rep.Failures)))
+			rs = append(rs, fmt.Sprintf("stopped at %d failures", failed))
 		}
 	}
 	if c.executions > 0 && rep.Stats.Executions >= c.executions {
@@ -473,6 +479,9 @@ func (c *exploreConfig) incompleteReason(rep *scenarios.Report) string {
 	}
 	if c.duration > 0 && rep.Stats.Elapsed >= c.duration {
 		rs = append(rs, fmt.Sprintf("budget of %v spent", c.duration))
+	}
+	if rep.Truncated {
+		rs = append(rs, "a read had more values than the 4,096 explored per read")
 	}
 	if u := rep.Stats.Undecided; u > 0 {
 		rs = append(rs, fmt.Sprintf("%s undecided by the model check", plural(u, "execution")))
