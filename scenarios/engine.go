@@ -283,11 +283,11 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 			return nil, resumeGo
 		}
 	}
-	if x.steps > x.opt.maxSteps() {
+	if x.steps > x.opt.MaxSteps {
 		if why := x.notLivelock(); why != "" {
 			x.abortWith(failRejected, why)
 		} else {
-			x.abortChecked(FailLivelock, fmt.Sprintf("no end after %d steps (the step budget: Options.MaxSteps, else Scenario.MaxSteps): a livelock, or an execution longer than the budget", x.opt.maxSteps()))
+			x.abortChecked(FailLivelock, fmt.Sprintf("no end after %d steps (the step budget: Options.MaxSteps, else Scenario.MaxSteps): a livelock, or an execution longer than the budget", x.opt.MaxSteps))
 		}
 		return nil, resumeGo
 	}
@@ -635,8 +635,7 @@ type writeRec struct {
 // execution has written to that byte yet.
 func (x *execution) speculative(b *bufState, i int, got []byte) bool {
 	for k, v := range got {
-		s := b.written[i+k]
-		if s[v>>6]&(1<<(v&63)) == 0 {
+		if !b.written[i+k].has(v) {
 			return true
 		}
 	}

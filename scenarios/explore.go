@@ -55,8 +55,6 @@ type Options struct {
 	Knowledge *Knowledge
 }
 
-func (o *Options) maxSteps() int { return o.MaxSteps }
-
 // DefaultMaxSteps is the step budget of an execution when neither
 // Options.MaxSteps nor Scenario.MaxSteps sets one.
 const DefaultMaxSteps = 10_000
@@ -657,7 +655,7 @@ func (x *execution) addGhosts(h *history.History) {
 			if seen[g] {
 				continue
 			}
-			if ks := x.k.at(bi, g.i); ks == nil || ks[g.v>>6]&(1<<(g.v&63)) == 0 {
+			if ks := x.k.at(bi, g.i); ks == nil || !ks.has(g.v) {
 				continue // no allowed execution wrote it
 			}
 			for _, w := range x.k.writers[byteAt{bi, g.i}] {

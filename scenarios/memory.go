@@ -19,6 +19,8 @@ func (s *byteSet) add(v byte) bool {
 	return true
 }
 
+func (s *byteSet) has(v byte) bool { return s[v>>6]&(1<<(v&63)) != 0 }
+
 func (s *byteSet) union(o *byteSet) {
 	for i := range s {
 		s[i] |= o[i]
@@ -259,18 +261,31 @@ func unpack(v uint64, size int) []byte {
 // default, as the product of Values, in lexicographic order of the bytes;
 // at most limit of them (0: no limit), and whether it stopped at the limit.
 func Alternatives(c *ReadChoice, limit int) (alts [][]byte, truncated bool) {
-	vals := c.Values()
+	truncated = !product(c.Values(), func(v []byte) bool {
+		if slices.Equal(v, c.Default) {
+			return true
+		}
+		if limit > 0 && len(alts) == limit {
+			return false
+		}
+		alts = append(alts, v)
+		return true
+	})
+	return alts, truncated
+}
+
+// product calls yield with each combination of one value per byte of
+// vals, in lexicographic order (a new slice each time), until yield
+// returns false; it reports whether it went through them all.
+func product(vals [][]byte, yield func([]byte) bool) bool {
 	idx := make([]int, len(vals))
 	for {
 		v := make([]byte, len(vals))
 		for k := range vals {
 			v[k] = vals[k][idx[k]]
 		}
-		if !slices.Equal(v, c.Default) {
-			if limit > 0 && len(alts) == limit {
-				return alts, true
-			}
-			alts = append(alts, v)
+		if !yield(v) {
+			return false
 		}
 		k := len(idx) - 1
 		for k >= 0 {
@@ -282,7 +297,7 @@ func Alternatives(c *ReadChoice, limit int) (alts [][]byte, truncated bool) {
 			k--
 		}
 		if k < 0 {
-			return alts, false
+			return true
 		}
 	}
 }

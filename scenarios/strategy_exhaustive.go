@@ -310,30 +310,19 @@ func (e *exhaustive) extend(nd *xnode) {
 	for _, a := range nd.alts[1:] {
 		have[string(a)] = true
 	}
-	idx := make([]int, len(nd.vals))
-	for len(nd.alts) <= e.limit {
-		v := make([]byte, len(nd.vals))
-		for k := range nd.vals {
-			v[k] = nd.vals[k][idx[k]]
+	if !product(nd.vals, func(v []byte) bool {
+		if have[string(v)] {
+			return true
 		}
-		if !have[string(v)] {
-			have[string(v)] = true
-			nd.alts = append(nd.alts, v)
+		if len(nd.alts) > e.limit {
+			return false
 		}
-		k := len(idx) - 1
-		for k >= 0 {
-			idx[k]++
-			if idx[k] < len(nd.vals[k]) {
-				break
-			}
-			idx[k] = 0
-			k--
-		}
-		if k < 0 {
-			return
-		}
+		have[string(v)] = true
+		nd.alts = append(nd.alts, v)
+		return true
+	}) {
+		e.truncated = true
 	}
-	e.truncated = true
 }
 
 func (e *exhaustive) counts() (redundant, rounds int) { return e.redund, e.rounds }

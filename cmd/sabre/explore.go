@@ -615,25 +615,12 @@ func exploreLitmus(stdout io.Writer, c *exploreConfig, tg exploreTarget, m strin
 	bw := bufio.NewWriter(stdout)
 	defer bw.Flush()
 	if c.states || c.strategy == "replay" {
-		fmt.Fprintf(bw, "%sTest %s %s\n", pre, t.Name, kindWord(o))
-		fmt.Fprintf(bw, "%sStates %d\n", pre, len(o.States))
-		for i := range o.States {
-			st := &o.States[i]
-			fmt.Fprintf(bw, "%s%s\n", pre, st.Text())
-			if s, ok := first[st.Final.Key()]; ok {
-				fmt.Fprintf(bw, "%s  replay: %s\n", pre, replayCommand(m, s, tg))
+		writeStatesBlock(bw, pre, o, func(i int) []string {
+			if s, ok := first[o.States[i].Final.Key()]; ok {
+				return []string{"  replay: " + replayCommand(m, s, tg)}
 			}
-		}
-		ok := "No"
-		if o.Ok() {
-			ok = "Ok"
-		}
-		pos, neg := o.Positive, o.Negative
-		if t.Cond.Quantifier == litmus.NotExists { // herd7 swaps them on this line only
-			pos, neg = neg, pos
-		}
-		fmt.Fprintf(bw, "%s%s\n%sWitnesses\n%sPositive: %d Negative: %d\n", pre, ok, pre, pre, pos, neg)
-		fmt.Fprintf(bw, "%sCondition %s\n", pre, t.Cond)
+			return nil
+		})
 	}
 	fmt.Fprintf(bw, "%s%s%s\n", pre, o.Line(), note)
 	res.failed = printFailures(bw, pre, rep, tg, m)

@@ -220,27 +220,39 @@ func printObservation(w io.Writer, o *litmus.Observation, prefixed, states bool)
 		bw := bufio.NewWriter(w)
 		defer bw.Flush()
 		w = bw
-		t := o.Test
-		fmt.Fprintf(w, "%sTest %s %s\n", pre, t.Name, kindWord(o))
-		fmt.Fprintf(w, "%sStates %d\n", pre, len(o.States))
-		for i := range o.States {
-			fmt.Fprintf(w, "%s%s\n", pre, o.States[i].Text()) // formatted here, one at a time
-		}
-		ok := "No"
-		if o.Ok() {
-			ok = "Ok"
-		}
-		pos, neg := o.Positive, o.Negative
-		if t.Cond.Quantifier == litmus.NotExists { // herd7 swaps them on this line only
-			pos, neg = neg, pos
-		}
-		fmt.Fprintf(w, "%s%s\n%sWitnesses\n%sPositive: %d Negative: %d\n", pre, ok, pre, pre, pos, neg)
-		fmt.Fprintf(w, "%sCondition %s\n", pre, t.Cond)
+		writeStatesBlock(w, pre, o, nil)
 	}
 	fmt.Fprintf(w, "%s%s\n", pre, o.Line())
 	if states && !prefixed {
 		fmt.Fprintln(w) // herd7 ends each test's block with a blank line
 	}
+}
+
+// writeStatesBlock writes herd7's block before the result line: Test,
+// States and the states (each followed by after(i)'s lines, if after is
+// not nil), Ok/No, Witnesses, Condition; each line prefixed with pre.
+func writeStatesBlock(w io.Writer, pre string, o *litmus.Observation, after func(i int) []string) {
+	t := o.Test
+	fmt.Fprintf(w, "%sTest %s %s\n", pre, t.Name, kindWord(o))
+	fmt.Fprintf(w, "%sStates %d\n", pre, len(o.States))
+	for i := range o.States {
+		fmt.Fprintf(w, "%s%s\n", pre, o.States[i].Text()) // formatted here, one at a time
+		if after != nil {
+			for _, l := range after(i) {
+				fmt.Fprintf(w, "%s%s\n", pre, l)
+			}
+		}
+	}
+	ok := "No"
+	if o.Ok() {
+		ok = "Ok"
+	}
+	pos, neg := o.Positive, o.Negative
+	if t.Cond.Quantifier == litmus.NotExists { // herd7 swaps them on this line only
+		pos, neg = neg, pos
+	}
+	fmt.Fprintf(w, "%s%s\n%sWitnesses\n%sPositive: %d Negative: %d\n", pre, ok, pre, pre, pos, neg)
+	fmt.Fprintf(w, "%sCondition %s\n", pre, t.Cond)
 }
 
 // kindWord is herd7's word for the test's kind: Allowed for exists,
