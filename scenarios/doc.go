@@ -14,9 +14,13 @@
 //     never reach: [Expectation]), MaxSteps, Checks (checker's checks on
 //     each allowed history).
 //   - [World]: [World.Buffer], [World.GrowableBuffer], [World.Queue],
-//     [World.Agent], [World.Report], [World.Main].
-//   - [Outcome]: Values, Memory, Errors, Schedule, Witness,
+//     [World.Agent], [World.Report], [World.Call], [World.Main].
+//   - [Outcome]: Values, Memory, Errors, Schedule, Operations, Witness,
 //     [Outcome.History], [Outcome.Key].
+//   - [Operation]: an operation of a concurrent object built on shared
+//     memory, recorded with [World.Call] (call and return instants of a
+//     logical clock); [CheckLinearizable] checks an outcome's operations
+//     against a sequential specification (a porcupine.Model).
 //
 // # Exploring
 //

@@ -313,7 +313,7 @@ func (x *execution) run(n int) *Execution {
 	x.errs = map[string]string{}
 	x.rec = history.NewRecorder()
 	x.main = shared.NewAgent("main")
-	x.world = &World{x: x, main: x.main}
+	x.world = &World{x: x, main: x.main, ops: &opLog{}}
 	x.addSlot(&slot{name: "main", id: x.main.ID(), state: stParked, arrived: closedChan})
 	x.main.SetRecorder(x.rec)
 	x.main.SetController(x)
@@ -695,7 +695,7 @@ func (x *execution) slotOf(id int) int {
 // judge checks a completed execution against the model and the
 // scenario's expectations, and learns its writes if it is allowed.
 func (x *execution) judge(res *Execution) {
-	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, rec: x.rec}
+	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, Operations: x.world.ops.ops, rec: x.rec}
 	var witness *model.Execution
 	if x.weak > 0 || x.opt.CheckAll {
 		h := o.History()

@@ -77,6 +77,7 @@ type World struct {
 	agents []agentDecl
 	err    error
 	sealed bool // Setup has returned
+	ops    *opLog
 }
 
 type agentDecl struct {
@@ -213,6 +214,9 @@ type Outcome struct {
 	Errors map[string]string
 	// Schedule replays the execution.
 	Schedule Schedule
+	// Operations are the operations the agents recorded with World.Call,
+	// in the order called (CheckLinearizable checks them).
+	Operations []Operation
 	// Witness is a valid execution of the outcome's history under the
 	// model (model.ValidExecution holds); nil for an execution whose reads
 	// all returned the latest write in the schedule (sequentially

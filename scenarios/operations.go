@@ -1,0 +1,165 @@
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// Operation is one call of an operation of a concurrent object a scenario
+// builds on shared memory (a Mutex's Lock, a ring buffer's Put), recorded
+// with World.Call, for a linearizability check against a sequential
+// specification (CheckLinearizable).
+//
+// Call and Return are instants of one logical clock per execution, which
+// every World.Call and every return ticks: under the explorer, agents run
+// one at a time, so an operation whose Return is less than another's Call
+// returned before the other was called in the execution's real time; under
+// stress, the clock is an atomic counter read at the call and at the
+// return, which orders them the same way.
+type Operation struct {
+	// Agent is the calling agent's name.
+	Agent string
+	// Input and Output are the operation's, as the specification reads
+	// them; Output is nil until the operation returns.
+	Input, Output any
+	// Call and Return are the instants of the call and of the return;
+	// Return is 0 for an operation that never returned.
+	Call, Return int64
+}
+
+// Call records that agent a calls an operation with input, and returns the
+// function that records its output when it returns. A scenario calls it
+// around each operation of the object under test:
+//
+//	done := w.Call(a, lockInput{})
+//	err := m.Lock()
+//	done(lockOutput{})
+//
+// Operations appear in Outcome.Operations in the order called.
+func (w *World) Call(a *shared.Agent, input any) (ret func(output any)) {
+	name := "main"
+	if a != nil {
+		name = a.Name()
+	}
+	log := w.ops
+	i := log.call(name, input)
+	return func(output any) { log.ret(i, output) }
+}
+
+// opLog is an execution's operations and their clock. Its mutex orders
+// the agents' calls and returns when they run in parallel (stress); under
+// the explorer it is never contended.
+type opLog struct {
+	mu    sync.Mutex
+	clock int64
+	ops   []Operation
+}
+
+func (l *opLog) call(agent string, input any) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.clock++
+	l.ops = append(l.ops, Operation{Agent: agent, Input: input, Call: l.clock})
+	return len(l.ops) - 1
+}
+
+func (l *opLog) ret(i int, output any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.clock++
+	l.ops[i].Output, l.ops[i].Return = output, l.clock
+}
+
+// CheckLinearizable reports whether o's operations (Outcome.Operations)
+// are linearizable with respect to spec, a porcupine model (the sequential
+// specification of the object: Init, Step, Equal, DescribeOperation), by
+// porcupine's search within budget (0: no limit). Operations that never
+// returned are left out. The error says which operations admit no
+// linearization, with the longest partial linearization porcupine found;
+// a search cut short by the budget is an error too (the verdict is
+// unknown, never a guess).
+//
+// Source: Herlihy and Wing, "Linearizability: a correctness condition for
+// concurrent objects" (TOPLAS 1990); porcupine
+// (github.com/anishathalye/porcupine).
+func CheckLinearizable(o *Outcome, spec porcupine.Model, budget time.Duration) error {
+	if spec.Step == nil || spec.Init == nil {
+		return fmt.Errorf("CheckLinearizable: the specification has no Init or no Step")
+	}
+	ids := map[string]int{}
+	var ops []porcupine.Operation
+	for _, op := range o.Operations {
+		if op.Return == 0 {
+			continue
+		}
+		id, ok := ids[op.Agent]
+		if !ok {
+			id = len(ids)
+			ids[op.Agent] = id
+		}
+		ops = append(ops, porcupine.Operation{ClientId: id, Input: op.Input, Call: op.Call, Output: op.Output, Return: op.Return})
+	}
+	res, info := porcupine.CheckOperationsVerbose(spec, ops, budget)
+	switch res {
+	case porcupine.Ok:
+		return nil
+	case porcupine.Unknown:
+		return fmt.Errorf("linearizability of %d operations undecided within %v", len(ops), budget)
+	}
+	return fmt.Errorf("the %d operations are not linearizable: %s", len(ops), describeIllegal(spec, ops, info))
+}
+
+// describeIllegal names the longest partial linearization porcupine found
+// (the first in call order among the longest, for a stable message) and
+// the operations it could not extend it with.
+func describeIllegal(spec porcupine.Model, ops []porcupine.Operation, info porcupine.LinearizationInfo) string {
+	describe := spec.DescribeOperation
+	if describe == nil {
+		describe = func(in, out any) string { return fmt.Sprintf("%v → %v", in, out) }
+	}
+	var best []porcupine.Operation
+	for _, part := range info.PartialLinearizationsOperations() {
+		for _, lin := range part {
+			if len(lin) > len(best) || (len(lin) == len(best) && lessCalls(lin, best)) {
+				best = lin
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("the longest linearizable prefix is [")
+	in := map[int64]bool{} // by Call: the clock gives every call its own instant
+	for i, op := range best {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		in[op.Call] = true
+		b.WriteString(describe(op.Input, op.Output))
+	}
+	b.WriteString("], and none of the others can follow it: ")
+	first := true
+	for _, op := range ops {
+		if in[op.Call] {
+			continue
+		}
+		if !first {
+			b.WriteString("; ")
+		}
+		first = false
+		fmt.Fprintf(&b, "%s (called at %d, returned at %d)", describe(op.Input, op.Output), op.Call, op.Return)
+	}
+	return b.String()
+}
+
+func lessCalls(a, b []porcupine.Operation) bool {
+	for i := range min(len(a), len(b)) {
+		if a[i].Call != b[i].Call {
+			return a[i].Call < b[i].Call
+		}
+	}
+	return len(a) < len(b)
+}
