@@ -695,7 +695,7 @@ func (x *execution) slotOf(id int) int {
 // judge checks a completed execution against the model and the
 // scenario's expectations, and learns its writes if it is allowed.
 func (x *execution) judge(res *Execution) {
-	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, Operations: x.world.ops.ops, rec: x.rec}
+	o := &Outcome{Values: x.values, Memory: x.final, Errors: x.errs, Schedule: res.Schedule, Operations: x.world.ops.ops, rec: x.rec, realTime: x.weak == 0}
 	var witness *model.Execution
 	if x.weak > 0 || x.opt.CheckAll {
 		h := o.History()

@@ -52,8 +52,9 @@ type Scenario struct {
 	// quickly.
 	MaxSteps int
 	// Checks are checker's checks run on the history of every execution
-	// the model allows (with every call and return instant overlapping:
-	// real time is simulated); a verdict Illegal is a failure.
+	// the model allows (Outcome.History: with its instants in schedule
+	// order when no read was weak, else every call and return instant
+	// overlapping: real time is simulated); a verdict Illegal is a failure.
 	Checks []checker.Check
 }
 
@@ -226,14 +227,27 @@ type Outcome struct {
 
 	rec  *history.Recorder
 	hist *history.History
+	// realTime: every read returned the latest write in the schedule, so
+	// the schedule is a real-time order of the execution.
+	realTime bool
 }
 
-// History returns the execution's recorded history, with every event's
-// call and return instants spanning the whole run (the explorer simulates
-// real time: instants constrain nothing). It is built on the first call.
+// History returns the execution's recorded history. When every read
+// returned the latest write in the schedule (no weak read), the schedule
+// is an interleaving, a real-time order of the execution, and the events
+// keep their call and return instants, taken in schedule order (so that a
+// checker choosing reads-bytes-from by instants, as history.Convert does,
+// finds the write each read did read even when several wrote its value).
+// Otherwise every event's call and return instants span the whole run:
+// the explorer simulates real time, and a weak read may return a write its
+// schedule has not reached yet, so instants constrain nothing. It is built
+// on the first call.
 func (o *Outcome) History() *history.History {
 	if o.hist == nil && o.rec != nil {
-		o.hist = neutral(o.rec.History())
+		o.hist = o.rec.History()
+		if !o.realTime {
+			o.hist = neutral(o.hist)
+		}
 	}
 	return o.hist
 }
