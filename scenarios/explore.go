@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -581,6 +582,14 @@ func (x *execution) checkPrefixNow(ghosts bool) Status {
 			h.Events = append(h.Events, e)
 		}
 	}
+	// In call order, as the recorder gives events: neutral stamps them by
+	// position, and a wait's position orders its critical section against
+	// the notifies' (appended last, a wait blocked before a notify looked
+	// like one after it, which cannot read what it read: a deadlock's
+	// prefix was rejected and the lost wake-up never reported).
+	slices.SortStableFunc(h.Events, func(a, b history.Event) int {
+		return cmp.Or(cmp.Compare(a.Call, b.Call), cmp.Compare(a.Agent, b.Agent), cmp.Compare(a.Seq, b.Seq))
+	})
 	if ghosts {
 		x.addGhosts(h)
 	}
