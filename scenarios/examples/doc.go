@@ -23,6 +23,34 @@
 //     which the model's liveness clause makes end; the explorer applies
 //     the clause to executions cut at the step budget: no livelock.
 //
+// Shared-memory primitives on Atomics.wait/notify (issue 9), each a Go type
+// over one agent's view, so that the same code runs under the explorer and
+// on real goroutines, with a sequential specification (a porcupine.Model)
+// and scenarios that record operations with World.Call:
+//
+//   - [Locker]; [Mutex] ([NewMutex], Lock, Unlock, Woken): Drepper's
+//     futex mutex (0 unlocked, 1 locked, 2 contended). [MutexSpec] over
+//     [MutexOp]; [MutexCounter] ("Mutex+AxR"); buggy:
+//     [MutexForgetsContended] ("Mutex+forgets-contended": deadlock),
+//     [MutexUnlockCheckThenStore] ("Mutex+unlock-check-then-store":
+//     deadlock), [MutexTestThenSet] ("Mutex+test-then-set": check).
+//   - [Condition] ([NewCondition], Wait, Signal, Broadcast, Woken): a futex
+//     condition variable with a sequence counter. [QueueSpec] over
+//     [QueueOp] (the blocking queue it guards); [GateSpec] over [GateOp];
+//     [ConditionQueue] ("Condition+queue+CxR"), [ConditionBroadcast]
+//     ("Condition+broadcast+N"); buggy: [ConditionSeqAfterUnlock]
+//     ("Condition+seq-after-unlock": deadlock).
+//   - [Barrier] ([NewBarrier], Await, Woken): a reusable barrier (count and
+//     generation). [BarrierSpec] over [BarrierOp] (each Await an arrival and
+//     a departure), [MaxBarrierParties]; [BarrierPhases] ("Barrier+NxK");
+//     buggy: [BarrierNoGeneration] ("Barrier+no-generation": check),
+//     [BarrierWakeBeforeReset] ("Barrier+wake-before-reset": deadlock).
+//
+// They are not in the Catalogue: exhaustive exploration with weak reads
+// (sabre explore's default) does not end on their retry loops; their tests
+// explore sequentially consistent interleavings (SC-DRF with checker.Race
+// covers the rest under es2024) and PCT.
+//
 // Each constructor's doc gives the program's shape, what it reports
 // (Outcome.Values keys "agent:key"), what is expected (its Check) and the
 // spec sections it rests on.
