@@ -15,12 +15,15 @@ import (
 // each the value its constructor returns, and new values on every call.
 func TestCatalogue(t *testing.T) {
 	want := map[string]func() *scenarios.Scenario{
-		"Grow+race":                  examples.GrowRace,
-		"MP+wait-notify":             examples.MPWaitNotify,
-		"MP+wait-notify+lost-wakeup": examples.MPWaitNotifyLostWakeup,
-		"Queue+transfer":             examples.QueueTransfer,
-		"Spin+na-flag":               examples.SpinNAFlag,
-		"Spin+sc-flag":               examples.SpinSCFlag,
+		"Grow+race":                     examples.GrowRace,
+		"MP+wait-notify":                examples.MPWaitNotify,
+		"MP+wait-notify+lost-wakeup":    examples.MPWaitNotifyLostWakeup,
+		"Queue+transfer":                examples.QueueTransfer,
+		"Spin+na-flag":                  examples.SpinNAFlag,
+		"Spin+sc-flag":                  examples.SpinSCFlag,
+		"Mutex+unlock-check-then-store": examples.MutexUnlockCheckThenStore,
+		"Mutex+test-then-set":           examples.MutexTestThenSet,
+		"Condition+seq-after-unlock":    examples.ConditionSeqAfterUnlock,
 	}
 	a, b := examples.Catalogue(), examples.Catalogue()
 	var names []string
@@ -60,8 +63,11 @@ func TestCatalogue(t *testing.T) {
 // livelock (the spins).
 func TestCatalogueRuns(t *testing.T) {
 	expected := map[string]scenarios.FailureKind{
-		"MP+wait-notify+lost-wakeup": scenarios.FailDeadlock,
-		"Spin+na-flag":               scenarios.FailLivelock,
+		"MP+wait-notify+lost-wakeup":    scenarios.FailDeadlock,
+		"Spin+na-flag":                  scenarios.FailLivelock,
+		"Mutex+unlock-check-then-store": scenarios.FailDeadlock,
+		"Mutex+test-then-set":           scenarios.FailCheck,
+		"Condition+seq-after-unlock":    scenarios.FailDeadlock,
 	}
 	for _, sc := range examples.Catalogue() {
 		rep := explore(t, sc, scenarios.Options{MaxSteps: spinSteps})

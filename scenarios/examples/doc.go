@@ -46,8 +46,10 @@
 //     buggy: [BarrierNoGeneration] ("Barrier+no-generation": check),
 //     [BarrierWakeBeforeReset] ("Barrier+wake-before-reset": deadlock).
 //
-// They are not in the Catalogue: exhaustive exploration with weak reads
-// (sabre explore's default) does not end on their retry loops; their tests
+// Of these, only Mutex+unlock-check-then-store, Mutex+test-then-set and
+// Condition+seq-after-unlock are in the Catalogue: exhaustive exploration
+// with weak reads (sabre explore's default) finds their bugs in
+// milliseconds, but does not end on the others' retry loops; their tests
 // explore sequentially consistent interleavings (SC-DRF with checker.Race
 // covers the rest under es2024) and PCT.
 //

@@ -99,7 +99,9 @@ func free(o scenarios.Option) bool {
 		return false
 	}
 	if o.Blocked {
-		return true
+		// A woken wait (or join) completing; a blocked queue operation
+		// that can complete is an ordering choice.
+		return o.Op.Kind != history.EvQueuePut && o.Op.Kind != history.EvQueueGet
 	}
 	switch o.Op.Kind {
 	case history.EvRead, history.EvWrite:
