@@ -80,3 +80,45 @@ func TestHistoryInstantsWithoutWeakReads(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadlockPrefixKeepsWaitOrder: two waiters sleep on x while it is 0;
+// the notifier stores 1 and wakes one of them. The other sleeps forever:
+// a deadlock, with every read the latest write. The deadlock's prefix
+// check used to append the blocked wait after every recorded event, which
+// (instants by position) put its critical section after the notify's, so
+// that the store happened before its value check and the 0 it read had no
+// source: the prefix was rejected, and the deadlock never reported.
+func TestDeadlockPrefixKeepsWaitOrder(t *testing.T) {
+	sc := &scenarios.Scenario{
+		Name: "wait+wait+store-notify-one",
+		Setup: func(w *scenarios.World) error {
+			buf := w.Buffer("m", 4)
+			for _, name := range []string{"W1", "W2"} {
+				w.Agent(name, func(a *shared.Agent) error {
+					v, err := shared.View(buf.For(a), shared.Int32)
+					if err != nil {
+						return err
+					}
+					_, err = atomics.Wait(v, 0, 0, atomics.Forever)
+					return err
+				})
+			}
+			w.Agent("N", func(a *shared.Agent) error {
+				v, err := shared.View(buf.For(a), shared.Int32)
+				if err != nil {
+					return err
+				}
+				if _, err := atomics.Store(v, 0, 1); err != nil {
+					return err
+				}
+				_, err = atomics.Notify(v, 0, 1)
+				return err
+			})
+			return nil
+		},
+	}
+	rep := run(t, sc, scenarios.Options{Strategy: scenarios.Exhaustive(0), Executions: 1000})
+	if len(rep.Failures) != 1 || rep.Failures[0].Kind != scenarios.FailDeadlock {
+		t.Fatalf("failures %v (%+v): want the deadlock of the waiter left asleep", rep.Failures, rep.Stats)
+	}
+}
