@@ -71,11 +71,17 @@ func checkRaces(o *scenarios.Outcome) error {
 	return nil
 }
 
-// describeModelEvent names event id of x with its agent, kind, order and
-// range.
+// describeModelEvent names event id of x by its agent (its index in the
+// execution) and place in agent-order, kind, order and range: names that
+// stay the same when the execution is replayed (event names carry
+// process-wide agent IDs).
 func describeModelEvent(x *model.Execution, id model.EventID) string {
 	e := x.Events[id]
-	return fmt.Sprintf("%s (agent %d, %v %v, bytes %d+%d)", x.Name(id), e.Agent, e.Order, e.Kind, e.ByteIndex, e.ElementSize)
+	pos := -1
+	if e.Agent >= 0 && e.Agent < len(x.AgentOrder) {
+		pos = slices.Index(x.AgentOrder[e.Agent], id)
+	}
+	return fmt.Sprintf("agent %d's event %d (%v %v, bytes %d+%d)", e.Agent, pos, e.Order, e.Kind, e.ByteIndex, e.ElementSize)
 }
 
 // checkOperations checks the operations of one of the primitives'

@@ -2,6 +2,8 @@ package examples_test
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -19,18 +21,40 @@ import (
 // consistent executions.)
 var primModels = []model.Variant{model.ES2024, model.ES2017}
 
-// primBudget is the executions of the primitives' pct and random
-// explorations: scenarios.DefaultExecutions, the budget Explore gives
-// those strategies by default.
+// primBudget is the executions of the pct explorations that must catch
+// a buggy primitive: scenarios.DefaultExecutions, the budget Explore
+// gives pct and random by default.
 const primBudget = scenarios.DefaultExecutions
 
-// sampled explores sc under es2024 with pct (depth 3) and random, seed 1,
-// primBudget executions each, and returns both reports.
-func sampled(t *testing.T, sc func() *scenarios.Scenario) []*scenarios.Report {
+// Budgets of the pct and random explorations of the correct primitives,
+// kept small so that the tests stay short under -race on two cores;
+// SABRE_PRIM_EXECUTIONS=N runs N executions each instead (the long form).
+const (
+	smallBudget = 300 // the scenarios of the catalogue's size
+	sizedBudget = 150 // the larger instances
+)
+
+// budgetOr returns SABRE_PRIM_EXECUTIONS if it is set, else n.
+func budgetOr(t *testing.T, n int) int {
 	t.Helper()
+	if s := os.Getenv("SABRE_PRIM_EXECUTIONS"); s != "" {
+		m, err := strconv.Atoi(s)
+		if err != nil || m < 1 {
+			t.Fatalf("SABRE_PRIM_EXECUTIONS=%q: want a positive number", s)
+		}
+		return m
+	}
+	return n
+}
+
+// sampled explores sc under es2024 with pct (depth 3) and random, seed 1,
+// budgetOr(n) executions each, and returns both reports.
+func sampled(t *testing.T, n int, sc func() *scenarios.Scenario) []*scenarios.Report {
+	t.Helper()
+	n = budgetOr(t, n)
 	var reps []*scenarios.Report
 	for _, st := range []scenarios.Strategy{scenarios.PCT(3, 1), scenarios.Random(1)} {
-		reps = append(reps, explore(t, sc(), scenarios.Options{Model: model.ES2024, Strategy: st, Executions: primBudget}))
+		reps = append(reps, explore(t, sc(), scenarios.Options{Model: model.ES2024, Strategy: st, Executions: n}))
 	}
 	return reps
 }
@@ -117,7 +141,7 @@ func TestRingSPSC(t *testing.T) {
 // the producer and the consumer asleep in Atomics.wait and woken.
 func TestRingSPSCBlocking(t *testing.T) {
 	var prodSlept, consSlept bool
-	for _, rep := range sampled(t, examples.RingSPSCBlocking) {
+	for _, rep := range sampled(t, smallBudget, examples.RingSPSCBlocking) {
 		mustPass(t, rep)
 		for _, o := range rep.Outcomes {
 			if o.Values["consumer:got"] != 3 {
@@ -137,7 +161,7 @@ func TestRingSPSCBlocking(t *testing.T) {
 func TestRingSPSCSized(t *testing.T) {
 	for _, blocking := range []bool{false, true} {
 		t.Run(fmt.Sprint("blocking=", blocking), func(t *testing.T) {
-			for _, rep := range sampled(t, func() *scenarios.Scenario { return examples.RingSPSCSized(2, 4, blocking) }) {
+			for _, rep := range sampled(t, sizedBudget, func() *scenarios.Scenario { return examples.RingSPSCSized(2, 4, blocking) }) {
 				mustPass(t, rep)
 			}
 		})
