@@ -19,6 +19,11 @@ func TestCatalogue(t *testing.T) {
 		"MP+wait-notify":             examples.MPWaitNotify,
 		"MP+wait-notify+lost-wakeup": examples.MPWaitNotifyLostWakeup,
 		"Queue+transfer":             examples.QueueTransfer,
+		"Ring+index-before-data":     examples.RingIndexBeforeData,
+		"Ring+plain-index":           examples.RingPlainIndex,
+		"Seqlock":                    examples.Seqlock,
+		"Seqlock+plain-data":         examples.SeqlockPlainData,
+		"Seqlock+plain-no-recheck":   examples.SeqlockPlainNoRecheck,
 		"Spin+na-flag":               examples.SpinNAFlag,
 		"Spin+sc-flag":               examples.SpinSCFlag,
 	}
@@ -56,12 +61,16 @@ func TestCatalogue(t *testing.T) {
 
 // TestCatalogueRuns: every example runs under the explorer without a
 // setup, agent, nondeterminism, replay, strategy or internal failure; the
-// failures each is built to show are deadlock (the lost wake-up) and
-// livelock (the spins).
+// failures each is built to show are deadlock (the lost wake-up), livelock
+// (the spins) and a failed check (the buggy ring buffers and seqlocks).
 func TestCatalogueRuns(t *testing.T) {
 	expected := map[string]scenarios.FailureKind{
 		"MP+wait-notify+lost-wakeup": scenarios.FailDeadlock,
 		"Spin+na-flag":               scenarios.FailLivelock,
+		"Ring+index-before-data":     scenarios.FailCheck,
+		"Ring+plain-index":           scenarios.FailCheck,
+		"Seqlock+plain-data":         scenarios.FailCheck,
+		"Seqlock+plain-no-recheck":   scenarios.FailCheck,
 	}
 	for _, sc := range examples.Catalogue() {
 		rep := explore(t, sc, scenarios.Options{MaxSteps: spinSteps})

@@ -3,7 +3,6 @@ package examples_test
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -13,13 +12,23 @@ import (
 	"github.com/sabre-mm/sabre/shared"
 )
 
+// primLong reports whether SABRE_PRIM_LONG is set: the long form of the
+// primitives' tests, under the three models and with ten times the
+// executions.
+func primLong() bool { return os.Getenv("SABRE_PRIM_LONG") != "" }
+
 // primModels are the models the primitives' exhaustive tests explore
-// under: es2024 and es2017. (Under sc the conformance check of the
-// explorer's weak-read prefixes is about a hundred times slower per check
-// — checker's confSC search — so Ring+spsc takes some 20 s there; the
-// examples are data-race free, so es2024 already has only sequentially
-// consistent executions.)
-var primModels = []model.Variant{model.ES2024, model.ES2017}
+// under: es2024, and in the long form es2017 and sc too. (Under sc the
+// conformance check of the explorer's weak-read prefixes is about a
+// hundred times slower per check — checker's confSC search — so Ring+spsc
+// takes some 20 s there; the examples are data-race free, so es2024
+// already has only sequentially consistent executions.)
+func primModels() []model.Variant {
+	if primLong() {
+		return []model.Variant{model.ES2024, model.ES2017, model.SC}
+	}
+	return []model.Variant{model.ES2024}
+}
 
 // primBudget is the executions of the pct explorations that must catch
 // a buggy primitive: scenarios.DefaultExecutions, the budget Explore
@@ -27,31 +36,20 @@ var primModels = []model.Variant{model.ES2024, model.ES2017}
 const primBudget = scenarios.DefaultExecutions
 
 // Budgets of the pct and random explorations of the correct primitives,
-// kept small so that the tests stay short under -race on two cores;
-// SABRE_PRIM_EXECUTIONS=N runs N executions each instead (the long form).
+// kept small so that the tests stay short under -race on two cores (ten
+// times as many in the long form).
 const (
 	smallBudget = 300 // the scenarios of the catalogue's size
 	sizedBudget = 150 // the larger instances
 )
 
-// budgetOr returns SABRE_PRIM_EXECUTIONS if it is set, else n.
-func budgetOr(t *testing.T, n int) int {
-	t.Helper()
-	if s := os.Getenv("SABRE_PRIM_EXECUTIONS"); s != "" {
-		m, err := strconv.Atoi(s)
-		if err != nil || m < 1 {
-			t.Fatalf("SABRE_PRIM_EXECUTIONS=%q: want a positive number", s)
-		}
-		return m
-	}
-	return n
-}
-
 // sampled explores sc under es2024 with pct (depth 3) and random, seed 1,
-// budgetOr(n) executions each, and returns both reports.
+// n executions each (10·n in the long form), and returns both reports.
 func sampled(t *testing.T, n int, sc func() *scenarios.Scenario) []*scenarios.Report {
 	t.Helper()
-	n = budgetOr(t, n)
+	if primLong() {
+		n *= 10
+	}
 	var reps []*scenarios.Report
 	for _, st := range []scenarios.Strategy{scenarios.PCT(3, 1), scenarios.Random(1)} {
 		reps = append(reps, explore(t, sc(), scenarios.Options{Model: model.ES2024, Strategy: st, Executions: n}))
@@ -103,14 +101,15 @@ func mustCatch(t *testing.T, sc func() *scenarios.Scenario, opt scenarios.Option
 	return f
 }
 
-// TestRingSPSC explores Ring+spsc exhaustively under es2024 and es2017:
+// TestRingSPSC explores Ring+spsc exhaustively under es2024 (and, in the
+// long form, es2017 and sc):
 // complete, no failure — every history a linearizable bounded FIFO queue
 // (sequentially consistent where the execution has weak reads), no data
 // race — and the outcomes cover a TryPut finding the ring full, a TryGet
 // finding it empty, and both items taken in order, so those claims are
 // not vacuous.
 func TestRingSPSC(t *testing.T) {
-	for _, v := range primModels {
+	for _, v := range primModels() {
 		t.Run(v.Name(), func(t *testing.T) {
 			rep := explore(t, examples.RingSPSC(), scenarios.Options{Model: v})
 			logReport(t, rep)

@@ -15,13 +15,14 @@ func snapshot(o *scenarios.Outcome, reader string) [2]int64 {
 	return [2]int64{o.Values[reader+":w0"], o.Values[reader+":w1"]}
 }
 
-// TestSeqlock explores Seqlock exhaustively under es2024 and es2017:
+// TestSeqlock explores Seqlock exhaustively under es2024 (and, in the
+// long form, es2017 and sc):
 // complete, no failure (linearizable register, no data race, no
 // deadlock); every read is [0 0] or [101 102]; both are reached, and so
 // are a failed re-check (a retry) and a reader asleep in Atomics.wait and
 // woken, so the retry and sleep paths are explored, not skipped.
 func TestSeqlock(t *testing.T) {
-	for _, v := range primModels {
+	for _, v := range primModels() {
 		t.Run(v.Name(), func(t *testing.T) {
 			rep := explore(t, examples.Seqlock(), scenarios.Options{Model: v})
 			logReport(t, rep)
