@@ -15,6 +15,11 @@ func Catalogue() []*scenarios.Scenario {
 		MPWaitNotifyLostWakeup(),
 		GrowRace(),
 		QueueTransfer(),
+		RingIndexBeforeData(),
+		RingPlainIndex(),
+		Seqlock(),
+		SeqlockPlainData(),
+		SeqlockPlainNoRecheck(),
 		SpinNAFlag(),
 		SpinSCFlag(),
 		// The primitives' buggy variants whose bug exhaustive exploration

@@ -24,6 +24,11 @@ func TestCatalogue(t *testing.T) {
 		"Mutex+unlock-check-then-store": examples.MutexUnlockCheckThenStore,
 		"Mutex+test-then-set":           examples.MutexTestThenSet,
 		"Condition+seq-after-unlock":    examples.ConditionSeqAfterUnlock,
+		"Ring+index-before-data":        examples.RingIndexBeforeData,
+		"Ring+plain-index":              examples.RingPlainIndex,
+		"Seqlock":                       examples.Seqlock,
+		"Seqlock+plain-data":            examples.SeqlockPlainData,
+		"Seqlock+plain-no-recheck":      examples.SeqlockPlainNoRecheck,
 	}
 	a, b := examples.Catalogue(), examples.Catalogue()
 	var names []string
@@ -59,8 +64,8 @@ func TestCatalogue(t *testing.T) {
 
 // TestCatalogueRuns: every example runs under the explorer without a
 // setup, agent, nondeterminism, replay, strategy or internal failure; the
-// failures each is built to show are deadlock (the lost wake-up) and
-// livelock (the spins).
+// failures each is built to show are deadlock (the lost wake-up), livelock
+// (the spins) and a failed check (the buggy ring buffers and seqlocks).
 func TestCatalogueRuns(t *testing.T) {
 	expected := map[string]scenarios.FailureKind{
 		"MP+wait-notify+lost-wakeup":    scenarios.FailDeadlock,
@@ -68,6 +73,10 @@ func TestCatalogueRuns(t *testing.T) {
 		"Mutex+unlock-check-then-store": scenarios.FailDeadlock,
 		"Mutex+test-then-set":           scenarios.FailCheck,
 		"Condition+seq-after-unlock":    scenarios.FailDeadlock,
+		"Ring+index-before-data":        scenarios.FailCheck,
+		"Ring+plain-index":              scenarios.FailCheck,
+		"Seqlock+plain-data":            scenarios.FailCheck,
+		"Seqlock+plain-no-recheck":      scenarios.FailCheck,
 	}
 	for _, sc := range examples.Catalogue() {
 		rep := explore(t, sc, scenarios.Options{MaxSteps: spinSteps})
