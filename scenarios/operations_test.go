@@ -71,7 +71,7 @@ func TestCheckLinearizable(t *testing.T) {
 		t.Fatal("the racy counter's lost increment was not caught")
 	}
 	f := rep.Failures[0]
-	if f.Kind != scenarios.FailCheck || !strings.Contains(f.Message, "not linearizable") || !strings.Contains(f.Message, "inc() → 0") {
+	if f.Kind != scenarios.FailCheck || !strings.Contains(f.Message, "are not ") || !strings.Contains(f.Message, "inc() → 0") {
 		t.Fatalf("failure %v: %s", f.Kind, f.Message)
 	}
 	if _, err := scenarios.ParseSchedule(f.Schedule.String()); err != nil {

@@ -224,12 +224,18 @@ type Outcome struct {
 	// consistent by construction, which every model allows), which is not
 	// checked unless Options.CheckAll.
 	Witness *model.Execution
+	// Weak: some read of the execution returned a value other than the
+	// latest write in its schedule. The schedule is then not a real-time
+	// order of the execution (the model has none: memory-order may put a
+	// read before a write the schedule ran first), so instants — the
+	// History's and the Operations' — order only each agent's own events:
+	// the History's all span the run, CheckLinearizable checks sequential
+	// consistency, and Scenario.Checks' race check takes reads-bytes-from
+	// from the Witness. False for outcomes of stress runs (real time).
+	Weak bool
 
 	rec  *history.Recorder
 	hist *history.History
-	// realTime: every read returned the latest write in the schedule, so
-	// the schedule is a real-time order of the execution.
-	realTime bool
 }
 
 // History returns the execution's recorded history. When every read
@@ -245,7 +251,7 @@ type Outcome struct {
 func (o *Outcome) History() *history.History {
 	if o.hist == nil && o.rec != nil {
 		o.hist = o.rec.History()
-		if !o.realTime {
+		if o.Weak {
 			o.hist = neutral(o.hist)
 		}
 	}

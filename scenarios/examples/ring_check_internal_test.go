@@ -13,12 +13,12 @@ import (
 // mpStoreAgain is message passing whose reader stores the flag's value
 // again after reading it (the shape that makes checker.Race on the
 // neutral Outcome.History invent a race: see scenarios'
-// TestKnownBugRaceCheckOnNeutralHistory); racy moves the writer's flag
+// TestRaceCheckInstants); racy moves the writer's flag
 // store before its data write.
 func mpStoreAgain(racy bool) *scenarios.Scenario {
 	return &scenarios.Scenario{
-		Name:  "MP+store-again",
-		Check: checkRaces,
+		Name:   "MP+store-again",
+		Checks: primitiveChecks,
 		Setup: func(w *scenarios.World) error {
 			buf := w.Buffer("m", 8)
 			w.Agent("Q", func(a *shared.Agent) error {
@@ -61,7 +61,7 @@ func mpStoreAgain(racy bool) *scenarios.Scenario {
 	}
 }
 
-// TestCheckRaces: checkRaces finds no race in MP+store-again, in its
+// TestCheckRaces: primitiveChecks find no race in MP+store-again, in its
 // sequentially consistent executions and in those with weak reads (the
 // reader's plain read returning the stale 0 is no race), and finds the
 // race once the writer publishes before writing the data — both in an
@@ -71,10 +71,10 @@ func TestCheckRaces(t *testing.T) {
 	weak := 0
 	sc0 := mpStoreAgain(false)
 	sc0.Check = func(o *scenarios.Outcome) error {
-		if o.Witness != nil {
+		if o.Weak {
 			weak++
 		}
-		return checkRaces(o)
+		return nil
 	}
 	rep, err := scenarios.Run(context.Background(), sc0, scenarios.Options{})
 	if err != nil {
@@ -93,7 +93,7 @@ func TestCheckRaces(t *testing.T) {
 			t.Errorf("unexpected failure %v", f)
 			continue
 		}
-		if f.Outcome != nil && f.Outcome.Witness != nil {
+		if f.Outcome != nil && f.Outcome.Weak {
 			witness = true
 		} else {
 			sc = true
@@ -104,7 +104,8 @@ func TestCheckRaces(t *testing.T) {
 	}
 }
 
-// TestCheckSequential: per-agent order is kept, other orders are free,
+// TestCheckSequential: on a Weak outcome, CheckLinearizable checks
+// sequential consistency: per-agent order is kept, other orders are free,
 // and a value no order explains is refused with the longest legal prefix.
 func TestCheckSequential(t *testing.T) {
 	spec := RegisterSpec(1)
@@ -116,20 +117,20 @@ func TestCheckSequential(t *testing.T) {
 	}
 	// The read of 0 returned after the write returned (in the instants), and
 	// sequential consistency ignores instants across agents: legal.
-	if err := checkSequential([]scenarios.Operation{op("w", true, 1, 1, 2), op("r", false, 0, 3, 4)}, spec); err != nil {
+	if err := scenarios.CheckLinearizable(&scenarios.Outcome{Weak: true, Operations: []scenarios.Operation{op("w", true, 1, 1, 2), op("r", false, 0, 3, 4)}}, spec, 0); err != nil {
 		t.Errorf("stale across agents: %v", err)
 	}
 	// Within one agent the order holds: 1 then 0 with no second write.
-	err := checkSequential([]scenarios.Operation{op("w", true, 1, 1, 2), op("r", false, 1, 3, 4), op("r", false, 0, 5, 6)}, spec)
+	err := scenarios.CheckLinearizable(&scenarios.Outcome{Weak: true, Operations: []scenarios.Operation{op("w", true, 1, 1, 2), op("r", false, 1, 3, 4), op("r", false, 0, 5, 6)}}, spec, 0)
 	if err == nil || !strings.Contains(err.Error(), "not sequentially consistent") {
 		t.Errorf("1 then 0 in one agent: %v", err)
 	}
 	// An invented value.
-	if err := checkSequential([]scenarios.Operation{op("r", false, 7, 1, 2)}, spec); err == nil {
+	if err := scenarios.CheckLinearizable(&scenarios.Outcome{Weak: true, Operations: []scenarios.Operation{op("r", false, 7, 1, 2)}}, spec, 0); err == nil {
 		t.Errorf("invented value accepted")
 	}
 	// Operations that never returned are left out.
-	if err := checkSequential([]scenarios.Operation{{Agent: "r", Input: RegisterOp{}}}, spec); err != nil {
+	if err := scenarios.CheckLinearizable(&scenarios.Outcome{Weak: true, Operations: []scenarios.Operation{{Agent: "r", Input: RegisterOp{}}}}, spec, 0); err != nil {
 		t.Errorf("a pending operation: %v", err)
 	}
 }

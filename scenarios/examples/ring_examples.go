@@ -157,6 +157,7 @@ func ringScenario(s ringShape) *scenarios.Scenario {
 		Fails:    s.fails,
 		Setup:    func(w *scenarios.World) error { return ringSetup(w, s) },
 		Check:    func(o *scenarios.Outcome) error { return checkPrimitive(o, RingSpec(s.capacity)) },
+		Checks:   primitiveChecks,
 		MaxSteps: ringMaxSteps,
 	}
 }

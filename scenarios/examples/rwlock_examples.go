@@ -121,6 +121,7 @@ func rwScenario(s rwShape) *scenarios.Scenario {
 		MaxSteps: rwMaxSteps,
 		Setup:    func(w *scenarios.World) error { return rwSetup(w, s) },
 		Check:    func(o *scenarios.Outcome) error { return checkPrimitive(o, RegisterSpec(s.words)) },
+		Checks:   primitiveChecks,
 	}
 }
 

@@ -123,6 +123,7 @@ func seqlockScenario(s seqlockShape) *scenarios.Scenario {
 		MaxSteps: seqlockMaxSteps,
 		Setup:    func(w *scenarios.World) error { return seqlockSetup(w, s) },
 		Check:    func(o *scenarios.Outcome) error { return checkPrimitive(o, RegisterSpec(s.words)) },
+		Checks:   primitiveChecks,
 	}
 }
 

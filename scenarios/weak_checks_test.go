@@ -1,14 +1,11 @@
 package scenarios_test
 
-// Bugs in the explorer found while writing the ring buffer, seqlock and
-// reader-writer lock examples (issue 9). Each test shows one on a minimal
-// scenario and fails while the bug is there; they are skipped unless
-// SABRE_KNOWN_BUGS=1, so that `go test ./...` passes meanwhile (the
-// examples work around both: scenarios/examples' checkPrimitive).
+// Regression tests of two bugs found while writing the ring buffer,
+// seqlock and reader-writer lock examples (issue 9): checks on outcomes
+// whose instants did not order what the execution ordered.
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -18,13 +15,6 @@ import (
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/shared"
 )
-
-func knownBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("SABRE_KNOWN_BUGS") == "" {
-		t.Skipf("known explorer bug (SABRE_KNOWN_BUGS=1 runs it): %s", what)
-	}
-}
 
 // registerSpec is a one-word register's sequential specification: a
 // write (input the value) returns nothing, a read (input nil) returns the
@@ -45,17 +35,16 @@ var registerSpec = porcupine.Model{
 	},
 }
 
-// TestKnownBugCallClockFollowsSchedule: World.Call's instants follow the
+// TestCallClockWeakReads: World.Call's instants follow the
 // schedule, but the explorer lets a seq-cst read return a value a write
 // earlier in the schedule overwrote (the model allows it: nothing orders
 // the store before the load, so memory-order may put the load first). The
 // operations then look as if the load began after the store returned, and
-// CheckLinearizable reports an Atomics.store and an Atomics.load — the
-// textbook linearizable register — as not linearizable: a false alarm. A
-// fix gives weak executions instants consistent with their memory-order
-// (the witness's), or checks them against happens-before only.
-func TestKnownBugCallClockFollowsSchedule(t *testing.T) {
-	knownBug(t, "World.Call's instants follow the schedule, not the execution's memory-order")
+// CheckLinearizable reported an Atomics.store and an Atomics.load — the
+// textbook linearizable register — as not linearizable: a false alarm.
+// CheckLinearizable now checks a Weak outcome for sequential consistency.
+func TestCallClockWeakReads(t *testing.T) {
+	weak := 0 // weak executions checked
 	sc := &scenarios.Scenario{
 		Name: "register",
 		Setup: func(w *scenarios.World) error {
@@ -82,15 +71,23 @@ func TestKnownBugCallClockFollowsSchedule(t *testing.T) {
 			})
 			return nil
 		},
-		Check: func(o *scenarios.Outcome) error { return scenarios.CheckLinearizable(o, registerSpec, 0) },
+		Check: func(o *scenarios.Outcome) error {
+			if o.Weak {
+				weak++
+			}
+			return scenarios.CheckLinearizable(o, registerSpec, 0)
+		},
 	}
 	rep := run(t, sc, scenarios.Options{Strategy: scenarios.Exhaustive(0), MaxFailures: 10})
 	for _, f := range rep.Failures {
 		t.Errorf("%v", f)
 	}
+	if weak == 0 || !rep.Complete {
+		t.Fatalf("complete %v, %d weak outcomes: the test needs the stale load", rep.Complete, weak)
+	}
 }
 
-// TestKnownBugRaceCheckOnNeutralHistory: Scenario.Checks run on
+// TestRaceCheckInstants: Scenario.Checks run on
 // Outcome.History, whose instants all span the run; checker.Race takes
 // each byte a read returned from the write of that value that began last
 // before the read returned — with those instants, the last write of that
@@ -99,12 +96,11 @@ func TestKnownBugCallClockFollowsSchedule(t *testing.T) {
 // from P's own later store, finds a happens-before cycle, loses the
 // synchronization with Q's store and reports Q's plain write and P's plain
 // read as a data race, in the sequentially consistent execution Q;P,
-// which has none. A fix runs Checks on a history whose instants follow the
+// which has none. Checks now run on a history whose instants follow the
 // schedule where the execution has no weak read (then the last write
-// before is the one read), and on the witness's reads-bytes-from
-// otherwise.
-func TestKnownBugRaceCheckOnNeutralHistory(t *testing.T) {
-	knownBug(t, "Scenario.Checks' race check guesses reads-bytes-from on a history whose instants constrain nothing")
+// before is the one read), and the race check takes the witness's
+// reads-bytes-from otherwise.
+func TestRaceCheckInstants(t *testing.T) {
 	sc := &scenarios.Scenario{
 		Name:   "MP+store-again",
 		Checks: []checker.Check{checker.Race},
@@ -146,5 +142,71 @@ func TestKnownBugRaceCheckOnNeutralHistory(t *testing.T) {
 		if strings.Contains(f.Message, "race") {
 			t.Errorf("%v", f)
 		}
+	}
+}
+
+// storeBuffering is SB with Atomics (sc) or plain (na) accesses, its
+// history checked for data races on every allowed execution.
+func storeBuffering(sc bool) *scenarios.Scenario {
+	return &scenarios.Scenario{
+		Name:   "SB",
+		Checks: []checker.Check{checker.Race},
+		Setup: func(w *scenarios.World) error {
+			buf := w.Buffer("m", 8)
+			for i, name := range []string{"P0", "P1"} {
+				w.Agent(name, func(a *shared.Agent) error {
+					v, err := shared.View(buf.For(a), shared.Int32)
+					if err != nil {
+						return err
+					}
+					var r int64
+					if sc {
+						if _, err = atomics.Store(v, i, 1); err == nil {
+							r, err = atomics.Load(v, 1-i)
+						}
+					} else if err = v.SetInt(i, 1); err == nil {
+						r, err = v.GetInt(1 - i)
+					}
+					w.Report(a, "r", r)
+					return err
+				})
+			}
+			return nil
+		},
+	}
+}
+
+// TestRaceCheckWeakExecutions: on executions with weak reads the race
+// check takes reads-bytes-from from the witness: SB with Atomics has weak
+// executions (a load memory-ordered before a store the schedule ran
+// first) and no race in any; SB with plain accesses races in every
+// execution, weak ones included.
+func TestRaceCheckWeakExecutions(t *testing.T) {
+	sbsc, weakSC := storeBuffering(true), 0
+	sbsc.Check = func(o *scenarios.Outcome) error {
+		if o.Weak {
+			weakSC++
+		}
+		return nil
+	}
+	rep := run(t, sbsc, scenarios.Options{Strategy: scenarios.Exhaustive(0), MaxFailures: 10})
+	if len(rep.Failures) != 0 || !rep.Complete || weakSC == 0 {
+		t.Fatalf("SB+sc: complete %v, %d weak executions, failures %v", rep.Complete, weakSC, rep.Failures)
+	}
+	rep = run(t, storeBuffering(false), scenarios.Options{Strategy: scenarios.Exhaustive(0), MaxFailures: 100})
+	weak := 0
+	for _, f := range rep.Failures {
+		if f.Kind != scenarios.FailCheck || !strings.Contains(f.Message, "race") {
+			t.Errorf("SB+na: failure %v: %s", f.Kind, f.Message)
+		}
+		if f.Outcome != nil && f.Outcome.Weak {
+			weak++
+			if !strings.Contains(f.Message, "by the witness's reads-bytes-from") {
+				t.Errorf("SB+na, weak: %s", f.Message)
+			}
+		}
+	}
+	if weak == 0 {
+		t.Fatalf("SB+na: no weak execution reported a race (%d failures)", len(rep.Failures))
 	}
 }
