@@ -244,7 +244,7 @@ func (v *TypedArray) set(op string, i int, bits uint64) error {
 	}
 	size := 1 << v.arr.Shift
 	if !mem.Attached() {
-		v.arr.Blk.Store(bi, size, bits)
+		v.arr.Blk.StorePlain(bi, size, bits)
 		return nil
 	}
 	plainWrite(v.arr.Blk, v.arr.Agent, op, bi, size, v.kind().NoTear(false), mem.ToLE(bits, size))
