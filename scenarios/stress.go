@@ -171,7 +171,7 @@ type StressRow struct {
 	// Expect, and that failure is the one the scenario exists to show
 	// (Scenario.Fails is FailCheck: a buggy example); it does not fail
 	// the run.
-	Expected bool `json:",omitempty"`
+	Expected  bool   `json:",omitempty"`
 	checkNote string // a Check's or Expectation's rejection
 }
 
