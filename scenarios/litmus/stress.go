@@ -577,4 +577,3 @@ func (b *batchBarrier) wait() {
 		}
 	}
 }
-
