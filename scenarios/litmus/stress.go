@@ -63,7 +63,7 @@ type StressOptions struct {
 const (
 	DefaultStressIterations = 1_000_000
 	DefaultBatch            = 1024
-	DefaultSyncEvery        = 16
+	DefaultSyncEvery        = 64
 	// MaxStressBuffer bounds Batch × Stride: the shared buffer of one run.
 	MaxStressBuffer = 64 << 20
 )
