@@ -11,6 +11,7 @@ import (
 	"github.com/sabre-mm/sabre/checker"
 	"github.com/sabre-mm/sabre/model"
 	"github.com/sabre-mm/sabre/scenarios"
+	"github.com/sabre-mm/sabre/scenarios/examples"
 	"github.com/sabre-mm/sabre/shared"
 )
 
@@ -286,5 +287,27 @@ func TestStressBadInput(t *testing.T) {
 	rep, err := scenarios.Stress(ctx, ok, scenarios.StressOptions{Iterations: 1 << 30, Grading: &scenarios.Grading{}})
 	if err != nil || rep.Iterations != 0 {
 		t.Fatalf("a cancelled run: %+v, %v", rep, err)
+	}
+}
+
+// TestStressGradeStepBudget: an exploration whose executions reached the
+// step budget (a spin loop) grades with an incomplete set, even when the
+// explorer calls it complete, so that longer spins are UNKNOWN rather than
+// FORBIDDEN; a loop-free scenario's sets are complete.
+func TestStressGradeStepBudget(t *testing.T) {
+	g, err := scenarios.StressGrade(context.Background(), examples.SpinSCFlag(), model.ES2024, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.AllowedComplete || g.SCComplete || !strings.Contains(g.Note, "reached the step budget") {
+		t.Errorf("Spin+sc-flag: %+v", g)
+	}
+	rep, err := scenarios.Run(context.Background(), examples.SpinSCFlag(), scenarios.Options{})
+	if err != nil || !rep.Complete || rep.Stats.StepBudget == 0 {
+		t.Errorf("Spin+sc-flag's exploration: complete %v, %d executions at the step budget, %v", rep.Complete, rep.Stats.StepBudget, err)
+	}
+	g, err = scenarios.StressGrade(context.Background(), examples.MPWaitNotify(), model.ES2024, 0)
+	if err != nil || !g.AllowedComplete || !g.SCComplete {
+		t.Errorf("MP+wait-notify: %+v, %v", g, err)
 	}
 }
