@@ -65,9 +65,11 @@ each within --explore-budget (an incomplete exploration grades what it did
 not reach UNKNOWN), and by its Check. --sample N records every N-th
 iteration and checks its history (model conformance).
 
---iterations N bounds each test (default %d for a litmus test, %d for a Go
-scenario); --duration D bounds each test's time (the batch or iteration
-under way finishes); with both, the first reached ends it.
+--iterations N bounds each test (default %d for a litmus test,
+%d for a Go scenario); --duration D bounds each test's time (the batch
+or iteration under way finishes); with both, the first reached ends it.
+--max-rows N prints a test's N most frequent outcomes and every INTERESTING
+or FORBIDDEN one, and counts the others on one line.
 
 On a terminal, a run longer than a second shows a progress bar on stderr;
 otherwise (not a terminal, or a shorter run) nothing but the results is
@@ -118,7 +120,7 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 	sample := fs.Int("sample", 0, "record every N-th iteration of a Go scenario and check its history (0: none)")
 	syncEvery := fs.Int("sync-every", 0, "litmus agents meet every N instances (0: the default, "+fmt.Sprint(litmus.DefaultSyncEvery)+" when each agent can have a processor)")
 	affinityFlag := fs.Bool("affinity", true, "pin each agent to a processor where the OS allows it")
-	maxRows := fs.Int("max-rows", defaultStressMaxRows, "print at most N outcomes per test, most frequent first, besides every one not ACCEPTABLE (0: all)")
+	maxRows := fs.Int("max-rows", defaultStressMaxRows, "print at most N outcomes per test, most frequent first, besides every INTERESTING or FORBIDDEN one (0: all)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, stressUsage, strings.Join(model.VariantNames(), ", "), defaultStressLitmusIterations, defaultStressScenarioIterations)
 		fs.PrintDefaults()
