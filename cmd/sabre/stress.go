@@ -408,6 +408,8 @@ type stressProgress struct {
 	on      bool // stderr is a terminal
 	began   time.Time
 	total   int // iterations of the whole run (-1: unknown: a duration bounds them)
+	tests   int // tests of the run, and finished ones (the bar's unit when total is -1)
+	done_   int
 	before  int // iterations of the finished tests
 	cur     int // iterations of the current test
 	current string
@@ -421,7 +423,7 @@ var isTerminal = func(w io.Writer) bool {
 }
 
 func newStressProgress(w io.Writer, c *stressConfig, targets []exploreTarget) *stressProgress {
-	p := &stressProgress{w: w, on: isTerminal(w), began: time.Now()}
+	p := &stressProgress{w: w, on: isTerminal(w), began: time.Now(), tests: len(targets)}
 	for _, tg := range targets {
 		n := c.iterationsFor(defaultStressScenarioIterations)
 		if tg.test != nil {
@@ -443,11 +445,15 @@ func (p *stressProgress) start(name string) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.current != "" {
+		p.done_++
+	}
 	p.before += p.cur
 	p.cur = 0
 	p.current = name
 	if p.bar != nil {
 		p.bar.Describe(name)
+		p.bar.Set(p.value())
 	}
 }
 
@@ -463,15 +469,33 @@ func (p *stressProgress) set(n int) {
 		if time.Since(p.began) < time.Second {
 			return
 		}
-		p.bar = progressbar.NewOptions(p.total, progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription(p.current),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("it"),
-			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30))
+		// A known number of iterations, or else of tests: never the
+		// library's spinner (an unknown total), whose rendering goroutine
+		// races with Clear.
+		opts := []progressbar.Option{progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription(p.current),
+			progressbar.OptionShowCount(), progressbar.OptionThrottle(100 * time.Millisecond), progressbar.OptionSetWidth(30)}
+		max := p.total
+		if max <= 0 {
+			max = p.tests
+		} else {
+			opts = append(opts, progressbar.OptionShowIts(), progressbar.OptionSetItsString("it"))
+		}
+		p.bar = progressbar.NewOptions(max, opts...)
 	}
-	p.bar.Set(p.before + n)
+	p.bar.Set(p.value())
+}
+
+// value is the bar's position: iterations done, or tests done.
+func (p *stressProgress) value() int {
+	if p.total <= 0 {
+		return p.done_
+	}
+	return p.before + p.cur
 }
 
 // clear removes the bar from the screen before results are printed (it is
-// drawn again on the next update).
+// drawn again on the next update). It is called between tests, when no
+// agent reports progress.
 func (p *stressProgress) clear() {
 	if p == nil || !p.on {
 		return
@@ -491,6 +515,7 @@ func (p *stressProgress) done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bar != nil {
+		p.bar.Clear()
 		p.bar.Exit()
 		p.bar = nil
 	}

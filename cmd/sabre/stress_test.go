@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/scenarios/litmus"
@@ -216,9 +217,21 @@ func TestStressDefaultTargets(t *testing.T) {
 	}
 }
 
+// scSlow is a scenario whose iterations take 5 ms each.
+func scSlow() *scenarios.Scenario {
+	return &scenarios.Scenario{Name: "slow", Setup: func(w *scenarios.World) error {
+		w.Agent("P0", func(a *shared.Agent) error {
+			time.Sleep(5 * time.Millisecond)
+			return nil
+		})
+		return nil
+	}}
+}
+
 // TestStressProgress: on a terminal, a run longer than a second shows a
 // progress bar on stderr; a shorter one shows nothing.
 func TestStressProgress(t *testing.T) {
+	withScenarios(t, scSlow)
 	old := isTerminal
 	isTerminal = func(io.Writer) bool { return true }
 	t.Cleanup(func() { isTerminal = old })
@@ -227,7 +240,11 @@ func TestStressProgress(t *testing.T) {
 		t.Fatalf("a short run: exit %d, stderr %q", code, errs)
 	}
 	code, _, errs = runCLI(t, "stress", "--duration", "1500ms", "MP+na")
-	if code != 0 || !strings.Contains(errs, "MP+na") || !strings.Contains(errs, "it/s") {
-		t.Fatalf("a long run: exit %d, stderr %q", code, errs)
+	if code != 0 || !strings.Contains(errs, "MP+na") || !strings.Contains(errs, "(0/1") {
+		t.Fatalf("a long run bounded by time: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = runCLI(t, "stress", "--iterations", "300", "--explore-budget", "1s", "slow")
+	if code != 0 || !strings.Contains(errs, "slow") || !strings.Contains(errs, "it/s") {
+		t.Fatalf("a long run bounded by iterations: exit %d, stderr %q", code, errs)
 	}
 }
