@@ -400,19 +400,18 @@ func writeStressJSON(w io.Writer, results []stressResult) error {
 }
 
 // stressProgress shows a progress bar on stderr when it is a terminal and
-// the run has lasted more than a second; otherwise it does nothing. Its
-// methods may be called from any goroutine.
+// the run has lasted more than a second; otherwise it does nothing. The bar
+// exists from the start (so that its rate and times count from there), but
+// writes nothing in the first second (gateWriter). Its methods may be
+// called from any goroutine.
 type stressProgress struct {
 	mu      sync.Mutex
-	w       io.Writer
 	on      bool // stderr is a terminal
-	began   time.Time
-	total   int // iterations of the whole run (-1: unknown: a duration bounds them)
-	tests   int // tests of the run, and finished ones (the bar's unit when total is -1)
-	done_   int
-	before  int // iterations of the finished tests
-	cur     int // iterations of the current test
-	current string
+	total   int  // iterations of the whole run (0: unknown: a duration bounds them)
+	tests   int  // finished tests (the bar's unit when total is 0)
+	before  int  // iterations of the finished tests
+	cur     int  // iterations of the current test
+	started bool
 	bar     *progressbar.ProgressBar
 }
 
@@ -422,39 +421,70 @@ var isTerminal = func(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// progressDelay is how long a run goes before its progress bar shows.
+const progressDelay = time.Second
+
+// gateWriter writes nothing until its time has come.
+type gateWriter struct {
+	w    io.Writer
+	from time.Time
+}
+
+func (g *gateWriter) Write(p []byte) (int, error) {
+	if time.Now().Before(g.from) {
+		return len(p), nil
+	}
+	return g.w.Write(p)
+}
+
 func newStressProgress(w io.Writer, c *stressConfig, targets []exploreTarget) *stressProgress {
-	p := &stressProgress{w: w, on: isTerminal(w), began: time.Now(), tests: len(targets)}
+	p := &stressProgress{on: isTerminal(w)}
+	if !p.on || len(targets) == 0 {
+		p.on = false
+		return p
+	}
 	for _, tg := range targets {
 		n := c.iterationsFor(defaultStressScenarioIterations)
 		if tg.test != nil {
 			n = c.iterationsFor(defaultStressLitmusIterations)
 		}
-		if n == 0 || p.total < 0 {
-			p.total = -1
-			continue
+		if n == 0 {
+			p.total = 0
+			break
 		}
 		p.total += n
 	}
+	// A known number of iterations, or else of tests: never the library's
+	// spinner (for an unknown total), whose rendering goroutine races with
+	// Clear.
+	opts := []progressbar.Option{progressbar.OptionSetWriter(&gateWriter{w, time.Now().Add(progressDelay)}),
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(100 * time.Millisecond), progressbar.OptionSetWidth(30)}
+	max := p.total
+	if max == 0 {
+		max = len(targets)
+		opts = append(opts, progressbar.OptionSetItsString("tests"))
+	} else {
+		opts = append(opts, progressbar.OptionShowIts(), progressbar.OptionSetItsString("it"))
+	}
+	p.bar = progressbar.NewOptions(max, opts...)
 	return p
 }
 
-// start notes that test name begins (the iterations so far are kept).
+// start notes that test name begins.
 func (p *stressProgress) start(name string) {
 	if p == nil || !p.on {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.current != "" {
-		p.done_++
+	if p.started {
+		p.tests++
 	}
+	p.started = true
 	p.before += p.cur
 	p.cur = 0
-	p.current = name
-	if p.bar != nil {
-		p.bar.Describe(name)
-		p.bar.Set(p.value())
-	}
+	p.bar.Describe(name)
+	p.bar.Set(p.value())
 }
 
 // set reports that the current test has done n iterations.
@@ -465,30 +495,13 @@ func (p *stressProgress) set(n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cur = n
-	if p.bar == nil {
-		if time.Since(p.began) < time.Second {
-			return
-		}
-		// A known number of iterations, or else of tests: never the
-		// library's spinner (an unknown total), whose rendering goroutine
-		// races with Clear.
-		opts := []progressbar.Option{progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription(p.current),
-			progressbar.OptionShowCount(), progressbar.OptionThrottle(100 * time.Millisecond), progressbar.OptionSetWidth(30)}
-		max := p.total
-		if max <= 0 {
-			max = p.tests
-		} else {
-			opts = append(opts, progressbar.OptionShowIts(), progressbar.OptionSetItsString("it"))
-		}
-		p.bar = progressbar.NewOptions(max, opts...)
-	}
 	p.bar.Set(p.value())
 }
 
 // value is the bar's position: iterations done, or tests done.
 func (p *stressProgress) value() int {
-	if p.total <= 0 {
-		return p.done_
+	if p.total == 0 {
+		return p.tests
 	}
 	return p.before + p.cur
 }
@@ -502,9 +515,7 @@ func (p *stressProgress) clear() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.bar != nil {
-		p.bar.Clear()
-	}
+	p.bar.Clear()
 }
 
 // done removes the bar for good.
@@ -514,9 +525,7 @@ func (p *stressProgress) done() {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.bar != nil {
-		p.bar.Clear()
-		p.bar.Exit()
-		p.bar = nil
-	}
+	p.bar.Clear()
+	p.bar.Exit()
+	p.on = false
 }
