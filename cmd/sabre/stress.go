@@ -53,13 +53,16 @@ whole litmus catalogue, then every built-in Go scenario.
 A litmus test runs on the fast path (litmus.Stress): batches of instances
 over one shared buffer, each agent a goroutine running its operations
 through the shared and atomics API over the whole batch, meeting the
-others every --sync-every instances; its states are graded against the
+others every --sync-every instances, pinned to processors of their own
+(unless --affinity=false); its states are graded against the
 enumerator's (under --model and under sc), and printed as herd7 prints
 states, with "*" before those that satisfy the test's condition.
 
 A Go scenario runs one World per iteration (scenarios.Stress): Setup, its
-agents started behind a barrier, joined under a watchdog (an iteration
-whose agents do not end within 2s is a deadlock, and ends the run); its
+agents started behind a barrier (not pinned: pinning goroutines started
+anew each iteration costs more than the iteration), joined under a
+watchdog (an iteration whose agents do not end within 2s is a deadlock,
+and ends the run); its
 outcomes are graded by exhaustive explorations under --model and under sc,
 each within --explore-budget (an incomplete exploration grades what it did
 not reach UNKNOWN), and by its Check. --sample N records every N-th
@@ -119,7 +122,7 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 	exploreBudget := fs.Duration("explore-budget", scenarios.DefaultExploreBudget, "time for each exhaustive exploration that grades a Go scenario")
 	sample := fs.Int("sample", 0, "record every N-th iteration of a Go scenario and check its history (0: none)")
 	syncEvery := fs.Int("sync-every", 0, "litmus agents meet every N instances (0: the default, "+fmt.Sprint(litmus.DefaultSyncEvery)+" when each agent can have a processor)")
-	affinityFlag := fs.Bool("affinity", true, "pin each agent to a processor where the OS allows it")
+	affinityFlag := fs.Bool("affinity", true, "pin each litmus agent to a processor where the OS allows it")
 	maxRows := fs.Int("max-rows", defaultStressMaxRows, "print at most N outcomes per test, most frequent first, besides every INTERESTING or FORBIDDEN one (0: all)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, stressUsage, strings.Join(model.VariantNames(), ", "), defaultStressLitmusIterations, defaultStressScenarioIterations)
@@ -226,7 +229,7 @@ func (c *stressConfig) run(tg exploreTarget) (*scenarios.StressReport, error) {
 	}
 	n := c.iterationsFor(defaultStressScenarioIterations)
 	rep, err := scenarios.Stress(context.Background(), tg.sc, scenarios.StressOptions{
-		Model: v, Iterations: n, Duration: c.duration, Affinity: c.affinity, Sample: c.sample,
+		Model: v, Iterations: n, Duration: c.duration, Sample: c.sample,
 		ExploreBudget: c.exploreBudget, Progress: c.progress.set})
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s under %s: %w", tg.ref, c.model, err)
