@@ -61,8 +61,8 @@
 // # sabre stress
 //
 //	sabre stress [--model es2024|es2017|sc] [--iterations N] [--duration D] [--json]
-//	             [--explore-budget D] [--sample N] [--sync-every N] [--affinity=false]
-//	             [--max-rows N] [FILE|DIR|NAME ...]
+//	             [--explore-budget D] [--sample N] [--checks LIST] [--jitter N]
+//	             [--sync-every N] [--affinity=false] [--max-rows N] [FILE|DIR|NAME ...]
 //
 // stress runs litmus files and built-in tests (the same arguments as
 // explore; none: the litmus catalogue, then every Go scenario) on real
@@ -76,7 +76,9 @@
 // not reach). Litmus tests run on the fast path (litmus.Stress: batches of
 // instances over one buffer, graded by the enumerator), Go scenarios one
 // World per iteration (scenarios.Stress, graded by exhaustive
-// explorations within --explore-budget and by the scenario's Check).
+// explorations within --explore-budget and by the scenario's Check;
+// --sample N checks every N-th iteration's recorded history: conformance
+// and the --checks listed).
 // --iterations bounds each test (default 100,000 for a litmus test,
 // 10,000 for a Go scenario), --duration its time; --json prints a JSON
 // array. On a terminal a run longer than a second shows a progress bar on

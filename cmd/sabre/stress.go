@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sabre-mm/sabre/checker"
 	"github.com/sabre-mm/sabre/model"
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/scenarios/litmus"
@@ -29,7 +30,8 @@ func init() {
 }
 
 const stressUsage = `usage: sabre stress [--model NAME] [--iterations N] [--duration D] [--json]
-                    [--explore-budget D] [--sample N] [--sync-every N]
+                    [--explore-budget D] [--sample N] [--checks LIST]
+                    [--jitter N] [--sync-every N]
                     [--affinity=false] [--max-rows N] [FILE|DIR|NAME ...]
 
 Runs each litmus test or built-in Go scenario on real goroutines, with no
@@ -66,7 +68,10 @@ and ends the run); its
 outcomes are graded by exhaustive explorations under --model and under sc,
 each within --explore-budget (an incomplete exploration grades what it did
 not reach UNKNOWN), and by its Check. --sample N records every N-th
-iteration and checks its history (model conformance).
+iteration and checks its history: model conformance, and the checks
+--checks lists (conf, lin, race: checker's); an illegal verdict fails the
+iteration. --jitter N makes each agent spin up to N turns after the start
+barrier (and yield one time in eight), so that timings vary.
 
 --iterations N bounds each test (default %d for a litmus test,
 %d for a Go scenario); --duration D bounds each test's time (the batch
@@ -100,6 +105,8 @@ type stressConfig struct {
 	duration      time.Duration
 	exploreBudget time.Duration
 	sample        int
+	checks        []checker.Check
+	jitter        int
 	syncEvery     int
 	affinity      bool
 	maxRows       int
@@ -121,6 +128,8 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the results as a JSON array instead of tables")
 	exploreBudget := fs.Duration("explore-budget", scenarios.DefaultExploreBudget, "time for each exhaustive exploration that grades a Go scenario")
 	sample := fs.Int("sample", 0, "record every N-th iteration of a Go scenario and check its history (0: none)")
+	checks := fs.String("checks", "", "with --sample, the checks run on each sampled history besides conformance: a comma-separated list of "+strings.Join(checkNamesList(), ", "))
+	jitter := fs.Int("jitter", 0, "each Go scenario agent spins up to N turns after the start barrier (0: none)")
 	syncEvery := fs.Int("sync-every", 0, "litmus agents meet every N instances (0: the default, "+fmt.Sprint(litmus.DefaultSyncEvery)+" when each agent can have a processor)")
 	affinityFlag := fs.Bool("affinity", true, "pin each litmus agent to a processor where the OS allows it")
 	maxRows := fs.Int("max-rows", defaultStressMaxRows, "print at most N outcomes per test, most frequent first, besides every INTERESTING or FORBIDDEN one (0: all)")
@@ -152,13 +161,24 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 		return bad("--explore-budget %v is not positive", *exploreBudget)
 	case *sample < 0:
 		return bad("--sample %d is negative", *sample)
+	case *jitter < 0:
+		return bad("--jitter %d is negative", *jitter)
+	case flagSet(fs, "checks") && *sample == 0:
+		return bad("--checks applies to sampled iterations: give --sample N too")
 	case *syncEvery < 0:
 		return bad("--sync-every %d is negative", *syncEvery)
 	case *maxRows < 0:
 		return bad("--max-rows %d is negative", *maxRows)
 	}
 	cfg := &stressConfig{model: *modelName, iterations: *iterations, duration: *duration, exploreBudget: *exploreBudget,
-		sample: *sample, syncEvery: *syncEvery, affinity: *affinityFlag, maxRows: *maxRows}
+		sample: *sample, jitter: *jitter, syncEvery: *syncEvery, affinity: *affinityFlag, maxRows: *maxRows}
+	if flagSet(fs, "checks") {
+		cs, err := checker.ParseChecks(*checks)
+		if err != nil {
+			return bad("--checks: %v", err)
+		}
+		cfg.checks = cs
+	}
 	if flagSet(fs, "duration") && !flagSet(fs, "iterations") {
 		cfg.iterations = -1 // the duration alone bounds each test
 	}
@@ -229,12 +249,20 @@ func (c *stressConfig) run(tg exploreTarget) (*scenarios.StressReport, error) {
 	}
 	n := c.iterationsFor(defaultStressScenarioIterations)
 	rep, err := scenarios.Stress(context.Background(), tg.sc, scenarios.StressOptions{
-		Model: v, Iterations: n, Duration: c.duration, Sample: c.sample,
+		Model: v, Iterations: n, Duration: c.duration, Sample: c.sample, Checks: c.checks, Jitter: c.jitter,
 		ExploreBudget: c.exploreBudget, Progress: c.progress.set})
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s under %s: %w", tg.ref, c.model, err)
 	}
 	return rep, nil
+}
+
+func checkNamesList() []string {
+	var out []string
+	for _, c := range checker.Checks {
+		out = append(out, string(c))
+	}
+	return out
 }
 
 // iterationsFor is the iteration bound of a test whose default is def:

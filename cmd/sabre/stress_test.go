@@ -34,6 +34,9 @@ func TestStressBadInput(t *testing.T) {
 		{[]string{"--sync-every", "-1", "MP+na"}, "--sync-every -1 is negative"},
 		{[]string{"--max-rows", "-1", "MP+na"}, "--max-rows -1 is negative"},
 		{[]string{"--frobnicate"}, "flag provided but not defined: -frobnicate"},
+		{[]string{"--jitter", "-3", "MP+na"}, "--jitter -3 is negative"},
+		{[]string{"--checks", "race", "MP+na"}, "--checks applies to sampled iterations"},
+		{[]string{"--sample", "10", "--checks", "race,speed", "MP+na"}, `--checks: checker: unknown check "speed"`},
 		{[]string{"No+such+test"}, `no built-in test or scenario is named "No+such+test"`},
 		{[]string{badFile}, badFile + ":3:"},
 	} {
@@ -184,6 +187,40 @@ func TestStressForbiddenExit(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}
 	}
+}
+
+// TestStressSampledRaceCheck: --sample with --checks race checks the
+// sampled histories of a Go scenario whose two agents both write one
+// location with plain stores (a data race whatever the order): the first
+// sampled iteration fails, exit 1.
+func TestStressSampledRaceCheck(t *testing.T) {
+	withScenarios(t, scRacyWrites)
+	code, out, errs := runCLI(t, "stress", "--iterations", "20", "--sample", "5", "--jitter", "10", "racy")
+	if code != 0 || !strings.Contains(out, "Scenario racy under es2024: 20 iterations") {
+		t.Fatalf("without --checks: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, "stress", "--iterations", "20", "--sample", "5", "--checks", "race", "racy")
+	if code != 1 || !strings.Contains(out, "  failure check at iteration 0: race on the recorded history:") ||
+		!strings.Contains(errs, "racy under es2024: iteration 0 failed: check: race on the recorded history:") {
+		t.Fatalf("with --checks race: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// scRacyWrites: two agents store to one Int32 with plain stores.
+func scRacyWrites() *scenarios.Scenario {
+	return &scenarios.Scenario{Name: "racy", Setup: func(w *scenarios.World) error {
+		buf := w.Buffer("m", 4)
+		for i, name := range []string{"P0", "P1"} {
+			w.Agent(name, func(a *shared.Agent) error {
+				v, err := shared.View(buf.For(a), shared.Int32)
+				if err == nil {
+					err = v.SetInt(0, int64(i+1))
+				}
+				return err
+			})
+		}
+		return nil
+	}}
 }
 
 // TestStressDefaultTargets: with no argument the whole litmus catalogue
