@@ -1,6 +1,6 @@
 module github.com/sabre-mm/sabre
 
-go 1.26.0
+go 1.25.0
 
 require pgregory.net/rapid v1.3.0
 
@@ -9,8 +9,8 @@ require github.com/anishathalye/porcupine v1.3.1
 require (
 	github.com/schollz/progressbar/v3 v3.19.1
 	go.uber.org/goleak v1.3.0
-	golang.org/x/sys v0.50.0
-	golang.org/x/term v0.48.0
+	golang.org/x/sys v0.46.0
+	golang.org/x/term v0.44.0
 )
 
 require (
