@@ -153,3 +153,31 @@ func TestReductionAgainstPlainDFS(t *testing.T) {
 	t.Logf("%s: %d distinct outcomes; exhaustive: %d executions (%d allowed, %d redundant, %d rejected); plain DFS: %d outcomes after %d executions, not finished",
 		lt.Name, len(red.Outcomes), red.Stats.Executions, red.Stats.Allowed, red.Stats.Redundant, red.Stats.Rejected, len(plain.Outcomes), plain.Stats.Executions)
 }
+
+// BenchmarkStressMP measures the stress runner's litmus fast path on
+// MP+na (litmus.Stress with its defaults: batches of 1,024 instances,
+// agents pinned where the OS allows, meeting every
+// litmus.DefaultSyncEvery instances): iterations per second. The target
+// is 1,000,000 per second on 2 cores, as jcstress reaches; run it without
+// -cpu 1 (each agent needs a processor of its own).
+func BenchmarkStressMP(b *testing.B) {
+	benchStress(b, "MP+na", litmus.StressOptions{Affinity: true})
+}
+
+func benchStress(b *testing.B, name string, opt litmus.StressOptions) {
+	lt := catalogueTest(b, name)
+	g, err := litmus.StressGrading(context.Background(), lt, "es2024")
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt.Grading, opt.Iterations = g, 100_000
+	iterations := 0
+	for b.Loop() {
+		rep, err := litmus.Stress(context.Background(), lt, "es2024", opt)
+		if err != nil || rep.Failed() {
+			b.Fatal(err, rep.Rows)
+		}
+		iterations += rep.Iterations
+	}
+	b.ReportMetric(float64(iterations)/b.Elapsed().Seconds(), "iterations/s")
+}

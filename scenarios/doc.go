@@ -38,6 +38,23 @@
 //     in its [ReplayLine], saved in a failfile under [FailDir]
 //     ([ReadReplay] reads one back). [TB] is what it needs of testing.TB.
 //
+// # Stress
+//
+//   - [Stress] runs a scenario on real goroutines (no controller) many
+//     times under [StressOptions] (Model, Iterations, Duration, Jitter,
+//     Seed, Affinity, IterationTimeout — [DefaultIterationTimeout] —,
+//     MaxFailures, Sample, Checks, CheckBudget, Grading, ExploreBudget,
+//     Progress; [DefaultStressIterations]) and returns a [StressReport]:
+//     Rows ([StressRow]: Key, Count, [Grade], First iteration, Note,
+//     Outcome), Failures ([StressFailure]), Grading, Sampled, Undecided,
+//     Abandoned; [StressReport.Count], [StressReport.Failed],
+//     [StressReport.Rate]; [SortRows].
+//   - [Grade]: [Acceptable], [Interesting], [Forbidden], [Unknown];
+//     [Grading] (the allowed and sc sets by key, each complete or not;
+//     [Grading.Grade]); [StressGrade] makes one from exhaustive
+//     explorations within [DefaultExploreBudget] ([Stats].StepBudget marks
+//     a set cut at the step budget incomplete).
+//
 // # Strategies
 //
 //   - [Strategy]: Name, Start, Schedule ([SchedChoice], [Option]), Read

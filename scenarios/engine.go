@@ -117,6 +117,7 @@ type execution struct {
 	// and of the last weak Unordered read (notLivelock).
 	lastWeak, lastWeakUnordered int
 	progress                    atomic.Int64 // steps taken, for the stall watchdog
+	cut                         bool         // the execution reached the step budget
 	stalled                     bool         // an execution stalled: the exploration ends
 
 	opts   []Option // reused by schedule
@@ -284,6 +285,7 @@ func (x *execution) schedule(s *slot) (*slot, resume) {
 		}
 	}
 	if x.steps > x.opt.MaxSteps {
+		x.cut = true
 		if why := x.notLivelock(); why != "" {
 			x.abortWith(failRejected, why)
 		} else {

@@ -116,6 +116,12 @@ type Stats struct {
 	// Steps taken in all executions; WeakReads that did not return the
 	// default; Speculations that returned a value not yet written.
 	Steps, WeakReads, Speculations int
+	// StepBudget: executions cut at the step budget (MaxSteps) — reported
+	// as livelocks, or rejected as unfair or by the liveness clause. What
+	// their longer completions would have produced was not explored, so a
+	// complete exploration's outcomes are those of executions within the
+	// budget (StressGrade treats such a set as incomplete).
+	StepBudget int
 	// Elapsed is the exploration's running time.
 	Elapsed time.Duration
 }
@@ -221,6 +227,9 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 		}
 		res := x.run(n)
 		rep.Stats.Executions++
+		if x.cut {
+			rep.Stats.StepBudget++
+		}
 		rep.Stats.Steps += res.Steps
 		rep.Stats.WeakReads += res.WeakReads
 		rep.Stats.Speculations += res.Speculations
@@ -301,7 +310,7 @@ func (x *execution) run(n int) *Execution {
 	x.aborted.Store(false)
 	x.over = make(chan struct{})
 	x.trail = nil
-	x.steps, x.weak, x.spec, x.recheck, x.pruned = 0, 0, 0, false, false
+	x.steps, x.weak, x.spec, x.recheck, x.pruned, x.cut = 0, 0, 0, false, false, false
 	x.writes = x.writes[:0]
 	x.growable = false
 	x.fp = 14695981039346656037

@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -66,5 +67,49 @@ func TestBenchmarkRatios(t *testing.T) {
 	t.Logf("controlled step median %.0f ns (%.2f M steps/s), channel hand-off median %.0f ns: ratio %.2f (limit 6)", s, 1e3/s, h, s/h)
 	if s/h > 6 {
 		t.Errorf("a controlled step costs %.2f channel hand-offs, more than 6", s/h)
+	}
+}
+
+// TestStressBenchmarkRatio checks the stress runner's speed target as a
+// ratio against a baseline measured in the same run: a stressed MP+na
+// iteration (BenchmarkStressMP; the target is 1,000,000 per second on 2
+// cores, as jcstress reaches) costs at most 7 channel hand-offs
+// (BenchmarkChanPingPong: about 140 ns each on the 2-core x86 machine the
+// target was set on, so 7 hand-offs are the target's 1 µs). It needs two
+// processors (each agent one), so it runs with GOMAXPROCS set to the
+// number of CPUs, and is skipped on a single CPU. Skipped unless
+// SABRE_BENCH_RATIOS=1, like TestBenchmarkRatios; SABRE_BENCH_COUNT sets
+// the number of samples (default 5):
+//
+//	SABRE_BENCH_RATIOS=1 go test -run TestStressBenchmarkRatio -v ./scenarios
+func TestStressBenchmarkRatio(t *testing.T) {
+	if os.Getenv("SABRE_BENCH_RATIOS") != "1" {
+		t.Skip("set SABRE_BENCH_RATIOS=1 to measure the benchmark ratios")
+	}
+	if runtime.NumCPU() < 2 {
+		t.Skip("the stress runner's target is for two processors or more")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(runtime.NumCPU()))
+	count := 5
+	if s := os.Getenv("SABRE_BENCH_COUNT"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("SABRE_BENCH_COUNT=%q is not a count", s)
+		}
+		count = n
+	}
+	var iter, handoff []float64
+	for range count {
+		r := testing.Benchmark(BenchmarkStressMP)
+		iter = append(iter, 1e9/r.Extra["iterations/s"])
+		r = testing.Benchmark(BenchmarkChanPingPong)
+		handoff = append(handoff, float64(r.T.Nanoseconds())/float64(r.N))
+	}
+	slices.Sort(iter)
+	slices.Sort(handoff)
+	s, h := iter[len(iter)/2], handoff[len(handoff)/2]
+	t.Logf("stressed MP iteration median %.0f ns (%.2f M iterations/s), channel hand-off median %.0f ns: ratio %.2f (limit 7)", s, 1e3/s, h, s/h)
+	if s/h > 7 {
+		t.Errorf("a stressed MP iteration costs %.2f channel hand-offs, more than 7", s/h)
 	}
 }

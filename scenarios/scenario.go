@@ -73,7 +73,8 @@ type Expectation struct {
 
 // World is one execution of a scenario, as Setup sees it.
 type World struct {
-	x      *execution
+	x      *execution   // the explorer's execution; nil under stress
+	st     *stressWorld // the stress runner's iteration; nil under the explorer
 	main   *shared.Agent
 	agents []agentDecl
 	err    error
@@ -92,11 +93,16 @@ func (w *World) Main() *shared.Agent { return w.main }
 
 // Buffer returns a new shared buffer of length bytes, named name in
 // outcomes (its final memory is Outcome.Memory[name]). The explorer
-// chooses what reads of it return. A bad length fails the setup (the
+// chooses what reads of it return; under stress (Stress) it is a plain
+// shared buffer, with no controller. A bad length fails the setup (the
 // buffer is nil, whose views are TypeErrors).
 func (w *World) Buffer(name string, length int) *shared.Buffer {
 	if !w.open("Buffer") {
 		return nil
+	}
+	if w.st != nil {
+		b, err := shared.NewBuffer(length, shared.CreatedBy(w.main))
+		return w.buffer(name, b, err, false)
 	}
 	// The explorer controls the buffer too, so that an access through a
 	// view bound to no agent (or to one the World did not start) is
@@ -106,8 +112,13 @@ func (w *World) Buffer(name string, length int) *shared.Buffer {
 }
 
 // open reports whether the World may still be built: Setup is running.
-// A call from an agent, after Setup, is a setup failure.
+// A call from an agent, after Setup, is a setup failure (under stress, a
+// failure of the iteration, and the call does nothing).
 func (w *World) open(what string) bool {
+	if w.sealed && w.st != nil {
+		w.st.lateCall(what)
+		return false
+	}
 	if w.sealed {
 		w.x.abortWith(FailSetup, fmt.Sprintf("World.%s was called after Setup returned (from an agent?): the World is built by Setup only", what))
 		w.x.releaseAll(nil)
@@ -125,6 +136,10 @@ func (w *World) GrowableBuffer(name string, length, maxLength int) *shared.Buffe
 	if !w.open("GrowableBuffer") {
 		return nil
 	}
+	if w.st != nil {
+		b, err := shared.NewGrowableBuffer(length, maxLength, shared.CreatedBy(w.main))
+		return w.buffer(name, b, err, true)
+	}
 	b, err := shared.NewGrowableBuffer(length, maxLength, shared.CreatedBy(w.main), shared.WithController(w.x))
 	return w.buffer(name, b, err, true)
 }
@@ -133,6 +148,13 @@ func (w *World) buffer(name string, b *shared.Buffer, err error, growable bool) 
 	if err != nil {
 		w.fail(fmt.Errorf("buffer %q: %w", name, err))
 		return nil
+	}
+	if w.st != nil {
+		if !w.st.addBuffer(name, b) {
+			w.fail(fmt.Errorf("two buffers are named %q", name))
+			return nil
+		}
+		return b
 	}
 	x := w.x
 	for _, nb := range x.buffers {
@@ -154,7 +176,9 @@ func (w *World) buffer(name string, b *shared.Buffer, err error, growable bool) 
 // Queue returns a new queue of at most maxsize items (≤ 0: unbounded),
 // bound to the main agent; agents bind it with Queue.For.
 func (w *World) Queue(maxsize int) *shared.Queue {
-	w.open("Queue")
+	if !w.open("Queue") {
+		return nil
+	}
 	return shared.NewQueue(maxsize).For(w.main)
 }
 
@@ -163,7 +187,9 @@ func (w *World) Queue(maxsize int) *shared.Queue {
 // "main". f's error is a failure of the execution (FailAgent) if the model
 // allows it.
 func (w *World) Agent(name string, f func(a *shared.Agent) error) {
-	w.open("Agent")
+	if !w.open("Agent") {
+		return
+	}
 	switch {
 	case name == "" || name == "main":
 		w.fail(fmt.Errorf("agent name %q is reserved or empty", name))
@@ -182,11 +208,16 @@ func (w *World) Agent(name string, f func(a *shared.Agent) error) {
 }
 
 // Report records value v under key for agent a: Outcome.Values[a's name +
-// ":" + key]. A later report of the same key replaces it.
+// ":" + key]. A later report of the same key replaces it. Agents may
+// report concurrently (under stress they run in parallel).
 func (w *World) Report(a *shared.Agent, key string, v int64) {
 	name := "main"
 	if a != nil {
 		name = a.Name()
+	}
+	if w.st != nil {
+		w.st.report(name+":"+key, v)
+		return
 	}
 	w.x.values[name+":"+key] = v
 }

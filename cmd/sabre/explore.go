@@ -232,7 +232,7 @@ func runExplore(args []string, stdout, stderr io.Writer) int {
 		models, cfg.prefixed = []string{*modelName}, false
 	}
 
-	targets, ok := exploreTargets(fs.Args(), stderr)
+	targets, ok := exploreTargets("explore", fs.Args(), stderr)
 	if !ok {
 		return 2
 	}
@@ -318,11 +318,11 @@ func readReplay(arg string) (s scenarios.Schedule, modelName string, err error) 
 
 // exploreTargets resolves the arguments (all of them, reporting every bad
 // one on stderr before anything runs). No argument: the litmus catalogue,
-// then the built-in scenarios.
-func exploreTargets(args []string, stderr io.Writer) ([]exploreTarget, bool) {
+// then the built-in scenarios. Messages name the command cmd.
+func exploreTargets(cmd string, args []string, stderr io.Writer) ([]exploreTarget, bool) {
 	cat, err := litmus.CatalogueTests()
 	if err != nil {
-		fmt.Fprintf(stderr, "sabre explore: built-in catalogue: %v\n", err)
+		fmt.Fprintf(stderr, "sabre %s: built-in catalogue: %v\n", cmd, err)
 		return nil, false
 	}
 	scs := builtinScenarios()
@@ -333,7 +333,7 @@ func exploreTargets(args []string, stderr io.Writer) ([]exploreTarget, bool) {
 		}
 		for _, sc := range scs {
 			if sc == nil {
-				fmt.Fprintln(stderr, "sabre explore: the built-in scenarios include a nil one")
+				fmt.Fprintf(stderr, "sabre %s: the built-in scenarios include a nil one\n", cmd)
 				return nil, false
 			}
 			out = append(out, exploreTarget{ref: sc.Name, sc: sc})
@@ -377,7 +377,7 @@ func exploreTargets(args []string, stderr io.Writer) ([]exploreTarget, bool) {
 		case 1:
 			out = append(out, found[0])
 		default:
-			fmt.Fprintf(stderr, "sabre explore: %q names %d built-in tests or scenarios; give a path to a litmus file instead\n", a, len(found))
+			fmt.Fprintf(stderr, "sabre %s: %q names %d built-in tests or scenarios; give a path to a litmus file instead\n", cmd, a, len(found))
 			ok = false
 		}
 	}

@@ -57,6 +57,34 @@
 // execution failed or an expectation is refuted (by a sampled or
 // incomplete exploration, only by a state seen); 2 on bad input (flags,
 // names, files, replay strings), with a message naming what is wrong.
+//
+// # sabre stress
+//
+//	sabre stress [--model es2024|es2017|sc] [--iterations N] [--duration D] [--json]
+//	             [--explore-budget D] [--sample N] [--checks LIST] [--jitter N]
+//	             [--sync-every N] [--affinity=false] [--max-rows N] [FILE|DIR|NAME ...]
+//
+// stress runs litmus files and built-in tests (the same arguments as
+// explore; none: the litmus catalogue, then every Go scenario) on real
+// goroutines with no controller, many times, in the manner of jcstress
+// and litmus7, and prints per test a histogram of the outcomes seen, each
+// graded against --model (default es2024): ACCEPTABLE (allowed, and
+// sequentially consistent), INTERESTING (allowed, not sequentially
+// consistent: a weak behaviour), FORBIDDEN (not allowed, or rejected by
+// the scenario's Check: printed with the iteration that first produced
+// it) or UNKNOWN (a Go scenario's outcome its incomplete exploration did
+// not reach). Litmus tests run on the fast path (litmus.Stress: batches of
+// instances over one buffer, graded by the enumerator), Go scenarios one
+// World per iteration (scenarios.Stress, graded by exhaustive
+// explorations within --explore-budget and by the scenario's Check;
+// --sample N checks every N-th iteration's recorded history: conformance
+// and the --checks listed).
+// --iterations bounds each test (default 100,000 for a litmus test,
+// 10,000 for a Go scenario), --duration its time; --json prints a JSON
+// array. On a terminal a run longer than a second shows a progress bar on
+// stderr. Exit status: 0 when nothing is FORBIDDEN and no iteration failed
+// (but a buggy scenario's expected failure); 1 otherwise, each reported on
+// stderr; 2 on bad input.
 package main
 
 import (

@@ -71,6 +71,19 @@
 //     exhaustive strategy both give the same states and Observation line
 //     (a test checks it on the whole catalogue under every model).
 //
+// # Stress
+//
+//   - [Stress] runs a test on real goroutines many times, in jcstress's
+//     manner — batches of instances over one shared buffer, one pinned
+//     goroutine per agent running its operations through the shared and
+//     atomics API over the whole batch, meeting every SyncEvery instances —
+//     under [StressOptions] (Iterations, Duration, Batch, Stride, SyncEvery,
+//     Affinity, Grading, Progress; [DefaultStressIterations],
+//     [DefaultBatch], [DefaultSyncEvery], [MaxStressBuffer]) and returns a
+//     scenarios.StressReport whose rows are keyed by herd7 state texts
+//     (Satisfies: the condition holds). [StressGrading] grades by the
+//     enumerator's states under the model and under sc.
+//
 // # Catalogue
 //
 //   - [Catalogue] is the embedded catalogue as an [fs.FS]; [CatalogueTests]

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package affinity
+
+func Supported() bool { return false }
+
+func Pin(int) (restore func()) { return func() {} }
