@@ -62,7 +62,11 @@
 //     Finish ([Execution], [Status]: [Allowed], [Rejected], [Failed],
 //     [Undecided], [Redundant]).
 //   - [Exhaustive] (every execution the model allows; local steps in a
-//     canonical order, sleep sets on the others),
+//     canonical order, sleep sets on the others), [SCDRF] (every
+//     sequentially consistent interleaving of the synchronizing
+//     operations: complete for data-race-free programs under es2024 and
+//     sc, by SC-DRF, when the scenario checks races), [LatestReads] (a
+//     strategy's schedules with every read the latest write),
 //     [PlainDFS] (the same without reduction, for comparison), [Random]
 //     (seeded), [PCT] (depth d), [Replay] (a [Schedule]), [Rapid] (every
 //     choice a rapid draw, so that rapid shrinks a failing schedule;

@@ -280,7 +280,12 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 		complete, rep.Truncated = false, true
 	}
 	rep.Stats.Elapsed = time.Since(start)
-	rep.Complete = complete && rep.Stats.Undecided == 0 && (x.strat.Name() == "exhaustive" || x.strat.Name() == "plain-dfs")
+	switch x.strat.Name() {
+	case "exhaustive", "plain-dfs":
+		rep.Complete = complete && rep.Stats.Undecided == 0
+	case "sc-drf":
+		rep.Complete = complete && drfComplete(sc, x.variant, len(rep.Failures))
+	}
 	if rep.Complete {
 		if sc.Fails != "" && !slices.ContainsFunc(rep.Failures, func(f *Failure) bool { return f.Expected }) {
 			rep.Failures = append(rep.Failures, &Failure{Kind: FailExpect, Execution: -1,

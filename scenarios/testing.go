@@ -20,7 +20,7 @@ import (
 // are, so that `go test` accepts them), each with an environment variable
 // that applies when the flag is not given.
 var (
-	flagStrategy = flag.String("sabre.strategy", "", "scenarios: exploration strategy: exhaustive, random, pct, rapid or replay (env SABRE_STRATEGY; default exhaustive)")
+	flagStrategy = flag.String("sabre.strategy", "", "scenarios: exploration strategy: exhaustive, sc-drf, random, pct, rapid or replay (env SABRE_STRATEGY; default exhaustive)")
 	flagBudget   = flag.String("sabre.budget", "", "scenarios: budget per exploration: a number of executions or a duration such as 30s (env SABRE_BUDGET)")
 	flagSeed     = flag.Uint64("sabre.seed", 0, "scenarios: seed of the random and pct strategies (env SABRE_SEED; default 1)")
 	flagDepth    = flag.Int("sabre.depth", 0, "scenarios: depth of the pct strategy (env SABRE_DEPTH; default 3)")
@@ -166,8 +166,11 @@ func optionsFromSettings(opt Options) (Options, error) {
 		depth = n
 	}
 	switch name := strings.ToLower(strategyName()); name {
-	case "", "exhaustive":
+	case "", "exhaustive", "sc-drf":
 		opt.Strategy = Exhaustive(0)
+		if name == "sc-drf" {
+			opt.Strategy = SCDRF()
+		}
 		if opt.Executions == 0 && opt.Duration == 0 {
 			opt.Duration = DefaultDuration
 		}
@@ -184,7 +187,7 @@ func optionsFromSettings(opt Options) (Options, error) {
 	case "replay":
 		return opt, fmt.Errorf("-sabre.strategy replay needs -sabre.replay")
 	default:
-		return opt, fmt.Errorf("-sabre.strategy %q: want exhaustive, random, pct, rapid or replay", name)
+		return opt, fmt.Errorf("-sabre.strategy %q: want exhaustive, sc-drf, random, pct, rapid or replay", name)
 	}
 	return opt, nil
 }

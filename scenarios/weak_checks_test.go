@@ -6,12 +6,14 @@ package scenarios_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
 	"github.com/sabre-mm/sabre/atomics"
 	"github.com/sabre-mm/sabre/checker"
+	"github.com/sabre-mm/sabre/model"
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/shared"
 )
@@ -208,5 +210,93 @@ func TestRaceCheckWeakExecutions(t *testing.T) {
 	}
 	if weak == 0 {
 		t.Fatalf("SB+na: no weak execution reported a race (%d failures)", len(rep.Failures))
+	}
+}
+
+// mpData is message passing with plain data and a seq-cst flag (racy:
+// the flag is plain too), the reader reading the data only after it sees
+// the flag, with checker.Race on every execution.
+func mpData(racy bool) *scenarios.Scenario {
+	return &scenarios.Scenario{
+		Name:   "MP",
+		Checks: []checker.Check{checker.Race},
+		Setup: func(w *scenarios.World) error {
+			buf := w.Buffer("m", 8)
+			w.Agent("writer", func(a *shared.Agent) error {
+				v, err := shared.View(buf.For(a), shared.Int32)
+				if err != nil {
+					return err
+				}
+				if err := v.SetInt(1, 42); err != nil {
+					return err
+				}
+				if racy {
+					return v.SetInt(0, 1)
+				}
+				_, err = atomics.Store(v, 0, 1)
+				return err
+			})
+			w.Agent("reader", func(a *shared.Agent) error {
+				v, err := shared.View(buf.For(a), shared.Int32)
+				if err != nil {
+					return err
+				}
+				var f int64
+				if racy {
+					f, err = v.GetInt(0)
+				} else {
+					f, err = atomics.Load(v, 0)
+				}
+				if err != nil || f == 0 {
+					return err
+				}
+				d, err := v.GetInt(1)
+				w.Report(a, "data", d)
+				return err
+			})
+			return nil
+		},
+	}
+}
+
+// TestSCDRF: on a data-race-free program SCDRF is Complete under es2024
+// and sc and reaches exactly Exhaustive's outcomes; it is not Complete
+// under es2017 (no SC-DRF there), without a race check, or when an
+// execution races (the racy program's races are found).
+func TestSCDRF(t *testing.T) {
+	for _, v := range []model.Variant{model.ES2024, model.SC} {
+		ex := run(t, mpData(false), scenarios.Options{Model: v, Strategy: scenarios.Exhaustive(0)})
+		drf := run(t, mpData(false), scenarios.Options{Model: v, Strategy: scenarios.SCDRF()})
+		if !ex.Complete || !drf.Complete || len(drf.Failures) != 0 {
+			t.Fatalf("%s: Exhaustive complete %v, SCDRF complete %v, failures %v", v.Name(), ex.Complete, drf.Complete, drf.Failures)
+		}
+		if a, b := keys(ex), keys(drf); !slices.Equal(a, b) {
+			t.Errorf("%s: Exhaustive reached %v, SCDRF %v", v.Name(), a, b)
+		}
+	}
+	if rep := run(t, mpData(false), scenarios.Options{Model: model.ES2017, Strategy: scenarios.SCDRF()}); rep.Complete {
+		t.Error("es2017: SCDRF claimed completeness without SC-DRF")
+	}
+	noRace := mpData(false)
+	noRace.Checks = nil
+	if rep := run(t, noRace, scenarios.Options{Strategy: scenarios.SCDRF()}); rep.Complete {
+		t.Error("SCDRF claimed completeness with no race check")
+	}
+	rep := run(t, mpData(true), scenarios.Options{Strategy: scenarios.SCDRF(), MaxFailures: 100})
+	if rep.Complete || len(rep.Failures) == 0 || !strings.Contains(rep.Failures[0].Message, "race") {
+		t.Fatalf("racy MP: complete %v, failures %v", rep.Complete, rep.Failures)
+	}
+	// LatestReads: every read the latest write, so no execution is weak.
+	weak := 0
+	sc := mpData(false)
+	sc.Check = func(o *scenarios.Outcome) error {
+		if o.Weak {
+			weak++
+		}
+		return nil
+	}
+	rep = run(t, sc, scenarios.Options{Strategy: scenarios.LatestReads(scenarios.Random(1)), Executions: 50})
+	if weak != 0 || rep.Strategy != "random+latest" || len(rep.Failures) != 0 {
+		t.Fatalf("LatestReads(Random): %d weak executions, strategy %q, failures %v", weak, rep.Strategy, rep.Failures)
 	}
 }

@@ -17,12 +17,12 @@ func BenchmarkBuggyCatch(b *testing.B) {
 		mk    func() *scenarios.Scenario
 		strat func() scenarios.Strategy
 	}{
-		{examples.MutexForgetsContended, func() scenarios.Strategy { return defaultReads{scenarios.PCT(3, 1)} }},
-		{examples.MutexUnlockCheckThenStore, func() scenarios.Strategy { return &scDFS{} }},
-		{examples.MutexTestThenSet, func() scenarios.Strategy { return &scDFS{} }},
-		{examples.ConditionSeqAfterUnlock, func() scenarios.Strategy { return &scDFS{} }},
-		{examples.BarrierNoGeneration, func() scenarios.Strategy { return &scDFS{} }},
-		{examples.BarrierWakeBeforeReset, func() scenarios.Strategy { return &scDFS{} }},
+		{examples.MutexForgetsContended, func() scenarios.Strategy { return scenarios.LatestReads(scenarios.PCT(3, 1)) }},
+		{examples.MutexUnlockCheckThenStore, func() scenarios.Strategy { return scenarios.SCDRF() }},
+		{examples.MutexTestThenSet, func() scenarios.Strategy { return scenarios.SCDRF() }},
+		{examples.ConditionSeqAfterUnlock, func() scenarios.Strategy { return scenarios.SCDRF() }},
+		{examples.BarrierNoGeneration, func() scenarios.Strategy { return scenarios.SCDRF() }},
+		{examples.BarrierWakeBeforeReset, func() scenarios.Strategy { return scenarios.SCDRF() }},
 	} {
 		b.Run(c.mk().Name, func(b *testing.B) {
 			var execs int
@@ -50,7 +50,7 @@ func BenchmarkBuggyCatchPCT(b *testing.B) {
 			n, missed := 0, 0
 			for b.Loop() {
 				seed++
-				rep, err := scenarios.Run(context.Background(), mk(), scenarios.Options{Strategy: defaultReads{scenarios.PCT(3, seed)}, Executions: pctExecutions})
+				rep, err := scenarios.Run(context.Background(), mk(), scenarios.Options{Strategy: scenarios.LatestReads(scenarios.PCT(3, seed)), Executions: pctExecutions})
 				if err != nil || len(rep.Failures) > 1 || len(rep.Failures) == 1 && !rep.Failures[0].Expected {
 					b.Fatalf("seed %d: err %v, failures %v", seed, err, rep.Failures)
 				}

@@ -11,10 +11,12 @@ import (
 	"github.com/sabre-mm/sabre/shared"
 )
 
-// The primitives' tests: each correct instance is explored with scDFS
-// (every sequentially consistent interleaving of its synchronizing
-// operations; see sc_strategy_test.go for why that and not Exhaustive)
-// when small, with PCT (reads by default) when larger; each buggy
+// The primitives' tests: each correct instance is explored with
+// scenarios.SCDRF (every sequentially consistent interleaving of its
+// synchronizing operations, with a race check on each: complete for a
+// data-race-free program under es2024, by SC-DRF; Exhaustive's read values
+// multiply in the retry loops of futexes and do not end) when small, with
+// LatestReads(PCT) when larger; each buggy
 // variant's bug must be found within the test's budget, and its replay
 // must reproduce it.
 
@@ -39,16 +41,16 @@ func sleptAndWoken(sc *scenarios.Scenario) (*scenarios.Scenario, *int) {
 	return sc, n
 }
 
-// exploreAllSC explores sc with scDFS to its end and fails the test
-// unless it ended of itself, with no failure.
+// exploreAllSC explores sc with SCDRF to its end and fails the test
+// unless the exploration is Complete (it ended, and no execution had a
+// data race or another failure).
 func exploreAllSC(t *testing.T, sc *scenarios.Scenario) *scenarios.Report {
 	t.Helper()
 	sc, woken := sleptAndWoken(sc)
-	st := &scDFS{}
-	rep := explore(t, sc, scenarios.Options{Strategy: st})
+	rep := explore(t, sc, scenarios.Options{Strategy: scenarios.SCDRF()})
 	logReport(t, rep)
-	if !st.finished {
-		t.Errorf("%s: the search did not end within %d executions", sc.Name, budget)
+	if !rep.Complete {
+		t.Errorf("%s: not complete within %d executions: %+v", sc.Name, budget, rep.Stats)
 	}
 	for _, f := range rep.Failures {
 		t.Errorf("%s: failure %v", sc.Name, f)
@@ -64,7 +66,7 @@ func exploreAllSC(t *testing.T, sc *scenarios.Scenario) *scenarios.Report {
 func explorePCT(t *testing.T, sc *scenarios.Scenario) {
 	t.Helper()
 	sc, woken := sleptAndWoken(sc)
-	rep := explore(t, sc, scenarios.Options{Strategy: defaultReads{scenarios.PCT(3, 1)}, Executions: pctExecutions})
+	rep := explore(t, sc, scenarios.Options{Strategy: scenarios.LatestReads(scenarios.PCT(3, 1)), Executions: pctExecutions})
 	t.Logf("%s (%s): %+v", rep.Scenario, rep.Strategy, rep.Stats)
 	for _, f := range rep.Failures {
 		t.Errorf("%s: failure %v", sc.Name, f)
@@ -98,18 +100,18 @@ func TestMutex(t *testing.T) {
 }
 
 func TestBuggyMutexForgetsContended(t *testing.T) {
-	f := buggy(t, examples.MutexForgetsContended, defaultReads{scenarios.PCT(3, 1)}, pctExecutions)
+	f := buggy(t, examples.MutexForgetsContended, scenarios.LatestReads(scenarios.PCT(3, 1)), pctExecutions)
 	if want := "blocked in Atomics.wait"; !contains(f.Message, want) {
 		t.Errorf("deadlock message %q does not say %q", f.Message, want)
 	}
 }
 
 func TestBuggyMutexUnlockCheckThenStore(t *testing.T) {
-	buggy(t, examples.MutexUnlockCheckThenStore, &scDFS{}, budget)
+	buggy(t, examples.MutexUnlockCheckThenStore, scenarios.SCDRF(), budget)
 }
 
 func TestBuggyMutexTestThenSet(t *testing.T) {
-	buggy(t, examples.MutexTestThenSet, &scDFS{}, budget)
+	buggy(t, examples.MutexTestThenSet, scenarios.SCDRF(), budget)
 }
 
 func TestCondition(t *testing.T) {
@@ -122,7 +124,7 @@ func TestCondition(t *testing.T) {
 }
 
 func TestBuggyConditionSeqAfterUnlock(t *testing.T) {
-	buggy(t, examples.ConditionSeqAfterUnlock, &scDFS{}, budget)
+	buggy(t, examples.ConditionSeqAfterUnlock, scenarios.SCDRF(), budget)
 }
 
 func TestBarrier(t *testing.T) {
@@ -133,11 +135,11 @@ func TestBarrier(t *testing.T) {
 }
 
 func TestBuggyBarrierNoGeneration(t *testing.T) {
-	buggy(t, examples.BarrierNoGeneration, &scDFS{}, budget)
+	buggy(t, examples.BarrierNoGeneration, scenarios.SCDRF(), budget)
 }
 
 func TestBuggyBarrierWakeBeforeReset(t *testing.T) {
-	buggy(t, examples.BarrierWakeBeforeReset, &scDFS{}, budget)
+	buggy(t, examples.BarrierWakeBeforeReset, scenarios.SCDRF(), budget)
 }
 
 // TestPrimitiveSpecsReject shows the specifications can fail: sequential

@@ -1,56 +1,67 @@
-package examples_test
+package scenarios
 
 import (
 	"fmt"
 	"slices"
 
+	"github.com/sabre-mm/sabre/checker"
 	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/model"
-	"github.com/sabre-mm/sabre/scenarios"
 )
 
-// The primitives' tests explore sequentially consistent interleavings
-// only, with two strategies defined here: scDFS (every interleaving of
-// the synchronizing operations, depth first, with sleep sets) and
-// defaultReads (another strategy's schedules, every read returning the
-// latest write). Why not scenarios.Exhaustive, which also reaches the
-// executions where reads return older or later values:
+// SCDRF returns a strategy that runs every sequentially consistent
+// interleaving of a scenario's synchronizing operations — seq-cst
+// accesses (Atomics.load and store, read-modify-writes, compareExchange),
+// waits, notifies, queue operations and timeouts — depth first, with sleep
+// sets (Godefroid 1996) over operations of different agents on disjoint
+// bytes; plain (Unordered) accesses and the agents' host steps are not
+// choices (the current agent goes on with them). Every read returns the
+// latest write in the schedule, so each execution is an interleaving:
+// every model allows it, none needs a model check, and World.Call's
+// instants are real time.
 //
-//   - Cost. Exhaustive lets each read return any combination, byte by
-//     byte, of the values written there, and leaves the model to reject
-//     the combinations it forbids. A futex's retry loop (Atomics.wait that
-//     returns "not-equal", then another read-modify-write) multiplies
-//     them: Mutex+2x1 under es2024 ran 33,765 executions in 40 s (33,763
-//     rejected) without completing (TestExplorerBugFutexExhaustiveCost).
-//   - Soundness of the linearizability check. World.Call stamps operations
-//     with the schedule's order, but Exhaustive does not interleave local
-//     steps (loads, stores, plain accesses): it runs them in a canonical
-//     order and reaches other orders through the values reads return. An
-//     execution whose read returns a value written later in the schedule
-//     is allowed because another order explains it, and its operations'
-//     instants are then not the real-time order of any execution: correct
-//     objects fail CheckLinearizable (TestExplorerBugCallClockWeakReads).
-//
-// With every read returning the latest write in the schedule, each
-// execution is an interleaving, its operations' instants are real time,
-// and the model need not be consulted (every model allows it). Under
-// es2024 that is enough: each scenario runs checker.Race on every
-// execution, and a program none of whose sequentially consistent
+// Why that can be enough: a program none of whose sequentially consistent
 // executions has a data race has only sequentially consistent executions
-// (SC-DRF, ECMA-262's memory model, "Shared Memory Guidelines"; tc39/ecma262
-// PR #1511). The plain accesses, which a race-free program orders by
-// synchronization, are not interleaved (scDFS runs them as they come):
-// their order changes no happens-before edge, so a race shows whatever
-// their order.
+// (SC-DRF: ECMA-262's memory model since tc39/ecma262 PR #1511; not the
+// 2017 text, issue #1354). The order of plain accesses, which a race-free
+// program orders by synchronization, changes no happens-before edge, so a
+// race shows in whichever order they run. A Run with SCDRF is therefore
+// Complete — it covers every execution the model allows — only when the
+// search ended, the model is es2024 or sc, the scenario's Checks include
+// checker.Race (run on every execution), and no execution failed. With a
+// data race the program may have weak executions SCDRF never runs:
+// explore it with Exhaustive.
+//
+// It suits programs whose loops retry (futexes, spin-then-wait), where
+// Exhaustive's read values multiply: Mutex 2×1 of scenarios/examples takes
+// SCDRF 42 executions, and Exhaustive did not end in 33,765.
+func SCDRF() Strategy { return &scDRF{} }
 
-// scDFS is a depth-first search of the interleavings of the synchronizing
+// LatestReads returns s with every read returning the latest write in the
+// schedule: s's schedules, each an interleaving (as SCDRF's; e.g.
+// LatestReads(PCT(3, seed)) for a sample of a program too large to search
+// to its end). Its name is s's with "+latest".
+func LatestReads(s Strategy) Strategy { return latestReads{s} }
+
+type latestReads struct{ Strategy }
+
+func (d latestReads) Name() string              { return d.Strategy.Name() + "+latest" }
+func (d latestReads) Read(c *ReadChoice) []byte { d.Strategy.Read(c); return nil }
+
+// drfComplete reports whether a Run with SCDRF, which ended of itself,
+// covered every execution the model allows (see SCDRF).
+func drfComplete(sc *Scenario, v model.Variant, failures int) bool {
+	return v != model.ES2017 && slices.Contains(sc.Checks, checker.Race) && failures == 0
+}
+
+// scDRF is a depth-first search of the interleavings of the synchronizing
 // operations — seq-cst accesses (read-modify-writes, Atomics.load and
 // store, compareExchange), waits, notifies, queue operations and
 // timeouts — with sleep sets (Godefroid 1996) over operations on
 // different locations. Plain (Unordered) accesses and the host's agent
 // steps are not choices: the current agent goes on with them, else the
 // lowest slot that has one. Every read returns the latest write.
-type scDFS struct {
+type scDRF struct {
 	stack    []scNode
 	depth    int
 	sleep    []scOpt
@@ -58,7 +69,7 @@ type scDFS struct {
 	branches int
 }
 
-// scOpt is what scDFS remembers of an option.
+// scOpt is what scDRF remembers of an option.
 type scOpt struct {
 	agent   int
 	timeout bool
@@ -74,9 +85,9 @@ type scNode struct {
 	dead  bool // every option slept: no alternative is explored
 }
 
-func (s *scDFS) Name() string { return "sc-dfs" }
+func (s *scDRF) Name() string { return "sc-drf" }
 
-func (s *scDFS) Start(n int) bool {
+func (s *scDRF) Start(n int) bool {
 	if n == 0 {
 		s.stack, s.finished, s.branches = nil, false, 0
 	} else if len(s.stack) == 0 {
@@ -87,14 +98,14 @@ func (s *scDFS) Start(n int) bool {
 	return true
 }
 
-func optOf(o scenarios.Option) scOpt {
+func optOf(o Option) scOpt {
 	return scOpt{agent: o.Agent, timeout: o.Timeout, kind: o.Op.Kind, buf: o.Op.Buffer, at: o.Op.ByteIndex, n: max(o.Op.Size, 1)}
 }
 
 // free: the option is not an ordering choice: a plain access, an agent's
 // start, begin, end or join, or a blocked operation that can complete (a
 // woken wait).
-func free(o scenarios.Option) bool {
+func free(o Option) bool {
 	if o.Timeout {
 		return false
 	}
@@ -127,7 +138,7 @@ func (a scOpt) independent(b scOpt) bool {
 	return a.kind == history.EvRead && b.kind == history.EvRead
 }
 
-func (s *scDFS) Schedule(c *scenarios.SchedChoice) int {
+func (s *scDRF) Schedule(c *SchedChoice) int {
 	pick := -1
 	for i, o := range c.Options {
 		if free(o) && (pick < 0 || o.Agent == c.Current) {
@@ -143,7 +154,7 @@ func (s *scDFS) Schedule(c *scenarios.SchedChoice) int {
 	if d < len(s.stack) {
 		nd := &s.stack[d]
 		if len(nd.opts) != len(c.Options) {
-			c.Abort(scenarios.FailNondeterminism, fmt.Sprintf("sc-dfs: replaying choice %d, %d options where there were %d", d+1, len(c.Options), len(nd.opts)))
+			c.Abort(FailNondeterminism, fmt.Sprintf("sc-drf: replaying choice %d, %d options where there were %d", d+1, len(c.Options), len(nd.opts)))
 			return 0
 		}
 		s.sleep = nd.childSleep()
@@ -168,7 +179,7 @@ func (s *scDFS) Schedule(c *scenarios.SchedChoice) int {
 
 // ran takes a step that is not a choice out of the sleep set where it
 // does not commute.
-func (s *scDFS) ran(o scOpt) {
+func (s *scDRF) ran(o scOpt) {
 	s.sleep = slices.DeleteFunc(s.sleep, func(z scOpt) bool { return !z.independent(o) })
 }
 
@@ -209,9 +220,9 @@ func (nd *scNode) childSleep() []scOpt {
 	return out
 }
 
-func (s *scDFS) Read(*scenarios.ReadChoice) []byte { return nil }
+func (s *scDRF) Read(*ReadChoice) []byte { return nil }
 
-func (s *scDFS) Finish(*scenarios.Execution) {
+func (s *scDRF) Finish(*Execution) {
 	s.stack = s.stack[:min(s.depth, len(s.stack))]
 	for len(s.stack) > 0 {
 		nd := &s.stack[len(s.stack)-1]
@@ -222,10 +233,3 @@ func (s *scDFS) Finish(*scenarios.Execution) {
 		s.stack = s.stack[:len(s.stack)-1]
 	}
 }
-
-// defaultReads is strat with every read returning the latest write in
-// the schedule (so that its executions are interleavings: see above).
-type defaultReads struct{ scenarios.Strategy }
-
-func (d defaultReads) Name() string                        { return d.Strategy.Name() + "-sc" }
-func (d defaultReads) Read(c *scenarios.ReadChoice) []byte { d.Strategy.Read(c); return nil }
