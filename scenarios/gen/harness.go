@@ -183,7 +183,12 @@ var ErrIncomplete = errors.New("gen: exploration incomplete")
 // milliseconds; a few (several read-modify-writes of one location with a
 // plain read of it) take the explorer tens of seconds (its per-byte value
 // product), and are left undecided rather than slowing every run.
-var ExhaustiveBudget = 2 * time.Second
+var ExhaustiveBudget = time.Second
+
+// EnumerateBudget bounds the enumerator in the properties (States under
+// a context with this timeout): a program it cannot enumerate in time is
+// left undecided.
+var EnumerateBudget = 5 * time.Second
 
 // DRF reports whether every execution of p that model v allows is free of
 // data races: an exhaustive exploration with Options.CheckAll, each allowed

@@ -3,6 +3,7 @@ package gen
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"maps"
 	"os"
@@ -24,6 +25,37 @@ import (
 // RAPID_CHECKS=N in the environment does the same). A failure shrinks the
 // program and the schedule and ends with the program printed and the
 // replay line (see docs/scenarios.md, "Properties").
+
+// budgeted caps the programs a heavy property (exhaustive exploration and
+// enumeration of each program) checks under rapid's default budget: the
+// first limit test cases run, later ones return at once, unless the long
+// form was asked for (-rapid.checks or RAPID_CHECKS given). After a failure
+// the cap is lifted, so that rapid's shrinking re-runs every test case.
+func budgeted(limit int, prop func(*rapid.T)) func(*rapid.T) {
+	long := os.Getenv("RAPID_CHECKS") != ""
+	flag.Visit(func(f *flag.Flag) { long = long || f.Name == "rapid.checks" })
+	n, failed := 0, false
+	return func(t *rapid.T) {
+		n++
+		if !long && !failed && n > limit {
+			return
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				failed = true
+				panic(r)
+			}
+		}()
+		prop(t)
+	}
+}
+
+// Default budgets of the heavy properties (programs checked), under
+// rapid's default -rapid.checks: see budgeted.
+const (
+	lightBudget = 40 // properties 1–3: a few random and rapid executions per program
+	heavyBudget = 10 // properties 4 and 5: exhaustive exploration and enumeration per program
+)
 
 // drawModel draws the model variant a property runs under (es2024 first,
 // so that shrinking goes there).
@@ -54,7 +86,7 @@ func property1(t *rapid.T, conf func(model.Variant) func(*scenarios.Outcome) err
 // TestProperty1Conformance: every history produced under the explorer
 // conforms to the model (checker.Conformance).
 func TestProperty1Conformance(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) { property1(t, Conforms) })
+	rapid.Check(t, budgeted(lightBudget, func(t *rapid.T) { property1(t, Conforms) }))
 }
 
 // TestProperty1CatchesMutant: a faulty checker stand-in — conformance to
@@ -86,7 +118,7 @@ func property2(t *rapid.T, mutate func(*history.History)) {
 // TestProperty2Linearizability: a history whose accesses are all seq-cst
 // is linearizable (checker.Linearizability).
 func TestProperty2Linearizability(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) { property2(t, nil) })
+	rapid.Check(t, budgeted(lightBudget, func(t *rapid.T) { property2(t, nil) }))
 }
 
 // TestProperty2CatchesMutant: a faulty memory stand-in, whose first
@@ -115,7 +147,7 @@ func property3(t *rapid.T, d RaceDetector) {
 // TestProperty3Races: the race detector (checker.Races) reports a race
 // exactly when the model's DataRaces does, on the same execution.
 func TestProperty3Races(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) { property3(t, CheckerRaces) })
+	rapid.Check(t, budgeted(lightBudget, func(t *rapid.T) { property3(t, CheckerRaces) }))
 }
 
 // TestProperty3CatchesMutant: a race detector that ignores
@@ -133,7 +165,13 @@ func property4(t *rapid.T, enum func(context.Context, *Program, model.Variant) (
 	ctx := context.Background()
 	v := drawModel(t, model.ES2024, model.SC, model.ES2017)
 	p := Programs(configFor(v, Config{StraightLine: true})).Draw(t, "program")
-	want, err := enum(ctx, p, v)
+	ectx, cancel := context.WithTimeout(ctx, EnumerateBudget)
+	defer cancel()
+	want, err := enum(ectx, p, v)
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Logf("undecided: the enumerator ran out of its budget")
+		return
+	}
 	if err != nil {
 		t.Fatalf("the enumerator: %v\n%s", err, FailureMessage(p, v, "", nil))
 	}
@@ -179,7 +217,7 @@ func stateMessage(p *Program, v model.Variant, s scenarios.Schedule) string {
 // exploration never reach an outcome outside the enumerator's set, and
 // exhaustive exploration reaches exactly it.
 func TestProperty4Enumerator(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) { property4(t, States) })
+	rapid.Check(t, budgeted(heavyBudget, func(t *rapid.T) { property4(t, States) }))
 }
 
 // TestProperty4CatchesMutant: a wrong enumerator set (the enumerator's
@@ -200,9 +238,9 @@ func TestProperty4CatchesMutant(t *testing.T) {
 // property5 is property 5 under v with DRF judge drf (DRF, or a mutant):
 // a straight-line program whose every execution under v is free of data
 // races has only sequentially consistent outcomes under v.
-func property5(t *rapid.T, v model.Variant, drf func(context.Context, *Program, model.Variant) (bool, *scenarios.Outcome, error)) {
+func property5(t *rapid.T, v model.Variant, c Config, drf func(context.Context, *Program, model.Variant) (bool, *scenarios.Outcome, error)) {
 	ctx := context.Background()
-	p := Programs(configFor(v, Config{StraightLine: true})).Draw(t, "program")
+	p := Programs(configFor(v, c)).Draw(t, "program")
 	ok, _, err := drf(ctx, p, v)
 	if errors.Is(err, ErrIncomplete) {
 		t.Logf("undecided: %v", err)
@@ -214,17 +252,23 @@ func property5(t *rapid.T, v model.Variant, drf func(context.Context, *Program, 
 	if !ok {
 		return
 	}
-	got, err := States(ctx, p, v)
-	if err != nil {
-		t.Fatalf("the enumerator under %s: %v", v.Name(), err)
+	ectx, cancel := context.WithTimeout(ctx, EnumerateBudget)
+	defer cancel()
+	var sc map[string]bool
+	got, err := States(ectx, p, v)
+	if err == nil {
+		sc, err = States(ectx, p, model.SC)
 	}
-	sc, err := States(ctx, p, model.SC)
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Logf("undecided: the enumerator ran out of its budget")
+		return
+	}
 	if err != nil {
 		t.Fatalf("the enumerator under sc: %v", err)
 	}
 	for _, k := range slices.Sorted(maps.Keys(got)) {
 		if !sc[k] {
-			exh, err := ExploredStates(ctx, p, v, scenarios.Options{Strategy: scenarios.Exhaustive(0)}, false)
+			exh, err := ExploredStates(ctx, p, v, scenarios.Options{Strategy: scenarios.Exhaustive(0), Duration: ExhaustiveBudget}, false)
 			if err != nil {
 				t.Fatalf("exploring the counterexample: %v", err)
 			}
@@ -233,10 +277,13 @@ func property5(t *rapid.T, v model.Variant, drf func(context.Context, *Program, 
 	}
 }
 
+// p5Config is property 5's programs: straight-line, small.
+var p5Config = Config{StraightLine: true, MaxAgents: 3, MaxStmts: 2}
+
 // TestProperty5SCDRF: data-race-free programs have only sequentially
 // consistent outcomes under es2024.
 func TestProperty5SCDRF(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) { property5(t, model.ES2024, DRF) })
+	rapid.Check(t, budgeted(heavyBudget, func(t *rapid.T) { property5(t, model.ES2024, p5Config, DRF) }))
 }
 
 // TestProperty5FindsES2017Counterexample: under es2017, rapid finds a
@@ -245,7 +292,7 @@ func TestProperty5SCDRF(t *testing.T) {
 // 2+2W+sc, whose final memory is read by race-free plain reads after
 // everything).
 func TestProperty5FindsES2017Counterexample(t *testing.T) {
-	out := expectFailure(t, func(t *rapid.T) { property5(t, model.ES2017, DRF) })
+	out := expectFailure(t, func(t *rapid.T) { property5(t, model.ES2017, Config{StraightLine: true, MaxAgents: 2, MaxStmts: 1}, DRF) })
 	mustContain(t, out, "property 5 (SC-DRF)", "data-race-free under es2017", "JS gen")
 }
 
@@ -253,7 +300,7 @@ func TestProperty5FindsES2017Counterexample(t *testing.T) {
 // data-race-free is caught under es2024.
 func TestProperty5CatchesMutant(t *testing.T) {
 	out := expectFailure(t, func(t *rapid.T) {
-		property5(t, model.ES2024, func(context.Context, *Program, model.Variant) (bool, *scenarios.Outcome, error) {
+		property5(t, model.ES2024, p5Config, func(context.Context, *Program, model.Variant) (bool, *scenarios.Outcome, error) {
 			return true, nil, nil
 		})
 	})
