@@ -141,6 +141,9 @@ const (
 // Size returns the shared buffer's length in bytes: the end of the highest
 // view (0 for a program without views).
 func (p *Program) Size() int {
+	if p == nil {
+		return 0
+	}
 	n := 0
 	for _, v := range p.Views {
 		n = max(n, v.End())
