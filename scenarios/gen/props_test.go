@@ -364,6 +364,17 @@ func (r *recorder) Failed() bool {
 func expectFailure(t *testing.T, prop func(*rapid.T)) string {
 	t.Helper()
 	r := &recorder{t: t, name: t.Name() + "-expected-failure"}
+	// An expected failure needs finding, not a minimal program: shrink
+	// for at most 3 s (rapid's default is 30 s) unless asked otherwise.
+	// Tests of this package do not run in parallel, so the flag is ours.
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "rapid.shrinktime" })
+	if f := flag.Lookup("rapid.shrinktime"); f != nil && !given {
+		old := f.Value.String()
+		if err := f.Value.Set("3s"); err == nil {
+			defer f.Value.Set(old)
+		}
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
