@@ -41,7 +41,8 @@
 //   - [Programs] ([Config]: MaxAgents 2–4, MaxStmts, StraightLine, SeqCst,
 //     NoCompareExchange, NoBigInt): rapid generators biased towards MP, SB,
 //     LB, IRIW, 2+2W, a wait paired with a notify, and a queue message with
-//     or without a transfer; every write writes a distinct value.
+//     or without a transfer; stores and operands numbered 1, 2, 3, … so that
+//     values mostly tell writes apart.
 //
 // # Properties
 //

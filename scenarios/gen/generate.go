@@ -48,9 +48,11 @@ func (c Config) stmts() int {
 // with a notify, a queue message (with or without a transfer) — whose
 // accesses' orders, kinds and sizes are drawn; the rest are random
 // statements over 1 to 3 views of an 8-byte buffer (views of mixed kinds
-// and sizes, overlapping at byte 0 or 4). Every write writes a value no
-// other write of the program writes (1, 2, 3, … in program order), so that
-// reads-bytes-from is what the values say. rapid shrinks a program towards
+// and sizes, overlapping at byte 0 or 4). Stores, add and sub operands,
+// exchanges, compareExchange replacements and puts take 1, 2, 3, … in
+// program order, and, or and xor a one-bit mask, so that values mostly
+// tell their writes apart (read-modify-writes can still make equal
+// values; property 3 does not depend on it). rapid shrinks a program towards
 // the first shape (random), fewer agents and statements, the lowest view
 // and index, Int32 views and plain operations.
 func Programs(c Config) *rapid.Generator[*Program] {
