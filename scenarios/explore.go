@@ -629,11 +629,13 @@ const ghostAgent = 1 << 48
 // addGhosts adds to the prefix h ghost writes standing for the writes
 // still to come that a read of h could take its bytes from: for each byte
 // value a read returned that some allowed execution wrote there
-// (Knowledge), one ghost if an agent that is still running — not the
-// reader, and not main, which only reads once its agents start — wrote that
-// byte in some allowed execution at an agent-order position it has not
-// reached yet (it may write the byte again, and with this value: a
-// read-modify-write's value depends on what it reads). A ghost is as
+// (Knowledge), one ghost per read of it, up to the number of writes of
+// that byte, in some allowed execution, by agents that are still running —
+// not the reader, and not main, which only reads once its agents start —
+// at agent-order positions they have not reached yet (each may write the
+// byte again, and with this value: a read-modify-write's value depends on
+// what it reads). One ghost per value is not enough under sc: two reads of
+// a value with another write between them need two writes of it. A ghost is as
 // permissive as a write can be (a 1-byte Unordered write by an agent of its
 // own: no happens-before edge, no tear-free or memory-order constraint),
 // so a prefix the model forbids even with its ghosts has no allowed
@@ -661,7 +663,8 @@ func (x *execution) addGhosts(h *history.History) {
 			}
 		}
 	}
-	seen := map[byteValue]bool{}
+	ghosts := map[byteValue]int{} // ghosts added, per byte value
+	added := 0
 	n := len(h.Events)
 	for i := 0; i < n; i++ {
 		e := &h.Events[i]
@@ -675,23 +678,28 @@ func (x *execution) addGhosts(h *history.History) {
 		reader := x.slotOf(e.Agent)
 		for k := 0; k < e.Size; k++ {
 			g := byteValue{bi, e.ByteIndex + k, byte(e.Read >> (8 * k))}
-			if seen[g] {
-				continue
-			}
 			if ks := x.k.at(bi, g.i); ks == nil || !ks.has(g.v) {
 				continue // no allowed execution wrote it
 			}
+			// One ghost per read of the value, up to the number of writes
+			// to come that may write it: under sc (and for seq-cst
+			// accesses) two reads of a value with another write between
+			// them need two writes of it.
+			future := 0
 			for _, w := range x.k.writers[byteAt{bi, g.i}] {
 				r, ok := reached[w.slot]
 				if !ok && mayStart && w.slot >= started {
 					ok, r = true, 0
 				}
 				if ok && w.slot != reader && w.seq > r {
-					seen[g] = true
-					h.Events = append(h.Events, history.Event{Agent: ghostAgent + len(seen), Seq: 1, Kind: history.EvWrite,
-						Order: model.Unordered, Op: "ghost", Buffer: e.Buffer, ByteIndex: g.i, Size: 1, Written: uint64(g.v)})
-					break
+					future++
 				}
+			}
+			if ghosts[g] < future {
+				ghosts[g]++
+				added++
+				h.Events = append(h.Events, history.Event{Agent: ghostAgent + added, Seq: 1, Kind: history.EvWrite,
+					Order: model.Unordered, Op: "ghost", Buffer: e.Buffer, ByteIndex: g.i, Size: 1, Written: uint64(g.v)})
 			}
 		}
 	}
