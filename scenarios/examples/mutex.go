@@ -144,14 +144,17 @@ func (m *Mutex) release(old int64) error {
 // was woken by a notify ("ok").
 func (m *Mutex) Woken() int { return m.woken }
 
-// checkCells reports whether elements i … i+n-1 of x exist and x is an
-// Int32 view, as what's error.
+// checkCells reports whether x is an Int32 view of a shared buffer
+// (Atomics.wait needs one) whose elements i … i+n-1 exist, as what's
+// error. Every primitive's constructor checks its view with it.
 func checkCells(what string, x *shared.TypedArray, i, n int) error {
 	switch {
 	case x == nil:
 		return fmt.Errorf("%s: a nil view", what)
 	case x.Kind() != shared.Int32:
 		return fmt.Errorf("%s: a %s view, want an Int32Array", what, x.Kind().ArrayName())
+	case !x.IsShared():
+		return fmt.Errorf("%s: the view is not over a shared buffer", what)
 	case i < 0 || i+n > x.Length():
 		return fmt.Errorf("%s: elements %d … %d are out of the view's range [0, %d)", what, i, i+n-1, x.Length())
 	}

@@ -86,14 +86,9 @@ func checkRingView(v *shared.TypedArray, capacity int) error {
 	switch {
 	case capacity < 1 || capacity > 1<<20:
 		return fmt.Errorf("%w: capacity %d, want 1 to 2^20", errRing, capacity)
-	case v == nil:
-		return fmt.Errorf("%w: a nil view", errRing)
-	case v.Kind() != shared.Int32:
-		return fmt.Errorf("%w: a view of kind %v, want Int32", errRing, v.Kind())
-	case !v.IsShared():
-		return fmt.Errorf("%w: the view is not over a shared buffer", errRing)
-	case v.Length() < RingElements(capacity):
-		return fmt.Errorf("%w: a view of %d elements, want at least %d for capacity %d", errRing, v.Length(), RingElements(capacity), capacity)
+	}
+	if err := checkCells(fmt.Sprintf("ring buffer of capacity %d", capacity), v, 0, RingElements(capacity)); err != nil {
+		return fmt.Errorf("%w: %w", errRing, err)
 	}
 	return nil
 }

@@ -284,8 +284,8 @@ func TestRingBadInput(t *testing.T) {
 		cap  int
 		want string
 	}{
-		{nil, 1, "nil view"}, {u8, 1, "want Int32"}, {local, 1, "not over a shared buffer"},
-		{i32, 0, "capacity 0"}, {i32, 3, "want at least 5"},
+		{nil, 1, "nil view"}, {u8, 1, "want an Int32Array"}, {local, 1, "not over a shared buffer"},
+		{i32, 0, "capacity 0"}, {i32, 3, "out of the view's range"},
 	} {
 		_, perr := examples.NewRingProducer(c.v, c.cap)
 		_, cerr := examples.NewRingConsumer(c.v, c.cap)

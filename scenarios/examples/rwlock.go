@@ -76,15 +76,8 @@ func NewRWLock(v *shared.TypedArray, at int) (*RWLock, error) {
 }
 
 func newRWLock(v *shared.TypedArray, at int, bug rwBug) (*RWLock, error) {
-	switch {
-	case v == nil:
-		return nil, fmt.Errorf("%w: a nil view", errRWLock)
-	case v.Kind() != shared.Int32:
-		return nil, fmt.Errorf("%w: a view of kind %v, want Int32", errRWLock, v.Kind())
-	case !v.IsShared():
-		return nil, fmt.Errorf("%w: the view is not over a shared buffer", errRWLock)
-	case at < 0 || at >= v.Length():
-		return nil, fmt.Errorf("%w: element %d of a view of %d elements", errRWLock, at, v.Length())
+	if err := checkCells("NewRWLock", v, at, 1); err != nil {
+		return nil, fmt.Errorf("%w: %w", errRWLock, err)
 	}
 	return &RWLock{v: v, at: at, bug: bug}, nil
 }

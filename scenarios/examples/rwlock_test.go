@@ -97,7 +97,7 @@ func TestRWLockBadInput(t *testing.T) {
 		v    *shared.TypedArray
 		at   int
 		want string
-	}{{nil, 0, "nil view"}, {u8, 0, "want Int32"}, {local, 0, "not over a shared buffer"}, {i32, 2, "element 2"}, {i32, -1, "element -1"}} {
+	}{{nil, 0, "nil view"}, {u8, 0, "want an Int32Array"}, {local, 0, "not over a shared buffer"}, {i32, 2, "elements 2 … 2 are out"}, {i32, -1, "elements -1 … -1 are out"}} {
 		if _, err := examples.NewRWLock(c.v, c.at); err == nil || !contains(err.Error(), c.want) {
 			t.Errorf("%v at %d: error %v, want one saying %q", c.v, c.at, err, c.want)
 		}

@@ -85,14 +85,9 @@ func checkSeqlockView(v *shared.TypedArray, words int) error {
 	switch {
 	case words < 1 || words > 1<<20:
 		return fmt.Errorf("%w: %d words, want 1 to 2^20", errSeqlock, words)
-	case v == nil:
-		return fmt.Errorf("%w: a nil view", errSeqlock)
-	case v.Kind() != shared.Int32:
-		return fmt.Errorf("%w: a view of kind %v, want Int32", errSeqlock, v.Kind())
-	case !v.IsShared():
-		return fmt.Errorf("%w: the view is not over a shared buffer", errSeqlock)
-	case v.Length() < SeqlockElements(words):
-		return fmt.Errorf("%w: a view of %d elements, want at least %d for %d words", errSeqlock, v.Length(), SeqlockElements(words), words)
+	}
+	if err := checkCells(fmt.Sprintf("seqlock of %d words", words), v, 0, SeqlockElements(words)); err != nil {
+		return fmt.Errorf("%w: %w", errSeqlock, err)
 	}
 	return nil
 }

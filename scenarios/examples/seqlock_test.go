@@ -155,7 +155,7 @@ func TestSeqlockBadInput(t *testing.T) {
 		v     *shared.TypedArray
 		words int
 		want  string
-	}{{nil, 1, "nil view"}, {u8, 1, "want Int32"}, {i32, 0, "0 words"}, {i32, 3, "want at least 4"}} {
+	}{{nil, 1, "nil view"}, {u8, 1, "want an Int32Array"}, {i32, 0, "0 words"}, {i32, 3, "out of the view's range"}} {
 		_, werr := examples.NewSeqlockWriter(c.v, c.words)
 		_, rerr := examples.NewSeqlockReader(c.v, c.words)
 		for _, err := range []error{werr, rerr} {
