@@ -1,8 +1,10 @@
 package scenarios_test
 
-// Regression tests of two bugs found while writing the ring buffer,
-// seqlock and reader-writer lock examples (issue 9): checks on outcomes
-// whose instants did not order what the execution ordered.
+// Regression tests of bugs found while writing the ring buffer, seqlock
+// and reader-writer lock examples (issue 9): checks on outcomes whose
+// instants did not order what the execution ordered (the race check on
+// executions without weak reads: history_instants_test.go), and the
+// SCDRF strategy.
 
 import (
 	"fmt"
@@ -86,64 +88,6 @@ func TestCallClockWeakReads(t *testing.T) {
 	}
 	if weak == 0 || !rep.Complete {
 		t.Fatalf("complete %v, %d weak outcomes: the test needs the stale load", rep.Complete, weak)
-	}
-}
-
-// TestRaceCheckInstants: Scenario.Checks run on
-// Outcome.History, whose instants all span the run; checker.Race takes
-// each byte a read returned from the write of that value that began last
-// before the read returned — with those instants, the last write of that
-// value anywhere in the execution. Here P's Atomics.load reads the 1 Q
-// stored, and P stores 1 itself afterwards: the race check takes the load
-// from P's own later store, finds a happens-before cycle, loses the
-// synchronization with Q's store and reports Q's plain write and P's plain
-// read as a data race, in the sequentially consistent execution Q;P,
-// which has none. Checks now run on a history whose instants follow the
-// schedule where the execution has no weak read (then the last write
-// before is the one read), and the race check takes the witness's
-// reads-bytes-from otherwise.
-func TestRaceCheckInstants(t *testing.T) {
-	sc := &scenarios.Scenario{
-		Name:   "MP+store-again",
-		Checks: []checker.Check{checker.Race},
-		Setup: func(w *scenarios.World) error {
-			buf := w.Buffer("m", 8) // flag at element 0, data at 1
-			w.Agent("Q", func(a *shared.Agent) error {
-				v, err := shared.View(buf.For(a), shared.Int32)
-				if err != nil {
-					return err
-				}
-				if err := v.SetInt(1, 5); err != nil {
-					return err
-				}
-				_, err = atomics.Store(v, 0, 1)
-				return err
-			})
-			w.Agent("P", func(a *shared.Agent) error {
-				v, err := shared.View(buf.For(a), shared.Int32)
-				if err != nil {
-					return err
-				}
-				f, err := atomics.Load(v, 0)
-				if err != nil {
-					return err
-				}
-				if f == 1 {
-					if _, err := v.GetInt(1); err != nil {
-						return err
-					}
-				}
-				_, err = atomics.Store(v, 0, 1)
-				return err
-			})
-			return nil
-		},
-	}
-	rep := run(t, sc, scenarios.Options{Strategy: scenarios.Exhaustive(0), MaxFailures: 10})
-	for _, f := range rep.Failures {
-		if strings.Contains(f.Message, "race") {
-			t.Errorf("%v", f)
-		}
 	}
 }
 
