@@ -2,6 +2,10 @@ package litmus_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,5 +36,65 @@ func TestReviewBug_StressBatchStrideOverflow(t *testing.T) {
 				t.Errorf("Batch %d, Stride %d: no error; want one (the batch does not fit in MaxStressBuffer)", opt.Batch, opt.Stride)
 			}
 		}()
+	}
+}
+
+// mixedSrc is a small test — 4 agents, 7 statements, one 8-byte block —
+// over views of mixed sizes (BigUint64, BigInt64, Uint32, Uint8).
+const mixedSrc = `JS Mixed+BigInt
+{ BigUint64 d[1]; Uint32 w[2] @ 0; Uint8 b[8] @ 0; BigInt64 s[1] @ 0; }
+P0 {
+  d[0] = 0x1111111122222222;
+}
+P1 {
+  Atomics.store(w, 1, 0x33333333);
+  r0 = w[0];
+}
+P2 {
+  r0 = d[0];
+  r1 = Atomics.load(s, 0);
+}
+P3 {
+  r0 = Atomics.add(b, 0, 1);
+  r1 = Atomics.exchange(b, 7, 0xff);
+}
+exists (true)
+`
+
+// TestReviewBug_StressGradingUnbounded: litmus.Stress without a Grading
+// (what `sabre stress FILE` does) grades with StressGrading, which runs
+// the enumerator with no time or memory budget (RunContext on the caller's
+// context; not RunLimit) and calls both sets complete. On mixedSrc, which
+// parses (so it is within every documented limit), the process grows by
+// ~150 MB/s (3.2 GB after 20 s) and was OOM-killed after 7.5 minutes,
+// before a single iteration ran. scenarios.StressOptions has
+// ExploreBudget and an incomplete Grading (UNKNOWN grades) for exactly
+// this; litmus.StressOptions has neither. Expected: Stress returns
+// within a bounded time — an error naming the budget, or a report graded
+// by an incomplete Grading. (Runs in a child process killed after 10 s,
+// ~1.5 GB.)
+func TestReviewBug_StressGradingUnbounded(t *testing.T) {
+	if os.Getenv("SABRE_REVIEW_CHILD") == "grading" {
+		lt, err := litmus.Parse("mixed.litmus", []byte(mixedSrc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = litmus.Stress(context.Background(), lt, "es2024", litmus.StressOptions{Iterations: 1000})
+		fmt.Println("returned:", err)
+		return
+	}
+	if _, err := litmus.Parse("mixed.litmus", []byte(mixedSrc)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestReviewBug_StressGradingUnbounded$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "SABRE_REVIEW_CHILD=grading")
+	out, _ := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("litmus.Stress on a 4-agent, 7-statement mixed-size test had not returned after 10 s (the grading's enumeration has no budget)")
+	}
+	if !strings.Contains(string(out), "returned:") {
+		t.Fatalf("child: %s", out)
 	}
 }
