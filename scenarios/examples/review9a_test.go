@@ -94,3 +94,30 @@ func TestReviewBug_MutexUnlockUnlockedLosesWakeup(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewBug_ConditionWaitNilLocker: house rule: bad input (nil) gets a
+// clear error, never a panic. Condition.Wait(nil) loads the counter and
+// then panics calling Unlock on the nil Locker. Expected: an error naming
+// the nil Locker, before anything is done.
+func TestReviewBug_ConditionWaitNilLocker(t *testing.T) {
+	buf, err := shared.NewBuffer(8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := shared.View(buf, shared.Int32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := examples.NewCondition(v, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("Condition.Wait(nil) panicked: %v; want an error", p)
+		}
+	}()
+	if err := c.Wait(nil); err == nil {
+		t.Fatal("Condition.Wait(nil) returned no error")
+	}
+}
