@@ -280,10 +280,12 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 		complete, rep.Truncated = false, true
 	}
 	rep.Stats.Elapsed = time.Since(start)
-	switch x.strat.Name() {
-	case "exhaustive", "plain-dfs":
+	// Completeness is a property of sabre's own searches, asked of the
+	// strategy itself (not of its name, which any strategy may take).
+	switch search(x.strat) {
+	case searchAll:
 		rep.Complete = complete && rep.Stats.Undecided == 0
-	case "sc-drf":
+	case searchSC:
 		rep.Complete = complete && drfComplete(sc, x.variant, len(rep.Failures))
 	}
 	if rep.Complete {
@@ -295,7 +297,7 @@ func Run(ctx context.Context, sc *Scenario, opt Options) (*Report, error) {
 			if e.Forbidden || e.Match == nil {
 				continue
 			}
-			if !slices.ContainsFunc(rep.Outcomes, e.Match) {
+			if !matchesAny(e, rep.Outcomes) {
 				rep.Failures = append(rep.Failures, &Failure{Kind: FailExpect, Execution: -1,
 					Message: fmt.Sprintf("no allowed execution reached the expected outcome %q (%d executions explored, every one the model allows)", e.Name, rep.Stats.Executions)})
 			}
@@ -772,8 +774,11 @@ func (x *execution) judge(res *Execution) {
 		}
 	}
 	for _, e := range x.sc.Expect {
-		if e.Forbidden && e.Match != nil && e.Match(o) {
-			fail(FailCheck, fmt.Sprintf("the forbidden outcome %q was reached: %s", e.Name, o.Key()))
+		if !e.Forbidden || e.Match == nil {
+			continue
+		}
+		if msg := forbiddenReached(e, o); msg != "" {
+			fail(FailCheck, msg)
 			return
 		}
 	}
@@ -844,6 +849,34 @@ func (x *execution) describe(r checker.EventRef) string {
 		d += fmt.Sprintf(" %s[%d:%d]", buf, r.ByteIndex, r.ByteIndex+r.Size)
 	}
 	return d
+}
+
+// forbiddenReached says why o is the Forbidden expectation e's outcome
+// ("" when it is not); a panic of e.Match is reported too (as is one of
+// Scenario.Check), not raised.
+func forbiddenReached(e Expectation, o *Outcome) (msg string) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg = fmt.Sprintf("Expectation %q's Match panicked: %v", e.Name, p)
+		}
+	}()
+	if e.Match(o) {
+		return fmt.Sprintf("the forbidden outcome %q was reached: %s", e.Name, o.Key())
+	}
+	return ""
+}
+
+// matchesAny reports whether e matches one of outs; a panic of e.Match
+// counts as no match.
+func matchesAny(e Expectation, outs []*Outcome) bool {
+	return slices.ContainsFunc(outs, func(o *Outcome) (m bool) {
+		defer func() {
+			if recover() != nil {
+				m = false
+			}
+		}()
+		return e.Match(o)
+	})
 }
 
 // check calls Scenario.Check, turning a panic into an error.

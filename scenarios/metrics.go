@@ -52,6 +52,8 @@ func (m *Metered) counts() (int, int) {
 	return 0, 0
 }
 
+func (m *Metered) searches() searchKind { return search(m.Strategy) }
+
 func (m *Metered) incomplete() bool {
 	i, ok := m.Strategy.(interface{ incomplete() bool })
 	return ok && i.incomplete()

@@ -2,8 +2,11 @@ package scenarios
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -96,12 +99,27 @@ func (l *opLog) ret(i int, output any) {
 // Source: Herlihy and Wing, "Linearizability: a correctness condition for
 // concurrent objects" (TOPLAS 1990); porcupine
 // (github.com/anishathalye/porcupine).
-func CheckLinearizable(o *Outcome, spec porcupine.Model, budget time.Duration) error {
-	if spec.Step == nil || spec.Init == nil {
+func CheckLinearizable(o *Outcome, spec porcupine.Model, budget time.Duration) (err error) {
+	switch {
+	case o == nil:
+		return fmt.Errorf("CheckLinearizable: a nil outcome")
+	case spec.Step == nil || spec.Init == nil:
 		return fmt.Errorf("CheckLinearizable: the specification has no Init or no Step")
+	case budget < 0:
+		return fmt.Errorf("CheckLinearizable: a negative budget %v", budget)
 	}
+	// A panicking specification (a bad type assertion in Step) is an
+	// error, not a crash: porcupine calls Step on goroutines of its own,
+	// where the caller could not recover it.
+	var panicked atomic.Pointer[string]
+	spec = guardSpec(spec, &panicked)
+	defer func() {
+		if p := panicked.Load(); p != nil {
+			err = fmt.Errorf("CheckLinearizable: the specification panicked: %s", *p)
+		}
+	}()
 	if o.Weak {
-		return checkSequential(o.Operations, spec)
+		return checkSequential(o.Operations, spec, budget)
 	}
 	ids := map[string]int{}
 	var ops []porcupine.Operation
@@ -124,6 +142,54 @@ func CheckLinearizable(o *Outcome, spec porcupine.Model, budget time.Duration) e
 		return fmt.Errorf("linearizability of %d operations undecided within %v", len(ops), budget)
 	}
 	return fmt.Errorf("the %d operations are not linearizable: %s", len(ops), describeIllegal(spec, ops, info))
+}
+
+// guardSpec returns spec with Init, Step and Equal turned from panicking
+// into failing (Step returns false), the first panic's message kept in
+// panicked.
+func guardSpec(spec porcupine.Model, panicked *atomic.Pointer[string]) porcupine.Model {
+	note := func(where string, p any) {
+		msg := fmt.Sprintf("%s: %v", where, p)
+		panicked.CompareAndSwap(nil, &msg)
+	}
+	init, step, equal := spec.Init, spec.Step, spec.Equal
+	spec.Init = func() (s any) {
+		defer func() {
+			if p := recover(); p != nil {
+				note("Init", p)
+			}
+		}()
+		return init()
+	}
+	spec.Step = func(state, input, output any) (ok bool, next any) {
+		defer func() {
+			if p := recover(); p != nil {
+				note("Step", p)
+				ok, next = false, state
+			}
+		}()
+		return step(state, input, output)
+	}
+	if equal == nil {
+		// porcupine's default is ==, which panics on states of
+		// uncomparable types (slices, maps): compare those deeply.
+		equal = func(a, b any) bool {
+			if ta, tb := reflect.TypeOf(a), reflect.TypeOf(b); ta != nil && tb != nil && (!ta.Comparable() || !tb.Comparable()) {
+				return reflect.DeepEqual(a, b)
+			}
+			return a == b
+		}
+	}
+	spec.Equal = func(a, b any) (eq bool) {
+		defer func() {
+			if p := recover(); p != nil {
+				note("Equal", p)
+				eq = false
+			}
+		}()
+		return equal(a, b)
+	}
+	return spec
 }
 
 // describeIllegal names the longest partial linearization porcupine found
@@ -182,7 +248,7 @@ func lessCalls(a, b []porcupine.Operation) bool {
 // searches depth first, remembering the (positions, state) pairs that
 // failed (exponential at worst, in the number of agents; primitives' histories
 // have a handful of operations).
-func checkSequential(ops []Operation, spec porcupine.Model) error {
+func checkSequential(ops []Operation, spec porcupine.Model, budget time.Duration) error {
 	var names []string
 	byAgent := map[string][]Operation{}
 	for _, op := range ops {
@@ -201,7 +267,16 @@ func checkSequential(ops []Operation, spec porcupine.Model) error {
 		total += len(queues[i])
 	}
 	pos := make([]int, len(queues))
-	dead := map[string]bool{}
+	// dead: the states from which the rest failed, by positions; states
+	// are compared with spec.Equal (== when nil, as porcupine does), never
+	// by their printed form (two states may print alike).
+	equal := spec.Equal // set by guardSpec
+	dead := map[string][]any{}
+	var deadline time.Time
+	if budget > 0 {
+		deadline = time.Now().Add(budget)
+	}
+	steps, late := 0, false
 	var order []Operation
 	var best []Operation
 	var search func(state any) bool
@@ -209,8 +284,14 @@ func checkSequential(ops []Operation, spec porcupine.Model) error {
 		if len(order) == total {
 			return true
 		}
-		key := fmt.Sprint(pos, "|", state)
-		if dead[key] {
+		if steps++; !deadline.IsZero() && steps%1024 == 0 && time.Now().After(deadline) {
+			late = true
+		}
+		if late {
+			return false
+		}
+		key := fmt.Sprint(pos)
+		if slices.ContainsFunc(dead[key], func(d any) bool { return equal(d, state) }) {
 			return false
 		}
 		for i, q := range queues {
@@ -233,11 +314,16 @@ func checkSequential(ops []Operation, spec porcupine.Model) error {
 			order = order[:len(order)-1]
 			pos[i]--
 		}
-		dead[key] = true
+		if !late {
+			dead[key] = append(dead[key], state)
+		}
 		return false
 	}
 	if search(spec.Init()) {
 		return nil
+	}
+	if late {
+		return fmt.Errorf("sequential consistency of %d operations undecided within %v", total, budget)
 	}
 	describe := spec.DescribeOperation
 	if describe == nil {

@@ -4,7 +4,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sabre-mm/sabre/checker"
 	"github.com/sabre-mm/sabre/history"
@@ -294,15 +297,25 @@ func (o *Outcome) History() *history.History {
 func (o *Outcome) Key() string {
 	var b strings.Builder
 	for _, k := range sortedKeys(o.Values) {
-		fmt.Fprintf(&b, "%s=%d ", k, o.Values[k])
+		fmt.Fprintf(&b, "%s=%d ", keyName(k), o.Values[k])
 	}
 	for _, k := range sortedKeys(o.Memory) {
-		fmt.Fprintf(&b, "%s[%s] ", k, hex.EncodeToString(o.Memory[k]))
+		fmt.Fprintf(&b, "%s[%s] ", keyName(k), hex.EncodeToString(o.Memory[k]))
 	}
 	for _, k := range sortedKeys(o.Errors) {
-		fmt.Fprintf(&b, "%s!%q ", k, o.Errors[k])
+		fmt.Fprintf(&b, "%s!%q ", keyName(k), o.Errors[k])
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// keyName is a report key or a name as Key writes it: as it is, or quoted
+// if it could be read as part of Key's syntax (so that different outcomes
+// never share a Key).
+func keyName(k string) string {
+	if k == "" || strings.ContainsAny(k, " =[]!\"\\") || strings.IndexFunc(k, unicode.IsControl) >= 0 || !utf8.ValidString(k) {
+		return strconv.Quote(k)
+	}
+	return k
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -327,6 +327,8 @@ func (e *exhaustive) extend(nd *xnode) {
 
 func (e *exhaustive) counts() (redundant, rounds int) { return e.redund, e.rounds }
 
+func (e *exhaustive) searches() searchKind { return searchAll }
+
 // sleepBlocked counts the executions cut short because every option slept.
 func (e *exhaustive) sleepBlocked() int { return e.blocked }
 

@@ -48,6 +48,25 @@ type latestReads struct{ Strategy }
 func (d latestReads) Name() string              { return d.Strategy.Name() + "+latest" }
 func (d latestReads) Read(c *ReadChoice) []byte { d.Strategy.Read(c); return nil }
 
+// searchKind is what a strategy that ends of itself has covered then.
+type searchKind int
+
+const (
+	searchNone searchKind = iota // a sample (random, pct, replay, a user's strategy)
+	searchAll                    // every execution the model allows (Exhaustive, PlainDFS)
+	searchSC                     // every SC interleaving (SCDRF: see drfComplete)
+)
+
+// search is the searchKind of s: sabre's searches say so themselves.
+func search(s Strategy) searchKind {
+	if k, ok := s.(interface{ searches() searchKind }); ok {
+		return k.searches()
+	}
+	return searchNone
+}
+
+func (s *scDRF) searches() searchKind { return searchSC }
+
 // drfComplete reports whether a Run with SCDRF, which ended of itself,
 // covered every execution the model allows (see SCDRF).
 func drfComplete(sc *Scenario, v model.Variant, failures int) bool {

@@ -363,6 +363,9 @@ func Stress(ctx context.Context, sc *Scenario, opt StressOptions) (*StressReport
 	}
 	opt.defaults()
 	g := opt.Grading
+	if g != nil && g.Model != "" && g.Model != v.Name() {
+		return nil, fmt.Errorf("scenarios: Stress: the Grading was made under %s, the run is under %s", g.Model, v.Name())
+	}
 	if g == nil {
 		var err error
 		if g, err = StressGrade(ctx, sc, v, opt.ExploreBudget); err != nil {
@@ -561,11 +564,11 @@ func (r *stressRunner) iteration(ctx context.Context, it int) (stop bool) {
 		}
 	}
 	if len(stuck) > 0 {
-		why := fmt.Sprintf("agent(s) %s did not end within %v (StressOptions.IterationTimeout): blocked forever (a deadlock, a lost wake-up) or looping (a livelock)", strings.Join(stuck, ", "), opt.IterationTimeout)
-		if ctx.Err() != nil {
-			why = fmt.Sprintf("agent(s) %s had not ended when the run was cancelled", strings.Join(stuck, ", "))
+		// A run cancelled mid-iteration is not a deadlock: the iteration
+		// is dropped (not counted, no outcome), its agents unwound.
+		if ctx.Err() == nil {
+			fail(FailDeadlock, fmt.Sprintf("agent(s) %s did not end within %v (StressOptions.IterationTimeout): blocked forever (a deadlock, a lost wake-up) or looping (a livelock)", strings.Join(stuck, ", "), opt.IterationTimeout), nil)
 		}
-		fail(FailDeadlock, why, nil)
 		r.rep.Abandoned = !r.unwind(st, hs, main)
 		return true
 	}
@@ -618,8 +621,11 @@ func (r *stressRunner) judge(o *Outcome) (FailureKind, string) {
 		}
 	}
 	for _, e := range r.sc.Expect {
-		if e.Forbidden && e.Match(o) {
-			return FailCheck, fmt.Sprintf("the forbidden outcome %q was reached: %s", e.Name, o.Key())
+		if !e.Forbidden {
+			continue
+		}
+		if msg := forbiddenReached(e, o); msg != "" {
+			return FailCheck, msg
 		}
 	}
 	return "", ""
