@@ -166,7 +166,7 @@ func BenchmarkStressMP(b *testing.B) {
 
 func benchStress(b *testing.B, name string, opt litmus.StressOptions) {
 	lt := catalogueTest(b, name)
-	g, err := litmus.StressGrading(context.Background(), lt, "es2024")
+	g, err := litmus.StressGrading(context.Background(), lt, "es2024", 0)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -45,8 +45,8 @@ a histogram of the outcomes seen, each graded against the memory model
   FORBIDDEN    the model does not allow it (or the scenario's Check
                rejects it): a bug, printed with the iteration that first
                produced it; the run fails
-  UNKNOWN      not reached by an incomplete exploration: the model may or
-               may not allow it (Go scenarios only)
+  UNKNOWN      not reached by an incomplete exploration or enumeration:
+               the model may or may not allow it
 
 Arguments, as sabre explore's: a litmus FILE, a DIR (every *.litmus file in
 it), or the NAME of a built-in test (sabre explore --list); with none, the
@@ -57,8 +57,8 @@ over one shared buffer, each agent a goroutine running its operations
 through the shared and atomics API over the whole batch, meeting the
 others every --sync-every instances, pinned to processors of their own
 (unless --affinity=false); its states are graded against the
-enumerator's (under --model and under sc), and printed as herd7 prints
-states, with "*" before those that satisfy the test's condition.
+enumerator's (under --model and under sc, each within --explore-budget
+and 65,536 states), and printed as herd7 prints states, with "*" before those that satisfy the test's condition.
 
 A Go scenario runs one World per iteration (scenarios.Stress): Setup, its
 agents started behind a barrier (not pinned: pinning goroutines started
@@ -126,7 +126,7 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 	iterations := fs.Int("iterations", 0, fmt.Sprintf("iterations per test (default %d for a litmus test, %d for a Go scenario)", defaultStressLitmusIterations, defaultStressScenarioIterations))
 	duration := fs.Duration("duration", 0, "bound each test's running time (as 2s or 1m; 0: none)")
 	asJSON := fs.Bool("json", false, "print the results as a JSON array instead of tables")
-	exploreBudget := fs.Duration("explore-budget", scenarios.DefaultExploreBudget, "time for each exhaustive exploration that grades a Go scenario")
+	exploreBudget := fs.Duration("explore-budget", scenarios.DefaultExploreBudget, "time for each exploration (Go scenario) or enumeration (litmus test) that grades a test, per model")
 	sample := fs.Int("sample", 0, "record every N-th iteration of a Go scenario and check its history (0: none)")
 	checks := fs.String("checks", "", "with --sample, the checks run on each sampled history besides conformance: a comma-separated list of "+strings.Join(checkNamesList(), ", "))
 	jitter := fs.Int("jitter", 0, "each Go scenario agent spins up to N turns after the start barrier (0: none)")
@@ -241,7 +241,7 @@ func (c *stressConfig) run(tg exploreTarget) (*scenarios.StressReport, error) {
 	if tg.test != nil {
 		n := c.iterationsFor(defaultStressLitmusIterations)
 		rep, err := litmus.Stress(context.Background(), tg.test, c.model, litmus.StressOptions{
-			Iterations: n, Duration: c.duration, SyncEvery: c.syncEvery, Affinity: c.affinity, Progress: c.progress.set})
+			Iterations: n, Duration: c.duration, SyncEvery: c.syncEvery, Affinity: c.affinity, GradeBudget: c.exploreBudget, Progress: c.progress.set})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s under %s: %w", tg.test.File, tg.test.Name, c.model, err)
 		}

@@ -23,7 +23,7 @@ func BenchmarkStressSBShared(b *testing.B) {
 			lt = t
 		}
 	}
-	g, err := StressGrading(context.Background(), lt, "es2024")
+	g, err := StressGrading(context.Background(), lt, "es2024", 0)
 	if err != nil {
 		b.Fatal(err)
 	}

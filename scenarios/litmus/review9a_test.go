@@ -79,7 +79,7 @@ func TestReviewBug_StressGradingUnbounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = litmus.Stress(context.Background(), lt, "es2024", litmus.StressOptions{Iterations: 1000})
+		_, err = litmus.Stress(context.Background(), lt, "es2024", litmus.StressOptions{Iterations: 1000, GradeBudget: 2 * time.Second})
 		fmt.Println("returned:", err)
 		return
 	}

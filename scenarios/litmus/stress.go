@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,8 +53,10 @@ type StressOptions struct {
 	// where the OS allows it (Linux); silently not elsewhere.
 	Affinity bool
 	// Grading, if not nil, grades the outcomes (keys: herd7 state texts,
-	// Test.FormatState); otherwise StressGrading's.
-	Grading *scenarios.Grading
+	// Test.FormatState); otherwise StressGrading's, within GradeBudget
+	// per model (0: scenarios.DefaultExploreBudget).
+	Grading     *scenarios.Grading
+	GradeBudget time.Duration
 	// Progress, if not nil, is called after each batch with the number of
 	// iterations done, from one of the agents' goroutines.
 	Progress func(done int)
@@ -70,30 +73,62 @@ const (
 
 // StressGrading is the grading of a test's outcomes under the named
 // model: the enumerator's allowed final states under it and under sc, by
-// their herd7 text (Test.FormatState), both complete.
-func StressGrading(ctx context.Context, t *Test, modelName string) (*scenarios.Grading, error) {
+// their herd7 text (Test.FormatState), each enumerated within budget (0:
+// scenarios.DefaultExploreBudget) and 65,536 states; a set cut short by
+// either is incomplete (its outcomes not in it are graded UNKNOWN, never
+// FORBIDDEN), and Note says why. Errors: a nil test, a negative budget,
+// an unknown model, ctx's end.
+func StressGrading(ctx context.Context, t *Test, modelName string, budget time.Duration) (*scenarios.Grading, error) {
 	if t == nil || t.Program == nil {
 		return nil, errors.New("litmus: StressGrading: a nil test")
 	}
-	g := &scenarios.Grading{Model: modelName, AllowedComplete: true, SCComplete: true}
+	if budget < 0 {
+		return nil, fmt.Errorf("litmus: StressGrading: a negative budget %v", budget)
+	}
+	if budget == 0 {
+		budget = scenarios.DefaultExploreBudget
+	}
+	g := &scenarios.Grading{Model: modelName}
+	var notes []string
 	for _, m := range []string{modelName, "sc"} {
-		o, err := RunContext(ctx, t, m)
-		if err != nil {
+		set, err := enumerated(ctx, t, m, budget)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.As(err, new(*model.TooManyStatesError)):
 			return nil, err
+		case err != nil:
+			notes = append(notes, fmt.Sprintf("%s: incomplete (%v)", m, err))
+		default:
+			notes = append(notes, fmt.Sprintf("%d under %s", len(set), m))
 		}
-		set := make(map[string]bool, len(o.States))
+		if m == modelName {
+			g.Allowed, g.AllowedComplete = set, err == nil
+		} else {
+			g.SC, g.SCComplete = set, err == nil
+		}
+	}
+	g.Note = "the enumerator: " + strings.Replace(strings.Join(notes, ", "), " under ", " states allowed under ", 1)
+	return g, nil
+}
+
+// maxGradeStates bounds the states one grading enumerates (their memory).
+const maxGradeStates = 1 << 16
+
+// enumerated is the set of the test's final states (herd7 texts) under
+// model m, enumerated within budget and maxGradeStates; on running out it
+// returns what it has with the error.
+func enumerated(ctx context.Context, t *Test, m string, budget time.Duration) (map[string]bool, error) {
+	c, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	o, err := RunLimit(c, t, m, maxGradeStates)
+	set := map[string]bool{}
+	if o != nil {
 		for i := range o.States {
 			set[o.States[i].Text()] = true
 		}
-		if m == modelName {
-			g.Allowed = set
-		}
-		if m == "sc" {
-			g.SC = set
-		}
 	}
-	g.Note = fmt.Sprintf("the enumerator: %d states allowed under %s, %d under sc", len(g.Allowed), modelName, len(g.SC))
-	return g, nil
+	return set, err
 }
 
 // Stress runs the test on real goroutines, with no controller, many
@@ -168,13 +203,13 @@ func Stress(ctx context.Context, t *Test, modelName string, opt StressOptions) (
 	if opt.Iterations > 0 && opt.Batch > opt.Iterations {
 		opt.Batch = opt.Iterations
 	}
-	if opt.Batch*opt.Stride > MaxStressBuffer {
+	if opt.Stride > MaxStressBuffer || opt.Batch > MaxStressBuffer/opt.Stride {
 		return nil, fmt.Errorf("litmus: StressOptions: a batch of %d instances of %d bytes is more than %d bytes", opt.Batch, opt.Stride, MaxStressBuffer)
 	}
 	g := opt.Grading
 	if g == nil {
 		var err error
-		if g, err = StressGrading(ctx, t, modelName); err != nil {
+		if g, err = StressGrading(ctx, t, modelName, opt.GradeBudget); err != nil {
 			return nil, err
 		}
 	}

@@ -27,10 +27,13 @@ func catalogueTest(tb testing.TB, name string) *litmus.Test {
 }
 
 // TestStressCatalogue runs the fast path on every catalogue test under
-// every model, a few thousand instances each: no state outside the
-// enumerator's, every row's key is one of its states' texts, the counts
-// add up to the iterations, and each row's first iteration is one of
-// them.
+// every model, a few thousand instances each: every row's key is one of
+// the enumerator's states' texts (under es2024, the model sabre
+// implements; under sc and es2017 the machine may show what those models
+// forbid — x86's store buffering of plain stores, and a failing
+// compareExchange that does not write, as tc39/ecma262 PR #2250 has it —
+// and such a state must then be graded FORBIDDEN), the counts add up to
+// the iterations, and each row's first iteration is one of them.
 func TestStressCatalogue(t *testing.T) {
 	tests, err := litmus.CatalogueTests()
 	if err != nil {
@@ -55,13 +58,18 @@ func TestStressCatalogue(t *testing.T) {
 				if rep.Iterations != n {
 					t.Errorf("%d iterations, want %d", rep.Iterations, n)
 				}
-				sum := 0
+				sum, forbidden := 0, 0
 				for _, row := range rep.Rows {
 					sum += row.Count
-					if !allowed[row.Key] {
+					switch {
+					case !allowed[row.Key] && m == "es2024":
 						t.Errorf("state %s (seen %d times, first at iteration %d) is not allowed under %s", row.Key, row.Count, row.First, m)
-					}
-					if row.Grade == scenarios.Forbidden || row.Grade == scenarios.Unknown {
+					case !allowed[row.Key] && row.Grade != scenarios.Forbidden:
+						t.Errorf("state %s, not allowed under %s, graded %s", row.Key, m, row.Grade)
+					case !allowed[row.Key]:
+						forbidden++
+						t.Logf("the machine showed %s, which %s forbids, %d times", row.Key, m, row.Count)
+					case row.Grade == scenarios.Forbidden || row.Grade == scenarios.Unknown:
 						t.Errorf("state %s graded %s", row.Key, row.Grade)
 					}
 					if row.First < 0 || row.First >= n {
@@ -71,8 +79,8 @@ func TestStressCatalogue(t *testing.T) {
 				if sum != n {
 					t.Errorf("the rows count %d iterations, want %d", sum, n)
 				}
-				if rep.Failed() {
-					t.Errorf("the run failed")
+				if rep.Failed() != (forbidden > 0) {
+					t.Errorf("the run failed: %v, with %d forbidden states", rep.Failed(), forbidden)
 				}
 			})
 		}
@@ -107,7 +115,7 @@ func TestStressGradesAgainstTheGrading(t *testing.T) {
 		t.Errorf("Failed %v, %d forbidden; want a failed run with 2000", rep.Failed(), rep.Count(scenarios.Forbidden))
 	}
 
-	right, err := litmus.StressGrading(context.Background(), lt, "es2024")
+	right, err := litmus.StressGrading(context.Background(), lt, "es2024", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +183,7 @@ func TestStressBadInput(t *testing.T) {
 			t.Errorf("Stress(%+v): %v, %v; want an error containing %q", c.opt, rep, err, c.want)
 		}
 	}
-	if _, err := litmus.StressGrading(ctx, nil, "es2024"); err == nil {
+	if _, err := litmus.StressGrading(ctx, nil, "es2024", 0); err == nil {
 		t.Error("StressGrading(nil): no error")
 	}
 }
