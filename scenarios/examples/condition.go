@@ -1,6 +1,7 @@
 package examples
 
 import (
+	"fmt"
 	"github.com/sabre-mm/sabre/atomics"
 	"github.com/sabre-mm/sabre/shared"
 )
@@ -53,6 +54,9 @@ func NewCondition(s *shared.TypedArray, i int) (*Condition, error) {
 // On an error from l.Unlock Wait returns it with l in that state; on any
 // later error l is not held.
 func (c *Condition) Wait(l Locker) error {
+	if l == nil {
+		return fmt.Errorf("Condition.Wait: a nil Locker")
+	}
 	seq, err := atomics.Load(c.s, c.i)
 	if err != nil {
 		return err

@@ -37,10 +37,11 @@ const (
 //	                 c = Atomics.exchange(x, 2)
 //	             }
 //	         }
-//	Unlock:  if Atomics.sub(x, 1) != 1 {        // it was 2: someone may sleep
+//	Unlock:  c = Atomics.compareExchange(x, 1, 0)
+//	         if c == 2 {                         // someone may sleep
 //	             Atomics.store(x, 0)
 //	             Atomics.notify(x, 1)
-//	         }
+//	         }                                   // c == 0: not locked, an error
 //
 // An uncontended Lock and Unlock are one read-modify-write each. A waiter
 // that wakes takes the lock with the state 2, never 1: it cannot know
@@ -52,7 +53,7 @@ const (
 // between a waiter's check and its sleep.
 //
 // Every access is seq-cst: Lock's successful read-modify-write reads from
-// the previous Unlock's Atomics.store or Atomics.sub (equal ranges), which
+// the previous Unlock's Atomics.store or Atomics.compareExchange (equal ranges), which
 // synchronizes-with it, so the critical sections are ordered by
 // happens-before and plain accesses inside them do not race (ECMA-262's
 // memory model, "Races" and "Data Races").
@@ -111,33 +112,28 @@ func (m *Mutex) sleep() error {
 }
 
 // Unlock releases the lock and, if agents may be asleep waiting for it,
-// wakes one. Unlocking a Mutex that is not locked is an error (the cell is
-// left unlocked).
+// wakes one: Atomics.compareExchange of 1 (locked, no waiters) for 0;
+// finding 2 (waiters), it stores 0 and notifies one. (Drepper's unlock is
+// an atomic decrement; the compareExchange is the same on a locked
+// mutex and, on one that is not locked, changes nothing.) Unlocking a
+// Mutex that is not locked is an error and leaves the cell as it was —
+// a decrement would make it -1 for a moment, and a Lock then would
+// sleep with nobody to wake it.
 func (m *Mutex) Unlock() error {
-	old, err := atomics.Sub(m.x, m.i, 1)
-	if err != nil {
+	old, err := atomics.CompareExchange(m.x, m.i, mutexLocked, mutexUnlocked)
+	switch {
+	case err != nil:
 		return err
-	}
-	return m.release(old)
-}
-
-// release finishes an Unlock whose Atomics.sub read old.
-func (m *Mutex) release(old int64) error {
-	switch old {
-	case mutexLocked:
+	case old == mutexLocked:
 		return nil
-	case mutexContended:
+	case old == mutexContended:
 		if _, err := atomics.Store(m.x, m.i, mutexUnlocked); err != nil {
 			return err
 		}
 		_, err := atomics.Notify(m.x, m.i, 1)
 		return err
 	}
-	_, err := atomics.Store(m.x, m.i, mutexUnlocked)
-	if err == nil {
-		err = fmt.Errorf("Mutex.Unlock: the mutex was not locked (its cell held %d)", old)
-	}
-	return err
+	return fmt.Errorf("Mutex.Unlock: the mutex was not locked (its cell held %d)", old)
 }
 
 // Woken is how many times this handle's Lock slept in Atomics.wait and
