@@ -3,6 +3,8 @@ package gen
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"time"
 
 	"github.com/sabre-mm/sabre/atomics"
@@ -187,6 +189,11 @@ func (p *Program) Validate() error {
 	if p.QueueSize < 0 {
 		return fmt.Errorf("gen: program %q: negative QueueSize %d", p.Name, p.QueueSize)
 	}
+	if strings.IndexFunc(p.Name, func(r rune) bool {
+		return !(r == '_' || r == '+' || r == '-' || r == '.' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}) >= 0 {
+		return fmt.Errorf("gen: program name %q: want letters, digits and _ + - . only (a litmus test's name)", p.Name)
+	}
 	names := map[string]bool{}
 	for i, v := range p.Views {
 		switch {
@@ -230,6 +237,9 @@ func (p *Program) checkStmt(st Stmt) error {
 	if st.Index < 0 || st.Index >= v.Length {
 		return fmt.Errorf("index %d is out of view %s's %d elements", st.Index, v.Name, v.Length)
 	}
+	if lo, hi := kindRange(v.Kind); !v.DataView && (st.Value < lo || st.Value > hi || st.Op == CompareExchange && (st.Expected < lo || st.Expected > hi)) {
+		return fmt.Errorf("a value (%d, expected %d) out of view %s's %v range [%d, %d]", st.Value, st.Expected, v.Name, v.Kind, lo, hi)
+	}
 	if st.Op == PlainLoad || st.Op == PlainStore {
 		return nil
 	}
@@ -240,6 +250,21 @@ func (p *Program) checkStmt(st Stmt) error {
 		return fmt.Errorf("view %s is %v: Wait and Notify need Int32 or BigInt64", v.Name, v.Kind)
 	}
 	return nil
+}
+
+// kindRange is the range of the values of a view's element kind.
+func kindRange(k shared.Kind) (lo, hi int64) {
+	switch {
+	case k == shared.BigInt64:
+		return math.MinInt64, math.MaxInt64
+	case k == shared.BigUint64:
+		return 0, math.MaxInt64
+	case !k.IsInteger():
+		return math.MinInt64, math.MaxInt64 // floats: any integer value converts
+	case k.IsSigned():
+		return -1 << (8*k.Size() - 1), 1<<(8*k.Size()-1) - 1
+	}
+	return 0, 1<<(8*k.Size()) - 1
 }
 
 func isIdent(s string) bool {
