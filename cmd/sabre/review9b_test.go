@@ -110,3 +110,20 @@ func lastLine(s string) string {
 	}
 	return s
 }
+
+// TestReviewBug_StressJitterReportedAsDeadlock: --jitter N has no upper
+// bound, and the spin it adds counts against the iteration watchdog
+// (IterationTimeout, 2 s, which no flag changes). A correct scenario run
+// with a large jitter is then reported as a bug: `sabre stress --jitter
+// 2000000000 --iterations 3 MP+wait-notify` prints "failure deadlock at
+// iteration 0: agent(s) writer, reader did not end within 2s ...
+// blocked forever (a deadlock, a lost wake-up) or looping", "FAILED",
+// and exits 1 — the status of a real lost wake-up. Expected: a flag value
+// that cannot work is bad input (exit 2), or the watchdog starts after
+// the jitter; never a false deadlock with exit 1.
+func TestReviewBug_StressJitterReportedAsDeadlock(t *testing.T) {
+	code, out, errs := runCLI(t, "stress", "--jitter", "2000000000", "--iterations", "1", "--explore-budget", "2s", "MP+wait-notify")
+	if code == 1 && strings.Contains(out, "failure deadlock") {
+		t.Errorf("a correct scenario with a large --jitter is reported as a deadlock, exit 1:\n%s%s", out, errs)
+	}
+}
