@@ -5,6 +5,8 @@ package main
 // reviewed and says what was expected.
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"regexp"
 	"strings"
@@ -125,5 +127,30 @@ func TestReviewBug_StressJitterReportedAsDeadlock(t *testing.T) {
 	code, out, errs := runCLI(t, "stress", "--jitter", "2000000000", "--iterations", "1", "--explore-budget", "2s", "MP+wait-notify")
 	if code == 1 && strings.Contains(out, "failure deadlock") {
 		t.Errorf("a correct scenario with a large --jitter is reported as a deadlock, exit 1:\n%s%s", out, errs)
+	}
+}
+
+// failingWriter fails every write, as stdout on a full disk (/dev/full)
+// or a closed pipe does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestReviewBug_StressTextIgnoresWriteErrors: `sabre stress --iterations
+// 100 MP+na > /dev/full` exits 0 with nothing on stderr: writeStressText
+// drops the bufio.Writer's Flush error, so a run whose results were never
+// written reports success. The same run with --json exits 2 ("sabre
+// stress: write /dev/stdout: no space left on device"). (sabre litmus and
+// sabre explore drop such errors too: exit 0.) Expected: the text table's
+// write error reported on stderr and a non-zero exit, as with --json.
+func TestReviewBug_StressTextIgnoresWriteErrors(t *testing.T) {
+	var errb bytes.Buffer
+	code := run([]string{"stress", "--iterations", "100", "MP+na"}, failingWriter{}, &errb)
+	if code == 0 {
+		t.Errorf("stdout failed every write, yet exit 0, stderr %q; want non-zero and the write error named", errb.String())
+	}
+	errb.Reset()
+	if code := run([]string{"stress", "--json", "--iterations", "100", "MP+na"}, failingWriter{}, &errb); code == 0 {
+		t.Errorf("--json: exit 0 on a failing stdout")
 	}
 }
