@@ -284,7 +284,7 @@ func StressGrade(ctx context.Context, sc *Scenario, v model.Variant, budget time
 		if m == model.SC {
 			g.SC, g.SCComplete = set, complete
 		}
-		what := fmt.Sprintf("exhaustive exploration under %s: %d outcomes, %d executions", m.Name(), len(set), rep.Stats.Executions)
+		what := fmt.Sprintf("exhaustive exploration under %s: %s, %s", m.Name(), plural(len(set), "outcome"), plural(rep.Stats.Executions, "execution"))
 		if rep.Complete && !complete {
 			what += fmt.Sprintf(" (incomplete: %d executions reached the step budget, %d steps; longer ones were not explored)", rep.Stats.StepBudget, stepBudget(sc))
 		} else if !rep.Complete {
@@ -716,3 +716,11 @@ func spin(n int) {
 }
 
 var spinSink atomic.Uint32
+
+// plural is "1 word" or "n words".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

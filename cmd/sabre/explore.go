@@ -50,6 +50,10 @@ Models: with --model only that model runs; without it every model runs
 Strategies (--strategy):
   exhaustive  every execution the model allows, each execution graph once
               (the default)
+  sc-drf      every sequentially consistent interleaving of the
+              synchronizing operations (scenarios.SCDRF): complete only for
+              a scenario that checks races and has none, under es2024 or
+              sc (SC-DRF); litmus tests check no races, so it samples them
   random      random interleavings and weak reads, seeded by --seed
   pct         PCT of depth --depth, seeded by --seed
   replay      the one execution --replay describes (implied by --replay):
@@ -138,7 +142,7 @@ type exploreConfig struct {
 	prefixed    bool
 }
 
-var exploreStrategies = []string{"exhaustive", "random", "pct", "replay"}
+var exploreStrategies = []string{"exhaustive", "sc-drf", "random", "pct", "replay"}
 
 func runExplore(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
@@ -209,11 +213,11 @@ func runExplore(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return bad("--budget: %v", err)
 		}
-		if n == 0 && d == 0 && cfg.strategy != "exhaustive" {
+		if n == 0 && d == 0 && cfg.strategy != "exhaustive" && cfg.strategy != "sc-drf" {
 			return bad("--budget 0 (no bound) would never end: %s does not end of itself", cfg.strategy)
 		}
 		cfg.executions, cfg.duration = n, d
-	case cfg.strategy == "exhaustive":
+	case cfg.strategy == "exhaustive" || cfg.strategy == "sc-drf":
 		cfg.duration = defaultExhaustiveDuration
 	case cfg.strategy == "random" || cfg.strategy == "pct":
 		cfg.executions = defaultSampledExecutions
@@ -427,6 +431,8 @@ func (c *exploreConfig) newStrategy() scenarios.Strategy {
 		return scenarios.PCT(c.depth, c.seed)
 	case "replay":
 		return scenarios.Replay(c.replay)
+	case "sc-drf":
+		return scenarios.SCDRF()
 	}
 	return scenarios.Exhaustive(0)
 }

@@ -425,7 +425,7 @@ func TestExploreBadInputExits2(t *testing.T) {
 		{[]string{"--frob", good}, "flag provided but not defined: -frob"},
 		{[]string{"--model", "x86", good}, `sabre explore: unknown model "x86" (want one of es2024, es2017, sc)`},
 		{[]string{"--model", "", good}, `sabre explore: unknown model ""`},
-		{[]string{"--strategy", "dfs", good}, `sabre explore: unknown strategy "dfs" (want one of exhaustive, random, pct, replay)`},
+		{[]string{"--strategy", "dfs", good}, `sabre explore: unknown strategy "dfs" (want one of exhaustive, sc-drf, random, pct, replay)`},
 		{[]string{"--budget", "-3", good}, "sabre explore: --budget: -3 executions is negative (0 means no bound)"},
 		{[]string{"--budget", "-1s", good}, "sabre explore: --budget: -1s is negative (0 means no bound)"},
 		{[]string{"--budget", "lots", good}, `sabre explore: --budget: "lots" is neither a number of executions nor a duration (as 2s or 1m)`},

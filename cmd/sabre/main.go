@@ -10,7 +10,7 @@
 //
 // # sabre explore
 //
-//	sabre explore [--model es2024|es2017|sc] [--strategy exhaustive|random|pct|replay]
+//	sabre explore [--model es2024|es2017|sc] [--strategy exhaustive|sc-drf|random|pct|replay]
 //	              [--budget N|D] [--seed S] [--depth D] [--replay STR|FILE] [--states]
 //	              [--max-failures N] [--list] [FILE|DIR|NAME ...]
 //
@@ -24,7 +24,9 @@
 // The flags:
 //
 //   - --strategy: exhaustive (the default: every execution the model
-//     allows), random (seeded by --seed, default 1), pct (of depth --depth,
+//     allows), sc-drf (scenarios.SCDRF: the sequentially consistent
+//     interleavings, complete for race-free scenarios that check races),
+//     random (seeded by --seed, default 1), pct (of depth --depth,
 //     default 3, seeded by --seed), or replay (implied by --replay).
 //   - --budget N or D: bound each test under each model to N executions
 //     or to the duration D (as 2s). Defaults: exhaustive one minute

@@ -130,7 +130,11 @@ func TestReviewBug_StressGradingUnbounded(t *testing.T) {
 	if !wait(45 * time.Second) {
 		t.Fatalf("sabre stress --iterations 10 --duration 1s %s: still grading after 45 s (killed); stdout %q, stderr %q", f, out, errb)
 	}
-	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errb.String(), f) {
-		t.Errorf("exit %d, stderr %q; want 2 and a message naming %s", code, errb, f)
+	// Fixed so: the grading is bounded by --explore-budget and a state
+	// limit per model, and a set cut short grades UNKNOWN (as a Go
+	// scenario's incomplete exploration does), which the output says.
+	code := cmd.ProcessState.ExitCode()
+	if (code != 2 || !strings.Contains(errb.String(), f)) && (code != 0 || !strings.Contains(out.String(), "incomplete")) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 2 and a message naming %s, or 0 and an incomplete grading", code, out, errb, f)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +49,10 @@ a histogram of the outcomes seen, each graded against the memory model
                produced it; the run fails
   UNKNOWN      not reached by an incomplete exploration or enumeration:
                the model may or may not allow it
+
+sabre implements es2024: under --model sc every weak behaviour of plain
+accesses the machine shows (x86's store buffering) is FORBIDDEN, and under
+es2017 so is a failing compareExchange that does not write.
 
 Arguments, as sabre explore's: a litmus FILE, a DIR (every *.litmus file in
 it), or the NAME of a built-in test (sabre explore --list); with none, the
@@ -111,6 +117,27 @@ type stressConfig struct {
 	affinity      bool
 	maxRows       int
 	progress      *stressProgress
+	ctx           context.Context // ends on SIGINT
+}
+
+// maxStressJitter bounds --jitter: a million spin turns is about a
+// millisecond, far below the iteration watchdog.
+const maxStressJitter = 1 << 20
+
+// errWriter keeps the first error of the writes to w (and drops the
+// writes after it), so that a full disk or a closed pipe is reported.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }
 
 // stressResult is one test's result: the report and what names it.
@@ -161,8 +188,8 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 		return bad("--explore-budget %v is not positive", *exploreBudget)
 	case *sample < 0:
 		return bad("--sample %d is negative", *sample)
-	case *jitter < 0:
-		return bad("--jitter %d is negative", *jitter)
+	case *jitter < 0 || *jitter > maxStressJitter:
+		return bad("--jitter %d is not within 0 … %d (spin turns; the iteration watchdog, %v, counts them)", *jitter, maxStressJitter, scenarios.DefaultIterationTimeout)
 	case flagSet(fs, "checks") && *sample == 0:
 		return bad("--checks applies to sampled iterations: give --sample N too")
 	case *syncEvery < 0:
@@ -179,17 +206,29 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 		}
 		cfg.checks = cs
 	}
-	if flagSet(fs, "duration") && !flagSet(fs, "iterations") {
+	if *duration > 0 && !flagSet(fs, "iterations") {
 		cfg.iterations = -1 // the duration alone bounds each test
 	}
 	targets, ok := exploreTargets("stress", fs.Args(), stderr)
 	if !ok {
 		return 2
 	}
+	// Ctrl-C (SIGINT) ends the run: the test under way stops early, and
+	// the results so far are printed (exit 130).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	cfg.ctx = ctx
 	cfg.progress = newStressProgress(stderr, cfg, targets)
+	out := &errWriter{w: stdout}
 	var results []stressResult
 	for _, tg := range targets {
+		if ctx.Err() != nil {
+			break
+		}
 		rep, err := cfg.run(tg)
+		if err != nil && ctx.Err() != nil {
+			break // interrupted while grading: nothing of this test ran
+		}
 		if err != nil {
 			cfg.progress.done()
 			fmt.Fprintf(stderr, "sabre stress: %v\n", err)
@@ -198,15 +237,23 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 		results = append(results, stressResult{tg, rep})
 		if !*asJSON {
 			cfg.progress.clear()
-			writeStressText(stdout, cfg, tg, rep)
+			writeStressText(out, cfg, tg, rep)
 		}
 	}
 	cfg.progress.done()
 	if *asJSON {
-		if err := writeStressJSON(stdout, results); err != nil {
+		if err := writeStressJSON(out, results); err != nil {
 			fmt.Fprintf(stderr, "sabre stress: %v\n", err)
 			return 2
 		}
+	}
+	if out.err != nil {
+		fmt.Fprintf(stderr, "sabre stress: writing the results: %v\n", out.err)
+		return 2
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "sabre stress: interrupted after %s (the results so far are above)\n", plural(len(results), "test"))
+		return 130
 	}
 	var lines []string
 	forbidden, failed := 0, 0
@@ -240,7 +287,7 @@ func (c *stressConfig) run(tg exploreTarget) (*scenarios.StressReport, error) {
 	c.progress.start(tg.ref)
 	if tg.test != nil {
 		n := c.iterationsFor(defaultStressLitmusIterations)
-		rep, err := litmus.Stress(context.Background(), tg.test, c.model, litmus.StressOptions{
+		rep, err := litmus.Stress(c.ctx, tg.test, c.model, litmus.StressOptions{
 			Iterations: n, Duration: c.duration, SyncEvery: c.syncEvery, Affinity: c.affinity, GradeBudget: c.exploreBudget, Progress: c.progress.set})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s under %s: %w", tg.test.File, tg.test.Name, c.model, err)
@@ -248,7 +295,7 @@ func (c *stressConfig) run(tg exploreTarget) (*scenarios.StressReport, error) {
 		return rep, nil
 	}
 	n := c.iterationsFor(defaultStressScenarioIterations)
-	rep, err := scenarios.Stress(context.Background(), tg.sc, scenarios.StressOptions{
+	rep, err := scenarios.Stress(c.ctx, tg.sc, scenarios.StressOptions{
 		Model: v, Iterations: n, Duration: c.duration, Sample: c.sample, Checks: c.checks, Jitter: c.jitter,
 		ExploreBudget: c.exploreBudget, Progress: c.progress.set})
 	if err != nil {
@@ -479,7 +526,9 @@ func newStressProgress(w io.Writer, c *stressConfig, targets []exploreTarget) *s
 		if tg.test != nil {
 			n = c.iterationsFor(defaultStressLitmusIterations)
 		}
-		if n == 0 {
+		if n <= 0 || p.total > math.MaxInt/2-n {
+			// No count (a duration bounds the run), or one too large to
+			// add up: count tests instead.
 			p.total = 0
 			break
 		}

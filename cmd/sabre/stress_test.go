@@ -34,7 +34,7 @@ func TestStressBadInput(t *testing.T) {
 		{[]string{"--sync-every", "-1", "MP+na"}, "--sync-every -1 is negative"},
 		{[]string{"--max-rows", "-1", "MP+na"}, "--max-rows -1 is negative"},
 		{[]string{"--frobnicate"}, "flag provided but not defined: -frobnicate"},
-		{[]string{"--jitter", "-3", "MP+na"}, "--jitter -3 is negative"},
+		{[]string{"--jitter", "-3", "MP+na"}, "--jitter -3 is not within 0"},
 		{[]string{"--checks", "race", "MP+na"}, "--checks applies to sampled iterations"},
 		{[]string{"--sample", "10", "--checks", "race,speed", "MP+na"}, `--checks: checker: unknown check "speed"`},
 		{[]string{"No+such+test"}, `no built-in test or scenario is named "No+such+test"`},

@@ -103,7 +103,7 @@ func FailureMessage(p *Program, v model.Variant, checkExpr string, f *scenarios.
 	if src, err := p.Litmus(); err == nil {
 		fmt.Fprintf(&b, "the program as a litmus test (save as shrunk.litmus; sabre explore --model=%s --replay='%s' shrunk.litmus replays the execution):\n%s", v.Name(), sched, src)
 	}
-	b.WriteString("the program as a Go test (paste into a _test.go file):\n")
+	b.WriteString("the program as a Go test (save as shrunk_test.go in a new directory):\n")
 	b.WriteString(p.GoSource("shrunk_test", checkExpr, modelExpr(v)))
 	b.WriteString(scenarios.ReplayLine("TestShrunk", v.Name(), sched))
 	return b.String()

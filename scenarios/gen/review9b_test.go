@@ -21,7 +21,12 @@ import (
 // works only in a directory of its own (as TestGoSourceCompilesAndReplays
 // does). Expected: the doc's instruction works verbatim (say "a new
 // directory of the module", or print a source that fits any package).
+//
+// Fixed in the docs and the message: the test is saved in a new directory
+// (TestGoSourceCompilesAndReplays runs it so); this test stays to show
+// why an existing package does not do.
 func TestReviewBug_ShrunkTestPastesIntoAnyPackage(t *testing.T) {
+	t.Skip("by design: the printed test is package shrunk_test, saved in a new directory (docs/scenarios.md, the failure message)")
 	if testing.Short() {
 		t.Skip("builds a package with the go command")
 	}
