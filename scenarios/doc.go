@@ -16,11 +16,13 @@
 //   - [World]: [World.Buffer], [World.GrowableBuffer], [World.Queue],
 //     [World.Agent], [World.Report], [World.Call], [World.Main].
 //   - [Outcome]: Values, Memory, Errors, Schedule, Operations, Witness,
-//     [Outcome.History], [Outcome.Key].
+//     Weak (some read was not the schedule's latest write: instants then
+//     order only each agent's events), [Outcome.History], [Outcome.Key].
 //   - [Operation]: an operation of a concurrent object built on shared
 //     memory, recorded with [World.Call] (call and return instants of a
 //     logical clock); [CheckLinearizable] checks an outcome's operations
-//     against a sequential specification (a porcupine.Model).
+//     against a sequential specification (a porcupine.Model):
+//     linearizability, or sequential consistency for a Weak outcome.
 //
 // # Exploring
 //

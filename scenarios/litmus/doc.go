@@ -78,11 +78,12 @@
 //     goroutine per agent running its operations through the shared and
 //     atomics API over the whole batch, meeting every SyncEvery instances —
 //     under [StressOptions] (Iterations, Duration, Batch, Stride, SyncEvery,
-//     Affinity, Grading, Progress; [DefaultStressIterations],
+//     Affinity, Grading, GradeBudget, Progress; [DefaultStressIterations],
 //     [DefaultBatch], [DefaultSyncEvery], [MaxStressBuffer]) and returns a
 //     scenarios.StressReport whose rows are keyed by herd7 state texts
 //     (Satisfies: the condition holds). [StressGrading] grades by the
-//     enumerator's states under the model and under sc.
+//     enumerator's states under the model and under sc, each within a
+//     time budget and 65,536 states (a set cut short is incomplete).
 //
 // # Catalogue
 //
