@@ -43,6 +43,20 @@ func BenchmarkChanPingPong(b *testing.B) {
 //
 //	SABRE_BENCH_RATIOS=1 go test -run TestBenchmarkRatios -v -cpu 1 ./scenarios
 func TestBenchmarkRatios(t *testing.T) {
+	s, h := medianRatio(t, BenchmarkControlledSteps, "steps/s")
+	t.Logf("controlled step median %.0f ns (%.2f M steps/s), channel hand-off median %.0f ns: ratio %.2f (limit 6)", s, 1e3/s, h, s/h)
+	if s/h > 6 {
+		t.Errorf("a controlled step costs %.2f channel hand-offs, more than 6", s/h)
+	}
+}
+
+// medianRatio is what both ratio tests measure, skipped unless
+// SABRE_BENCH_RATIOS=1: the medians, over SABRE_BENCH_COUNT samples
+// (default 5), of the cost in ns of one unit of bench (1e9 over its metric
+// unitsPerSecond) and of a channel hand-off (BenchmarkChanPingPong),
+// measured alternately in the same run.
+func medianRatio(t *testing.T, bench func(*testing.B), unitsPerSecond string) (unit, handoff float64) {
+	t.Helper()
 	if os.Getenv("SABRE_BENCH_RATIOS") != "1" {
 		t.Skip("set SABRE_BENCH_RATIOS=1 to measure the benchmark ratios")
 	}
@@ -54,20 +68,16 @@ func TestBenchmarkRatios(t *testing.T) {
 		}
 		count = n
 	}
-	var step, handoff []float64
+	var units, handoffs []float64
 	for range count {
-		r := testing.Benchmark(BenchmarkControlledSteps)
-		step = append(step, 1e9/r.Extra["steps/s"])
+		r := testing.Benchmark(bench)
+		units = append(units, 1e9/r.Extra[unitsPerSecond])
 		r = testing.Benchmark(BenchmarkChanPingPong)
-		handoff = append(handoff, float64(r.T.Nanoseconds())/float64(r.N))
+		handoffs = append(handoffs, float64(r.T.Nanoseconds())/float64(r.N))
 	}
-	slices.Sort(step)
-	slices.Sort(handoff)
-	s, h := step[len(step)/2], handoff[len(handoff)/2]
-	t.Logf("controlled step median %.0f ns (%.2f M steps/s), channel hand-off median %.0f ns: ratio %.2f (limit 6)", s, 1e3/s, h, s/h)
-	if s/h > 6 {
-		t.Errorf("a controlled step costs %.2f channel hand-offs, more than 6", s/h)
-	}
+	slices.Sort(units)
+	slices.Sort(handoffs)
+	return units[len(units)/2], handoffs[len(handoffs)/2]
 }
 
 // TestStressBenchmarkRatio checks the stress runner's speed target as a
@@ -83,31 +93,11 @@ func TestBenchmarkRatios(t *testing.T) {
 //
 //	SABRE_BENCH_RATIOS=1 go test -run TestStressBenchmarkRatio -v ./scenarios
 func TestStressBenchmarkRatio(t *testing.T) {
-	if os.Getenv("SABRE_BENCH_RATIOS") != "1" {
-		t.Skip("set SABRE_BENCH_RATIOS=1 to measure the benchmark ratios")
-	}
 	if runtime.NumCPU() < 2 {
 		t.Skip("the stress runner's target is for two processors or more")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(runtime.NumCPU()))
-	count := 5
-	if s := os.Getenv("SABRE_BENCH_COUNT"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			t.Fatalf("SABRE_BENCH_COUNT=%q is not a count", s)
-		}
-		count = n
-	}
-	var iter, handoff []float64
-	for range count {
-		r := testing.Benchmark(BenchmarkStressMP)
-		iter = append(iter, 1e9/r.Extra["iterations/s"])
-		r = testing.Benchmark(BenchmarkChanPingPong)
-		handoff = append(handoff, float64(r.T.Nanoseconds())/float64(r.N))
-	}
-	slices.Sort(iter)
-	slices.Sort(handoff)
-	s, h := iter[len(iter)/2], handoff[len(handoff)/2]
+	s, h := medianRatio(t, BenchmarkStressMP, "iterations/s")
 	t.Logf("stressed MP iteration median %.0f ns (%.2f M iterations/s), channel hand-off median %.0f ns: ratio %.2f (limit 7)", s, 1e3/s, h, s/h)
 	if s/h > 7 {
 		t.Errorf("a stressed MP iteration costs %.2f channel hand-offs, more than 7", s/h)

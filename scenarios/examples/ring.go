@@ -83,8 +83,7 @@ var errRing = errors.New("examples: ring buffer")
 // checkRingView checks that v is an Int32 view of a shared buffer long
 // enough for a ring of capacity items.
 func checkRingView(v *shared.TypedArray, capacity int) error {
-	switch {
-	case capacity < 1 || capacity > 1<<20:
+	if capacity < 1 || capacity > 1<<20 {
 		return fmt.Errorf("%w: capacity %d, want 1 to 2^20", errRing, capacity)
 	}
 	if err := checkCells(fmt.Sprintf("ring buffer of capacity %d", capacity), v, 0, RingElements(capacity)); err != nil {

@@ -82,8 +82,7 @@ type SeqlockReader struct {
 var errSeqlock = errors.New("examples: seqlock")
 
 func checkSeqlockView(v *shared.TypedArray, words int) error {
-	switch {
-	case words < 1 || words > 1<<20:
+	if words < 1 || words > 1<<20 {
 		return fmt.Errorf("%w: %d words, want 1 to 2^20", errSeqlock, words)
 	}
 	if err := checkCells(fmt.Sprintf("seqlock of %d words", words), v, 0, SeqlockElements(words)); err != nil {
