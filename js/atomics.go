@@ -70,7 +70,7 @@ func (m *realmImpl) natDetached(o *goja.Object) bool {
 		panic(err)
 	}
 	if bo, ok := b.(*goja.Object); ok {
-		if ab, ok := bo.Export().(goja.ArrayBuffer); ok {
+		if ab, ok := exported[goja.ArrayBuffer](bo); ok {
 			return ab.Detached()
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 
 	"github.com/dop251/goja"
 	"github.com/sabre-mm/sabre/shared"
@@ -93,7 +94,7 @@ func BufferOf(v goja.Value) (*shared.Buffer, bool) {
 	if !ok || o == nil {
 		return nil, false
 	}
-	s, ok := o.Export().(*sabObject)
+	s, ok := exported[*sabObject](o)
 	if !ok {
 		return nil, false
 	}
@@ -111,7 +112,7 @@ func (r *Realm) DetachArrayBuffer(v goja.Value) error {
 	if !ok || o == nil {
 		return shared.Errorf(shared.TypeError, "DetachArrayBuffer", "not an ArrayBuffer: %v", v)
 	}
-	ab, ok := o.Export().(goja.ArrayBuffer)
+	ab, ok := exported[goja.ArrayBuffer](o)
 	if !ok {
 		return shared.Errorf(shared.TypeError, "DetachArrayBuffer", "not an ArrayBuffer: %v", v)
 	}
@@ -217,4 +218,15 @@ func (m *realmImpl) method(name string, length int, f func(goja.FunctionCall) go
 	_ = o.DefineDataProperty("name", rt.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	_ = o.DefineDataProperty("length", rt.ToValue(length), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	return o
+}
+
+// exported returns o.Export() if it is a T. It looks at ExportType
+// first, since Export panics on goja's typed arrays once detached.
+func exported[T any](o *goja.Object) (T, bool) {
+	var zero T
+	if o == nil || o.ExportType() != reflect.TypeFor[T]() {
+		return zero, false
+	}
+	t, ok := o.Export().(T)
+	return t, ok
 }

@@ -83,7 +83,7 @@ func (m *realmImpl) wrapSAB(b *shared.Buffer, proto *goja.Object) *goja.Object {
 // IsSharedArrayBuffer(O).
 func (m *realmImpl) thisSAB(v goja.Value, what string) *sabObject {
 	if o, ok := v.(*goja.Object); ok {
-		if s, ok := o.Export().(*sabObject); ok {
+		if s, ok := exported[*sabObject](o); ok {
 			if s.buf.Agent() != m.r.opts.Agent {
 				// an object of another realm: bind to ours
 				return &sabObject{buf: s.buf.For(m.r.opts.Agent), obj: s.obj}
@@ -250,7 +250,7 @@ func (m *realmImpl) sliceSAB(c goja.FunctionCall) goja.Value {
 	if err != nil {
 		panic(err)
 	}
-	ns, ok := newObj.Export().(*sabObject)
+	ns, ok := exported[*sabObject](newObj)
 	if !ok {
 		panic(m.typeError("SharedArrayBuffer.prototype.slice: species constructor did not make a SharedArrayBuffer"))
 	}

@@ -177,7 +177,7 @@ func (m *realmImpl) toBigInt64(val goja.Value) int64 {
 // hostView returns the taView behind v, or nil.
 func hostView(v goja.Value) *taView {
 	if o, ok := v.(*goja.Object); ok && o != nil {
-		if t, ok := o.Export().(*taView); ok {
+		if t, ok := exported[*taView](o); ok {
 			return t
 		}
 	}
