@@ -375,17 +375,41 @@ func (m *realmImpl) doWait(c goja.FunctionCall, async bool) goja.Value {
 		panic(m.typeError("Atomics.waitAsync: this runtime has no event loop to settle the promise"))
 	}
 	p, resolve, _ := rt.NewPromise()
-	release := host.Hold()
+	m.pending = append(m.pending, &pendingWait{aw: aw, resolve: resolve, release: host.Hold()})
 	go func() {
 		<-aw.Done()
-		val, _ := aw.Value()
-		if !host.Post(func() {
-			_ = resolve(string(val))
-			release()
-		}) {
-			release()
+		if !host.Post(m.settle) {
+			aw.Cancel()
 		}
 	}()
 	_ = res.Set("value", p)
 	return res
+}
+
+// pendingWait is an Atomics.waitAsync promise not yet resolved.
+type pendingWait struct {
+	aw      *atomics.AsyncWait
+	resolve func(any) error
+	release func()
+}
+
+// settle runs on the realm's goroutine (posted when a wait settles): it
+// resolves the promises of every settled wait, in the order the waits
+// were made, so that waiters of one location woken by one notify (or by
+// successive notifies) resolve in their FIFO order.
+func (m *realmImpl) settle() {
+	kept := m.pending[:0]
+	for _, p := range m.pending {
+		v, ok := p.aw.Value()
+		if !ok {
+			kept = append(kept, p)
+			continue
+		}
+		_ = p.resolve(string(v))
+		p.release()
+	}
+	for i := len(kept); i < len(m.pending); i++ {
+		m.pending[i] = nil
+	}
+	m.pending = kept
 }

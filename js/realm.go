@@ -27,6 +27,8 @@ type realmImpl struct {
 	taOrigs  [shared.Float64 + 1]*goja.Object // Kind -> goja's constructor
 	dvProto  *goja.Object
 
+	pending []*pendingWait // waitAsync promises, in the order made
+
 	// originals of %TypedArray%.prototype's getters, for goja's own arrays
 	origTag, origLength, origBuffer goja.Callable
 }
