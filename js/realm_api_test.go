@@ -312,3 +312,22 @@ func TestTwoRuntimesHammerOneBuffer(t *testing.T) {
 		}
 	}
 }
+
+func TestNumericKey(t *testing.T) {
+	for _, c := range []struct {
+		k       string
+		idx     int
+		numeric bool
+	}{
+		{"0", 0, true}, {"12", 12, true}, {"-0", -1, true}, {"1.5", -1, true}, {"-1", -1, true},
+		{"NaN", -1, true}, {"Infinity", -1, true}, {"-Infinity", -1, true}, {"1e+21", -1, true},
+		{"1e-7", -1, true}, {"0.0000001", 0, false}, {"01", 0, false}, {"1.0", 0, false},
+		{"+1", 0, false}, {"", 0, false}, {"foo", 0, false}, {"length", 0, false}, {"1e21", 0, false},
+		{"9007199254740992", -1, true}, {"9007199254740991", 9007199254740991, true},
+	} {
+		idx, num := numericKey(c.k)
+		if num != c.numeric || (num && idx != c.idx) {
+			t.Errorf("numericKey(%q) = %d, %v; want %d, %v", c.k, idx, num, c.idx, c.numeric)
+		}
+	}
+}
