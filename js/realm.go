@@ -76,8 +76,10 @@ func Install(rt *goja.Runtime, opts Options) (realm *Realm, err error) {
 
 // WrapBuffer returns this realm's SharedArrayBuffer object over b (the
 // same object each time for the same buffer memory, whichever agent b is
-// bound to). Its accesses are attributed to the realm's agent. A nil
-// buffer is a TypeError.
+// bound to, and the object `new SharedArrayBuffer` made if b came from
+// this realm). Its accesses are attributed to the realm's agent. A nil
+// buffer is a TypeError. The realm keeps every buffer it has wrapped or
+// made for as long as it lives.
 func (r *Realm) WrapBuffer(b *shared.Buffer) (goja.Value, error) {
 	if r == nil || r.impl == nil {
 		return nil, errors.New("js: WrapBuffer on a realm not made by Install")
@@ -122,11 +124,12 @@ func (r *Realm) DetachArrayBuffer(v goja.Value) error {
 	return nil
 }
 
-// Throw panics with the JavaScript exception for err, for use in Go
-// functions called from JavaScript: a *shared.Error becomes a TypeError,
-// RangeError (or, for the Queue's kinds, an Error named QueueEmpty,
-// QueueFull or NotShareableError... NotShareable is a TypeError); any
-// other error becomes a goja GoError. A nil err does nothing.
+// Throw panics with the JavaScript exception for err, for Go functions
+// called from JavaScript (goja turns the panic into a throw): a
+// *shared.Error of kind TypeError or NotShareable becomes a TypeError,
+// RangeError a RangeError, QueueEmpty and QueueFull an Error whose name
+// is the kind's; any other error a goja GoError. The message is
+// err.Error(). A nil err does nothing.
 func (r *Realm) Throw(err error) {
 	if err == nil {
 		return

@@ -330,7 +330,7 @@ const taProtoShim = `(function (h, TAP, global) {
   Object.keys(impl).forEach(function (n) {
     var orig = TAP[n]; if (typeof orig !== "function") return;
     var hostImpl = impl[n];
-    var w = {[n]: function () { return isView(this) ? hostImpl.apply(this, arguments) : orig.apply(this, arguments); }}[n];
+    var w = {[n]() { return isView(this) ? hostImpl.apply(this, arguments) : orig.apply(this, arguments); }}[n];
     Object.defineProperty(w, "length", {value: orig.length, configurable: true});
     Object.defineProperty(TAP, n, {value: w, writable: true, enumerable: false, configurable: true});
   });
@@ -338,7 +338,7 @@ const taProtoShim = `(function (h, TAP, global) {
   function getter(key, host) {
     var d = Object.getOwnPropertyDescriptor(TAP, key); var orig = d.get;
     var nm = typeof key === "symbol" ? "get [Symbol.toStringTag]" : "get " + key;
-    var g = {[nm]: function () { return isView(this) ? host(this) : orig.call(this); }}[nm];
+    var g = {[nm]() { return isView(this) ? host(this) : orig.call(this); }}[nm];
     Object.defineProperty(g, "name", {value: nm, configurable: true});
     Object.defineProperty(TAP, key, {get: g, set: undefined, enumerable: false, configurable: true});
   }
@@ -348,7 +348,7 @@ const taProtoShim = `(function (h, TAP, global) {
   getter("buffer", h.buffer);
   getter(Symbol.toStringTag, h.name);
   var isViewOrig = ArrayBuffer.isView;
-  var iv = {isView: function (x) { return isView(x) || h.isDataView(x) || isViewOrig(x); }}.isView;
+  var iv = {isView(x) { return isView(x) || h.isDataView(x) || isViewOrig(x); }}.isView;
   Object.defineProperty(ArrayBuffer, "isView", {value: iv, writable: true, enumerable: false, configurable: true});
 })`
 
