@@ -238,3 +238,13 @@ func exported[T any](o *goja.Object) (T, bool) {
 	t, ok := o.Export().(T)
 	return t, ok
 }
+
+// TypedArrayOf returns the shared.TypedArray behind a typed array over a
+// SharedArrayBuffer made by any realm (bound to that realm's agent), or
+// false for anything else (goja's own typed arrays included).
+func TypedArrayOf(v goja.Value) (*shared.TypedArray, bool) {
+	if h := hostView(v); h != nil {
+		return h.ta, true
+	}
+	return nil, false
+}

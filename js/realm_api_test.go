@@ -420,3 +420,27 @@ func TestWaitAsyncChain(t *testing.T) {
 		t.Fatalf("log = %v", v)
 	}
 }
+
+func TestTypedArrayOf(t *testing.T) {
+	rt, r := newTestRealm(t, "a", nil)
+	for _, src := range []string{"new Int32Array(4)", "new SharedArrayBuffer(4)", "new DataView(new SharedArrayBuffer(4))", "({})", "1"} {
+		v, err := rt.RunString(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := TypedArrayOf(v); ok {
+			t.Errorf("TypedArrayOf(%s) = true", src)
+		}
+	}
+	v, err := rt.RunString("var s = new SharedArrayBuffer(16); var x = new Uint16Array(s, 2, 3); x[1] = 9; x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta, ok := TypedArrayOf(v)
+	if !ok || ta.Kind() != shared.Uint16 || ta.Length() != 3 || ta.ByteOffset() != 2 || ta.Agent() != r.Agent() {
+		t.Fatalf("TypedArrayOf = %v, %v", ta, ok)
+	}
+	if x, _ := ta.GetInt(1); x != 9 {
+		t.Fatalf("element 1 = %d", x)
+	}
+}
