@@ -137,6 +137,9 @@ func (r *Realm) Throw(err error) {
 	if err == nil {
 		return
 	}
+	if r == nil || r.impl == nil {
+		panic(fmt.Errorf("js: Throw on a realm not made by Install: %w", err))
+	}
 	panic(r.impl.exception(err))
 }
 

@@ -3,6 +3,7 @@ package js
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -443,4 +444,30 @@ func TestTypedArrayOf(t *testing.T) {
 	if x, _ := ta.GetInt(1); x != 9 {
 		t.Fatalf("element 1 = %d", x)
 	}
+}
+
+func TestNewBufferOptionWrongBuffer(t *testing.T) {
+	for name, nb := range map[string]func(int, int) (*shared.Buffer, error){
+		"nil":       func(int, int) (*shared.Buffer, error) { return nil, nil },
+		"short":     func(n, _ int) (*shared.Buffer, error) { return shared.NewBuffer(n - 1) },
+		"not grown": func(n, _ int) (*shared.Buffer, error) { return shared.NewBuffer(n) },
+	} {
+		rt := goja.New()
+		if _, err := Install(rt, Options{NewBuffer: nb}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := rt.RunString(`new SharedArrayBuffer(4, {maxByteLength: 8})`)
+		if err == nil || !strings.Contains(err.Error(), "TypeError") || !strings.Contains(err.Error(), "NewBuffer") {
+			t.Errorf("%s: %v, want a TypeError naming NewBuffer", name, err)
+		}
+	}
+}
+
+func TestThrowOnZeroRealm(t *testing.T) {
+	defer func() {
+		if x := recover(); x == nil || !strings.Contains(fmt.Sprint(x), "not made by Install") {
+			t.Fatalf("recovered %v", x)
+		}
+	}()
+	(&Realm{}).Throw(errors.New("x"))
 }
