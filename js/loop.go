@@ -47,7 +47,7 @@ func RealClock() Clock { return realClock{start: time.Now()} }
 
 type realClock struct{ start time.Time }
 
-func (c realClock) Now() time.Duration              { return time.Since(c.start) }
+func (c realClock) Now() time.Duration           { return time.Since(c.start) }
 func (c realClock) Advance(t time.Duration) bool { return false }
 
 // VirtualClock is a Clock that only moves when told: an idle loop advances

@@ -48,18 +48,18 @@ code();
 
 func TestParseFrontMatterErrors(t *testing.T) {
 	for src, want := range map[string]string{
-		"var x;":                                   "no front matter",
-		"/*---\nflags: []\n":                       "not closed",
-		"/*---\nflags: [a\n---*/":                  "line 2: flags",
-		"/*---\nflags: [a,,b]\n---*/":              "empty item",
-		"/*---\nflags: a\n---*/":                   "want a list",
-		"/*---\nflags: []\nflags: []\n---*/":       "given twice",
-		"/*---\nnegative:\n  phase: later\n---*/":  "negative phase",
-		"/*---\nnegative:\n  phase: parse\n---*/":  "without a type",
-		"/*---\njust words\n---*/":                 "not a key: value",
-		"/*---\nincludes:\n  -\n---*/":             "empty includes item",
-		"/*---\nfeatures: [[a]]\n---*/":            "nested list",
-		"/*---\nnegative:\n  oops\n---*/":          "not a key: value",
+		"var x;":                                  "no front matter",
+		"/*---\nflags: []\n":                      "not closed",
+		"/*---\nflags: [a\n---*/":                 "line 2: flags",
+		"/*---\nflags: [a,,b]\n---*/":             "empty item",
+		"/*---\nflags: a\n---*/":                  "want a list",
+		"/*---\nflags: []\nflags: []\n---*/":      "given twice",
+		"/*---\nnegative:\n  phase: later\n---*/": "negative phase",
+		"/*---\nnegative:\n  phase: parse\n---*/": "without a type",
+		"/*---\njust words\n---*/":                "not a key: value",
+		"/*---\nincludes:\n  -\n---*/":            "empty includes item",
+		"/*---\nfeatures: [[a]]\n---*/":           "nested list",
+		"/*---\nnegative:\n  oops\n---*/":         "not a key: value",
 	} {
 		_, err := ParseFrontMatter([]byte(src))
 		if err == nil || !strings.Contains(err.Error(), want) {
