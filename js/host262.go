@@ -156,9 +156,7 @@ func (h *Host262) install(a *Agent, c *child262) error {
 			return v
 		}),
 		set(o, "detachArrayBuffer", func(call goja.FunctionCall) goja.Value {
-			if err := detachArrayBuffer(a.realm, call.Argument(0)); err != nil {
-				panic(rt.NewTypeError(err.Error()))
-			}
+			a.realm.Throw(a.realm.DetachArrayBuffer(call.Argument(0)))
 			return goja.Null()
 		}),
 		set(o, "agent", ag),
@@ -269,7 +267,12 @@ func (h *Host262) start(src string) error {
 			err = h.install(ag, c)
 		}
 		if err != nil {
-			c.fail(err)
+			if ag != nil {
+				ag.Close()
+			}
+			if h.main.ctx.Err() == nil { // else: torn down while starting
+				c.fail(err)
+			}
 			return nil
 		}
 		defer ag.Close()

@@ -8,7 +8,7 @@ import (
 	"go.uber.org/goleak"
 )
 
-func newTestHost(t *testing.T, opts AgentOptions) (*Agent, *Host262, *strings.Builder) {
+func newTest262Host(t *testing.T, opts AgentOptions) (*Agent, *Host262, *strings.Builder) {
 	t.Helper()
 	var out strings.Builder
 	opts.Stdout = &out
@@ -26,7 +26,7 @@ func newTestHost(t *testing.T, opts AgentOptions) (*Agent, *Host262, *strings.Bu
 
 func TestHost262Basics(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	a, h, out := newTestHost(t, AgentOptions{Name: "main", CanBlock: true})
+	a, h, out := newTest262Host(t, AgentOptions{Name: "main", CanBlock: true})
 	err := a.RunScript("basics.js", `
 		if ($262.global !== globalThis) throw new Error("global");
 		if ($262.evalScript("var evaluated = 6 * 7; evaluated") !== 42 || evaluated !== 42) throw new Error("evalScript");
@@ -60,7 +60,7 @@ func TestHost262Basics(t *testing.T) {
 
 func TestHost262AgentsBroadcastReport(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	a, h, _ := newTestHost(t, AgentOptions{Name: "main", CanBlock: true})
+	a, h, _ := newTest262Host(t, AgentOptions{Name: "main", CanBlock: true})
 	err := a.RunScript("agents.js", `
 		for (var i = 0; i < 3; i++) {
 			$262.agent.start(
@@ -92,7 +92,7 @@ func TestHost262AgentsBroadcastReport(t *testing.T) {
 
 func TestHost262BroadcastWaitsForLateReceiver(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	a, h, _ := newTestHost(t, AgentOptions{Name: "main", CanBlock: true})
+	a, h, _ := newTest262Host(t, AgentOptions{Name: "main", CanBlock: true})
 	start := time.Now()
 	err := a.RunScript("late.js", `
 		$262.agent.start("$262.agent.sleep(50); $262.agent.receiveBroadcast(function (s, n) { $262.agent.report(n); });");
@@ -114,7 +114,7 @@ func TestHost262BroadcastWaitsForLateReceiver(t *testing.T) {
 
 func TestHost262TeardownReleasesStuckAgents(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	a, h, _ := newTestHost(t, AgentOptions{Name: "main", CanBlock: true})
+	a, h, _ := newTest262Host(t, AgentOptions{Name: "main", CanBlock: true})
 	err := a.RunScript("stuck.js", `
 		$262.agent.start("while (true) {}");
 		$262.agent.start("$262.agent.receiveBroadcast(function () {});"); // never broadcast to
@@ -136,7 +136,7 @@ func TestHost262TeardownReleasesStuckAgents(t *testing.T) {
 
 func TestHost262ChildErrorReported(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	a, h, _ := newTestHost(t, AgentOptions{Name: "main", CanBlock: true})
+	a, h, _ := newTest262Host(t, AgentOptions{Name: "main", CanBlock: true})
 	err := a.RunScript("childerr.js", `
 		$262.agent.start("$262.agent.report('x'); throw new RangeError('child boom');");
 		while ($262.agent.getReport() === null) $262.agent.sleep(1);
