@@ -83,14 +83,16 @@ type Agent struct {
 	budgetMu   sync.Mutex
 	closeOnce  sync.Once
 
-	empty *goja.Program
+	// invoke is the JS function (f) => f(): a macrotask runs inside it,
+	// so that promise jobs it queues (a resolve called from Go) wait for
+	// the task's end instead of running inside it.
+	invoke goja.Callable
 }
 
 var _ Host = (*Agent)(nil)
 
-// emptyProgram is run to make goja drain its promise-job queue (it does
-// so whenever control returns from a top-level run).
-var emptyProgram = goja.MustCompile("", "", false)
+// invokeProgram makes the function a macrotask runs in.
+var invokeProgram = goja.MustCompile("", "(function (f) { f(); })", true)
 
 // NewAgent makes an agent: a new goja.Runtime with the realm installed
 // (Install, with the agent as its Host), the timers and print.
@@ -124,7 +126,6 @@ func NewAgent(opts AgentOptions) (*Agent, error) {
 		stdout: lineWriterFor(opts.Stdout),
 		ctx:    ctx,
 		cancel: cancel,
-		empty:  emptyProgram,
 	}
 	if opts.MaxCallStackSize > 0 {
 		a.rt.SetMaxCallStackSize(opts.MaxCallStackSize)
@@ -138,6 +139,12 @@ func NewAgent(opts AgentOptions) (*Agent, error) {
 		return nil, fmt.Errorf("js.NewAgent %q: %w", name, err)
 	}
 	a.realm = realm
+	inv, err := a.rt.RunProgram(invokeProgram)
+	if err != nil {
+		cancel(err)
+		return nil, fmt.Errorf("js.NewAgent %q: %w", name, err)
+	}
+	a.invoke, _ = goja.AssertFunction(inv)
 	if err := a.installGlobals(); err != nil {
 		cancel(err)
 		return nil, fmt.Errorf("js.NewAgent %q: %w", name, err)
@@ -363,7 +370,15 @@ func (a *Agent) runLoop() error {
 	}
 }
 
-// runTask runs one macrotask and then the promise jobs it queued.
+// runTask runs one macrotask, then the promise jobs it queued.
+//
+// goja runs the queued promise jobs whenever control returns from a
+// top-level call (RunProgram, or a Callable called from Go with an empty
+// JS stack). Were fn run directly, each resolve it calls from Go (a
+// Callable) would run the jobs at once, in the middle of the task. fn
+// runs instead inside a JS function (invoke), so goja runs the jobs when
+// invoke returns: at the end of the task, on this goroutine, as the
+// spec's HostEnqueuePromiseJob and HTML's microtask checkpoint have it.
 func (a *Agent) runTask(fn func()) (err error) {
 	defer func() {
 		if x := recover(); x != nil {
@@ -374,16 +389,11 @@ func (a *Agent) runTask(fn func()) (err error) {
 			}
 		}
 	}()
-	if ex := a.rt.Try(fn); ex != nil {
-		return a.runErr(ex)
-	}
-	return a.drainJobs()
-}
-
-// drainJobs runs the queued promise jobs: goja runs them when a top-level
-// run returns, so running an empty program does it.
-func (a *Agent) drainJobs() error {
-	if _, err := a.rt.RunProgram(a.empty); err != nil {
+	task := a.rt.ToValue(func(goja.FunctionCall) goja.Value {
+		fn()
+		return goja.Undefined()
+	})
+	if _, err := a.invoke(goja.Undefined(), task); err != nil {
 		return a.runErr(err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dop251/goja"
 	"go.uber.org/goleak"
 )
 
@@ -206,3 +207,46 @@ func TestNewAgentBadOptions(t *testing.T) {
 }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// A task that resolves promises from Go, and whose jobs start new work,
+// sees its jobs run after it ends (not inside the resolve call).
+func TestAgentJobsRunAfterTheTask(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	a, out := newTestAgent(t, AgentOptions{})
+	release := a.Hold()
+	a.Post(func() {
+		rt := a.Runtime()
+		p, resolve, _ := rt.NewPromise()
+		rt.Set("p", p)
+		if _, err := rt.RunString(`p.then(function (v) { print("job " + v); })`); err != nil {
+			panic(err)
+		}
+		_ = resolve(1)
+		rt.Get("print").Export().(func(goja.FunctionCall) goja.Value)(goja.FunctionCall{Arguments: []goja.Value{rt.ToValue("task end")}})
+		release()
+	})
+	if err := a.RunScript("jobs.js", ""); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "task end\njob 1\n" {
+		t.Fatalf("got %q, want the task to end before its job runs", out)
+	}
+}
+
+// Three waitAsync in a row, each made by the job of the one before.
+func TestAgentWaitAsyncChain(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	a, out := newTestAgent(t, AgentOptions{Budget: 10 * time.Second})
+	err := a.RunScript("chain.js", `
+		var i32a = new Int32Array(new SharedArrayBuffer(16));
+		(async function () {
+			for (var i = 0; i < 3; i++) print(await Atomics.waitAsync(i32a, 0, 0, 1).value);
+		})().then(function () { print("done"); });
+	`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "timed-out\ntimed-out\ntimed-out\ndone\n" {
+		t.Fatalf("got %q", out)
+	}
+}
