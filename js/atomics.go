@@ -378,6 +378,7 @@ func (m *realmImpl) doWait(c goja.FunctionCall, async bool) goja.Value {
 	m.pending = append(m.pending, &pendingWait{aw: aw, resolve: resolve, release: host.Hold()})
 	go func() {
 		<-aw.Done()
+		m.signalSettled()
 		if !host.Post(m.settle) {
 			aw.Cancel()
 		}
@@ -396,20 +397,65 @@ type pendingWait struct {
 // settle runs on the realm's goroutine (posted when a wait settles): it
 // resolves the promises of every settled wait, in the order the waits
 // were made, so that waiters of one location woken by one notify (or by
-// successive notifies) resolve in their FIFO order.
+// successive notifies) resolve in their FIFO order. It takes the settled
+// waits out of the pending list before resolving any, so that promise
+// jobs a resolve may run (a new waitAsync, a nested settle) see a
+// consistent list.
 func (m *realmImpl) settle() {
-	kept := m.pending[:0]
+	var settled, kept []*pendingWait
 	for _, p := range m.pending {
-		v, ok := p.aw.Value()
-		if !ok {
+		if _, ok := p.aw.Value(); ok {
+			settled = append(settled, p)
+		} else {
 			kept = append(kept, p)
-			continue
 		}
+	}
+	m.pending = kept
+	for _, p := range settled {
+		v, _ := p.aw.Value()
 		_ = p.resolve(string(v))
 		p.release()
 	}
-	for i := len(kept); i < len(m.pending); i++ {
-		m.pending[i] = nil
+}
+
+// signalSettled closes the channel WaitAsyncSettled handed out, if any
+// (called from a wait's goroutine once the wait has settled).
+func (m *realmImpl) signalSettled() {
+	m.sigMu.Lock()
+	defer m.sigMu.Unlock()
+	if m.sig != nil {
+		close(m.sig)
+		m.sig = nil
 	}
-	m.pending = kept
+}
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// WaitAsyncSettled returns a channel that is closed when one of the
+// realm's pending Atomics.waitAsync waits settles (notified, timed out or
+// released by the host's context) — closed already if one has settled
+// and its promise is not yet resolved — or nil if the realm has no
+// pending wait. The promise itself is resolved later, by a function
+// posted to the Host; an event loop under a scheduler may block on this
+// channel rather than on that post, which follows an instant later. Call
+// it on the realm's goroutine.
+func (r *Realm) WaitAsyncSettled() <-chan struct{} {
+	if r == nil || r.impl == nil {
+		return nil
+	}
+	m := r.impl
+	if len(m.pending) == 0 {
+		return nil
+	}
+	m.sigMu.Lock()
+	defer m.sigMu.Unlock()
+	for _, p := range m.pending {
+		if _, ok := p.aw.Value(); ok {
+			return closedChan
+		}
+	}
+	if m.sig == nil {
+		m.sig = make(chan struct{})
+	}
+	return m.sig
 }

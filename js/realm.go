@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/sabre-mm/sabre/shared"
@@ -28,6 +29,8 @@ type realmImpl struct {
 	dvProto  *goja.Object
 
 	pending []*pendingWait // waitAsync promises, in the order made
+	sigMu   sync.Mutex
+	sig     chan struct{} // WaitAsyncSettled's channel, if handed out
 
 	// originals of %TypedArray%.prototype's getters, for goja's own arrays
 	origTag, origLength, origBuffer goja.Callable
@@ -76,8 +79,10 @@ func Install(rt *goja.Runtime, opts Options) (realm *Realm, err error) {
 
 // WrapBuffer returns this realm's SharedArrayBuffer object over b (the
 // same object each time for the same buffer memory, whichever agent b is
-// bound to). Its accesses are attributed to the realm's agent. A nil
-// buffer is a TypeError.
+// bound to, and the object `new SharedArrayBuffer` made if b came from
+// this realm). Its accesses are attributed to the realm's agent. A nil
+// buffer is a TypeError. The realm keeps every buffer it has wrapped or
+// made for as long as it lives.
 func (r *Realm) WrapBuffer(b *shared.Buffer) (goja.Value, error) {
 	if r == nil || r.impl == nil {
 		return nil, errors.New("js: WrapBuffer on a realm not made by Install")
@@ -122,11 +127,12 @@ func (r *Realm) DetachArrayBuffer(v goja.Value) error {
 	return nil
 }
 
-// Throw panics with the JavaScript exception for err, for use in Go
-// functions called from JavaScript: a *shared.Error becomes a TypeError,
-// RangeError (or, for the Queue's kinds, an Error named QueueEmpty,
-// QueueFull or NotShareableError... NotShareable is a TypeError); any
-// other error becomes a goja GoError. A nil err does nothing.
+// Throw panics with the JavaScript exception for err, for Go functions
+// called from JavaScript (goja turns the panic into a throw): a
+// *shared.Error of kind TypeError or NotShareable becomes a TypeError,
+// RangeError a RangeError, QueueEmpty and QueueFull an Error whose name
+// is the kind's; any other error a goja GoError. The message is
+// err.Error(). A nil err does nothing.
 func (r *Realm) Throw(err error) {
 	if err == nil {
 		return
@@ -231,4 +237,14 @@ func exported[T any](o *goja.Object) (T, bool) {
 	}
 	t, ok := o.Export().(T)
 	return t, ok
+}
+
+// TypedArrayOf returns the shared.TypedArray behind a typed array over a
+// SharedArrayBuffer made by any realm (bound to that realm's agent), or
+// false for anything else (goja's own typed arrays included).
+func TypedArrayOf(v goja.Value) (*shared.TypedArray, bool) {
+	if h := hostView(v); h != nil {
+		return h.ta, true
+	}
+	return nil, false
 }

@@ -312,3 +312,135 @@ func TestTwoRuntimesHammerOneBuffer(t *testing.T) {
 		}
 	}
 }
+
+func TestNumericKey(t *testing.T) {
+	for _, c := range []struct {
+		k       string
+		idx     int
+		numeric bool
+	}{
+		{"0", 0, true}, {"12", 12, true}, {"-0", -1, true}, {"1.5", -1, true}, {"-1", -1, true},
+		{"NaN", -1, true}, {"Infinity", -1, true}, {"-Infinity", -1, true}, {"1e+21", -1, true},
+		{"1e-7", -1, true}, {"0.0000001", 0, false}, {"01", 0, false}, {"1.0", 0, false},
+		{"+1", 0, false}, {"", 0, false}, {"foo", 0, false}, {"length", 0, false}, {"1e21", 0, false},
+		{"9007199254740992", -1, true}, {"9007199254740991", 9007199254740991, true},
+	} {
+		idx, num := numericKey(c.k)
+		if num != c.numeric || (num && idx != c.idx) {
+			t.Errorf("numericKey(%q) = %d, %v; want %d, %v", c.k, idx, num, c.idx, c.numeric)
+		}
+	}
+}
+
+// TestWaitAsyncSettled: the channel is nil with no pending wait, open
+// while the wait is pending, closed once it settles (before the posted
+// resolve runs), and nil again once the promise is resolved.
+func TestWaitAsyncSettled(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h := newTestHost(ctx)
+	rt, r := newTestRealm(t, "main", h)
+	if r.WaitAsyncSettled() != nil {
+		t.Fatal("a channel with no pending wait")
+	}
+	b, _ := shared.NewBuffer(8)
+	w, _ := r.WrapBuffer(b)
+	_ = rt.Set("sab", w)
+	if _, err := rt.RunString(`var got; Atomics.waitAsync(new Int32Array(sab), 0, 0).value.then(function (v) { got = v; });`); err != nil {
+		t.Fatal(err)
+	}
+	ch := r.WaitAsyncSettled()
+	if ch == nil {
+		t.Fatal("no channel with a pending wait")
+	}
+	select {
+	case <-ch:
+		t.Fatal("closed before the wait settled")
+	default:
+	}
+	v, _ := shared.View(b, shared.Int32)
+	if n, _ := atomics.Notify(v, 0, 1); n != 1 {
+		t.Fatalf("notify woke %d", n)
+	}
+	select {
+	case <-ch:
+	case <-ctx.Done():
+		t.Fatal("not closed after the notify")
+	}
+	if c2 := r.WaitAsyncSettled(); c2 == nil {
+		t.Fatal("nil while the settled promise is unresolved")
+	} else {
+		<-c2 // closed already
+	}
+	h.runLoop(t, rt)
+	if got := rt.Get("got"); got == nil || got.String() != "ok" {
+		t.Fatalf("resolved with %v", got)
+	}
+	if r.WaitAsyncSettled() != nil {
+		t.Fatal("a channel after the promise was resolved")
+	}
+}
+
+// TestWaitAsyncNoHost: without a Host, a waitAsync that would have to
+// wait is a TypeError and leaves no waiter; one settled at once works.
+func TestWaitAsyncNoHost(t *testing.T) {
+	rt, _ := newTestRealm(t, "main", nil)
+	_, err := rt.RunString(`
+		var ta = new Int32Array(new SharedArrayBuffer(8));
+		same(Atomics.waitAsync(ta, 0, 1).value, "not-equal", "settled at once");
+		throws(TypeError, function () { Atomics.waitAsync(ta, 0, 0); }, "would wait");
+		same(Atomics.notify(ta, 0), 0, "no waiter left behind");
+	`)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWaitAsyncChain: a promise job that starts another waitAsync while
+// the realm resolves settled waits (re-entrancy) resolves both.
+func TestWaitAsyncChain(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h := newTestHost(ctx)
+	rt, _ := newTestRealm(t, "main", h)
+	_, err := rt.RunString(`
+		var ta = new Int32Array(new SharedArrayBuffer(8)), log = [];
+		async function chain() {
+			for (var i = 0; i < 5; i++) {
+				log.push(await Atomics.waitAsync(ta, 0, 0, 1).value);
+			}
+		}
+		chain();
+	`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.runLoop(t, rt)
+	if v, _ := rt.RunString(`log.join()`); v.String() != "timed-out,timed-out,timed-out,timed-out,timed-out" {
+		t.Fatalf("log = %v", v)
+	}
+}
+
+func TestTypedArrayOf(t *testing.T) {
+	rt, r := newTestRealm(t, "a", nil)
+	for _, src := range []string{"new Int32Array(4)", "new SharedArrayBuffer(4)", "new DataView(new SharedArrayBuffer(4))", "({})", "1"} {
+		v, err := rt.RunString(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := TypedArrayOf(v); ok {
+			t.Errorf("TypedArrayOf(%s) = true", src)
+		}
+	}
+	v, err := rt.RunString("var s = new SharedArrayBuffer(16); var x = new Uint16Array(s, 2, 3); x[1] = 9; x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta, ok := TypedArrayOf(v)
+	if !ok || ta.Kind() != shared.Uint16 || ta.Length() != 3 || ta.ByteOffset() != 2 || ta.Agent() != r.Agent() {
+		t.Fatalf("TypedArrayOf = %v, %v", ta, ok)
+	}
+	if x, _ := ta.GetInt(1); x != 9 {
+		t.Fatalf("element 1 = %d", x)
+	}
+}

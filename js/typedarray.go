@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 
 	"github.com/dop251/goja"
 	"github.com/sabre-mm/sabre/shared"
@@ -71,10 +72,30 @@ func numericKey(k string) (idx int, numeric bool) {
 	return -1, true
 }
 
-var numberFormatter = goja.New()
-
-// numberToString is Number::toString(x) (goja's, which follows the spec).
-func numberToString(f float64) string { return numberFormatter.ToValue(f).String() }
+// numberToString is Number::toString(x) (6.1.6.1.20):
+// the shortest round-tripping digits, in decimal notation for
+// 1e-6 <= |x| < 1e21 and in exponent notation ("1e+21", "1.5e-7")
+// otherwise.
+func numberToString(f float64) string {
+	switch {
+	case f == 0:
+		return "0"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case math.IsNaN(f):
+		return "NaN"
+	}
+	if a := math.Abs(f); a >= 1e-6 && a < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	s := strconv.FormatFloat(f, 'e', -1, 64) // e.g. 1.5e-07
+	mant, exp, _ := strings.Cut(s, "e")
+	sign := exp[0]
+	exp = strings.TrimLeft(exp[1:], "0")
+	return mant + "e" + string(sign) + exp
+}
 
 func (v *taView) elem(i int) goja.Value {
 	k := v.ta.Kind()
@@ -309,7 +330,7 @@ const taProtoShim = `(function (h, TAP, global) {
   Object.keys(impl).forEach(function (n) {
     var orig = TAP[n]; if (typeof orig !== "function") return;
     var hostImpl = impl[n];
-    var w = {[n]: function () { return isView(this) ? hostImpl.apply(this, arguments) : orig.apply(this, arguments); }}[n];
+    var w = {[n]() { return isView(this) ? hostImpl.apply(this, arguments) : orig.apply(this, arguments); }}[n];
     Object.defineProperty(w, "length", {value: orig.length, configurable: true});
     Object.defineProperty(TAP, n, {value: w, writable: true, enumerable: false, configurable: true});
   });
@@ -317,7 +338,7 @@ const taProtoShim = `(function (h, TAP, global) {
   function getter(key, host) {
     var d = Object.getOwnPropertyDescriptor(TAP, key); var orig = d.get;
     var nm = typeof key === "symbol" ? "get [Symbol.toStringTag]" : "get " + key;
-    var g = {[nm]: function () { return isView(this) ? host(this) : orig.call(this); }}[nm];
+    var g = {[nm]() { return isView(this) ? host(this) : orig.call(this); }}[nm];
     Object.defineProperty(g, "name", {value: nm, configurable: true});
     Object.defineProperty(TAP, key, {get: g, set: undefined, enumerable: false, configurable: true});
   }
@@ -327,7 +348,7 @@ const taProtoShim = `(function (h, TAP, global) {
   getter("buffer", h.buffer);
   getter(Symbol.toStringTag, h.name);
   var isViewOrig = ArrayBuffer.isView;
-  var iv = {isView: function (x) { return isView(x) || h.isDataView(x) || isViewOrig(x); }}.isView;
+  var iv = {isView(x) { return isView(x) || h.isDataView(x) || isViewOrig(x); }}.isView;
   Object.defineProperty(ArrayBuffer, "isView", {value: iv, writable: true, enumerable: false, configurable: true});
 })`
 

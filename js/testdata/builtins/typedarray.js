@@ -146,3 +146,15 @@ same(Atomics.wait(b, 0, 1n, 0), "not-equal", "BigInt wait");
 same(Atomics.notify(b, 0), 0, "BigInt notify");
 b.fill(4n);
 same(b.join(), "4,4", "BigInt fill");
+
+// the patched methods and getters are still no constructors
+var TAP = Object.getPrototypeOf(Int8Array.prototype);
+["at", "fill", "map", "set", "subarray", "values", "join"].forEach(function (n) {
+  throws(TypeError, function () { new TAP[n](); }, n + " is not a constructor");
+  same(TAP[n].name, n, n + " name");
+});
+same(TAP[Symbol.iterator], TAP.values, "@@iterator is values");
+throws(TypeError, function () { new (Object.getOwnPropertyDescriptor(TAP, "length").get)(); }, "getter is not a constructor");
+same(Object.getOwnPropertyDescriptor(TAP, "length").get.name, "get length", "getter name");
+throws(TypeError, function () { new ArrayBuffer.isView(); }, "isView is not a constructor");
+same(TAP.subarray.length, 2, "subarray length");
