@@ -1,0 +1,249 @@
+package js
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/sabre-mm/sabre/history"
+	"github.com/sabre-mm/sabre/shared"
+)
+
+// scenarioLoop is the event loop of a JS agent of a scenario: the Host of
+// its realm. It is deterministic, as the explorer needs agents to be:
+//
+//   - Time is virtual. setTimeout(fn, ms) schedules fn at now+ms of the
+//     loop's own clock, which starts at 0 and jumps to the earliest timer
+//     whenever the loop has nothing else to run (a timer never fires while
+//     a posted job or promise job is ready). Timers of equal time run in
+//     the order they were set.
+//   - Promise jobs run as goja runs them: after each macrotask.
+//   - A job posted from another goroutine (an Atomics.waitAsync settled by
+//     another agent's notify) runs at the loop's next turn. When the loop
+//     has no job and no timer but is held (Host.Hold: a pending waitAsync),
+//     it waits for a post; under the explorer that wait is a blocking
+//     operation of the agent (shared.Controller.Block, ready when a post
+//     arrives), so that the explorer schedules it and reports a deadlock
+//     when every agent waits.
+//   - The loop ends when it has no job, no timer and no hold.
+type scenarioLoop struct {
+	rt    *goja.Runtime
+	agent *shared.Agent
+	ctx   context.Context
+
+	mu     sync.Mutex
+	posted []func()
+	holds  int
+	ended  bool
+	wake   chan struct{} // closed by the next Post or release, if not nil
+
+	now    time.Duration
+	timers timerHeap
+	seq    int
+	byID   map[int]*loopTimer
+	nextID int
+}
+
+type loopTimer struct {
+	id    int
+	when  time.Duration
+	seq   int
+	fn    goja.Callable
+	args  []goja.Value
+	index int
+}
+
+type timerHeap []*loopTimer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].when != h[j].when {
+		return h[i].when < h[j].when
+	}
+	return h[i].seq < h[j].seq
+}
+func (h timerHeap) Swap(i, j int)  { h[i], h[j] = h[j], h[i]; h[i].index = i; h[j].index = j }
+func (h *timerHeap) Push(x any)    { t := x.(*loopTimer); t.index = len(*h); *h = append(*h, t) }
+func (h *timerHeap) Pop() any      { old := *h; t := old[len(old)-1]; *h = old[:len(old)-1]; t.index = -1; return t }
+func (h *timerHeap) remove(t *loopTimer) {
+	if t.index >= 0 && t.index < len(*h) && (*h)[t.index] == t {
+		heap.Remove(h, t.index)
+	}
+}
+
+func newScenarioLoop(ctx context.Context, rt *goja.Runtime, a *shared.Agent) *scenarioLoop {
+	return &scenarioLoop{rt: rt, agent: a, ctx: ctx, byID: map[int]*loopTimer{}}
+}
+
+// Post implements Host.
+func (l *scenarioLoop) Post(fn func()) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ended || fn == nil {
+		return false
+	}
+	l.posted = append(l.posted, fn)
+	l.wakeLocked()
+	return true
+}
+
+func (l *scenarioLoop) wakeLocked() {
+	if l.wake != nil {
+		close(l.wake)
+		l.wake = nil
+	}
+}
+
+// Hold implements Host.
+func (l *scenarioLoop) Hold() (release func()) {
+	l.mu.Lock()
+	l.holds++
+	l.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.mu.Lock()
+			l.holds--
+			l.wakeLocked()
+			l.mu.Unlock()
+		})
+	}
+}
+
+// Context implements Host.
+func (l *scenarioLoop) Context() context.Context { return l.ctx }
+
+// install defines setTimeout and clearTimeout in the loop's runtime.
+func (l *scenarioLoop) install() {
+	l.rt.Set("setTimeout", func(call goja.FunctionCall) goja.Value {
+		fn, ok := goja.AssertFunction(call.Argument(0))
+		if !ok {
+			panic(l.rt.NewTypeError("setTimeout: the callback is not a function"))
+		}
+		ms := call.Argument(1).ToFloat()
+		if !(ms > 0) { // NaN, negative, 0
+			ms = 0
+		}
+		var args []goja.Value
+		if len(call.Arguments) > 2 {
+			args = append(args, call.Arguments[2:]...)
+		}
+		l.nextID++
+		l.seq++
+		t := &loopTimer{id: l.nextID, when: l.now + time.Duration(ms*float64(time.Millisecond)), seq: l.seq, fn: fn, args: args}
+		heap.Push(&l.timers, t)
+		l.byID[t.id] = t
+		return l.rt.ToValue(t.id)
+	})
+	l.rt.Set("clearTimeout", func(id goja.Value) {
+		n := int(id.ToInteger())
+		if t, ok := l.byID[n]; ok {
+			l.timers.remove(t)
+			delete(l.byID, n)
+		}
+	})
+}
+
+// run runs the loop until it has nothing left to do. A JS exception thrown
+// by a timer callback ends it with that exception.
+func (l *scenarioLoop) run() error {
+	defer func() {
+		l.mu.Lock()
+		l.ended = true
+		l.posted = nil
+		l.mu.Unlock()
+	}()
+	for {
+		l.mu.Lock()
+		jobs := l.posted
+		l.posted = nil
+		l.mu.Unlock()
+		if len(jobs) > 0 {
+			for _, fn := range jobs {
+				if err := l.runJob(fn); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if l.timers.Len() > 0 {
+			t := heap.Pop(&l.timers).(*loopTimer)
+			delete(l.byID, t.id)
+			l.now = max(l.now, t.when)
+			if _, err := t.fn(goja.Undefined(), t.args...); err != nil {
+				return err
+			}
+			continue
+		}
+		l.mu.Lock()
+		if len(l.posted) > 0 {
+			l.mu.Unlock()
+			continue
+		}
+		if l.holds == 0 {
+			l.ended = true
+			l.mu.Unlock()
+			return nil
+		}
+		wake := make(chan struct{})
+		l.wake = wake
+		l.mu.Unlock()
+		if err := l.await(wake); err != nil {
+			return err
+		}
+	}
+}
+
+// runJob runs a posted Go function, turning a JS exception it throws (a
+// panic with a *goja.Exception or goja.Value) into an error.
+func (l *scenarioLoop) runJob(fn func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			switch v := r.(type) {
+			case *goja.Exception:
+				err = v
+			case goja.Value:
+				err = errors.New(v.String())
+			case *goja.InterruptedError:
+				err = v
+			default:
+				panic(r)
+			}
+		}
+	}()
+	fn()
+	// goja runs the promise jobs fn queued (a settled waitAsync's) when a
+	// JS execution ends: run an empty one.
+	_, err = l.rt.RunProgram(nopProgram)
+	return err
+}
+
+var nopProgram = goja.MustCompile("<loop>", "void 0", false)
+
+// await waits until wake is closed (a post or a release). Under a
+// controller (the explorer) the wait is a blocking operation of the agent:
+// a scheduling point the explorer resumes once wake is closed.
+func (l *scenarioLoop) await(wake chan struct{}) error {
+	if c := l.agent.Controller(); c != nil {
+		ev := history.Event{Kind: history.EvAgentJoin, Agent: l.agent.ID(), Op: "its event loop, waiting for a pending Atomics.waitAsync", Timeout: -1}
+		if _, err := c.Block(l.ctx, &ev, wake); err != nil {
+			return fmt.Errorf("event loop: %w", err)
+		}
+		select {
+		case <-wake:
+			return nil
+		case <-l.ctx.Done():
+			return l.ctx.Err()
+		}
+	}
+	select {
+	case <-wake:
+		return nil
+	case <-l.ctx.Done():
+		return fmt.Errorf("event loop: %w", l.ctx.Err())
+	}
+}
