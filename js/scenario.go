@@ -132,9 +132,9 @@ type jsScenario struct {
 
 	// The judge: the probe's runtime, which evaluates the predicates
 	// (serialised: Check and Match may be called from several goroutines).
-	mu    sync.Mutex
+	mu      sync.Mutex
 	judgeRT *goja.Runtime
-	fns   []goja.Callable
+	fns     []goja.Callable
 }
 
 type predicate struct {
