@@ -222,6 +222,9 @@ func (c *itemConverter) toGo(v goja.Value, path string, depth int) any {
 	case v == nil || goja.IsUndefined(v) || goja.IsNull(v):
 		return nil
 	}
+	if _, ok := v.(*goja.Symbol); ok {
+		c.fail(path, "the symbol %s cannot be put on a queue", v)
+	}
 	switch x := v.Export().(type) {
 	case int64:
 		return x
