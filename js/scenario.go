@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+	"github.com/sabre-mm/sabre/checker"
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/shared"
 )
@@ -90,6 +91,7 @@ func Scenario(filename, src string, opts ScenarioOptions) (*scenarios.Scenario, 
 		Doc:      s.doc,
 		Setup:    s.setup,
 		MaxSteps: s.maxSteps,
+		Checks:   s.checks,
 	}
 	for i, p := range s.preds {
 		switch p.kind {
@@ -127,6 +129,7 @@ type jsScenario struct {
 	// What the probe found.
 	name, doc string
 	maxSteps  int
+	checks    []checker.Check
 	agents    []string
 	preds     []predicate
 
@@ -182,6 +185,7 @@ type evaluation struct {
 	predFns    []goja.Callable
 	name, doc  string
 	maxSteps   int
+	checks     []checker.Check
 }
 
 // execState is what one execution's Setup made, in order, for its agents.
@@ -353,8 +357,14 @@ func (e *evaluation) installSabre() {
 					e.typeError("sabre.config: maxSteps %s is not a non-negative integer", v)
 				}
 				e.maxSteps = int(f)
+			case "checks":
+				cs, err := checker.ParseChecks(v.String())
+				if err != nil {
+					e.typeError("sabre.config: checks: %v", err)
+				}
+				e.checks = cs
 			default:
-				e.typeError("sabre.config: unknown key %q (want name, doc, maxSteps)", k)
+				e.typeError("sabre.config: unknown key %q (want name, doc, maxSteps, checks)", k)
 			}
 		}
 		return goja.Undefined()
@@ -446,7 +456,7 @@ func (s *jsScenario) probe() error {
 	if len(e.agentFns) == 0 {
 		return fmt.Errorf("%s: declares no agent (call sabre.agent(fn) at top level)", s.file)
 	}
-	s.name, s.doc, s.maxSteps = e.name, e.doc, e.maxSteps
+	s.name, s.doc, s.maxSteps, s.checks = e.name, e.doc, e.maxSteps, e.checks
 	if s.name == "" {
 		s.name = s.file
 	}

@@ -41,6 +41,15 @@ type scenarioLoop struct {
 	ended  bool
 	wake   chan struct{} // closed by the next Post or release, if not nil
 
+	// settled, if not nil, returns a channel closed when a pending
+	// Atomics.waitAsync of the realm settles (closed already if one has),
+	// or nil if it knows of none. Under the explorer the loop blocks on it
+	// rather than on the post that follows: the realm posts a settlement
+	// from a goroutine of its own, an instant after the notify, and the
+	// explorer must see the waiter ready as soon as the notify is made
+	// (else it may take the instant between for a deadlock).
+	settled func() <-chan struct{}
+
 	now    time.Duration
 	timers timerHeap
 	seq    int
@@ -235,9 +244,22 @@ var nopProgram = goja.MustCompile("<loop>", "void 0", false)
 // a scheduling point the explorer resumes once wake is closed.
 func (l *scenarioLoop) await(wake chan struct{}) error {
 	if c := l.agent.Controller(); c != nil {
-		ev := history.Event{Kind: history.EvAgentJoin, Agent: l.agent.ID(), Op: "its event loop, waiting for a pending Atomics.waitAsync", Timeout: -1}
-		if _, err := c.Block(l.ctx, &ev, wake); err != nil {
-			return fmt.Errorf("event loop: %w", err)
+		ready := (<-chan struct{})(wake)
+		if l.settled != nil {
+			if ch := l.settled(); ch != nil {
+				ready = ch
+			}
+		}
+		select {
+		case <-ready: // settled: its post is on its way
+		default:
+			// The explorer implements Block for any event; a join of no
+			// agent (Peer 0) is how the loop's wait shows: a blocked
+			// agent, ready when ready is closed, with no timeout, local.
+			ev := history.Event{Kind: history.EvAgentJoin, Agent: l.agent.ID(), Op: "its event loop, waiting for a pending Atomics.waitAsync", Timeout: -1}
+			if _, err := c.Block(l.ctx, &ev, ready); err != nil {
+				return fmt.Errorf("event loop: %w", err)
+			}
 		}
 		select {
 		case <-wake:

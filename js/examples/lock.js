@@ -3,8 +3,14 @@
 // a plain write). Mutual exclusion: they never read the same count, and
 // the data race the plain accesses would be is not one.
 //
-//   sabre run js/examples/lock.js
-sabre.config({ name: "lock", doc: "A lock on Atomics.wait/notify: two increments under it never read the same count." });
+//   sabre run --strategy sc-drf js/examples/lock.js
+sabre.config({
+  name: "lock",
+  doc: "A lock on Atomics.wait/notify: two increments under it never read the same count.",
+  // Race-free, so sabre run --strategy sc-drf explores it completely (SC-DRF)
+  // when the race check runs on every execution.
+  checks: "race",
+});
 
 const sab = new SharedArrayBuffer(8); // sab0: the lock at byte 0, the count at byte 4
 const lock = new Int32Array(sab, 0, 1);
