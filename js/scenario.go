@@ -538,6 +538,7 @@ func (s *jsScenario) runAgent(k int, a *shared.Agent, w *scenarios.World, ex *ex
 	}
 	e.world, e.exec = w, ex
 	loop.install()
+	loop.settled = func() <-chan struct{} { return pendingSettled(e.realm) }
 	stop := context.AfterFunc(ctx, func() { rt0.Interrupt(fmt.Sprintf("agent %s ran over its budget of %v", a.Name(), s.opts.AgentBudget)) })
 	defer stop()
 	if err := e.run(); err != nil {
