@@ -33,7 +33,7 @@ func TestExamples(t *testing.T) {
 		}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			rep := runFile(t, c.file, scenarios.Options{Strategy: c.strategy})
+			rep := exploreFile(t, c.file, scenarios.Options{Strategy: c.strategy})
 			for _, f := range rep.Failures {
 				t.Errorf("failure: %v", f)
 			}
@@ -63,7 +63,7 @@ func TestExamples(t *testing.T) {
 // lost update (a forbidden outcome: a check failure), and replaying the
 // failure's schedule reaches the same failure, with the same outcome.
 func TestBrokenLockIsCaughtAndReplays(t *testing.T) {
-	rep := runFile(t, "examples/broken-lock.js", scenarios.Options{})
+	rep := exploreFile(t, "examples/broken-lock.js", scenarios.Options{})
 	if len(rep.Failures) != 1 {
 		t.Fatalf("%d failures, want 1: %v", len(rep.Failures), rep.Failures)
 	}
@@ -76,7 +76,7 @@ func TestBrokenLockIsCaughtAndReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again := runFile(t, "examples/broken-lock.js", scenarios.Options{Strategy: scenarios.Replay(parsed)})
+	again := exploreFile(t, "examples/broken-lock.js", scenarios.Options{Strategy: scenarios.Replay(parsed)})
 	if len(again.Failures) != 1 {
 		t.Fatalf("replay of %s: %d failures, want 1: %v", sched, len(again.Failures), again.Failures)
 	}

@@ -25,7 +25,7 @@ func twoRealms(t *testing.T, maxsize int) (a, b *goja.Runtime) {
 	return mk("a"), mk("b")
 }
 
-func eval(t *testing.T, rt *goja.Runtime, src string) goja.Value {
+func qeval(t *testing.T, rt *goja.Runtime, src string) goja.Value {
 	t.Helper()
 	v, err := rt.RunString(src)
 	if err != nil {
@@ -36,37 +36,37 @@ func eval(t *testing.T, rt *goja.Runtime, src string) goja.Value {
 
 func TestQueueValuesCrossRuntimes(t *testing.T) {
 	a, b := twoRealms(t, 0)
-	eval(t, a, `q.put([1, [2, "x"], -3n]); q.put(-7)`)
-	b2 := eval(t, b, `q.qsize()`).ToInteger()
+	qeval(t, a, `q.put([1, [2, "x"], -3n]); q.put(-7)`)
+	b2 := qeval(t, b, `q.qsize()`).ToInteger()
 	if b2 != 2 {
 		t.Fatalf("qsize %d, want 2", b2)
 	}
-	if v := eval(t, b, `const t = q.get(); t.length === 3 && t[1][1] === "x" && t[2] === -3n && Array.isArray(t[1])`); !v.ToBoolean() {
+	if v := qeval(t, b, `const t = q.get(); t.length === 3 && t[1][1] === "x" && t[2] === -3n && Array.isArray(t[1])`); !v.ToBoolean() {
 		t.Fatal("tuple did not arrive as nested arrays with a BigInt")
 	}
-	if v := eval(t, b, `q.getNowait() === -7 && q.empty() && !q.full() && q.maxsize === 0`); !v.ToBoolean() {
+	if v := qeval(t, b, `q.getNowait() === -7 && q.empty() && !q.full() && q.maxsize === 0`); !v.ToBoolean() {
 		t.Fatal("last item, empty, full, maxsize")
 	}
 }
 
 func TestQueueFirstItemsInOrder(t *testing.T) {
 	a, b := twoRealms(t, 0)
-	eval(t, a, `q.put(1.5); q.put("s"); q.put(true); q.put(null); q.put(undefined); q.put(12345678901234567890n)`)
-	if v := eval(t, b, `q.get() === 1.5 && q.get() === "s" && q.get() === true && q.get() === null && q.get() === null && q.get() === 12345678901234567890n`); !v.ToBoolean() {
+	qeval(t, a, `q.put(1.5); q.put("s"); q.put(true); q.put(null); q.put(undefined); q.put(12345678901234567890n)`)
+	if v := qeval(t, b, `q.get() === 1.5 && q.get() === "s" && q.get() === true && q.get() === null && q.get() === null && q.get() === 12345678901234567890n`); !v.ToBoolean() {
 		t.Fatal("values changed on the way")
 	}
 }
 
 func TestQueueTransferDetaches(t *testing.T) {
 	a, b := twoRealms(t, 0)
-	if v := eval(t, a, `const ab = new ArrayBuffer(4); new Uint8Array(ab)[1] = 9; q.put(["msg", ab], { transfer: [ab] }); ab.byteLength`); v.ToInteger() != 0 {
+	if v := qeval(t, a, `const ab = new ArrayBuffer(4); new Uint8Array(ab)[1] = 9; q.put(["msg", ab], { transfer: [ab] }); ab.byteLength`); v.ToInteger() != 0 {
 		t.Fatalf("the sender's ArrayBuffer has byteLength %v after the transfer, want 0 (detached)", v)
 	}
-	if v := eval(t, b, `const m = q.get(); m[0] === "msg" && m[1] instanceof ArrayBuffer && m[1].byteLength === 4 && new Uint8Array(m[1])[1] === 9`); !v.ToBoolean() {
+	if v := qeval(t, b, `const m = q.get(); m[0] === "msg" && m[1] instanceof ArrayBuffer && m[1].byteLength === 4 && new Uint8Array(m[1])[1] === 9`); !v.ToBoolean() {
 		t.Fatal("the receiver did not get the bytes in a new ArrayBuffer")
 	}
 	// A refused put detaches nothing.
-	if v := eval(t, a, `const ab2 = new ArrayBuffer(2); let msg = ""; try { q.put([ab2, {}], { transfer: [ab2] }) } catch (e) { msg = e.name + ": " + e.message } msg + "|" + ab2.byteLength`); !strings.HasSuffix(v.String(), "|2") || !strings.HasPrefix(v.String(), "TypeError") {
+	if v := qeval(t, a, `const ab2 = new ArrayBuffer(2); let msg = ""; try { q.put([ab2, {}], { transfer: [ab2] }) } catch (e) { msg = e.name + ": " + e.message } msg + "|" + ab2.byteLength`); !strings.HasSuffix(v.String(), "|2") || !strings.HasPrefix(v.String(), "TypeError") {
 		t.Fatalf("refused put: %v", v)
 	}
 }
@@ -83,13 +83,13 @@ func TestQueueRefusesWithTypeErrors(t *testing.T) {
 		{`q.put(1, {transfer: [1]})`, "transfer[0]: 1 is not an ArrayBuffer"},
 		{`const y = []; y.push(y); q.put(y)`, "contains itself"},
 	} {
-		v := eval(t, a, `(() => { try { `+c.src+`; return "no error" } catch (e) { return e.name + ": " + e.message } })()`)
+		v := qeval(t, a, `(() => { try { `+c.src+`; return "no error" } catch (e) { return e.name + ": " + e.message } })()`)
 		if !strings.HasPrefix(v.String(), "TypeError") || !strings.Contains(v.String(), c.want) {
 			t.Errorf("%s: %s, want a TypeError with %q", c.src, v, c.want)
 		}
 	}
 	// Nothing was enqueued by the refused puts; QueueFull and QueueEmpty.
-	v := eval(t, a, `q.put_nowait(1); let r = []; try { q.putNowait(2) } catch (e) { r.push(e.name) }
+	v := qeval(t, a, `q.put_nowait(1); let r = []; try { q.putNowait(2) } catch (e) { r.push(e.name) }
 		try { q.put(3, {timeout: 1}) } catch (e) { r.push(e.name) }
 		r.push(q.full(), q.qsize(), q.get()); try { q.get({timeout: 0}) } catch (e) { r.push(e.name) } r.join(",")`)
 	if v.String() != "QueueFull,QueueFull,true,1,1,QueueEmpty" {
@@ -99,8 +99,8 @@ func TestQueueRefusesWithTypeErrors(t *testing.T) {
 
 func TestQueuePassesQueues(t *testing.T) {
 	a, b := twoRealms(t, 0)
-	eval(t, a, `q.put(q)`)
-	if v := eval(t, b, `const q2 = q.get(); q2.put(5); q.get() === 5`); !v.ToBoolean() {
+	qeval(t, a, `q.put(q)`)
+	if v := qeval(t, b, `const q2 = q.get(); q2.put(5); q.get() === 5`); !v.ToBoolean() {
 		t.Fatal("a queue did not pass by reference")
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/sabre-mm/sabre/scenarios"
 )
 
-func runFile(t *testing.T, path string, opt scenarios.Options) *scenarios.Report {
+func exploreFile(t *testing.T, path string, opt scenarios.Options) *scenarios.Report {
 	t.Helper()
 	sc, err := ScenarioFile(path, ScenarioOptions{})
 	if err != nil {
@@ -22,7 +22,7 @@ func runFile(t *testing.T, path string, opt scenarios.Options) *scenarios.Report
 }
 
 func TestScenarioQueueMessagePassing(t *testing.T) {
-	rep := runFile(t, "testdata/scenarios/queue-mp.js", scenarios.Options{})
+	rep := exploreFile(t, "testdata/scenarios/queue-mp.js", scenarios.Options{})
 	if len(rep.Failures) > 0 {
 		t.Fatalf("failures: %v", rep.Failures[0])
 	}
