@@ -96,3 +96,43 @@ func TestRunBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestRunExamples runs js/examples through the CLI: the correct ones exit
+// 0 under explore and stress; the broken lock exits 1 with a replay
+// command that reaches the same failure.
+func TestRunExamples(t *testing.T) {
+	for _, c := range [][]string{
+		{"run", "../../js/examples/mp.js"},
+		{"run", "--strategy", "sc-drf", "../../js/examples/lock.js"},
+		{"run", "../../js/examples/waitasync.js"},
+		{"run", "--mode", "stress", "--iterations", "100", "--explore-budget", "2s", "../../js/examples/mp.js"},
+	} {
+		if code, out, errs := runCLI(t, c...); code != 0 {
+			t.Errorf("%v: exit %d, stderr %q, out:\n%s", c, code, errs, out)
+		}
+	}
+	code, out, errs := runCLI(t, "run", "../../js/examples/broken-lock.js")
+	if code != 1 || !strings.Contains(errs, "lost update") {
+		t.Fatalf("broken-lock: exit %d, stderr %q, out:\n%s", code, errs, out)
+	}
+	m := regexp.MustCompile(`replay: sabre run --model es2024 --replay '([^']*)' \.\./\.\./js/examples/broken-lock\.js`).FindStringSubmatch(errs)
+	if m == nil {
+		t.Fatalf("no replay command in %q", errs)
+	}
+	code, out2, errs2 := runCLI(t, "run", "--replay", m[1], "../../js/examples/broken-lock.js")
+	if code != 1 || !strings.Contains(errs2, "lost update") || !strings.Contains(out2, "replay of one execution") {
+		t.Fatalf("replay: exit %d, stderr %q, out:\n%s", code, errs2, out2)
+	}
+	if first, again := failureLine(errs), failureLine(errs2); first == "" || first != again {
+		t.Fatalf("the replay failed otherwise:\n%s\n%s", first, again)
+	}
+}
+
+func failureLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "check: ") {
+			return l
+		}
+	}
+	return ""
+}
