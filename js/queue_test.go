@@ -104,3 +104,19 @@ func TestQueuePassesQueues(t *testing.T) {
 		t.Fatal("a queue did not pass by reference")
 	}
 }
+
+func TestQueueSharedArrayBufferByReference(t *testing.T) {
+	a, b := twoRealms(t, 0)
+	qeval(t, a, `const s = new SharedArrayBuffer(8); q.put(["sab", s]); Atomics.store(new Int32Array(s), 1, 9)`)
+	if v := qeval(t, b, `const [tag, s2] = q.get(); tag === "sab" && s2 instanceof SharedArrayBuffer && Atomics.load(new Int32Array(s2), 1) === 9`); !v.ToBoolean() {
+		t.Fatal("the SharedArrayBuffer did not arrive by reference")
+	}
+	v := qeval(t, a, `(() => { try { q.put(s, {transfer: [s]}); return "no error" } catch (e) { return e.name + ": " + e.message } })()`)
+	if !strings.Contains(v.String(), "TypeError") || !strings.Contains(v.String(), "cannot transfer a SharedArrayBuffer") {
+		t.Fatalf("transfer of a SAB: %s", v)
+	}
+	v = qeval(t, a, `(() => { try { q.put(new Int32Array(s)); return "no error" } catch (e) { return e.name + ": " + e.message } })()`)
+	if !strings.Contains(v.String(), "TypeError") || !strings.Contains(v.String(), "cannot be put on a queue") {
+		t.Fatalf("a typed array: %s", v)
+	}
+}

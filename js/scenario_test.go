@@ -76,3 +76,59 @@ func TestScenarioAgentErrorsPointAtTheFile(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioSetupTimersAndAsync: sabre.setup initialises memory on the
+// main agent before the agents; virtual timers run in due order; an async
+// agent's rejection is its error, with the file's position.
+func TestScenarioSetupTimersAndAsync(t *testing.T) {
+	src := `const ia = new Int32Array(new SharedArrayBuffer(8));
+sabre.setup(() => { Atomics.store(ia, 0, 5); sabre.observe({ init: 1 }); });
+sabre.agent("t", async () => {
+  const order = [];
+  setTimeout(() => order.push(3), 30);
+  setTimeout(() => order.push(1), 10);
+  const id = setTimeout(() => order.push(9), 20);
+  clearTimeout(id);
+  await new Promise(r => setTimeout(r, 50));
+  sabre.observe({ seen: Atomics.load(ia, 0), order: Number(order.join("")) });
+});
+`
+	sc, err := Scenario("s.js", src, ScenarioOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := scenarios.Run(context.Background(), sc, scenarios.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) > 0 || len(rep.Outcomes) != 1 {
+		t.Fatalf("failures %v, %d outcomes", rep.Failures, len(rep.Outcomes))
+	}
+	if k := rep.Outcomes[0].Key(); !strings.HasPrefix(k, "main:init=1 t:order=13 t:seen=5 ") {
+		t.Fatalf("outcome %s", k)
+	}
+
+	sc, err = Scenario("r.js", "sabre.agent(async () => {\n  await null;\n  throw new RangeError('no');\n});", ScenarioOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = scenarios.Run(context.Background(), sc, scenarios.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) != 1 || !strings.Contains(rep.Failures[0].Message, "RangeError: no") || !strings.Contains(rep.Failures[0].Message, "r.js:3:") {
+		t.Fatalf("failures %v", rep.Failures)
+	}
+
+	sc, err = Scenario("m.js", "sabre.agent(() => {\n  new SharedArrayBuffer(4);\n});", ScenarioOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = scenarios.Run(context.Background(), sc, scenarios.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) != 1 || !strings.Contains(rep.Failures[0].Message, "top-level code must be deterministic and make buffers only at top level") {
+		t.Fatalf("failures %v", rep.Failures)
+	}
+}
