@@ -3,7 +3,6 @@ package js
 import (
 	"container/heap"
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -55,6 +54,9 @@ type scenarioLoop struct {
 	seq    int
 	byID   map[int]*loopTimer
 	nextID int
+
+	call goja.Callable // runs *next as a JS call (runJob)
+	next *func()
 }
 
 type loopTimer struct {
@@ -213,31 +215,26 @@ func (l *scenarioLoop) run() error {
 	}
 }
 
-// runJob runs a posted Go function, turning a JS exception it throws (a
-// panic with a *goja.Exception or goja.Value) into an error.
-func (l *scenarioLoop) runJob(fn func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			switch v := r.(type) {
-			case *goja.Exception:
-				err = v
-			case goja.Value:
-				err = errors.New(v.String())
-			case *goja.InterruptedError:
-				err = v
-			default:
-				panic(r)
-			}
-		}
-	}()
-	fn()
-	// goja runs the promise jobs fn queued (a settled waitAsync's) when a
-	// JS execution ends: run an empty one.
-	_, err = l.rt.RunProgram(nopProgram)
+// runJob runs a posted Go function as a JS call, so that the promise
+// jobs it queues (a settled waitAsync's resolution) run when the call
+// ends, after fn, not inside the resolve fn makes (where a job re-entering
+// the realm's settle pass would see it half done); a JS exception thrown
+// by fn, or by a job, is the loop's error.
+func (l *scenarioLoop) runJob(fn func()) error {
+	if l.call == nil {
+		var next func()
+		f, _ := goja.AssertFunction(l.rt.ToValue(func(goja.FunctionCall) goja.Value {
+			next()
+			return goja.Undefined()
+		}))
+		l.next, l.call = &next, f
+	}
+	*l.next = fn
+	_, err := l.call(goja.Undefined())
+	*l.next = nil
 	return err
 }
 
-var nopProgram = goja.MustCompile("<loop>", "void 0", false)
 
 // await waits until wake is closed (a post or a release). Under a
 // controller (the explorer) the wait is a blocking operation of the agent:
