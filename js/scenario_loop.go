@@ -235,7 +235,6 @@ func (l *scenarioLoop) runJob(fn func()) error {
 	return err
 }
 
-
 // await waits until wake is closed (a post or a release). Under a
 // controller (the explorer) the wait is a blocking operation of the agent:
 // a scheduling point the explorer resumes once wake is closed.
