@@ -1,0 +1,4 @@
+/*---
+description: malformed front matter (an unclosed flow list)
+flags: [onlyStrict
+---*/

@@ -1,0 +1,5 @@
+/*---
+description: module tests are skipped
+flags: [module]
+---*/
+export var x = 1;

@@ -1,0 +1,4 @@
+/*---
+description: never ends
+---*/
+while (true) {}
