@@ -50,7 +50,7 @@ type scenarioLoop struct {
 	settled func() <-chan struct{}
 
 	now    time.Duration
-	timers timerHeap
+	timers loopTimerHeap
 	seq    int
 	byID   map[int]*loopTimer
 	nextID int
@@ -68,25 +68,25 @@ type loopTimer struct {
 	index int
 }
 
-type timerHeap []*loopTimer
+type loopTimerHeap []*loopTimer
 
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
+func (h loopTimerHeap) Len() int { return len(h) }
+func (h loopTimerHeap) Less(i, j int) bool {
 	if h[i].when != h[j].when {
 		return h[i].when < h[j].when
 	}
 	return h[i].seq < h[j].seq
 }
-func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i]; h[i].index = i; h[j].index = j }
-func (h *timerHeap) Push(x any)   { t := x.(*loopTimer); t.index = len(*h); *h = append(*h, t) }
-func (h *timerHeap) Pop() any {
+func (h loopTimerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i]; h[i].index = i; h[j].index = j }
+func (h *loopTimerHeap) Push(x any)   { t := x.(*loopTimer); t.index = len(*h); *h = append(*h, t) }
+func (h *loopTimerHeap) Pop() any {
 	old := *h
 	t := old[len(old)-1]
 	*h = old[:len(old)-1]
 	t.index = -1
 	return t
 }
-func (h *timerHeap) remove(t *loopTimer) {
+func (h *loopTimerHeap) remove(t *loopTimer) {
 	if t.index >= 0 && t.index < len(*h) && (*h)[t.index] == t {
 		heap.Remove(h, t.index)
 	}
