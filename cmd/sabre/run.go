@@ -271,9 +271,12 @@ func runExploreJS(stdout, stderr io.Writer, c *exploreConfig, tg exploreTarget, 
 		}
 		lines = append(lines, l)
 	}
+	// Complete: every execution the model allows was covered (exhaustive,
+	// or sc-drf on a scenario that checks races: scenarios.SCDRF).
+	complete := rep.Complete && (c.strategy == "exhaustive" || c.strategy == "sc-drf")
 	out := &errWriter{w: stdout}
 	if asJSON {
-		j := runJSON{File: tg.ref, Scenario: tg.sc.Name, Model: m, Strategy: c.strategyText(), Complete: c.exhausted(rep),
+		j := runJSON{File: tg.ref, Scenario: tg.sc.Name, Model: m, Strategy: c.strategyText(), Complete: complete,
 			Executions: rep.Stats.Executions, Outcomes: []runOutcomeJSON{}, Failures: []runFailureJSON{}, Failed: len(lines) > 0}
 		for _, o := range rep.Outcomes {
 			j.Outcomes = append(j.Outcomes, runOutcomeJSON{o.Key(), o.Values, runReplayCommand(m, o.Schedule, tg)})
@@ -291,8 +294,8 @@ func runExploreJS(stdout, stderr io.Writer, c *exploreConfig, tg exploreTarget, 
 	} else {
 		var how string
 		switch {
-		case c.exhausted(rep):
-			how = fmt.Sprintf("exhaustive, complete: %s", plural(rep.Stats.Executions, "execution"))
+		case complete:
+			how = fmt.Sprintf("%s, complete: %s", c.strategy, plural(rep.Stats.Executions, "execution"))
 		case c.strategy == "exhaustive":
 			how = "exhaustive, incomplete " + c.incompleteReason(rep)
 		case c.strategy == "replay" && len(rep.Outcomes) == 0 && len(rep.Failures) == 0:

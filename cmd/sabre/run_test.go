@@ -107,8 +107,12 @@ func TestRunExamples(t *testing.T) {
 		{"run", "../../js/examples/waitasync.js"},
 		{"run", "--mode", "stress", "--iterations", "100", "--explore-budget", "2s", "../../js/examples/mp.js"},
 	} {
-		if code, out, errs := runCLI(t, c...); code != 0 {
+		code, out, errs := runCLI(t, c...)
+		if code != 0 {
 			t.Errorf("%v: exit %d, stderr %q, out:\n%s", c, code, errs, out)
+		}
+		if c[1] == "--strategy" && !strings.Contains(out, "2 outcomes, 0 failures (sc-drf, complete: ") {
+			t.Errorf("lock.js under sc-drf is not complete:\n%s", out)
 		}
 	}
 	code, out, errs := runCLI(t, "run", "../../js/examples/broken-lock.js")
