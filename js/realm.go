@@ -36,11 +36,36 @@ type realmImpl struct {
 	origTag, origLength, origBuffer goja.Callable
 }
 
-// Install installs SharedArrayBuffer, the typed-array constructors' shims,
-// DataView's shim and Atomics in rt, and returns the realm. It must be
-// called on the goroutine that owns rt, before rt runs other code that
-// captured the original constructors. Errors: a nil runtime, or a runtime
-// whose globals were tampered with so that the shims cannot be installed.
+// Install installs in rt, on the goroutine that owns it and before other
+// code captures the originals:
+//
+//   - SharedArrayBuffer (ECMA-262 25.2, with growable buffers): the
+//     constructor (length, {maxByteLength}; ToIndex, then RangeError and
+//     TypeError in the spec's order; the prototype from new.target),
+//     byteLength, maxByteLength, growable, grow, slice (species, with its
+//     checks), @@toStringTag, @@species; backed by shared.Buffer
+//     (Options.NewBuffer if set).
+//   - the typed-array constructors and DataView, replaced by Proxies of
+//     goja's (same name, length, prototype, BYTES_PER_ELEMENT, [[Prototype]]
+//     %TypedArray%): a SharedArrayBuffer argument makes a host view whose
+//     every element access goes through shared.TypedArray or
+//     shared.DataView (a plain element out of range reads undefined, and a
+//     write converts its value, then does nothing); anything else is
+//     goja's own (Reflect.construct with the same new.target).
+//     %TypedArray%.prototype's getters (length, byteLength, byteOffset,
+//     buffer, @@toStringTag) and methods, DataView.prototype's, and
+//     ArrayBuffer.isView dispatch host views to the realm and the rest to
+//     goja's originals.
+//   - Atomics (25.4, with waitAsync and pause): every method, with
+//     ValidateIntegerTypedArray, ValidateAtomicAccess, the value
+//     conversions and RevalidateAtomicAccess in order; package atomics on
+//     host views (Atomics.wait under the Host's context, waitAsync settled
+//     through Host.Post while Host.Hold keeps the loop alive); goja's
+//     element get/set on goja's arrays of non-shared buffers, whose bytes
+//     never leave this goroutine (wait on those is a TypeError, notify 0).
+//
+// Errors: a nil runtime, or one whose globals were changed so that the
+// shims cannot be installed.
 func Install(rt *goja.Runtime, opts Options) (realm *Realm, err error) {
 	if rt == nil {
 		return nil, errors.New("js.Install: nil runtime")
@@ -94,8 +119,10 @@ func (r *Realm) WrapBuffer(b *shared.Buffer) (goja.Value, error) {
 }
 
 // BufferOf returns the shared buffer behind a SharedArrayBuffer object of
-// any realm (false for anything else, including an object that merely
-// inherits from SharedArrayBuffer.prototype).
+// any realm, bound to the agent of the realm that made the object (false
+// for anything else, including an object that merely inherits from
+// SharedArrayBuffer.prototype: the brand check of IsSharedArrayBuffer,
+// ECMA-262 25.2.2.2).
 func BufferOf(v goja.Value) (*shared.Buffer, bool) {
 	o, ok := v.(*goja.Object)
 	if !ok || o == nil {
@@ -109,8 +136,10 @@ func BufferOf(v goja.Value) (*shared.Buffer, bool) {
 }
 
 // DetachArrayBuffer detaches a non-shared ArrayBuffer (goja's), as
-// test262's $262.detachArrayBuffer and a transfer do: a TypeError for a
-// SharedArrayBuffer or anything that is not an ArrayBuffer.
+// test262's $262.detachArrayBuffer and a transfer do (ECMA-262 25.1.3.5
+// DetachArrayBuffer): its views then have length 0. Errors: a
+// *shared.Error of kind TypeError for a SharedArrayBuffer or anything
+// that is not an ArrayBuffer. Detaching twice is no error.
 func (r *Realm) DetachArrayBuffer(v goja.Value) error {
 	if _, ok := BufferOf(v); ok {
 		return shared.Errorf(shared.TypeError, "DetachArrayBuffer", "a SharedArrayBuffer cannot be detached")
@@ -136,6 +165,9 @@ func (r *Realm) DetachArrayBuffer(v goja.Value) error {
 func (r *Realm) Throw(err error) {
 	if err == nil {
 		return
+	}
+	if r == nil || r.impl == nil {
+		panic(fmt.Errorf("js: Throw on a realm not made by Install: %w", err))
 	}
 	panic(r.impl.exception(err))
 }
@@ -237,4 +269,14 @@ func exported[T any](o *goja.Object) (T, bool) {
 	}
 	t, ok := o.Export().(T)
 	return t, ok
+}
+
+// TypedArrayOf returns the shared.TypedArray behind a typed array over a
+// SharedArrayBuffer made by any realm (bound to that realm's agent), or
+// false for anything else (goja's own typed arrays included).
+func TypedArrayOf(v goja.Value) (*shared.TypedArray, bool) {
+	if h := hostView(v); h != nil {
+		return h.ta, true
+	}
+	return nil, false
 }

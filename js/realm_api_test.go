@@ -3,6 +3,7 @@ package js
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -419,4 +420,54 @@ func TestWaitAsyncChain(t *testing.T) {
 	if v, _ := rt.RunString(`log.join()`); v.String() != "timed-out,timed-out,timed-out,timed-out,timed-out" {
 		t.Fatalf("log = %v", v)
 	}
+}
+
+func TestTypedArrayOf(t *testing.T) {
+	rt, r := newTestRealm(t, "a", nil)
+	for _, src := range []string{"new Int32Array(4)", "new SharedArrayBuffer(4)", "new DataView(new SharedArrayBuffer(4))", "({})", "1"} {
+		v, err := rt.RunString(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := TypedArrayOf(v); ok {
+			t.Errorf("TypedArrayOf(%s) = true", src)
+		}
+	}
+	v, err := rt.RunString("var s = new SharedArrayBuffer(16); var x = new Uint16Array(s, 2, 3); x[1] = 9; x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta, ok := TypedArrayOf(v)
+	if !ok || ta.Kind() != shared.Uint16 || ta.Length() != 3 || ta.ByteOffset() != 2 || ta.Agent() != r.Agent() {
+		t.Fatalf("TypedArrayOf = %v, %v", ta, ok)
+	}
+	if x, _ := ta.GetInt(1); x != 9 {
+		t.Fatalf("element 1 = %d", x)
+	}
+}
+
+func TestNewBufferOptionWrongBuffer(t *testing.T) {
+	for name, nb := range map[string]func(int, int) (*shared.Buffer, error){
+		"nil":       func(int, int) (*shared.Buffer, error) { return nil, nil },
+		"short":     func(n, _ int) (*shared.Buffer, error) { return shared.NewBuffer(n - 1) },
+		"not grown": func(n, _ int) (*shared.Buffer, error) { return shared.NewBuffer(n) },
+	} {
+		rt := goja.New()
+		if _, err := Install(rt, Options{NewBuffer: nb}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := rt.RunString(`new SharedArrayBuffer(4, {maxByteLength: 8})`)
+		if err == nil || !strings.Contains(err.Error(), "TypeError") || !strings.Contains(err.Error(), "NewBuffer") {
+			t.Errorf("%s: %v, want a TypeError naming NewBuffer", name, err)
+		}
+	}
+}
+
+func TestThrowOnZeroRealm(t *testing.T) {
+	defer func() {
+		if x := recover(); x == nil || !strings.Contains(fmt.Sprint(x), "not made by Install") {
+			t.Fatalf("recovered %v", x)
+		}
+	}()
+	(&Realm{}).Throw(errors.New("x"))
 }

@@ -115,7 +115,12 @@ func (m *realmImpl) newBuffer(length, max int) (*shared.Buffer, error) {
 			return nil, err
 		}
 		if b == nil {
-			return nil, shared.Errorf(shared.TypeError, "SharedArrayBuffer", "NewBuffer returned nil")
+			return nil, shared.Errorf(shared.TypeError, "SharedArrayBuffer", "Options.NewBuffer returned a nil buffer")
+		}
+		if b.ByteLength() != length || (max >= 0 && (!b.Growable() || b.MaxByteLength() != max)) || (max < 0 && b.Growable()) {
+			return nil, shared.Errorf(shared.TypeError, "SharedArrayBuffer",
+				"Options.NewBuffer(%d, %d) returned a buffer of length %d, maximum %d, growable %v",
+				length, max, b.ByteLength(), b.MaxByteLength(), b.Growable())
 		}
 		return b.For(a), nil
 	}

@@ -1,0 +1,32 @@
+// Host views and goja's own typed arrays and arrays together.
+var sab = new SharedArrayBuffer(16);
+var h = new Int32Array(sab);
+h.set([1, 2, 3, 4]);
+var n = new Int32Array(4);
+n.set(h);
+same(n.join(), "1,2,3,4", "native.set(host view)");
+same(new Int32Array(h).join(), "1,2,3,4", "native from a host view");
+same(new Int32Array(h).buffer instanceof ArrayBuffer, true, "a copy, not shared");
+same(Int32Array.from(h).join(), "1,2,3,4", "from");
+same(Int32Array.of(5, 6).join(), "5,6", "of");
+same(Array.from(h).join(), "1,2,3,4", "Array.from");
+same(JSON.stringify(h), '{"0":1,"1":2,"2":3,"3":4}', "JSON");
+same(Object.entries(h).length, 4, "entries");
+h.set(new Int8Array([9, 8]), 2);
+same(h.join(), "1,2,9,8", "host.set(native)");
+class MyTA extends Int32Array { sum() { return this.reduce(function (a, b) { return a + b; }, 0); } }
+var m = new MyTA(sab);
+same(m instanceof MyTA, true, "subclass instance");
+same(m instanceof Int32Array, true, "subclass is an Int32Array");
+same(m.sum(), 20, "subclass method");
+same(Atomics.add(m, 0, 1), 1, "Atomics on a subclass view");
+var mapped = m.map(function (x) { return x; });
+same(mapped instanceof MyTA, true, "map uses the species constructor");
+var sub = m.subarray(1);
+same(sub instanceof MyTA, true, "subarray uses the species constructor");
+same(sub.buffer, sab, "subclass subarray shares");
+same(new MyTA(4).sum(), 0, "subclass over an ArrayBuffer is goja's");
+var d = Object.getOwnPropertyDescriptor(h, "0");
+same(d.value === 2 && d.writable && d.enumerable && d.configurable, true, "element descriptor");
+same(String(h), "2,2,9,8", "String()");
+same(h.toLocaleString().length > 0, true, "toLocaleString");
