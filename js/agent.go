@@ -46,6 +46,15 @@ type AgentOptions struct {
 	// (goja.Runtime.SetMaxCallStackSize); deeper recursion throws a
 	// RangeError.
 	MaxCallStackSize int
+	// AwaitSettled, if not nil, is how the loop waits when it has nothing
+	// to run but a pending Atomics.waitAsync (a hold, no macrotask, no
+	// timer): it is called with Realm.WaitAsyncSettled's channel and must
+	// return once that channel is closed, or with an error, which ends
+	// the run. The scenario layer makes the wait a blocking operation of
+	// the explorer (shared.Controller.Block), so that the explorer
+	// schedules the waiter and reports a deadlock when nothing will ever
+	// notify it. Nil waits on the Go channels alone.
+	AwaitSettled func(ctx context.Context, settled <-chan struct{}) error
 }
 
 // ErrBudget is the cause of an agent's cancellation when it outlives
@@ -72,6 +81,7 @@ type Agent struct {
 	loop   *loop
 	budget time.Duration
 	stdout *lineWriter
+	await  func(context.Context, <-chan struct{}) error
 
 	ctx       context.Context
 	cancel    context.CancelCauseFunc
@@ -124,6 +134,7 @@ func NewAgent(opts AgentOptions) (*Agent, error) {
 		loop:   newLoop(opts.Clock),
 		budget: opts.Budget,
 		stdout: lineWriterFor(opts.Stdout),
+		await:  opts.AwaitSettled,
 		ctx:    ctx,
 		cancel: cancel,
 	}
@@ -239,6 +250,22 @@ func (a *Agent) RunProgram(p *goja.Program) error {
 	if p == nil {
 		return fmt.Errorf("js agent %q: RunProgram of a nil program", a.name)
 	}
+	return a.Do(func() error {
+		_, err := a.rt.RunProgram(p)
+		return err
+	})
+}
+
+// Do runs fn on the calling goroutine as the agent's code — its budget
+// running, an interruption reported as the cause of the agent's
+// cancellation — then the event loop until it is idle, as RunProgram does
+// with a script: for hosts that drive the runtime themselves (calls of JS
+// functions from Go). An error fn returns (a JS exception) ends the run
+// before the loop. Errors as RunScript.
+func (a *Agent) Do(fn func() error) error {
+	if fn == nil {
+		return fmt.Errorf("js agent %q: Do of a nil function", a.name)
+	}
 	if !a.running.CompareAndSwap(false, true) {
 		return fmt.Errorf("js agent %q: already running on another goroutine", a.name)
 	}
@@ -247,7 +274,7 @@ func (a *Agent) RunProgram(p *goja.Program) error {
 		return err
 	}
 	a.startBudget()
-	if _, err := a.rt.RunProgram(p); err != nil {
+	if err := fn(); err != nil {
 		return a.runErr(err)
 	}
 	return a.runLoop()
@@ -358,6 +385,12 @@ func (a *Agent) runLoop() error {
 				wait.Reset(d)
 			}
 			tc = wait.C
+		} else if a.await != nil {
+			if settled := a.realm.WaitAsyncSettled(); settled != nil {
+				if err := a.await(a.ctx, settled); err != nil {
+					return a.runErr(err)
+				}
+			}
 		}
 		select {
 		case <-l.wake:

@@ -378,7 +378,6 @@ func (m *realmImpl) doWait(c goja.FunctionCall, async bool) goja.Value {
 	m.pending = append(m.pending, &pendingWait{aw: aw, resolve: resolve, release: host.Hold()})
 	go func() {
 		<-aw.Done()
-		m.signalSettled()
 		if !host.Post(m.settle) {
 			aw.Cancel()
 		}
@@ -418,44 +417,27 @@ func (m *realmImpl) settle() {
 	}
 }
 
-// signalSettled closes the channel WaitAsyncSettled handed out, if any
-// (called from a wait's goroutine once the wait has settled).
-func (m *realmImpl) signalSettled() {
-	m.sigMu.Lock()
-	defer m.sigMu.Unlock()
-	if m.sig != nil {
-		close(m.sig)
-		m.sig = nil
-	}
-}
-
 var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // WaitAsyncSettled returns a channel that is closed when one of the
 // realm's pending Atomics.waitAsync waits settles (notified, timed out or
 // released by the host's context) — closed already if one has settled
 // and its promise is not yet resolved — or nil if the realm has no
-// pending wait. The promise itself is resolved later, by a function
-// posted to the Host; an event loop under a scheduler may block on this
-// channel rather than on that post, which follows an instant later. Call
-// it on the realm's goroutine.
+// pending wait. It is the first pending wait's own channel
+// (atomics.AsyncWait.Done), which the notify that wakes it closes, so a
+// scheduler sees the waiter ready as soon as the notify is made; the
+// promise itself is resolved later, by a function posted to the Host. With
+// several pending waits and none settled, it is the first's (in the order
+// made): a later one settling first shows only when the first settles.
+// Call it on the realm's goroutine.
 func (r *Realm) WaitAsyncSettled() <-chan struct{} {
-	if r == nil || r.impl == nil {
+	if r == nil || r.impl == nil || len(r.impl.pending) == 0 {
 		return nil
 	}
-	m := r.impl
-	if len(m.pending) == 0 {
-		return nil
-	}
-	m.sigMu.Lock()
-	defer m.sigMu.Unlock()
-	for _, p := range m.pending {
+	for _, p := range r.impl.pending {
 		if _, ok := p.aw.Value(); ok {
 			return closedChan
 		}
 	}
-	if m.sig == nil {
-		m.sig = make(chan struct{})
-	}
-	return m.sig
+	return r.impl.pending[0].aw.Done()
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/sabre-mm/sabre/shared"
@@ -29,8 +28,6 @@ type realmImpl struct {
 	dvProto  *goja.Object
 
 	pending []*pendingWait // waitAsync promises, in the order made
-	sigMu   sync.Mutex
-	sig     chan struct{} // WaitAsyncSettled's channel, if handed out
 
 	// originals of %TypedArray%.prototype's getters, for goja's own arrays
 	origTag, origLength, origBuffer goja.Callable

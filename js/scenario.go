@@ -16,6 +16,7 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/sabre-mm/sabre/checker"
+	"github.com/sabre-mm/sabre/history"
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/shared"
 )
@@ -199,7 +200,12 @@ type execState struct {
 // newEvaluation makes a runtime for the file with the realm, print and
 // the sabre global installed; host and newBuffer as Options's.
 func (s *jsScenario) newEvaluation(m mode, a *shared.Agent, host Host, newBuffer func(int, int) (*shared.Buffer, error)) (*evaluation, error) {
-	return s.newEvaluationIn(goja.New(), m, a, host, newBuffer)
+	rt := goja.New()
+	realm, err := Install(rt, Options{Agent: a, Host: host, NewBuffer: newBuffer})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.file, err)
+	}
+	return s.evaluationIn(rt, realm, m, a), nil
 }
 
 // pos is the file:line:col of the JS code calling the current Go function.
@@ -416,8 +422,35 @@ func typeName(v goja.Value) string {
 // run evaluates the file's top-level code.
 func (e *evaluation) run() error {
 	e.top = true
-	_, err := e.rt.RunProgram(e.s.prog)
-	e.top = false
+	defer func() { e.top = false }()
+	if e.mode == modeAgent { // the Agent's budget runs
+		_, err := e.rt.RunProgram(e.s.prog)
+		return jsError(err)
+	}
+	return e.s.bounded(e.rt, "the top-level code", func() error {
+		_, err := e.rt.RunProgram(e.s.prog)
+		return err
+	})
+}
+
+// bounded runs fn, JS code of the scenario's runtimes outside any agent
+// (the top-level code of the setup and of the probe, sabre.setup's
+// function, a predicate), under the agent budget: past it the runtime is
+// interrupted and the error names what ran over.
+func (s *jsScenario) bounded(rt *goja.Runtime, what string, fn func() error) error {
+	t := time.AfterFunc(s.opts.AgentBudget, func() {
+		rt.Interrupt(fmt.Errorf("%s: %s ran over its budget of %v", s.file, what, s.opts.AgentBudget))
+	})
+	err := fn()
+	if !t.Stop() {
+		rt.ClearInterrupt()
+	}
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		if v, ok := ie.Value().(error); ok {
+			return v
+		}
+	}
 	return jsError(err)
 }
 
@@ -501,7 +534,7 @@ func (s *jsScenario) setup(w *scenarios.World) error {
 		return fmt.Errorf("%s: the top-level code declared %d agents, not %d as when it was loaded: it must be deterministic", s.file, len(e.agentNames), len(s.agents))
 	}
 	if e.setupFn != nil {
-		if _, err := e.setupFn(goja.Undefined()); err != nil {
+		if err := s.bounded(e.rt, "sabre.setup's function", func() error { _, err := e.setupFn(goja.Undefined()); return err }); err != nil {
 			return fmt.Errorf("sabre.setup: %w", jsError(err))
 		}
 	}
@@ -515,10 +548,6 @@ func (s *jsScenario) setup(w *scenarios.World) error {
 // goroutine that evaluates the file over the execution's buffers, then
 // runs the agent's function and its event loop.
 func (s *jsScenario) runAgent(k int, a *shared.Agent, w *scenarios.World, ex *execState) error {
-	ctx, cancel := context.WithTimeout(context.Background(), s.opts.AgentBudget)
-	defer cancel()
-	rt0 := goja.New()
-	loop := newScenarioLoop(ctx, rt0, a)
 	made := 0
 	newBuffer := func(length, maxLen int) (*shared.Buffer, error) {
 		i := made
@@ -532,31 +561,37 @@ func (s *jsScenario) runAgent(k int, a *shared.Agent, w *scenarios.World, ex *ex
 		}
 		return b.For(a), nil
 	}
-	e, err := s.newEvaluationIn(rt0, modeAgent, a, loop, newBuffer)
+	// The agent's event loop is deterministic: virtual time, and a wait
+	// for a pending waitAsync made a blocking operation the explorer sees.
+	ag, err := NewAgent(AgentOptions{
+		Name: a.Name(), Shared: a, CanBlock: a.CanBlock(), Budget: s.opts.AgentBudget,
+		Clock: &VirtualClock{}, NewBuffer: newBuffer, AwaitSettled: awaitSettledUnder(a),
+	})
 	if err != nil {
 		return err
 	}
+	defer ag.Close()
+	e := s.evaluationIn(ag.Runtime(), ag.Realm(), modeAgent, a)
 	e.world, e.exec = w, ex
-	loop.install()
-	loop.settled = func() <-chan struct{} { return pendingSettled(e.realm) }
-	stop := context.AfterFunc(ctx, func() { rt0.Interrupt(fmt.Sprintf("agent %s ran over its budget of %v", a.Name(), s.opts.AgentBudget)) })
-	defer stop()
-	if err := e.run(); err != nil {
-		return err
-	}
-	if k >= len(e.agentFns) {
-		return fmt.Errorf("%s: agent #%d was not declared by this evaluation: the top-level code must be deterministic", s.file, k)
-	}
-	v, err := e.agentFns[k](goja.Undefined())
-	if err != nil {
-		return jsError(err)
-	}
-	// An async agent: its promise must settle, and not be rejected.
 	var p *goja.Promise
-	if o, ok := v.(*goja.Object); ok {
-		p, _ = o.Export().(*goja.Promise)
-	}
-	if err := loop.run(); err != nil {
+	err = ag.Do(func() error {
+		if err := e.run(); err != nil {
+			return err
+		}
+		if k >= len(e.agentFns) {
+			return fmt.Errorf("%s: agent #%d was not declared by this evaluation: the top-level code must be deterministic", s.file, k)
+		}
+		v, err := e.agentFns[k](goja.Undefined())
+		if err != nil {
+			return err
+		}
+		// An async agent: its promise must settle, and not be rejected.
+		if o, ok := v.(*goja.Object); ok {
+			p, _ = o.Export().(*goja.Promise)
+		}
+		return nil
+	})
+	if err != nil {
 		return jsError(err)
 	}
 	if p != nil {
@@ -576,17 +611,44 @@ func (s *jsScenario) runAgent(k int, a *shared.Agent, w *scenarios.World, ex *ex
 	return nil
 }
 
-// newEvaluationIn is newEvaluation in a given runtime.
-func (s *jsScenario) newEvaluationIn(rt *goja.Runtime, m mode, a *shared.Agent, host Host, newBuffer func(int, int) (*shared.Buffer, error)) (*evaluation, error) {
-	e := &evaluation{s: s, mode: m, rt: rt, agent: a}
-	realm, err := Install(rt, Options{Agent: a, Host: host, NewBuffer: newBuffer})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.file, err)
+// awaitSettledUnder is AgentOptions.AwaitSettled for a scenario agent:
+// under a controller (the explorer) the wait for a pending waitAsync's
+// settlement is a blocking operation of the agent, ready once the notify
+// settles it; with none (stress) it is a plain wait.
+func awaitSettledUnder(a *shared.Agent) func(context.Context, <-chan struct{}) error {
+	return func(ctx context.Context, settled <-chan struct{}) error {
+		select {
+		case <-settled:
+			return nil
+		default:
+		}
+		c := a.Controller()
+		if c == nil {
+			select {
+			case <-settled:
+				return nil
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		}
+		// The explorer implements Block for any event; a join of no agent
+		// (Peer 0) is how the loop's wait shows: a blocked agent, ready
+		// when settled is closed, with no timeout, local.
+		ev := history.Event{Kind: history.EvAgentJoin, Agent: a.ID(), Op: "its event loop, waiting for a pending Atomics.waitAsync", Timeout: -1}
+		if _, err := c.Block(ctx, &ev, settled); err != nil {
+			return fmt.Errorf("event loop: %w", err)
+		}
+		return nil
 	}
-	e.realm = realm
+}
+
+// evaluationIn is an evaluation of the file in rt, whose realm is
+// installed already.
+func (s *jsScenario) evaluationIn(rt *goja.Runtime, realm *Realm, m mode, a *shared.Agent) *evaluation {
+	e := &evaluation{s: s, mode: m, rt: rt, agent: a, realm: realm}
 	s.installPrint(rt)
 	e.installSabre()
-	return e, nil
+	return e
 }
 
 func (s *jsScenario) installPrint(rt *goja.Runtime) {
@@ -619,7 +681,11 @@ func (s *jsScenario) judge(i int, o *scenarios.Outcome) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	obj := OutcomeObject(s.judgeRT, o)
-	v, err := s.fns[i](goja.Undefined(), obj)
+	var v goja.Value
+	err := s.bounded(s.judgeRT, "sabre."+s.preds[i].kind+"'s predicate", func() (err error) {
+		v, err = s.fns[i](goja.Undefined(), obj)
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("sabre.%s %s: %w", s.preds[i].kind, s.preds[i].name, jsError(err))
 	}

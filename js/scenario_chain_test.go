@@ -3,6 +3,7 @@ package js
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/sabre-mm/sabre/scenarios"
 )
@@ -36,7 +37,9 @@ sabre.forbid(o => o.n !== 2, "a wait timed out");
 	if len(rep.Failures) > 0 || !rep.Complete || len(rep.Outcomes) == 0 {
 		t.Fatalf("failures %v, complete %v, %d outcomes", rep.Failures, rep.Complete, len(rep.Outcomes))
 	}
-	rs, err := scenarios.Stress(context.Background(), sc, scenarios.StressOptions{Iterations: 300})
+	// A generous iteration timeout: -race on a loaded 2-core machine once
+	// took over 2 s; a lost wake-up still hangs past it.
+	rs, err := scenarios.Stress(context.Background(), sc, scenarios.StressOptions{Iterations: 300, IterationTimeout: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

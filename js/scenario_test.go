@@ -2,8 +2,10 @@ package js
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sabre-mm/sabre/scenarios"
 )
@@ -130,5 +132,34 @@ sabre.agent("t", async () => {
 	}
 	if len(rep.Failures) != 1 || !strings.Contains(rep.Failures[0].Message, "top-level code must be deterministic and make buffers only at top level") {
 		t.Fatalf("failures %v", rep.Failures)
+	}
+}
+
+// TestScenarioBudgetBoundsCodeOutsideAgents: code that runs outside any
+// agent — the top-level code (at load and in each execution's setup),
+// sabre.setup's function, a predicate — is bounded by the agent budget
+// too: a busy loop there is interrupted and reported, never a hang.
+func TestScenarioBudgetBoundsCodeOutsideAgents(t *testing.T) {
+	opts := ScenarioOptions{AgentBudget: 100 * time.Millisecond}
+	_, err := Scenario("top.js", "sabre.agent(() => {});\nwhile (true) {}\n", opts)
+	if err == nil || !strings.Contains(err.Error(), "the top-level code ran over its budget") {
+		t.Fatalf("top-level busy loop: %v", err)
+	}
+	for _, c := range []struct{ name, src, want string }{
+		{"setup", "const ta = new Int32Array(new SharedArrayBuffer(4));\nsabre.setup(() => { while (true) {} });\nsabre.agent(() => { sabre.observe({x: ta[0]}); });\n", "sabre.setup's function ran over its budget"},
+		{"predicate", "const ta = new Int32Array(new SharedArrayBuffer(4));\nsabre.agent(() => { sabre.observe({x: ta[0]}); });\nsabre.require(o => { while (true) {} });\n", "predicate ran over its budget"},
+		{"agent", "const ta = new Int32Array(new SharedArrayBuffer(4));\nsabre.agent(() => { while (true) {} });\n", "over its budget"},
+	} {
+		sc, err := Scenario(c.name+".js", c.src, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		rep, err := scenarios.Run(context.Background(), sc, scenarios.Options{Executions: 1})
+		if err == nil && len(rep.Failures) > 0 {
+			err = errors.New(rep.Failures[0].Error())
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error containing %q", c.name, err, c.want)
+		}
 	}
 }
