@@ -408,10 +408,17 @@ func (r *Runner) runMode(path, src string, meta *Meta, mode string) error {
 	if runErr == nil {
 		runErr = ag.RunProgram(prog)
 	}
-	// the error's constructor name, read on this (the agent's) goroutine
+	// The error's constructor name and its text, read on this (the
+	// agent's) goroutine before Close: an exception's text may call the
+	// thrown object's toString, JS code that the interrupt Close makes
+	// would stop with a panic.
 	errType := exceptionType(runErr)
+	overBudget := errors.Is(runErr, js.ErrBudget)
+	if runErr != nil {
+		runErr = errors.New(errorText(runErr))
+	}
 	closeErr := host.Close()
-	if errors.Is(runErr, js.ErrBudget) {
+	if overBudget {
 		return fmt.Errorf("timeout: no result within %v", r.cfg.Timeout)
 	}
 	if neg := meta.Negative; neg != nil {
@@ -441,6 +448,17 @@ func (r *Runner) runMode(path, src string, meta *Meta, mode string) error {
 		}
 	}
 	return nil
+}
+
+// errorText is err's text; a panic while making it (an exception whose
+// toString throws or is interrupted) gives a text saying so.
+func errorText(err error) (text string) {
+	defer func() {
+		if p := recover(); p != nil {
+			text = fmt.Sprintf("an exception whose text could not be made: %v", p)
+		}
+	}()
+	return err.Error()
 }
 
 // compileErrorType is the constructor name of a compile error.
