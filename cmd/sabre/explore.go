@@ -144,6 +144,82 @@ type exploreConfig struct {
 
 var exploreStrategies = []string{"exhaustive", "sc-drf", "random", "pct", "replay"}
 
+// check completes cfg from the exploration flags of fs (--strategy,
+// --replay, --seed, --depth, --max-failures, --budget), as sabre explore
+// and sabre run check them: it returns the failfile's model when --replay
+// names a failfile recorded under a model and --model was not given (the
+// caller takes it as if given), or a message saying what is wrong.
+func (cfg *exploreConfig) check(fs *flag.FlagSet, replay, budget, modelName string) (replayModel, msg string) {
+	bad := func(format string, a ...any) (string, string) { return "", fmt.Sprintf(format, a...) }
+	if !slices.Contains(exploreStrategies, cfg.strategy) {
+		return bad("unknown strategy %q (want one of %s)", cfg.strategy, strings.Join(exploreStrategies, ", "))
+	}
+	if flagSet(fs, "replay") {
+		if flagSet(fs, "strategy") && cfg.strategy != "replay" {
+			return bad("--replay replays one execution: it cannot be combined with --strategy %s", cfg.strategy)
+		}
+		cfg.strategy = "replay"
+		s, m, err := readReplay(replay)
+		if err != nil {
+			return bad("--replay: %v", err)
+		}
+		cfg.replay = s
+		if m != "" && !flagSet(fs, "model") {
+			replayModel = m
+		} else if m != "" && m != modelName {
+			return bad("--replay: the failfile %s was recorded under %s, not --model %s", replay, m, modelName)
+		}
+	} else if cfg.strategy == "replay" {
+		return bad("--strategy replay needs --replay STR, the replay string (or failfile) of the execution")
+	}
+	if flagSet(fs, "seed") && cfg.strategy != "random" && cfg.strategy != "pct" {
+		return bad("--seed applies to random and pct, not to %s", cfg.strategy)
+	}
+	if flagSet(fs, "depth") && cfg.strategy != "pct" {
+		return bad("--depth applies to pct, not to %s", cfg.strategy)
+	}
+	if cfg.depth < 1 {
+		return bad("--depth %d is less than 1", cfg.depth)
+	}
+	if cfg.maxFailures < 1 {
+		return bad("--max-failures %d is less than 1", cfg.maxFailures)
+	}
+	switch {
+	case flagSet(fs, "budget") && cfg.strategy == "replay":
+		return bad("--budget does not apply to a replay (one execution)")
+	case flagSet(fs, "budget"):
+		n, d, err := parseBudget(budget)
+		if err != nil {
+			return bad("--budget: %v", err)
+		}
+		if n == 0 && d == 0 && cfg.strategy != "exhaustive" && cfg.strategy != "sc-drf" {
+			return bad("--budget 0 (no bound) would never end: %s does not end of itself", cfg.strategy)
+		}
+		cfg.executions, cfg.duration = n, d
+	case cfg.strategy == "exhaustive" || cfg.strategy == "sc-drf":
+		cfg.duration = defaultExhaustiveDuration
+	case cfg.strategy == "random" || cfg.strategy == "pct":
+		cfg.executions = defaultSampledExecutions
+	}
+	return replayModel, ""
+}
+
+// how says how far an exploration went, for a scenario's report line:
+// complete (exhaustive or sc-drf), why not, or what it sampled.
+func (c *exploreConfig) how(rep *scenarios.Report) string {
+	switch {
+	case rep.Complete && (c.strategy == "exhaustive" || c.strategy == "sc-drf"):
+		return fmt.Sprintf("%s, complete: %s", c.strategy, plural(rep.Stats.Executions, "execution"))
+	case c.strategy == "exhaustive":
+		return "exhaustive, incomplete " + c.incompleteReason(rep)
+	case c.strategy == "replay" && len(rep.Outcomes) == 0 && len(rep.Failures) == 0:
+		return "replay: the model forbids this execution"
+	case c.strategy == "replay":
+		return "replay of one execution"
+	}
+	return fmt.Sprintf("%s: %s; an outcome not seen may exist", c.strategyText(), plural(rep.Stats.Executions, "execution"))
+}
+
 func runExplore(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -172,55 +248,12 @@ func runExplore(args []string, stdout, stderr io.Writer) int {
 	}
 
 	cfg := &exploreConfig{strategy: *strategy, seed: *seed, depth: *depth, maxFailures: *maxFailures, states: *states}
-	if !slices.Contains(exploreStrategies, cfg.strategy) {
-		return bad("unknown strategy %q (want one of %s)", cfg.strategy, strings.Join(exploreStrategies, ", "))
+	m, msg := cfg.check(fs, *replay, *budget, *modelName)
+	if msg != "" {
+		return bad("%s", msg)
 	}
-	if flagSet(fs, "replay") {
-		if flagSet(fs, "strategy") && cfg.strategy != "replay" {
-			return bad("--replay replays one execution: it cannot be combined with --strategy %s", cfg.strategy)
-		}
-		cfg.strategy = "replay"
-		s, m, err := readReplay(*replay)
-		if err != nil {
-			return bad("--replay: %v", err)
-		}
-		cfg.replay = s
-		if m != "" && !flagSet(fs, "model") {
-			fs.Set("model", m) // the failfile's model, as if given
-		} else if m != "" && m != *modelName {
-			return bad("--replay: the failfile %s was recorded under %s, not --model %s", *replay, m, *modelName)
-		}
-	} else if cfg.strategy == "replay" {
-		return bad("--strategy replay needs --replay STR, the replay string (or failfile) of the execution")
-	}
-	if flagSet(fs, "seed") && cfg.strategy != "random" && cfg.strategy != "pct" {
-		return bad("--seed applies to random and pct, not to %s", cfg.strategy)
-	}
-	if flagSet(fs, "depth") && cfg.strategy != "pct" {
-		return bad("--depth applies to pct, not to %s", cfg.strategy)
-	}
-	if cfg.depth < 1 {
-		return bad("--depth %d is less than 1", cfg.depth)
-	}
-	if cfg.maxFailures < 1 {
-		return bad("--max-failures %d is less than 1", cfg.maxFailures)
-	}
-	switch {
-	case flagSet(fs, "budget") && cfg.strategy == "replay":
-		return bad("--budget does not apply to a replay (one execution)")
-	case flagSet(fs, "budget"):
-		n, d, err := parseBudget(*budget)
-		if err != nil {
-			return bad("--budget: %v", err)
-		}
-		if n == 0 && d == 0 && cfg.strategy != "exhaustive" && cfg.strategy != "sc-drf" {
-			return bad("--budget 0 (no bound) would never end: %s does not end of itself", cfg.strategy)
-		}
-		cfg.executions, cfg.duration = n, d
-	case cfg.strategy == "exhaustive" || cfg.strategy == "sc-drf":
-		cfg.duration = defaultExhaustiveDuration
-	case cfg.strategy == "random" || cfg.strategy == "pct":
-		cfg.executions = defaultSampledExecutions
+	if m != "" {
+		fs.Set("model", m) // the failfile's model, as if given
 	}
 
 	if *list {
@@ -680,19 +713,7 @@ func exploreScenario(stdout io.Writer, c *exploreConfig, tg exploreTarget, m str
 	if err := c.checkReplay(rep, tg, m); err != nil {
 		return res, err
 	}
-	var how string
-	switch {
-	case c.exhausted(rep):
-		how = fmt.Sprintf("exhaustive, complete: %s", plural(rep.Stats.Executions, "execution"))
-	case c.strategy == "exhaustive":
-		how = "exhaustive, incomplete " + c.incompleteReason(rep)
-	case c.strategy == "replay" && len(rep.Outcomes) == 0 && len(rep.Failures) == 0:
-		how = "replay: the model forbids this execution"
-	case c.strategy == "replay":
-		how = "replay of one execution"
-	default:
-		how = fmt.Sprintf("%s: %s; an outcome not seen may exist", c.strategyText(), plural(rep.Stats.Executions, "execution"))
-	}
+	how := c.how(rep)
 	pre := c.prefix(m)
 	bw := bufio.NewWriter(stdout)
 	defer bw.Flush()

@@ -129,55 +129,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	// The exploration's configuration, checked as sabre explore checks it.
 	cfg := &exploreConfig{strategy: *strategy, seed: *seed, depth: *depth, maxFailures: *maxFailures}
 	if *mode == "explore" {
-		if !slices.Contains(exploreStrategies, cfg.strategy) {
-			return bad("unknown strategy %q (want one of %s)", cfg.strategy, strings.Join(exploreStrategies, ", "))
+		m, msg := cfg.check(fs, *replay, *budget, *modelName)
+		if msg != "" {
+			return bad("%s", msg)
 		}
-		if flagSet(fs, "replay") {
-			if flagSet(fs, "strategy") && cfg.strategy != "replay" {
-				return bad("--replay replays one execution: it cannot be combined with --strategy %s", cfg.strategy)
-			}
-			cfg.strategy = "replay"
-			s, m, err := readReplay(*replay)
-			if err != nil {
-				return bad("--replay: %v", err)
-			}
-			cfg.replay = s
-			if m != "" && !flagSet(fs, "model") {
-				v, _ = model.VariantByName(m)
-			} else if m != "" && m != *modelName {
-				return bad("--replay: the failfile %s was recorded under %s, not --model %s", *replay, m, *modelName)
-			}
-		} else if cfg.strategy == "replay" {
-			return bad("--strategy replay needs --replay STR")
-		}
-		if flagSet(fs, "seed") && cfg.strategy != "random" && cfg.strategy != "pct" {
-			return bad("--seed applies to random and pct, not to %s", cfg.strategy)
-		}
-		if flagSet(fs, "depth") && cfg.strategy != "pct" {
-			return bad("--depth applies to pct, not to %s", cfg.strategy)
-		}
-		if cfg.depth < 1 {
-			return bad("--depth %d is less than 1", cfg.depth)
-		}
-		if cfg.maxFailures < 1 {
-			return bad("--max-failures %d is less than 1", cfg.maxFailures)
-		}
-		switch {
-		case flagSet(fs, "budget") && cfg.strategy == "replay":
-			return bad("--budget does not apply to a replay (one execution)")
-		case flagSet(fs, "budget"):
-			n, d, err := parseBudget(*budget)
-			if err != nil {
-				return bad("--budget: %v", err)
-			}
-			if n == 0 && d == 0 && cfg.strategy != "exhaustive" && cfg.strategy != "sc-drf" {
-				return bad("--budget 0 (no bound) would never end: %s does not end of itself", cfg.strategy)
-			}
-			cfg.executions, cfg.duration = n, d
-		case cfg.strategy == "exhaustive" || cfg.strategy == "sc-drf":
-			cfg.duration = defaultExhaustiveDuration
-		case cfg.strategy == "random" || cfg.strategy == "pct":
-			cfg.executions = defaultSampledExecutions
+		if m != "" {
+			v, _ = model.VariantByName(m)
 		}
 	} else {
 		switch {
@@ -292,19 +249,7 @@ func runExploreJS(stdout, stderr io.Writer, c *exploreConfig, tg exploreTarget, 
 		enc.SetIndent("", "  ")
 		enc.Encode(j)
 	} else {
-		var how string
-		switch {
-		case complete:
-			how = fmt.Sprintf("%s, complete: %s", c.strategy, plural(rep.Stats.Executions, "execution"))
-		case c.strategy == "exhaustive":
-			how = "exhaustive, incomplete " + c.incompleteReason(rep)
-		case c.strategy == "replay" && len(rep.Outcomes) == 0 && len(rep.Failures) == 0:
-			how = "replay: the model forbids this execution"
-		case c.strategy == "replay":
-			how = "replay of one execution"
-		default:
-			how = fmt.Sprintf("%s: %s; an outcome not seen may exist", c.strategyText(), plural(rep.Stats.Executions, "execution"))
-		}
+		how := c.how(rep)
 		bw := bufio.NewWriter(out)
 		fmt.Fprintf(bw, "Scenario %s under %s: %s, %s (%s)\n", tg.sc.Name, m, plural(len(rep.Outcomes), "outcome"), plural(len(rep.Failures), "failure"), how)
 		for _, o := range rep.Outcomes {
