@@ -1,0 +1,169 @@
+package main
+
+// Review of issue 10's user-facing side (sabre run, sabre test262): each
+// test here fails on the reviewed code for the reason its comment states.
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestReviewRun_FlagsAfterFile: docs/js.md documents the command as
+// "sabre run FILE.js [flags]" (and issue 10 as "sabre run FILE.js
+// [--mode explore|stress] [--strategy …]"), and sabre test262 accepts flags
+// after its paths; but sabre run stops parsing flags at the file, so
+// "sabre run FILE.js --json" exits 2 with "want one FILE.js, got 2
+// arguments". Expected: the flags are honoured wherever they stand.
+func TestReviewRun_FlagsAfterFile(t *testing.T) {
+	mp := filepath.Join("..", "..", "js", "examples", "mp.js")
+	code, out, errs := runCLI(t, "run", mp, "--json")
+	var j runJSON
+	if code != 0 || json.Unmarshal([]byte(out), &j) != nil || len(j.Outcomes) == 0 {
+		t.Fatalf(`"sabre run FILE.js --json" (the documented order): exit %d, stderr %q, stdout %q; want exit 0 and JSON`, code, errs, out)
+	}
+	code, out, errs = runCLI(t, "run", mp, "--mode", "stress", "--iterations", "5")
+	if code != 0 || !strings.Contains(out, "5 iterations") {
+		t.Fatalf(`"sabre run FILE.js --mode stress --iterations 5": exit %d, stderr %q, stdout %q`, code, errs, out)
+	}
+}
+
+// TestReviewRun_TopLevelRandomSilent: docs/js.md says top-level code must
+// be deterministic ("no Math.random, no Date") because it is evaluated
+// again in every agent; the brief for sabre run: nondeterministic top-level
+// code must be reported, not silently explored. Here the top level makes 1
+// or 2 SharedArrayBuffers at random. Only one direction is caught (the
+// agent's evaluation making more buffers than the setup's); when it makes
+// fewer, or the same number, the run exits 0 claiming a complete
+// exploration, with an outcome that changes from run to run (even "a:n=1"
+// next to sab0 and sab1: the setup made two buffers, the agent one). Expected: either
+// the nondeterminism is reported (a non-zero exit naming it), or
+// Math.random is deterministic in scenarios so that every run agrees.
+func TestReviewRun_TopLevelRandomSilent(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "rnd.js", `
+const n = Math.random() < 0.5 ? 1 : 2;
+for (let i = 0; i < n; i++) new SharedArrayBuffer(4);
+sabre.agent("a", () => { sabre.observe({ n }); });
+`)
+	// A run that exits non-zero naming the nondeterminism is fine (the
+	// setup's evaluation made fewer buffers than the agent's: that direction
+	// is caught); the runs that exit 0 must all agree.
+	outcomes := map[string]bool{}
+	for i := 0; i < 20; i++ {
+		code, out, errs := runCLI(t, "run", f)
+		if code != 0 {
+			if !strings.Contains(out+errs, "determin") {
+				t.Fatalf("exit %d without naming the nondeterminism: stdout %q stderr %q", code, out, errs)
+			}
+			continue
+		}
+		var os []string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "outcome ") {
+				os = append(os, l)
+			}
+		}
+		outcomes[strings.Join(os, " | ")] = true
+	}
+	if len(outcomes) > 1 {
+		t.Fatalf("runs of a file with Math.random at top level exited 0 (\"complete\") with different outcomes, the nondeterminism unreported: %v", outcomes)
+	}
+}
+
+// TestReviewRun_TopLevelSharedAccessSilent: docs/js.md says top-level
+// code must not touch shared memory, since it runs once per agent per
+// execution. A top-level Atomics.add is silently run three times (setup,
+// agent a, agent b: the final count is 3 for one add in the file) and
+// the exploration reports outcomes with exit 0. Expected: the access is
+// reported as bad input (the top-level code touched shared memory), as a
+// SharedArrayBuffer made inside an agent is.
+func TestReviewRun_TopLevelSharedAccessSilent(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "top.js", `
+const sab = new SharedArrayBuffer(4); const ia = new Int32Array(sab);
+Atomics.add(ia, 0, 1);
+sabre.agent("a", () => { sabre.observe({ x: Atomics.load(ia, 0) }); });
+sabre.agent("b", () => { sabre.observe({ x: Atomics.load(ia, 0) }); });
+`)
+	code, out, errs := runCLI(t, "run", f)
+	if code == 0 {
+		t.Fatalf("a top-level Atomics.add (run once per agent) was accepted silently: exit 0, stdout:\n%s%s", out, errs)
+	}
+}
+
+// TestReviewRun_PredicateExceptionSwallowed: a sabre.forbid predicate that
+// throws (here a TypeError: o.nope is undefined) is treated as "does not
+// match" (js/scenario.go matcher: err == nil && ok), so a typo in a
+// forbid silently disables it and the run exits 0. A require predicate's
+// exception is an error; a forbid's must be one too. Expected: a non-zero
+// exit naming the predicate's exception.
+func TestReviewRun_PredicateExceptionSwallowed(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "p.js", `
+sabre.agent("a", () => { sabre.observe({ x: 1 }); });
+sabre.forbid(o => o.nope.deeper === 1, "typo");
+`)
+	code, out, errs := runCLI(t, "run", f)
+	if code == 0 || !strings.Contains(out+errs, "TypeError") {
+		t.Fatalf("a forbid predicate that throws a TypeError on every outcome: exit %d, stdout %q stderr %q; want a failure naming the TypeError", code, out, errs)
+	}
+}
+
+// TestReviewRun_AgentSABPosition: docs/js.md: a SharedArrayBuffer made
+// inside an agent's function is refused, and errors point at
+// FILE:LINE:COL. The error points at the realm's internal shim instead
+// ("SharedArrayBuffer:5:66: GoError: …"), not at the user's file.
+// Expected: the failure names sab.js:2:.
+func TestReviewRun_AgentSABPosition(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "sab.js", "sabre.agent(\"a\", () => {\n  const s = new SharedArrayBuffer(4);\n});\n")
+	code, out, errs := runCLI(t, "run", f)
+	if code != 1 || !strings.Contains(errs, "sab.js:2:") {
+		t.Fatalf("exit %d, stderr %q (stdout %q); want exit 1 and the position sab.js:2:…", code, errs, out)
+	}
+}
+
+// TestReviewRun_AsyncRejectionPosition: a synchronous exception in an
+// agent reads "agent a: FILE:LINE:COL: Error: msg"; the same exception
+// thrown by an async agent reads "the agent's promise was rejected: Error:
+// async boom at a.js:3:9(6)": goja's stack line with its program counter
+// "(6)", and no FILE:LINE:COL: prefix. Expected: the same
+// "a.js:3:9: Error: async boom" form (docs/js.md: errors point at
+// file:line:col).
+func TestReviewRun_AsyncRejectionPosition(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "a.js", "sabre.agent(\"a\", async () => {\n  await null;\n  throw new Error(\"async boom\");\n});\n")
+	code, _, errs := runCLI(t, "run", f)
+	if code != 1 || !strings.Contains(errs, "a.js:3:9: Error: async boom") || regexp.MustCompile(`:\d+:\d+\(\d+\)`).MatchString(errs) {
+		t.Fatalf("exit %d, stderr %q; want exit 1 and \"a.js:3:9: Error: async boom\" without goja's pc", code, errs)
+	}
+}
+
+// TestReviewRun_ObserveNonObject: sabre.observe(obj) reports obj's
+// properties; sabre.observe(5) (wrong API use: a number, not an object)
+// is silently accepted and observes nothing (exit 0, "nothing
+// observed"), while sabre.observe(null) is a TypeError. Expected: a
+// TypeError at the call's file:line:col, like any other bad value.
+func TestReviewRun_ObserveNonObject(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "o.js", "sabre.agent(\"a\", () => {\n  sabre.observe(5);\n});\n")
+	code, out, errs := runCLI(t, "run", f)
+	if code == 0 || !strings.Contains(errs, "o.js:2:") {
+		t.Fatalf("sabre.observe(5): exit %d, stdout %q stderr %q; want a TypeError at o.js:2:…", code, out, errs)
+	}
+}
+
+// TestReviewRun_JUnitPathCheckedLate: sabre test262 --junit FILE opens
+// FILE only after every test ran: an unwritable path costs the whole run
+// (about 110 s on Atomics and SharedArrayBuffer) and then exits 2, which
+// also hides the run's own verdict (exit 1 when a test failed). Expected:
+// a bad --junit is bad usage, reported (exit 2) before any test runs.
+func TestReviewRun_JUnitPathCheckedLate(t *testing.T) {
+	root := filepath.Join("..", "..", "js", "test262", "testdata", "root")
+	if _, err := os.Stat(filepath.Join(root, "harness", "assert.js")); err != nil {
+		t.Skip(err)
+	}
+	bad := filepath.Join(t.TempDir(), "no", "such", "dir", "j.xml")
+	code, out, errs := runCLI(t, "test262", "--root", root, "--junit", bad, "test/pass.js")
+	if code != 2 || strings.Contains(out, "PASS") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2 before any test ran", code, out, errs)
+	}
+}
