@@ -167,3 +167,47 @@ func TestReviewRun_JUnitPathCheckedLate(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2 before any test ran", code, out, errs)
 	}
 }
+
+// TestReviewRun_StressIgnoresConfigName: docs/js.md: sabre.config({name})
+// is "the scenario's name (default: the file name)", and --mode explore
+// prints "Scenario mp under es2024: …" for js/examples/mp.js; but --mode
+// stress prints "Scenario ../../js/examples/mp.js under es2024: …" and
+// its JSON says "name": the file path. Expected: both modes name the
+// scenario by its configured name.
+func TestReviewRun_StressIgnoresConfigName(t *testing.T) {
+	mp := filepath.Join("..", "..", "js", "examples", "mp.js")
+	code, out, errs := runCLI(t, "run", "--mode", "stress", "--iterations", "5", mp)
+	if code != 0 || !strings.HasPrefix(out, "Scenario mp under es2024: ") {
+		t.Fatalf("exit %d, stderr %q; stdout begins %q, want \"Scenario mp under es2024: \" (sabre.config's name, as --mode explore prints it)", code, errs, firstLineOf(out))
+	}
+}
+
+func firstLineOf(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// TestReviewRun_WaitAsyncTimeoutFalseDeadlock: an agent awaiting
+// Atomics.waitAsync(ia, 0, 0, 50), which nothing notifies, must see
+// "timed-out" after 50 ms (ECMA-262 DoWait: the timeout job settles the
+// promise); under the explorer sabre run instead reports a "deadlock"
+// (exit 1) that the program cannot have. docs/js.md lists it as a
+// limitation ("a pending Atomics.waitAsync never times out under the
+// explorer, as for Go agents"), yet a synchronous Atomics.wait(ia, 0, 0,
+// 50) in the same place does time out under the explorer (outcome
+// to=1): the two waits disagree, and a correct program is reported as
+// deadlocked. Expected: the outcome to=1, no failure, exit 0.
+func TestReviewRun_WaitAsyncTimeoutFalseDeadlock(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "wa.js", `
+const sab = new SharedArrayBuffer(8); const ia = new Int32Array(sab);
+sabre.agent("w", async () => {
+  const r = Atomics.waitAsync(ia, 0, 0, 50);
+  const v = r.async ? await r.value : r.value;
+  sabre.observe({ to: v === "timed-out" });
+});
+`)
+	code, out, errs := runCLI(t, "run", f)
+	if code != 0 || !strings.Contains(out, "outcome w:to=1") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want the outcome w:to=1 and exit 0", code, out, errs)
+	}
+}
