@@ -211,3 +211,21 @@ sabre.agent("w", async () => {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want the outcome w:to=1 and exit 0", code, out, errs)
 	}
 }
+
+// TestReviewRun_AgentNameWithColon: sabre.agent accepts the name "a:b",
+// but observed values are keyed "agent:key" and split at the first colon
+// (js/scenario.go OutcomeObject), so agent a:b's x shows up as agent a's
+// "b:x": the predicate o["a:b"].x === 1 fails on an outcome printed as
+// a:b:x=1, a false "check" failure (exit 1). Expected: either the name is
+// refused at the sabre.agent call (exit 2, like "main"), or o["a:b"].x is
+// agent a:b's x (exit 0).
+func TestReviewRun_AgentNameWithColon(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "colon.js", `
+sabre.agent("a:b", () => { sabre.observe({ x: 1 }); });
+sabre.require(o => o["a:b"] !== undefined && o["a:b"].x === 1, "agent a:b's x");
+`)
+	code, out, errs := runCLI(t, "run", f)
+	if code == 1 {
+		t.Fatalf("exit 1: stdout %q, stderr %q; want the name refused (exit 2) or the require to hold (exit 0)", out, errs)
+	}
+}
