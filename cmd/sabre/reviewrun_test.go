@@ -229,3 +229,21 @@ sabre.require(o => o["a:b"] !== undefined && o["a:b"].x === 1, "agent a:b's x");
 		t.Fatalf("exit 1: stdout %q, stderr %q; want the name refused (exit 2) or the require to hold (exit 0)", out, errs)
 	}
 }
+
+// TestReviewRun_AsyncSetupRejectionSwallowed: an exception thrown by
+// sabre.setup's function is a "setup" failure (exit 1), and an async
+// agent's rejection is the agent's error (docs/js.md); but an async
+// setup function's rejection is dropped: its awaited code runs (an
+// Atomics.store after an await is visible to the agents), yet a throw
+// after the await leaves no trace and the run exits 0. Expected: the
+// rejection is a setup failure, as a synchronous throw is.
+func TestReviewRun_AsyncSetupRejectionSwallowed(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "asetup.js", `
+sabre.setup(async () => { await null; throw new Error("late setup boom"); });
+sabre.agent("a", () => {});
+`)
+	code, out, errs := runCLI(t, "run", f)
+	if code != 1 || !strings.Contains(errs, "late setup boom") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want a setup failure naming \"late setup boom\" (exit 1)", code, out, errs)
+	}
+}
