@@ -247,3 +247,42 @@ sabre.agent("a", () => {});
 		t.Fatalf("exit %d, stdout %q, stderr %q; want a setup failure naming \"late setup boom\" (exit 1)", code, out, errs)
 	}
 }
+
+// TestReviewRun_BigIntObservedLosesPrecision: docs/js.md lets
+// sabre.observe report "a BigInt within 64 bits", and the outcome keeps
+// it exactly (a:x=1152921504606846977), but the predicates see every
+// value as a Number (js/scenario.go OutcomeObject: "Values are numbers"):
+// 2n**60n and 2n**60n + 1n both become 1152921504606846976, so a
+// predicate that tells two observed BigInts apart is wrong: here
+// o.a.x !== o.b.x is false on an outcome printed as a:x=…976 b:x=…977, a
+// false "check" failure. Expected: a BigInt observation reaches the
+// predicate exactly (as a BigInt), so the require holds (exit 0).
+func TestReviewRun_BigIntObservedLosesPrecision(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "big.js", `
+sabre.agent("a", () => { sabre.observe({ x: 2n ** 60n }); });
+sabre.agent("b", () => { sabre.observe({ x: 2n ** 60n + 1n }); });
+sabre.require(o => o.a.x !== o.b.x, "a and b observed different values");
+`)
+	code, out, errs := runCLI(t, "run", f)
+	if code != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 0: the two observed BigInts differ", code, out, errs)
+	}
+}
+
+// TestReviewRun_ObserveBigUint64: a BigUint64Array holds values up to
+// 2^64-1 and docs/js.md lets sabre.observe report "a BigInt within 64
+// bits"; but observing Atomics.load of a BigUint64Array element whose top
+// bit is set is a TypeError "the BigInt 18446744073709551615n does not
+// fit in 64 bits" (it does: only signed 64-bit values are accepted), so
+// the natural observation of a 64-bit unsigned counter fails the agent.
+// Expected: the value is observed (exit 0).
+func TestReviewRun_ObserveBigUint64(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "u64.js", `
+const sab = new SharedArrayBuffer(8); const u = new BigUint64Array(sab);
+sabre.agent("a", () => { Atomics.store(u, 0, 2n ** 64n - 1n); sabre.observe({ x: Atomics.load(u, 0) }); });
+`)
+	code, out, errs := runCLI(t, "run", f)
+	if code != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want the BigUint64 value observed, exit 0", code, out, errs)
+	}
+}
