@@ -286,3 +286,33 @@ sabre.agent("a", () => { Atomics.store(u, 0, 2n ** 64n - 1n); sabre.observe({ x:
 		t.Fatalf("exit %d, stdout %q, stderr %q; want the BigUint64 value observed, exit 0", code, out, errs)
 	}
 }
+
+// TestReviewRun_VirtualTimerRealDate: in a scenario, time is virtual
+// (docs/js.md: "setTimeout(f, 1000) runs as soon as the loop has nothing
+// else to do") but Date.now() is the real wall clock, so an agent sees
+// its own setTimeout(r, 1000) fire about 0 ms after it was set: the
+// HTML/ECMAScript guarantee that a timer runs no sooner than its delay,
+// measured with Date, fails in both modes (and Date.now(), real time,
+// makes agents nondeterministic, which docs/js.md forbids). Expected:
+// Date (and any clock the agent can read) follows the virtual clock, so
+// the elapsed time is at least the delay (exit 0).
+func TestReviewRun_VirtualTimerRealDate(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "vt.js", `
+sabre.agent("a", async () => {
+  const t0 = Date.now();
+  await new Promise(r => setTimeout(r, 1000));
+  sabre.observe({ atLeastDelay: Date.now() - t0 >= 1000 });
+});
+sabre.require(o => o.atLeastDelay, "setTimeout(f, 1000) runs f no sooner than 1000 ms later");
+`)
+	for _, mode := range []string{"explore", "stress"} {
+		args := []string{"run", "--mode", mode, f}
+		if mode == "stress" {
+			args = []string{"run", "--mode", mode, "--iterations", "3", f}
+		}
+		code, out, errs := runCLI(t, args...)
+		if code != 0 {
+			t.Errorf("--mode %s: exit %d, stdout %q, stderr %q; want exit 0", mode, code, out, errs)
+		}
+	}
+}
