@@ -316,3 +316,28 @@ sabre.require(o => o.atLeastDelay, "setTimeout(f, 1000) runs f no sooner than 10
 		}
 	}
 }
+
+// TestReviewRun_GrowableSABGrownByAgent: docs/js.md maps new
+// SharedArrayBuffer(n, {maxByteLength}) to a World growable buffer, and
+// grow() to Buffer.Grow. But every agent re-evaluates the top level,
+// where the k-th new SharedArrayBuffer must be the World's k-th buffer
+// with the same length: once agent g has grown the buffer, agent r's
+// evaluation of new SharedArrayBuffer(4, {maxByteLength: 8}) meets a
+// buffer of length 8 and throws "TypeError: TypeError: SharedArrayBuffer:
+// Options.NewBuffer(4, 8) returned a buffer of length 8, …" at the realm's
+// internal "SharedArrayBuffer:5:66", failing agent r in every schedule
+// where g grows first. A growable buffer that an agent grows cannot be
+// used in a scenario at all. Expected: r sees the World's buffer (grown
+// or not), no failure, exit 0.
+func TestReviewRun_GrowableSABGrownByAgent(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "grow.js", `
+const sab = new SharedArrayBuffer(4, { maxByteLength: 8 });
+const ia = new Int32Array(sab);
+sabre.agent("g", () => { sab.grow(8); Atomics.store(ia, 1, 5); });
+sabre.agent("r", () => { sabre.observe({ bl: sab.byteLength }); });
+`)
+	code, out, errs := runCLI(t, "run", f)
+	if code != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 0 (r reads byteLength 4 or 8)", code, out, errs)
+	}
+}
