@@ -75,21 +75,23 @@ sabre.agent("a", () => { sabre.observe({ n }); });
 
 // TestReviewRun_TopLevelSharedAccessSilent: docs/js.md says top-level
 // code must not touch shared memory, since it runs once per agent per
-// execution. A top-level Atomics.add is silently run three times (setup,
-// agent a, agent b: the final count is 3 for one add in the file) and
-// the exploration reports outcomes with exit 0. Expected: the access is
-// reported as bad input (the top-level code touched shared memory), as a
-// SharedArrayBuffer made inside an agent is.
+// execution. A top-level Atomics.add is silently run twice (by the
+// setup's evaluation and by agent a's: the final count is 2 for one add
+// in the file) and the exploration reports its outcomes with exit 0.
+// Expected: the access is reported (as a SharedArrayBuffer made inside an
+// agent is), naming the top-level code.
 func TestReviewRun_TopLevelSharedAccessSilent(t *testing.T) {
 	f := writeFile(t, t.TempDir(), "top.js", `
 const sab = new SharedArrayBuffer(4); const ia = new Int32Array(sab);
 Atomics.add(ia, 0, 1);
 sabre.agent("a", () => { sabre.observe({ x: Atomics.load(ia, 0) }); });
-sabre.agent("b", () => { sabre.observe({ x: Atomics.load(ia, 0) }); });
 `)
 	code, out, errs := runCLI(t, "run", f)
 	if code == 0 {
-		t.Fatalf("a top-level Atomics.add (run once per agent) was accepted silently: exit 0, stdout:\n%s%s", out, errs)
+		t.Fatalf("a top-level Atomics.add (run once per evaluation) was accepted silently: exit 0, stdout:\n%s%s", out, errs)
+	}
+	if !strings.Contains(out+errs, "top-level") && !strings.Contains(out+errs, "top level") {
+		t.Fatalf("exit %d for another reason than the top-level access: stdout %q stderr %q", code, out, errs)
 	}
 }
 
