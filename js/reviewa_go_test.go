@@ -99,16 +99,16 @@ func TestReviewJS_Host262BroadcastDetachedPanics(t *testing.T) {
 func TestReviewJS_ZeroValuesPanic(t *testing.T) {
 	q := shared.NewQueue(0)
 	cases := map[string]func(){
-		"zero Agent RunScript": func() { var a Agent; _ = a.RunScript("x.js", "1") },
-		"zero Agent Eval":      func() { var a Agent; _, _ = a.Eval("x.js", "1") },
-		"zero Agent Post":      func() { var a Agent; _ = a.Post(func() {}) },
-		"zero Agent Interrupt": func() { var a Agent; a.Interrupt(nil) },
-		"zero Agent Close":     func() { var a Agent; a.Close() },
-		"nil Agent Close":      func() { var a *Agent; a.Close() },
-		"nil Agent RunScript":  func() { var a *Agent; _ = a.RunScript("x.js", "1") },
-		"NewQueueObject(nil realm)": func() { _ = NewQueueObject(nil, q) },
+		"zero Agent RunScript":       func() { var a Agent; _ = a.RunScript("x.js", "1") },
+		"zero Agent Eval":            func() { var a Agent; _, _ = a.Eval("x.js", "1") },
+		"zero Agent Post":            func() { var a Agent; _ = a.Post(func() {}) },
+		"zero Agent Interrupt":       func() { var a Agent; a.Interrupt(nil) },
+		"zero Agent Close":           func() { var a Agent; a.Close() },
+		"nil Agent Close":            func() { var a *Agent; a.Close() },
+		"nil Agent RunScript":        func() { var a *Agent; _ = a.RunScript("x.js", "1") },
+		"NewQueueObject(nil realm)":  func() { _ = NewQueueObject(nil, q) },
 		"NewQueueObject(zero realm)": func() { _ = NewQueueObject(&Realm{}, q) },
-		"NewHost262(zero Agent)": func() { _, _ = NewHost262(&Agent{}) },
+		"NewHost262(zero Agent)":     func() { _, _ = NewHost262(&Agent{}) },
 	}
 	for name, f := range cases {
 		noPanic(t, name, f)
