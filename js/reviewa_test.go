@@ -167,3 +167,36 @@ var _ = fmt.Sprint
 var _ = strings.Contains
 var _ = time.Second
 var _ = shared.Int32
+
+// Built-in functions use the realm's intrinsics, not whatever the global
+// bindings hold when they run (ECMA-262: abstract operations such as
+// ToIntegerOrInfinity, ToBigInt, Construct and TypedArrayCreateSameType's
+// intrinsic %Int32Array% — 23.2.4.3 — never read globals). The realm's JS
+// shims look up Reflect (construct, and Reflect.get in every constructor
+// Proxy's get trap), Math.trunc, BigInt.asUintN, Array.prototype.slice and
+// globalThis[TypedArrayName] when called, so a script that reassigns or
+// deletes a global breaks or changes the typed arrays — even goja's own,
+// non-shared ones (new Int32Array(4) throws once Reflect is gone).
+func TestReviewJS_ShimsUseMutableGlobals(t *testing.T) {
+	cases := []struct{ name, src, want string }{
+		{"Reflect deleted: new Int32Array(4)", `delete globalThis.Reflect; String(new Int32Array(4).length)`, "4"},
+		{"Reflect deleted: new Int32Array(sab)", `var I = Int32Array; delete globalThis.Reflect; String(new I(new SharedArrayBuffer(8)).length)`, "2"},
+		{"Math.trunc patched: at", `var ia = new Int32Array(new SharedArrayBuffer(16)); ia.set([1,2,3,4]); Math.trunc = () => 0; String(ia.at(-1))`, "4"},
+		{"Math.trunc patched: slice", `var ia = new Int32Array(new SharedArrayBuffer(16)); ia.set([1,2,3,4]); Math.trunc = () => 0; ia.slice(2).join()`, "3,4"},
+		{"Array.prototype.slice patched: set", `var ia = new Int32Array(new SharedArrayBuffer(16)); Array.prototype.slice = () => [42]; ia.set(new Int32Array([5,6])); ia.join()`, "5,6,0,0"},
+		{"BigInt deleted: fill", `var ba = new BigInt64Array(new SharedArrayBuffer(8)); delete globalThis.BigInt; ba.fill(3n); String(ba[0])`, "3"},
+		{"global Int32Array replaced: toReversed", `var ia = new Int32Array(new SharedArrayBuffer(8)); ia.set([1,2]); globalThis.Int32Array = null; ia.toReversed().join()`, "2,1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := reviewAgent(t)
+			v, err := reviewEval(t, a, c.src)
+			if err != nil {
+				t.Fatalf("%s: %v", c.src, err)
+			}
+			if v.String() != c.want {
+				t.Errorf("%s: got %q, want %q", c.src, v.String(), c.want)
+			}
+		})
+	}
+}
