@@ -199,3 +199,36 @@ func TestReviewJS_UnreachableSABsRetained(t *testing.T) {
 		t.Errorf("heap grew by %d MiB after making 256 unreachable 1 MiB SharedArrayBuffers: the realm keeps them alive", grew>>20)
 	}
 }
+
+// Under a VirtualClock, the agent's clock (setTimeout, $262.agent.sleep,
+// $262.agent.monotonicNow) and Atomics.wait's timeout live on different
+// time lines: Atomics.wait(ia, 0, 0, 50) waits 50 ms of real time and
+// returns "timed-out" while monotonicNow() has not moved. test262's
+// multi-agent tests (INTERPRETING.md: monotonicNow is a monotonic
+// DOMHighResTimeStamp; e.g. Atomics/wait/*-timeout*.js assert
+// `$262.agent.monotonicNow() - before >= TIMEOUT` after a timed-out wait)
+// rely on a wait's timeout being measured on the same clock as
+// monotonicNow. A run under a VirtualClock ("deterministic runs",
+// docs/js.md) thus sees a wait that timed out after no time at all.
+func TestReviewJS_VirtualClockWaitTimeout(t *testing.T) {
+	a, err := NewAgent(AgentOptions{Name: "main", CanBlock: true, Clock: &VirtualClock{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewHost262(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	v, err := a.Eval("review.js", `
+		var ia = new Int32Array(new SharedArrayBuffer(4));
+		var before = $262.agent.monotonicNow();
+		var r = Atomics.wait(ia, 0, 0, 50);
+		r + " " + ($262.agent.monotonicNow() - before >= 50);`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.String() != "timed-out true" {
+		t.Errorf("got %q, want \"timed-out true\": a timed-out wait of 50 ms took no time on the agent's clock", v)
+	}
+}
