@@ -3,6 +3,7 @@ package js
 // Reviewer's tests (review A of issue 10), Go side: panics and hangs.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/shared"
 )
 
@@ -230,5 +232,38 @@ func TestReviewJS_VirtualClockWaitTimeout(t *testing.T) {
 	}
 	if v.String() != "timed-out true" {
 		t.Errorf("got %q, want \"timed-out true\": a timed-out wait of 50 ms took no time on the agent's clock", v)
+	}
+}
+
+// sabre.observe(obj): "anything else is a TypeError pointing at the call's
+// file:line:col" (docs/js.md, JS scenarios). A typed array whose buffer was
+// detached (here by a Queue transfer) makes observedValue call
+// goja.Value.Export, which panics ("unsafe.Slice: len out of range"): the
+// agent fails with a Go panic message, not the documented TypeError at
+// d.js:5.
+func TestReviewJS_ObserveDetachedTypedArrayPanics(t *testing.T) {
+	src := `const q = sabre.queue(0);
+sabre.agent("a", () => {
+  var ab = new ArrayBuffer(8); var u = new Uint8Array(ab);
+  q.put(ab, {transfer: [ab]});
+  sabre.observe({x: u});
+});`
+	sc, err := Scenario("d.js", src, ScenarioOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep *scenarios.Report
+	noPanic(t, "scenarios.Run", func() {
+		rep, err = scenarios.Run(context.Background(), sc, scenarios.Options{})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep == nil || len(rep.Failures) == 0 {
+		t.Fatal("no failure reported for sabre.observe of a typed array")
+	}
+	msg := fmt.Sprint(rep.Failures[0])
+	if strings.Contains(msg, "panicked") || !strings.Contains(msg, "TypeError") || !strings.Contains(msg, "d.js:5:") {
+		t.Errorf("failure %q, want a TypeError at d.js:5:…, not a Go panic", msg)
 	}
 }
