@@ -267,3 +267,28 @@ sabre.agent("a", () => {
 		t.Errorf("failure %q, want a TypeError at d.js:5:…, not a Go panic", msg)
 	}
 }
+
+// %TypedArray%.prototype.set(source) with a typed-array source whose buffer
+// is detached is a TypeError (23.2.3.26.1 SetTypedArrayFromTypedArray:
+// "If IsTypedArrayOutOfBounds(srcRecord) is true, throw a TypeError"; goja's
+// own arrays do throw). On a host view over a SharedArrayBuffer the shim
+// reads the detached source's length (0) and copies nothing, silently.
+func TestReviewJS_SetFromDetachedSource(t *testing.T) {
+	a := reviewAgent(t)
+	_ = a.Runtime().Set("$detach", func(c goja.FunctionCall) goja.Value {
+		a.Realm().Throw(a.Realm().DetachArrayBuffer(c.Argument(0)))
+		return goja.Undefined()
+	})
+	v, err := reviewEval(t, a, `
+		var ia = new Int32Array(new SharedArrayBuffer(16));
+		var ab = new ArrayBuffer(8); var n = new Int32Array(ab); $detach(ab);
+		var out = [];
+		for (var tgt of [ia, new Int32Array(4)]) { try { tgt.set(n); out.push("none"); } catch (e) { out.push(e.name); } }
+		out.join();`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.String() != "TypeError,TypeError" {
+		t.Errorf("host view, goja's array: got %q, want \"TypeError,TypeError\"", v)
+	}
+}
