@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
@@ -15,6 +17,38 @@ import (
 	"github.com/sabre-mm/sabre/scenarios"
 	"github.com/sabre-mm/sabre/shared"
 )
+
+// inChild runs body in a child process (the test binary re-run for this
+// test only) when the Go panic under test may be fatal: under -race
+// (checkptr) goja's Export of a detached typed array is "fatal error:
+// unsafe.Slice: ptr is nil and len is not zero", which no recover catches
+// and which would take the whole package's test run down with it. The
+// parent fails with the child's output if the child fails or dies.
+func inChild(t *testing.T, body func(t *testing.T)) {
+	t.Helper()
+	switch sub := os.Getenv("SABRE_REVIEWA_SUB"); sub {
+	case t.Name():
+		body(t)
+		return
+	case "":
+	default:
+		t.Skip("child process for", sub)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+strings.Split(t.Name(), "/")[0]+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "SABRE_REVIEWA_SUB="+t.Name())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s := string(out)
+		if i := strings.Index(s, "fatal error"); i >= 0 {
+			s = s[i:min(len(s), i+300)]
+		} else if i := strings.Index(s, "--- FAIL"); i >= 0 {
+			s = s[i:min(len(s), i+1500)]
+		} else if len(s) > 1500 {
+			s = s[:1500]
+		}
+		t.Errorf("in a child process (%v):\n%s", err, s)
+	}
+}
 
 // noPanic runs f and reports a Go panic escaping it as a test failure.
 func noPanic(t *testing.T, what string, f func()) {
@@ -43,29 +77,31 @@ func TestReviewJS_QueuePutDetachedTypedArrayPanics(t *testing.T) {
 		`q.put({__sabreQueue: u})`,
 	} {
 		t.Run(src, func(t *testing.T) {
-			a := reviewAgent(t)
-			_ = a.Runtime().Set("q", NewQueueObject(a.Realm(), shared.NewQueue(0)))
-			if _, err := a.Eval("setup.js", `var ab = new ArrayBuffer(8); var u = new Uint8Array(ab); $detach(ab); u.length`); err == nil {
-				t.Fatal("setup: $detach should not exist yet")
-			}
-			_ = a.Runtime().Set("$detach", func(c goja.FunctionCall) goja.Value {
-				a.Realm().Throw(a.Realm().DetachArrayBuffer(c.Argument(0)))
-				return goja.Undefined()
+			inChild(t, func(t *testing.T) {
+				a := reviewAgent(t)
+				_ = a.Runtime().Set("q", NewQueueObject(a.Realm(), shared.NewQueue(0)))
+				if _, err := a.Eval("setup.js", `var ab = new ArrayBuffer(8); var u = new Uint8Array(ab); $detach(ab); u.length`); err == nil {
+					t.Fatal("setup: $detach should not exist yet")
+				}
+				_ = a.Runtime().Set("$detach", func(c goja.FunctionCall) goja.Value {
+					a.Realm().Throw(a.Realm().DetachArrayBuffer(c.Argument(0)))
+					return goja.Undefined()
+				})
+				if _, err := a.Eval("setup.js", `var ab = new ArrayBuffer(8); var u = new Uint8Array(ab); $detach(ab);`); err != nil {
+					t.Fatal(err)
+				}
+				var v goja.Value
+				var err error
+				noPanic(t, src, func() {
+					v, err = a.Eval("review.js", `try { `+src+`; "no error" } catch (e) { e.name }`)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v != nil && v.String() != "TypeError" {
+					t.Errorf("%s: got %v, want a TypeError", src, v)
+				}
 			})
-			if _, err := a.Eval("setup.js", `var ab = new ArrayBuffer(8); var u = new Uint8Array(ab); $detach(ab);`); err != nil {
-				t.Fatal(err)
-			}
-			var v goja.Value
-			var err error
-			noPanic(t, src, func() {
-				v, err = a.Eval("review.js", `try { `+src+`; "no error" } catch (e) { e.name }`)
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if v != nil && v.String() != "TypeError" {
-				t.Errorf("%s: got %v, want a TypeError", src, v)
-			}
 		})
 	}
 }
@@ -76,23 +112,25 @@ func TestReviewJS_QueuePutDetachedTypedArrayPanics(t *testing.T) {
 // panic. Host262.broadcast calls num.Export(), which panics on goja's
 // detached typed arrays; the panic escapes RunScript.
 func TestReviewJS_Host262BroadcastDetachedPanics(t *testing.T) {
-	a, err := NewAgent(AgentOptions{Name: "main", CanBlock: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := NewHost262(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	noPanic(t, "broadcast", func() {
-		err = a.RunScript("review.js", `
+	inChild(t, func(t *testing.T) {
+		a, err := NewAgent(AgentOptions{Name: "main", CanBlock: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := NewHost262(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		noPanic(t, "broadcast", func() {
+			err = a.RunScript("review.js", `
 			var ab = new ArrayBuffer(8); var u = new Uint8Array(ab); $262.detachArrayBuffer(ab);
 			try { $262.agent.broadcast(new SharedArrayBuffer(4), u); } catch (e) { if (!(e instanceof TypeError)) throw e; }`)
+		})
+		if err != nil {
+			t.Error(err)
+		}
 	})
-	if err != nil {
-		t.Error(err)
-	}
 }
 
 // Bad input from Go gets a clear error, never a panic (house rules). The
@@ -242,30 +280,32 @@ func TestReviewJS_VirtualClockWaitTimeout(t *testing.T) {
 // agent fails with a Go panic message, not the documented TypeError at
 // d.js:5.
 func TestReviewJS_ObserveDetachedTypedArrayPanics(t *testing.T) {
-	src := `const q = sabre.queue(0);
+	inChild(t, func(t *testing.T) {
+		src := `const q = sabre.queue(0);
 sabre.agent("a", () => {
   var ab = new ArrayBuffer(8); var u = new Uint8Array(ab);
   q.put(ab, {transfer: [ab]});
   sabre.observe({x: u});
 });`
-	sc, err := Scenario("d.js", src, ScenarioOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep *scenarios.Report
-	noPanic(t, "scenarios.Run", func() {
-		rep, err = scenarios.Run(context.Background(), sc, scenarios.Options{})
+		sc, err := Scenario("d.js", src, ScenarioOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep *scenarios.Report
+		noPanic(t, "scenarios.Run", func() {
+			rep, err = scenarios.Run(context.Background(), sc, scenarios.Options{})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep == nil || len(rep.Failures) == 0 {
+			t.Fatal("no failure reported for sabre.observe of a typed array")
+		}
+		msg := fmt.Sprint(rep.Failures[0])
+		if strings.Contains(msg, "panicked") || !strings.Contains(msg, "TypeError") || !strings.Contains(msg, "d.js:5:") {
+			t.Errorf("failure %q, want a TypeError at d.js:5:…, not a Go panic", msg)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep == nil || len(rep.Failures) == 0 {
-		t.Fatal("no failure reported for sabre.observe of a typed array")
-	}
-	msg := fmt.Sprint(rep.Failures[0])
-	if strings.Contains(msg, "panicked") || !strings.Contains(msg, "TypeError") || !strings.Contains(msg, "d.js:5:") {
-		t.Errorf("failure %q, want a TypeError at d.js:5:…, not a Go panic", msg)
-	}
 }
 
 // %TypedArray%.prototype.set(source) with a typed-array source whose buffer

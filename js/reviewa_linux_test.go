@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && !race
 
 package js
 
@@ -23,6 +23,7 @@ import (
 // memory" — a few lines of sandboxed JavaScript, well within any time
 // budget, kill the host.
 //
+// Not under -race: the race runtime needs more address space than the limit.
 // The test re-runs itself in a child process whose address space is limited
 // to 6 GiB (RLIMIT_AS), so that the third 4 GiB reservation cannot succeed,
 // and expects the child to catch a RangeError and exit normally.
