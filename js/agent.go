@@ -183,24 +183,46 @@ func (a *Agent) Clock() Clock { return a.loop.clock }
 // (Host). Safe from any goroutine; false once the agent is closed or
 // cancelled.
 func (a *Agent) Post(fn func()) bool {
-	if fn == nil || a.ctx.Err() != nil {
+	if fn == nil || !a.ok() || a.ctx.Err() != nil {
 		return false
 	}
 	return a.loop.post(fn)
 }
 
 // Hold keeps the event loop alive until release is called (Host).
-func (a *Agent) Hold() (release func()) { return a.loop.hold() }
+func (a *Agent) Hold() (release func()) {
+	if !a.ok() {
+		return func() {}
+	}
+	return a.loop.hold()
+}
 
 // Context is the agent's context (Host): cancelled by Interrupt, Close,
 // the budget or the parent context; its cause says which.
-func (a *Agent) Context() context.Context { return a.ctx }
+func (a *Agent) Context() context.Context {
+	if !a.ok() {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(errNoAgent)
+		return ctx
+	}
+	return a.ctx
+}
+
+// ok reports whether a was made by NewAgent (a nil or zero Agent is not:
+// its methods then do nothing, or return an error saying so).
+func (a *Agent) ok() bool { return a != nil && a.rt != nil && a.loop != nil && a.cancel != nil }
+
+// errNoAgent is the error of a method of a nil or zero Agent.
+var errNoAgent = errors.New("js: no agent (nil, or not made by NewAgent)")
 
 // Interrupt stops the agent from any goroutine: its context is cancelled
 // with cause err (nil: "interrupted"), running JavaScript is interrupted,
 // a blocked Atomics.wait is released; the run returns an error wrapping
 // err.
 func (a *Agent) Interrupt(err error) {
+	if !a.ok() {
+		return
+	}
 	if err == nil {
 		err = errors.New("interrupted")
 	}
@@ -211,6 +233,9 @@ func (a *Agent) Interrupt(err error) {
 // running, further Posts are refused and queued ones dropped. Safe from
 // any goroutine, more than once.
 func (a *Agent) Close() {
+	if !a.ok() {
+		return
+	}
 	a.closeOnce.Do(func() {
 		a.cancel(fmt.Errorf("js agent %q: %w", a.name, ErrClosed))
 		a.loop.close()
@@ -237,6 +262,9 @@ func (a *Agent) cause() error {
 // file:line:col), a syntax error, or the cause of the agent's
 // cancellation.
 func (a *Agent) RunScript(name, src string) error {
+	if !a.ok() {
+		return errNoAgent
+	}
 	p, err := goja.Compile(name, src, false)
 	if err != nil {
 		return err
@@ -247,6 +275,9 @@ func (a *Agent) RunScript(name, src string) error {
 // RunProgram is RunScript for a compiled program (a *goja.Program may be
 // shared by many agents).
 func (a *Agent) RunProgram(p *goja.Program) error {
+	if !a.ok() {
+		return errNoAgent
+	}
 	if p == nil {
 		return fmt.Errorf("js agent %q: RunProgram of a nil program", a.name)
 	}
@@ -263,6 +294,9 @@ func (a *Agent) RunProgram(p *goja.Program) error {
 // functions from Go). An error fn returns (a JS exception) ends the run
 // before the loop. Errors as RunScript.
 func (a *Agent) Do(fn func() error) error {
+	if !a.ok() {
+		return errNoAgent
+	}
 	if fn == nil {
 		return fmt.Errorf("js agent %q: Do of a nil function", a.name)
 	}
@@ -291,6 +325,9 @@ func (a *Agent) Start(name, src string) <-chan error {
 // Eval runs src on the calling goroutine without running the event loop
 // and returns its completion value (for hosts and tests).
 func (a *Agent) Eval(name, src string) (goja.Value, error) {
+	if !a.ok() {
+		return nil, errNoAgent
+	}
 	if !a.running.CompareAndSwap(false, true) {
 		return nil, fmt.Errorf("js agent %q: already running on another goroutine", a.name)
 	}

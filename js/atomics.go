@@ -39,7 +39,7 @@ func (m *realmImpl) validateIntegerTypedArray(v goja.Value, waitable bool) atomi
 	} else {
 		o, ok := v.(*goja.Object)
 		if !ok {
-			panic(m.typeError("Atomics: %v is not a typed array", v))
+			panic(m.typeError("Atomics: %s is not a typed array", describe(v)))
 		}
 		tag, err := m.origTag(o)
 		if err != nil {
@@ -47,7 +47,7 @@ func (m *realmImpl) validateIntegerTypedArray(v goja.Value, waitable bool) atomi
 		}
 		k, ok := kindByName[tag.String()]
 		if goja.IsUndefined(tag) || !ok {
-			panic(m.typeError("Atomics: %v is not a typed array", v))
+			panic(m.typeError("Atomics: %s is not a typed array", describe(v)))
 		}
 		t = atomicTarget{nat: o, kind: k}
 		if m.natDetached(o) {

@@ -81,8 +81,8 @@ type broadcast262 struct {
 // NewHost262 installs $262 (and the test262 host's print, already
 // installed by NewAgent) in main.
 func NewHost262(main *Agent) (*Host262, error) {
-	if main == nil {
-		return nil, errors.New("js.NewHost262: nil agent")
+	if !main.ok() {
+		return nil, errors.New("js.NewHost262: no agent (nil, or not made by NewAgent)")
 	}
 	h := &Host262{main: main, clock: main.loop.clock}
 	h.t0 = h.clock.Now()
@@ -381,7 +381,7 @@ func (h *Host262) broadcast(a *Agent, sab, num goja.Value) {
 		buf = b
 	}
 	var n any
-	switch x := num.Export().(type) {
+	switch x := export(num).(type) {
 	case nil:
 	case *big.Int:
 		n = new(big.Int).Set(x)

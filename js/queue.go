@@ -12,7 +12,7 @@ import (
 	"github.com/sabre-mm/sabre/shared"
 )
 
-// NewQueueObject returns a JS object for q (a shared.Queue handle bound to
+// NewQueueObject (nil for a nil realm or one not made by Install) returns a JS object for q (a shared.Queue handle bound to
 // the realm's agent, or to be bound: NewQueueObject binds it) in realm r,
 // with PEP 734's names:
 //
@@ -36,6 +36,9 @@ import (
 // named QueueFull or QueueEmpty; one whose agent is over its budget throws
 // the budget's error. Blocking puts and gets use the realm's Host context.
 func NewQueueObject(r *Realm, q *shared.Queue) *goja.Object {
+	if r == nil || r.rt == nil || r.impl == nil {
+		return nil // no realm (nil, or not made by Install)
+	}
 	rt := r.Runtime()
 	if a := r.Agent(); a != nil {
 		q = q.For(a)
@@ -135,7 +138,7 @@ func (qo *queueObject) put(nowait bool) func(goja.FunctionCall) goja.Value {
 		timeout, transfer := qo.options(call.Argument(1), op)
 		var abs []goja.ArrayBuffer
 		for i, t := range transfer {
-			ab, ok := t.Export().(goja.ArrayBuffer)
+			ab, ok := exportArrayBuffer(t)
 			if !ok {
 				if _, sh := BufferOf(t); sh {
 					panic(qo.rt.NewTypeError(fmt.Sprintf("%s: transfer[%d]: cannot transfer a SharedArrayBuffer (it passes by reference)", op, i)))
@@ -217,6 +220,11 @@ func (c *itemConverter) fail(path, format string, a ...any) {
 	panic(c.qo.rt.NewTypeError(fmt.Sprintf("%s: %s: %s", c.op, path, fmt.Sprintf(format, a...))))
 }
 
+// maxQueueArray is the most elements an array put on a queue may have: a
+// (sparse) array of 2**32-1 elements would otherwise make a 64 GiB slice,
+// an out-of-memory no recover catches.
+const maxQueueArray = 1 << 24
+
 func (c *itemConverter) toGo(v goja.Value, path string, depth int) any {
 	switch {
 	case v == nil || goja.IsUndefined(v) || goja.IsNull(v):
@@ -225,7 +233,13 @@ func (c *itemConverter) toGo(v goja.Value, path string, depth int) any {
 	if _, ok := v.(*goja.Symbol); ok {
 		c.fail(path, "the symbol %s cannot be put on a queue", v)
 	}
-	switch x := v.Export().(type) {
+	// Primitives by their export; an object is never exported whole (an
+	// Array's export copies every element, a sparse one of 2**32-1 too).
+	var prim any
+	if _, isObj := v.(*goja.Object); !isObj {
+		prim = export(v)
+	}
+	switch x := prim.(type) {
 	case int64:
 		return x
 	case float64:
@@ -245,11 +259,11 @@ func (c *itemConverter) toGo(v goja.Value, path string, depth int) any {
 		return b
 	}
 	if hv := o.Get(queueKey); hv != nil {
-		if h, ok := hv.Export().(queueHandle); ok {
+		if h, ok := export(hv).(queueHandle); ok {
 			return h.q
 		}
 	}
-	if ab, ok := o.Export().(goja.ArrayBuffer); ok {
+	if ab, ok := exportArrayBuffer(o); ok {
 		for i, t := range c.transfer {
 			if t.SameAs(o) {
 				c.used[i] = true
@@ -267,7 +281,10 @@ func (c *itemConverter) toGo(v goja.Value, path string, depth int) any {
 		}
 		c.seen[o] = true
 		defer delete(c.seen, o)
-		n := int(o.Get("length").ToInteger())
+		n := o.Get("length").ToInteger()
+		if n > maxQueueArray {
+			c.fail(path, "an array of %d elements is more than a queue item may hold (%d)", n, maxQueueArray)
+		}
 		out := make([]any, n)
 		for i := range n {
 			out[i] = c.toGo(o.Get(fmt.Sprint(i)), fmt.Sprintf("%s[%d]", path, i), depth+1)

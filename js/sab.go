@@ -107,8 +107,20 @@ func (m *realmImpl) getPrototypeFromConstructor(newTarget goja.Value, def *goja.
 	return p
 }
 
+// MaxSharedBufferLength is the largest length, and the largest
+// maxByteLength, a new SharedArrayBuffer may have in a realm (1 GiB): a
+// growable buffer reserves its maximum up front (shared.NewGrowableBuffer),
+// and a larger request throws a RangeError, as ECMA-262 lets
+// CreateSharedByteDataBlock do when it cannot allocate, rather than risk
+// an out-of-memory that kills the process (no recover catches one).
+const MaxSharedBufferLength = 1 << 30
+
 func (m *realmImpl) newBuffer(length, max int) (*shared.Buffer, error) {
 	a := m.r.opts.Agent
+	if length > MaxSharedBufferLength || max > MaxSharedBufferLength {
+		return nil, shared.Errorf(shared.RangeError, "SharedArrayBuffer",
+			"a length of %d and a maxByteLength of %d: more than the realm allows (js.MaxSharedBufferLength, %d bytes)", length, max, MaxSharedBufferLength)
+	}
 	if m.r.opts.NewBuffer != nil {
 		b, err := m.r.opts.NewBuffer(length, max)
 		if err != nil {
@@ -117,7 +129,13 @@ func (m *realmImpl) newBuffer(length, max int) (*shared.Buffer, error) {
 		if b == nil {
 			return nil, shared.Errorf(shared.TypeError, "SharedArrayBuffer", "Options.NewBuffer returned a nil buffer")
 		}
-		if b.ByteLength() != length || (max >= 0 && (!b.Growable() || b.MaxByteLength() != max)) || (max < 0 && b.Growable()) {
+		// A growable buffer may have grown already (another agent sharing
+		// it grew it): its length is then at least the one asked for.
+		badLen := b.ByteLength() != length
+		if max >= 0 {
+			badLen = b.ByteLength() < length
+		}
+		if badLen || (max >= 0 && (!b.Growable() || b.MaxByteLength() != max)) || (max < 0 && b.Growable()) {
 			return nil, shared.Errorf(shared.TypeError, "SharedArrayBuffer",
 				"Options.NewBuffer(%d, %d) returned a buffer of length %d, maximum %d, growable %v",
 				length, max, b.ByteLength(), b.MaxByteLength(), b.Growable())

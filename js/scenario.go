@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"math/rand/v2"
 	"os"
 	"regexp"
 	"sort"
@@ -102,14 +103,18 @@ func Scenario(filename, src string, opts ScenarioOptions) (*scenarios.Scenario, 
 			sc.Expect = append(sc.Expect, scenarios.Expectation{Name: p.name, Match: s.matcher(i)})
 		}
 	}
-	if slices := s.requires(); len(slices) > 0 {
+	if len(s.preds) > 0 {
+		// Every predicate is judged on every allowed outcome: a require
+		// that does not hold fails the execution, and so does a predicate
+		// that throws (a forbid or allow whose Match would otherwise count
+		// the exception as "no match" and silently check nothing).
 		sc.Check = func(o *scenarios.Outcome) error {
-			for _, i := range slices {
+			for i := range s.preds {
 				ok, err := s.judge(i, o)
 				if err != nil {
 					return err
 				}
-				if !ok {
+				if !ok && s.preds[i].kind == "require" {
 					return fmt.Errorf("sabre.require %s does not hold for %s", s.preds[i].name, o.Key())
 				}
 			}
@@ -145,16 +150,6 @@ type predicate struct {
 	kind string // forbid, allow, require
 	name string
 	pos  string // file:line:col of the call
-}
-
-func (s *jsScenario) requires() []int {
-	var out []int
-	for i, p := range s.preds {
-		if p.kind == "require" {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // mode is what a runtime evaluating the file is for.
@@ -205,7 +200,7 @@ func (s *jsScenario) newEvaluation(m mode, a *shared.Agent, host Host, newBuffer
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.file, err)
 	}
-	return s.evaluationIn(rt, realm, m, a), nil
+	return s.evaluationIn(rt, realm, m, a, nil), nil
 }
 
 // pos is the file:line:col of the JS code calling the current Go function.
@@ -247,6 +242,10 @@ func (e *evaluation) installSabre() {
 		}
 		if name == "" || name == "main" {
 			e.typeError("sabre.agent: the agent name %q is reserved or empty", name)
+		}
+		if strings.ContainsAny(name, ": \t\n=") {
+			// outcome keys read agent:key=value
+			e.typeError("sabre.agent: the agent name %q has a colon, a space or '=': outcome keys read agent:key=value", name)
 		}
 		for _, n := range e.agentNames {
 			if n == name {
@@ -295,7 +294,11 @@ func (e *evaluation) installSabre() {
 		if e.top {
 			e.typeError("sabre.observe: called by top-level code; call it from an agent (or sabre.setup) function")
 		}
-		obj := call.Argument(0).ToObject(rt)
+		arg0 := call.Argument(0)
+		if _, isObj := arg0.(*goja.Object); !isObj {
+			e.typeError("sabre.observe: %s is not an object of named values ({x: …})", arg0)
+		}
+		obj := arg0.ToObject(rt)
 		keys := obj.Keys()
 		vals := make([]int64, len(keys))
 		for i, k := range keys {
@@ -381,7 +384,7 @@ func (e *evaluation) installSabre() {
 // observedValue converts an observed JS value: an integral number (within
 // ±2^53), a boolean (1 or 0) or a BigInt within int64.
 func observedValue(v goja.Value) (int64, string) {
-	switch x := v.Export().(type) {
+	switch x := export(v).(type) {
 	case int64:
 		return x, ""
 	case float64:
@@ -534,8 +537,16 @@ func (s *jsScenario) setup(w *scenarios.World) error {
 		return fmt.Errorf("%s: the top-level code declared %d agents, not %d as when it was loaded: it must be deterministic", s.file, len(e.agentNames), len(s.agents))
 	}
 	if e.setupFn != nil {
-		if err := s.bounded(e.rt, "sabre.setup's function", func() error { _, err := e.setupFn(goja.Undefined()); return err }); err != nil {
+		var v goja.Value
+		if err := s.bounded(e.rt, "sabre.setup's function", func() (err error) { v, err = e.setupFn(goja.Undefined()); return err }); err != nil {
 			return fmt.Errorf("sabre.setup: %w", jsError(err))
+		}
+		// An async setup function: its promise has settled by now (its
+		// jobs ran when the call returned) unless it waits, which it may
+		// not (the setup has no event loop); a rejection is the setup's
+		// error.
+		if err := promiseError(v); err != nil {
+			return fmt.Errorf("sabre.setup: %w", err)
 		}
 	}
 	for k, name := range e.agentNames {
@@ -571,7 +582,7 @@ func (s *jsScenario) runAgent(k int, a *shared.Agent, w *scenarios.World, ex *ex
 		return err
 	}
 	defer ag.Close()
-	e := s.evaluationIn(ag.Runtime(), ag.Realm(), modeAgent, a)
+	e := s.evaluationIn(ag.Runtime(), ag.Realm(), modeAgent, a, ag.Clock())
 	e.world, e.exec = w, ex
 	var p *goja.Promise
 	err = ag.Do(func() error {
@@ -595,21 +606,45 @@ func (s *jsScenario) runAgent(k int, a *shared.Agent, w *scenarios.World, ex *ex
 		return jsError(err)
 	}
 	if p != nil {
-		switch p.State() {
-		case goja.PromiseStateRejected:
-			r := p.Result()
-			if o, ok := r.(*goja.Object); ok {
-				if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
-					return fmt.Errorf("the agent's promise was rejected: %s", st.String())
-				}
-			}
-			return fmt.Errorf("the agent's promise was rejected: %s", r)
-		case goja.PromiseStatePending:
-			return errors.New("the agent's promise never settled (its event loop ran out of work)")
+		if err := promiseError(p); err != nil {
+			return fmt.Errorf("the agent's %w", err)
 		}
 	}
 	return nil
 }
+
+// promiseError is the error of a settled-badly promise: a rejection (with
+// the reason's file:line:col when it is an error with a stack) or a
+// promise still pending; nil for anything else (not a promise, or
+// fulfilled). v is a goja.Value or a *goja.Promise.
+func promiseError(v any) error {
+	p, _ := v.(*goja.Promise)
+	if o, ok := v.(*goja.Object); ok {
+		p, _ = o.Export().(*goja.Promise)
+	}
+	if p == nil {
+		return nil
+	}
+	switch p.State() {
+	case goja.PromiseStateRejected:
+		r := p.Result()
+		if o, ok := r.(*goja.Object); ok {
+			if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
+				if m := stackPos.FindStringSubmatch(st.String()); m != nil {
+					return fmt.Errorf("promise was rejected: %s: %s", m[1], r.String())
+				}
+			}
+		}
+		return fmt.Errorf("promise was rejected: %s", r)
+	case goja.PromiseStatePending:
+		return errors.New("promise never settled (no event loop job or timer was left to settle it)")
+	}
+	return nil
+}
+
+// stackPos finds the first file:line:col of a goja stack trace ("at f
+// (file:line:col(pc))" or "at file:line:col(pc)").
+var stackPos = regexp.MustCompile(`at (?:[^\n(]*\()?([^\s()]+:\d+:\d+)`)
 
 // awaitSettledUnder is AgentOptions.AwaitSettled for a scenario agent:
 // under a controller (the explorer) the wait for a pending waitAsync's
@@ -644,8 +679,21 @@ func awaitSettledUnder(a *shared.Agent) func(context.Context, <-chan struct{}) e
 
 // evaluationIn is an evaluation of the file in rt, whose realm is
 // installed already.
-func (s *jsScenario) evaluationIn(rt *goja.Runtime, realm *Realm, m mode, a *shared.Agent) *evaluation {
+func (s *jsScenario) evaluationIn(rt *goja.Runtime, realm *Realm, m mode, a *shared.Agent, clock Clock) *evaluation {
 	e := &evaluation{s: s, mode: m, rt: rt, agent: a, realm: realm}
+	// Deterministic, as the explorer needs every evaluation to be:
+	// Math.random is the same seeded sequence in every runtime, and Date
+	// reads the agent's virtual clock (the scenario's epoch, 0, plus the
+	// virtual time its timers advanced).
+	rng := rand.New(rand.NewPCG(1, 2))
+	rt.SetRandSource(rng.Float64)
+	rt.SetTimeSource(func() time.Time {
+		var d time.Duration
+		if clock != nil {
+			d = clock.Now()
+		}
+		return time.Unix(0, 0).Add(d)
+	})
 	s.installPrint(rt)
 	e.installSabre()
 	return e

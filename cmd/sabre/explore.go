@@ -129,6 +129,15 @@ type exploreTarget struct {
 	sc   *scenarios.Scenario
 }
 
+// name is what reports call the target: a scenario's Name (a JS
+// scenario's sabre.config name, not its file), else its ref.
+func (tg exploreTarget) name() string {
+	if tg.sc != nil && tg.sc.Name != "" {
+		return tg.sc.Name
+	}
+	return tg.ref
+}
+
 // exploreConfig is what the flags ask for.
 type exploreConfig struct {
 	strategy    string

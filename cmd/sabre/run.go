@@ -92,7 +92,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, runUsage, strings.Join(model.VariantNames(), ", "), defaultExhaustiveDuration, defaultSampledExecutions, defaultStressScenarioIterations)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterspersed(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -333,4 +333,27 @@ func runStressJS(stdout, stderr io.Writer, tg exploreTarget, v model.Variant, op
 		fmt.Fprintln(stderr, l)
 	}
 	return 1
+}
+
+// parseInterspersed parses args with fs, flags before or after the
+// positional arguments (sabre run FILE.js --json), as sabre test262 takes
+// them; "--" ends the flags. fs.Args() is then the positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
 }

@@ -342,7 +342,7 @@ func writeStressText(w io.Writer, c *stressConfig, tg exploreTarget, rep *scenar
 			counts = append(counts, fmt.Sprintf("%s %d", g, n))
 		}
 	}
-	fmt.Fprintf(bw, "%s %s under %s: %s in %.2fs (%.0f/s), %s: %s — %s\n", kind, tg.ref, rep.Model,
+	fmt.Fprintf(bw, "%s %s under %s: %s in %.2fs (%.0f/s), %s: %s — %s\n", kind, tg.name(), rep.Model,
 		plural(rep.Iterations, "iteration"), rep.Elapsed.Seconds(), rep.Rate(), plural(len(rep.Rows), "distinct "+what), strings.Join(counts, ", "), verdict)
 	if g := rep.Grading; g != nil && g.Note != "" {
 		fmt.Fprintf(bw, "  graded by %s\n", g.Note)
@@ -447,7 +447,7 @@ func writeStressJSON(w io.Writer, results []stressResult) error {
 	out := make([]stressJSON, 0, len(results))
 	for _, r := range results {
 		rep := r.rep
-		j := stressJSON{Kind: "scenario", Name: r.tg.ref, Model: rep.Model, Iterations: rep.Iterations, Seconds: rep.Elapsed.Seconds(),
+		j := stressJSON{Kind: "scenario", Name: r.tg.name(), Model: rep.Model, Iterations: rep.Iterations, Seconds: rep.Elapsed.Seconds(),
 			PerSecond: rep.Rate(), Affinity: rep.Affinity, Counts: map[string]int{}, Outcomes: []stressRowJSON{}, Failures: []stressFailureJSON{},
 			Abandoned: rep.Abandoned, Failed: rep.Failed()}
 		if t := r.tg.test; t != nil {

@@ -91,6 +91,17 @@ func runTest262(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	// The JUnit file is made before the run, so that a path that cannot be
+	// written is bad usage found at once, not after every test has run.
+	var junitFile *os.File
+	if *junit != "" {
+		f, err := os.Create(*junit)
+		if err != nil {
+			return fail("--junit: %v", err)
+		}
+		defer f.Close()
+		junitFile = f
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	start := time.Now()
@@ -111,13 +122,9 @@ func runTest262(args []string, stdout, stderr io.Writer) int {
 	if _, err := fmt.Fprintln(stdout, sum.String()); err != nil {
 		return fail("writing the report: %v", err)
 	}
-	if *junit != "" {
-		f, err := os.Create(*junit)
-		if err != nil {
-			return fail("--junit: %v", err)
-		}
-		err = test262.WriteJUnit(f, results, time.Since(start))
-		if cerr := f.Close(); err == nil {
+	if junitFile != nil {
+		err := test262.WriteJUnit(junitFile, results, time.Since(start))
+		if cerr := junitFile.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {

@@ -360,7 +360,7 @@ func (s *syncBuffer) String() string {
 // runMode runs the test once in mode; nil means it passed.
 func (r *Runner) runMode(path, src string, meta *Meta, mode string) error {
 	if mode == "strict" {
-		src = "\"use strict\";\n" + src
+		src = "\"use strict\"; " + src // on line 1: positions keep their line
 	}
 	prog, compileErr := goja.Compile(path, src, false)
 	if neg := meta.Negative; neg != nil && neg.Phase == "parse" {
