@@ -8,19 +8,29 @@ import (
 
 var arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
 
-// export is v.Export() that never panics: goja's Export of a typed array
-// over a detached ArrayBuffer panics (unsafe.Slice of a nil block); such a
-// value exports as nil here, which every caller refuses as it refuses any
-// value it cannot take (a TypeError naming the value).
-func export(v goja.Value) (x any) {
+// export is v.Export() for a primitive (a number, string, boolean, BigInt,
+// undefined or null) and v itself for an object, which is never exported
+// whole: goja's Export of a typed array over a detached ArrayBuffer makes
+// an unsafe.Slice of a nil block (a panic, and under -race a fatal error
+// no recover catches), and an Array's export copies every element (a
+// sparse one of 2**32-1 too). Callers take objects through their own
+// checks (BufferOf, exportArrayBuffer, exportAs).
+func export(v goja.Value) any {
 	if v == nil {
 		return nil
 	}
-	defer func() {
-		if recover() != nil {
-			x = nil
-		}
-	}()
+	if o, ok := v.(*goja.Object); ok {
+		return o
+	}
+	return v.Export()
+}
+
+// exportAs exports v if its export type is t (checked without exporting),
+// else nil.
+func exportAs(v goja.Value, t reflect.Type) any {
+	if v == nil || v.ExportType() != t {
+		return nil
+	}
 	return v.Export()
 }
 
@@ -28,10 +38,10 @@ func export(v goja.Value) (x any) {
 // when it is one (an Array's export would copy every element).
 func exportArrayBuffer(v goja.Value) (goja.ArrayBuffer, bool) {
 	o, ok := v.(*goja.Object)
-	if !ok || o.ExportType() != arrayBufferType {
+	if !ok {
 		return goja.ArrayBuffer{}, false
 	}
-	ab, ok := export(o).(goja.ArrayBuffer)
+	ab, ok := exportAs(o, arrayBufferType).(goja.ArrayBuffer)
 	return ab, ok
 }
 

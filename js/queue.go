@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"reflect"
 	"time"
 
 	"github.com/dop251/goja"
@@ -62,6 +63,8 @@ func NewQueueObject(r *Realm, q *shared.Queue) *goja.Object {
 
 // queueKey names the hidden property that holds a queue object's handle.
 const queueKey = "__sabreQueue"
+
+var queueHandleType = reflect.TypeOf(queueHandle{})
 
 type queueHandle struct{ q *shared.Queue }
 
@@ -233,13 +236,7 @@ func (c *itemConverter) toGo(v goja.Value, path string, depth int) any {
 	if _, ok := v.(*goja.Symbol); ok {
 		c.fail(path, "the symbol %s cannot be put on a queue", v)
 	}
-	// Primitives by their export; an object is never exported whole (an
-	// Array's export copies every element, a sparse one of 2**32-1 too).
-	var prim any
-	if _, isObj := v.(*goja.Object); !isObj {
-		prim = export(v)
-	}
-	switch x := prim.(type) {
+	switch x := export(v).(type) {
 	case int64:
 		return x
 	case float64:
@@ -259,7 +256,7 @@ func (c *itemConverter) toGo(v goja.Value, path string, depth int) any {
 		return b
 	}
 	if hv := o.Get(queueKey); hv != nil {
-		if h, ok := export(hv).(queueHandle); ok {
+		if h, ok := exportAs(hv, queueHandleType).(queueHandle); ok {
 			return h.q
 		}
 	}

@@ -230,7 +230,7 @@ func (e *evaluation) installSabre() {
 		name := fmt.Sprintf("a%d", len(e.agentFns))
 		fv := call.Argument(0)
 		if len(call.Arguments) >= 2 {
-			if n, ok := call.Argument(0).Export().(string); ok {
+			if n, ok := export(call.Argument(0)).(string); ok {
 				name, fv = n, call.Argument(1)
 			} else {
 				e.typeError("sabre.agent(name, fn): the name %s is not a string", call.Argument(0))
@@ -598,7 +598,7 @@ func (s *jsScenario) runAgent(k int, a *shared.Agent, w *scenarios.World, ex *ex
 		}
 		// An async agent: its promise must settle, and not be rejected.
 		if o, ok := v.(*goja.Object); ok {
-			p, _ = o.Export().(*goja.Promise)
+			p, _ = exported[*goja.Promise](o)
 		}
 		return nil
 	})
@@ -620,7 +620,7 @@ func (s *jsScenario) runAgent(k int, a *shared.Agent, w *scenarios.World, ex *ex
 func promiseError(v any) error {
 	p, _ := v.(*goja.Promise)
 	if o, ok := v.(*goja.Object); ok {
-		p, _ = o.Export().(*goja.Promise)
+		p, _ = exported[*goja.Promise](o)
 	}
 	if p == nil {
 		return nil
