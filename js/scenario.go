@@ -143,7 +143,11 @@ type jsScenario struct {
 	// (serialised: Check and Match may be called from several goroutines).
 	mu      sync.Mutex
 	judgeRT *goja.Runtime
-	fns     []goja.Callable
+	// judged and lastVerdicts are the last outcome judged and the
+	// predicates' verdicts on it (under mu).
+	judged       *scenarios.Outcome
+	lastVerdicts []verdict
+	fns          []goja.Callable
 }
 
 type predicate struct {
@@ -724,20 +728,44 @@ func (s *jsScenario) matcher(i int) func(o *scenarios.Outcome) bool {
 	}
 }
 
-// judge evaluates predicate i on o's observed values in the judge runtime.
+// judge is predicate i's verdict on o (see verdicts).
 func (s *jsScenario) judge(i int, o *scenarios.Outcome) (bool, error) {
+	v := s.verdicts(o)[i]
+	return v.ok, v.err
+}
+
+// verdict is one predicate's result on an outcome.
+type verdict struct {
+	ok  bool
+	err error
+}
+
+// verdicts evaluates every predicate on o's observed values in the judge
+// runtime, building the object they see once; the verdicts of the last
+// outcome are kept, since the explorer asks about each outcome twice
+// (Scenario.Check, then each Expectation's Match).
+func (s *jsScenario) verdicts(o *scenarios.Outcome) []verdict {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	obj := OutcomeObject(s.judgeRT, o)
-	var v goja.Value
-	err := s.bounded(s.judgeRT, "sabre."+s.preds[i].kind+"'s predicate", func() (err error) {
-		v, err = s.fns[i](goja.Undefined(), obj)
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("sabre.%s %s: %w", s.preds[i].kind, s.preds[i].name, jsError(err))
+	if o == s.judged && s.judged != nil {
+		return s.lastVerdicts
 	}
-	return v.ToBoolean(), nil
+	obj := OutcomeObject(s.judgeRT, o)
+	vs := make([]verdict, len(s.preds))
+	for i, p := range s.preds {
+		var v goja.Value
+		err := s.bounded(s.judgeRT, "sabre."+p.kind+"'s predicate", func() (err error) {
+			v, err = s.fns[i](goja.Undefined(), obj)
+			return err
+		})
+		if err != nil {
+			vs[i].err = fmt.Errorf("sabre.%s %s: %w", p.kind, p.name, jsError(err))
+		} else {
+			vs[i].ok = v.ToBoolean()
+		}
+	}
+	s.judged, s.lastVerdicts = o, vs
+	return vs
 }
 
 // OutcomeObject is the object a predicate sees for o: for each agent that

@@ -137,15 +137,8 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 			v, _ = model.VariantByName(m)
 		}
 	} else {
-		switch {
-		case *iterations < 0:
-			return bad("--iterations %d is negative", *iterations)
-		case flagSet(fs, "iterations") && *iterations == 0:
-			return bad("--iterations 0 would run nothing")
-		case *duration < 0:
-			return bad("--duration %v is negative", *duration)
-		case *exploreBudget <= 0:
-			return bad("--explore-budget %v is not positive", *exploreBudget)
+		if msg := checkStressRun(fs, *iterations, *duration, *exploreBudget); msg != "" {
+			return bad("%s", msg)
 		}
 	}
 

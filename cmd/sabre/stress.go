@@ -177,15 +177,10 @@ func runStress(args []string, stdout, stderr io.Writer) int {
 	if _, err := model.VariantByName(*modelName); err != nil {
 		return bad("unknown model %q (want one of %s)", *modelName, strings.Join(model.VariantNames(), ", "))
 	}
+	if msg := checkStressRun(fs, *iterations, *duration, *exploreBudget); msg != "" {
+		return bad("%s", msg)
+	}
 	switch {
-	case *iterations < 0:
-		return bad("--iterations %d is negative", *iterations)
-	case flagSet(fs, "iterations") && *iterations == 0:
-		return bad("--iterations 0 would run nothing (give a positive count, or --duration alone)")
-	case *duration < 0:
-		return bad("--duration %v is negative", *duration)
-	case *exploreBudget <= 0:
-		return bad("--explore-budget %v is not positive", *exploreBudget)
 	case *sample < 0:
 		return bad("--sample %d is negative", *sample)
 	case *jitter < 0 || *jitter > maxStressJitter:
@@ -608,4 +603,21 @@ func (p *stressProgress) done() {
 	p.bar.Clear()
 	p.bar.Exit()
 	p.on = false
+}
+
+// checkStressRun checks the flags of a stress run that sabre stress and
+// sabre run --mode stress share (--iterations, --duration,
+// --explore-budget); "" when they are fine, else what is wrong.
+func checkStressRun(fs *flag.FlagSet, iterations int, duration, exploreBudget time.Duration) string {
+	switch {
+	case iterations < 0:
+		return fmt.Sprintf("--iterations %d is negative", iterations)
+	case flagSet(fs, "iterations") && iterations == 0:
+		return "--iterations 0 would run nothing (give a positive count, or --duration alone)"
+	case duration < 0:
+		return fmt.Sprintf("--duration %v is negative", duration)
+	case exploreBudget <= 0:
+		return fmt.Sprintf("--explore-budget %v is not positive", exploreBudget)
+	}
+	return ""
 }
