@@ -32,20 +32,6 @@ func dataView(v goja.Value) *dvView {
 	return nil
 }
 
-// dvShim makes the DataView constructor (a Proxy of goja's, as the
-// typed-array constructors).
-const dvShim = `(function (h, Orig) {
-  var C = new Proxy(Orig, {
-    construct: function (t, args, newTarget) {
-      if (h.isSAB(args[0])) return h.make(newTarget, args[0], args[1], args[2]);
-      return Reflect.construct(Orig, args, newTarget);
-    },
-    get: function (t, k, r) { return k === Symbol.hasInstance ? h.hasInstance : Reflect.get(t, k, r); },
-  });
-  Object.defineProperty(Orig.prototype, "constructor", {value: C, writable: true, enumerable: false, configurable: true});
-  return C;
-})`
-
 // makeDataView is DataView(buffer, byteOffset, byteLength) (25.3.2.1)
 // over a SharedArrayBuffer.
 func (m *realmImpl) makeDataView(newTarget, bufV, offV, lenV goja.Value) goja.Value {
@@ -110,7 +96,7 @@ func (m *realmImpl) installDataView() error {
 	_ = h.Set("make", func(c goja.FunctionCall) goja.Value {
 		return m.makeDataView(arg(c, 0), arg(c, 1), arg(c, 2), arg(c, 3))
 	})
-	mk := m.compile("DataView", dvShim)
+	mk := m.compile("DataView", ctorShim)
 	ctor, err := mk(goja.Undefined(), h, orig)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/sabre-mm/sabre/shared"
@@ -236,7 +237,7 @@ func arg(c goja.FunctionCall, i int) goja.Value {
 
 // compile runs src, which must evaluate to a function, and returns it.
 func (m *realmImpl) compile(name, src string) goja.Callable {
-	v, err := m.r.rt.RunScript(name, src)
+	v, err := m.r.rt.RunProgram(shimProgram(name, src))
 	if err != nil {
 		panic(err)
 	}
@@ -245,6 +246,21 @@ func (m *realmImpl) compile(name, src string) goja.Callable {
 		panic(name + ": not a function")
 	}
 	return f
+}
+
+// shimPrograms holds the realm's JS shims compiled once per process (by
+// name and source: a *goja.Program may be shared by runtimes), so that
+// Install, which a scenario makes for every agent of every execution,
+// does not parse them again.
+var shimPrograms sync.Map // [2]string{name, src} → *goja.Program
+
+func shimProgram(name, src string) *goja.Program {
+	key := [2]string{name, src}
+	if p, ok := shimPrograms.Load(key); ok {
+		return p.(*goja.Program)
+	}
+	p, _ := shimPrograms.LoadOrStore(key, goja.MustCompile(name, src, false))
+	return p.(*goja.Program)
 }
 
 // method makes a non-constructor native function with the given name and

@@ -254,10 +254,11 @@ func (m *realmImpl) makeView(kind shared.Kind, newTarget, bufV, offV, lenV goja.
 	return v.obj
 }
 
-// taShim makes a typed-array constructor: a Proxy of goja's (so that
-// name, length, prototype and BYTES_PER_ELEMENT are the original's and
-// new.target reaches the construct trap before any object is made).
-const taShim = `(function (h, Orig) {
+// ctorShim makes a typed-array constructor or DataView: a Proxy of goja's
+// (so that name, length, prototype and BYTES_PER_ELEMENT are the
+// original's and new.target reaches the construct trap before any object
+// is made); a SharedArrayBuffer argument goes to h.make.
+const ctorShim = `(function (h, Orig) {
   var C = new Proxy(Orig, {
     construct: function (t, args, newTarget) {
       if (h.isSAB(args[0])) return h.make(newTarget, args[0], args[1], args[2]);
@@ -396,7 +397,7 @@ func (m *realmImpl) installTypedArrays() error {
 		_ = hk.Set("make", func(c goja.FunctionCall) goja.Value {
 			return m.makeView(kind, arg(c, 0), arg(c, 1), arg(c, 2), arg(c, 3))
 		})
-		mk := m.compile(k.ArrayName(), taShim)
+		mk := m.compile(k.ArrayName(), ctorShim)
 		ctor, err := mk(goja.Undefined(), hk, orig)
 		if err != nil {
 			return err
