@@ -110,3 +110,34 @@ func TestReviewUser_TopLevelBudgetPos(t *testing.T) {
 		t.Errorf("error %q has no busytop.js:2:COL", err)
 	}
 }
+
+// TestReviewUser_CtorErrorPos: an exception thrown by a shimmed constructor
+// (new SharedArrayBuffer(-1), new Int32Array(sab, 1), a SharedArrayBuffer
+// made inside an agent) reads "SharedArrayBuffer:5:66: RangeError: …" or
+// "Int32Array:4:42: …": the position inside the constructor Proxy's own
+// source, not the user's. Expected: FILE:LINE:COL of the `new` in the
+// scenario file, as Atomics' and grow's errors give.
+func TestReviewUser_CtorErrorPos(t *testing.T) {
+	_, err := Scenario("negsab.js", "const s = new SharedArrayBuffer(-1);\n", ScenarioOptions{})
+	if err == nil {
+		t.Fatal("no error for new SharedArrayBuffer(-1)")
+	}
+	if !strings.Contains(err.Error(), "negsab.js:1:") {
+		t.Errorf("top level: error %q has no negsab.js:1:COL", err)
+	}
+	src := "const ia = new Int32Array(new SharedArrayBuffer(4));\nsabre.agent(\"a\", () => {\n  new Int32Array(ia.buffer, 1);\n});\n"
+	sc, err := Scenario("al.js", src, ScenarioOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := scenarios.Run(context.Background(), sc, scenarios.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) == 0 {
+		t.Fatal("no failure for a misaligned Int32Array")
+	}
+	if m := rep.Failures[0].Message; !strings.Contains(m, "al.js:3:") {
+		t.Errorf("agent: failure %q has no al.js:3:COL", m)
+	}
+}
