@@ -260,7 +260,27 @@ func shimProgram(name, src string) *goja.Program {
 		return p.(*goja.Program)
 	}
 	p, _ := shimPrograms.LoadOrStore(key, goja.MustCompile(name, src, false))
+	shimNames.Store(name, true)
 	return p.(*goja.Program)
+}
+
+// shimNames are the source names of the realm's shims: positions in them
+// are the realm's, not the program's (userPos skips them).
+var shimNames sync.Map
+
+// userPos is the file:line:col of the innermost frame of stack in the
+// program's own code ("" if none): errors the realm throws from inside a
+// shim (a constructor's RangeError) point at the program's call.
+func userPos(stack []goja.StackFrame) string {
+	for _, f := range stack {
+		if _, shim := shimNames.Load(f.SrcName()); shim {
+			continue
+		}
+		if p := f.Position(); p.Line > 0 {
+			return p.String()
+		}
+	}
+	return ""
 }
 
 // method makes a non-constructor native function with the given name and

@@ -446,7 +446,7 @@ func (e *evaluation) run() error {
 // interrupted and the error names what ran over.
 func (s *jsScenario) bounded(rt *goja.Runtime, what string, fn func() error) error {
 	t := time.AfterFunc(s.opts.AgentBudget, func() {
-		rt.Interrupt(fmt.Errorf("%s: %s ran over its budget of %v", s.file, what, s.opts.AgentBudget))
+		rt.Interrupt(fmt.Errorf("%s ran over its budget of %v", what, s.opts.AgentBudget))
 	})
 	err := fn()
 	if !t.Stop() {
@@ -455,7 +455,7 @@ func (s *jsScenario) bounded(rt *goja.Runtime, what string, fn func() error) err
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
 		if v, ok := ie.Value().(error); ok {
-			return v
+			return v // goja's interrupt has no reliable position
 		}
 	}
 	return jsError(err)
@@ -473,10 +473,8 @@ func jsError(err error) error {
 		if v := ex.Value(); v != nil {
 			msg = v.String()
 		}
-		for _, f := range ex.Stack() {
-			if p := f.Position(); p.Line > 0 {
-				return fmt.Errorf("%s: %s", p, msg)
-			}
+		if p := userPos(ex.Stack()); p != "" {
+			return fmt.Errorf("%s: %s", p, msg)
 		}
 		return errors.New(ex.Error())
 	}
