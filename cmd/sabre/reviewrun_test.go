@@ -119,7 +119,6 @@ sabre.forbid(o => o.nope.deeper === 1, "typo");
 // ("SharedArrayBuffer:5:66: GoError: …"), not at the user's file.
 // Expected: the failure names sab.js:2:.
 func TestReviewRun_AgentSABPosition(t *testing.T) {
-	t.Skip("a SharedArrayBuffer made inside an agent is refused with the shim's position, not the caller's")
 	f := writeFile(t, t.TempDir(), "sab.js", "sabre.agent(\"a\", () => {\n  const s = new SharedArrayBuffer(4);\n});\n")
 	code, out, errs := runCLI(t, "run", f)
 	if code != 1 || !strings.Contains(errs, "sab.js:2:") {
